@@ -1,0 +1,114 @@
+/**
+ * The command line (DESIGN §7). `run` never exits the process and never throws for bad input:
+ * it prints located errors and returns 2; 1 is drift found by --check; 0 is done or up to date.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { formatDiagnostic, InputError, type Diagnostic } from './load/diagnostics.js';
+import { runPipeline, type PipelineOptions } from './pipeline.js';
+import { applyPlan } from './write/apply-plan.js';
+import { unifiedDiff } from './write/unified-diff.js';
+import { watchSpec } from './watch.js';
+
+export interface CliIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  cwd: string;
+  /** Resolves when --watch should stop (tests); default: never. */
+  stopWatching?: Promise<void>;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_DRIFT = 1;
+export const EXIT_BAD_INPUT = 2;
+
+interface Flags {
+  out: string;
+  check?: boolean;
+  discriminator?: string;
+  watch?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  const program = new Command('chanx-gen')
+    .description('Generate a typed, validated WebSocket back end from an AsyncAPI document')
+    .argument('<spec>', 'AsyncAPI document (YAML or JSON)')
+    .option('-o, --out <dir>', 'output folder', 'generated')
+    .option('--check', 'write nothing; exit 1 with a diff when generating would change anything')
+    .option('--discriminator <field>', 'routing field (default: action, else detected)')
+    .option('--watch', 'regenerate when the spec or a file it references changes')
+    .addOption(new Option('-q, --quiet', 'print errors only').conflicts('verbose'))
+    .option('--verbose', 'also print the parser\'s warnings')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
+
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
+    throw err;
+  }
+  const spec = program.args[0]!;
+  const flags = program.opts<Flags>();
+  if (flags.check === true && flags.watch === true) {
+    io.stderr('chanx-gen: error: --check and --watch cannot be used together\n');
+    return EXIT_BAD_INPUT;
+  }
+  if (flags.discriminator !== undefined && !/^[^\s]+$/.test(flags.discriminator)) {
+    io.stderr(`chanx-gen: error: --discriminator takes a field name, not '${flags.discriminator}'\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const options: PipelineOptions = { spec, out: flags.out, cwd: io.cwd, ...(flags.discriminator !== undefined ? { discriminator: flags.discriminator } : {}) };
+  if (flags.watch === true) return watchSpec(options, io, (o) => once(o, flags, io));
+  return (await once(options, flags, io)).code;
+}
+
+export interface OnceResult {
+  code: number;
+  /** Input files to watch (empty when the spec could not be read). */
+  inputs: string[];
+}
+
+/** One run of generate or check, with everything it prints. */
+export async function once(options: PipelineOptions, flags: Pick<Flags, 'check' | 'quiet' | 'verbose'>, io: CliIO): Promise<OnceResult> {
+  let result;
+  try {
+    result = await runPipeline(options);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    printDiagnostics(err.diagnostics, io);
+    io.stderr(`chanx-gen: ${count(err.diagnostics.length, 'error')}; nothing written\n`);
+    return { code: EXIT_BAD_INPUT, inputs: [] };
+  }
+  const { plan, shownOut } = result;
+  if (flags.verbose === true) printDiagnostics(result.parserWarnings, io);
+  if (flags.quiet !== true) printDiagnostics(result.warnings, io);
+  for (const note of plan.notes) if (flags.quiet !== true || note.includes('not found')) io.stderr(`note: ${note}\n`);
+
+  if (flags.check === true) {
+    if (plan.changes.length === 0) {
+      if (flags.quiet !== true) io.stdout(`chanx-gen: ${shownOut}/ is up to date with ${result.model.specPath}\n`);
+      return { code: EXIT_OK, inputs: result.inputs };
+    }
+    for (const change of plan.changes) io.stdout(unifiedDiff(change, shownOut));
+    const summary = plan.changes.map((c) => `${c.kind === 'add' ? 'missing' : c.kind === 'remove' ? 'orphaned' : 'differs'}: ${shownOut}/${c.path}`).join('\n');
+    io.stderr(`${summary}\nchanx-gen: ${shownOut}/ has drifted from ${result.model.specPath} (${count(plan.changes.length, 'file')}); run chanx-gen ${result.model.specPath} to update\n`);
+    return { code: EXIT_DRIFT, inputs: result.inputs };
+  }
+
+  applyPlan(plan);
+  if (flags.quiet !== true) {
+    const by = (k: string) => plan.changes.filter((c) => c.kind === k).length;
+    io.stdout(`chanx-gen: ${shownOut}/ from ${result.model.specPath}: ${by('add')} added, ${by('update')} updated, ${by('remove')} removed, ${plan.unchanged} unchanged\n`);
+  }
+  return { code: EXIT_OK, inputs: result.inputs };
+}
+
+function printDiagnostics(diagnostics: readonly Diagnostic[], io: CliIO): void {
+  for (const d of diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

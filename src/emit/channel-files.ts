@@ -1,0 +1,129 @@
+/**
+ * The files of one channel's folder: messages.ts, validators.js (+ .d.ts), handlers.ts, router.ts and
+ * the consumer.ts stub. Views are computed here; templates only lay them out.
+ */
+import type { ApiModel, ChannelModel } from '../model/types.js';
+import { reachableSchemas } from '../model/schema-registry.js';
+import { jsDoc, stringLiteral } from './escape.js';
+import type { GeneratedFile } from './generated-file.js';
+import { header } from './header.js';
+import { declareType } from './schema-to-ts.js';
+import { consumerClassName, stubMethod } from './stub-methods.js';
+import { render } from './templates.js';
+import { validatorsSource } from './validators.js';
+import { camelCase } from '../model/names.js';
+
+export function channelNames(channel: ChannelModel) {
+  const t = channel.typeName;
+  return {
+    toServer: `${t}ToServer`,
+    toClient: `${t}ToClient`,
+    handlers: `${t}Handlers`,
+    context: `${t}Context`,
+    params: `${t}Params`,
+    routeFn: camelCase(`route_${t}`),
+    channelConst: camelCase(`${t}_channel`),
+    consumerClass: consumerClassName(channel),
+  };
+}
+
+export function channelFiles(model: ApiModel, channel: ChannelModel): GeneratedFile[] {
+  const names = channelNames(channel);
+  const head = header(model);
+  const dir = channel.folder;
+  const channelLiteral = stringLiteral(channel.key);
+  const addressLiteral = stringLiteral(channel.address);
+  const all = [...channel.incoming, ...channel.outgoing, ...channel.unused];
+  const envelopes = new Set(all.map((m) => m.typeName));
+  const union = (types: string[]) => (types.length === 0 ? 'never' : [...new Set(types)].sort().join(' | '));
+
+  const messages = render('messages.ts', {
+    header: head,
+    declarations: reachableSchemas([...envelopes].sort(), model.schemas).map((name) =>
+      declareType(name, model.schemas[name] ?? true, { literalsRequired: envelopes.has(name) }),
+    ),
+    channelLiteral,
+    toServer: names.toServer,
+    toServerUnion: union(channel.incoming.map((m) => m.typeName)),
+    toClient: names.toClient,
+    toClientUnion: union(channel.outgoing.map((m) => m.typeName)),
+  });
+
+  const incomingTypes = [...new Set(channel.incoming.map((m) => m.typeName))].sort();
+  const validatorsDts = render('validators.d.ts', {
+    header: head,
+    typeImports: incomingTypes.join(', '),
+    validators: channel.incoming.map((m) => ({ name: m.validatorName, type: m.typeName })),
+  });
+
+  const handlerTypes = [...new Set([...incomingTypes, ...channel.incoming.flatMap((m) => m.handler.replies), names.toClient])].sort();
+  const handlers = render('handlers.ts', {
+    header: head,
+    typeImports: handlerTypes.join(', '),
+    addressLiteral,
+    channelLiteral,
+    paramsDeclaration:
+      channel.params.length === 0
+        ? `type ${names.params} = Record<string, never>;`
+        : `interface ${names.params} {\n${channel.params.map((p) => `${jsDoc([p.description], '  ')}  readonly ${/^[A-Za-z_$][\w$]*$/.test(p.name) ? p.name : stringLiteral(p.name)}: string;`).join('\n')}\n}`,
+    context: names.context,
+    toClient: names.toClient,
+    params: names.params,
+    handlers: names.handlers,
+    doc: jsDoc([`Handlers of channel ${channel.key} (${channel.address}).`, channel.description]),
+    methods: channel.incoming.map((m) => ({
+      doc: jsDoc([m.handler.summary, m.handler.description, m.description && m.description !== m.handler.description ? m.description : undefined], '  '),
+      name: m.handler.method,
+      message: m.typeName,
+      returns: m.handler.replies.length === 0 ? 'void' : m.handler.replies.join(' | '),
+    })),
+  });
+
+  const mode = channel.incoming.length === 0 ? 'none' : channel.discriminator !== null ? 'byTag' : channel.incoming.length === 1 ? 'single' : 'byTrial';
+  const runtimeImports = { byTag: ['rejectInvalid', 'rejectTag'], single: ['rejectInvalid'], byTrial: ['rejectAmbiguous', 'rejectUnmatched'], none: ['rejectUnmatched'] }[mode];
+  const router = render('router.ts', {
+    header: head,
+    runtimeImports: runtimeImports.join(', '),
+    context: names.context,
+    handlers: names.handlers,
+    params: names.params,
+    typeImports: [...new Set([names.toClient, ...(mode === 'byTag' ? [names.toServer] : []), ...(mode === 'byTrial' ? incomingTypes : [])])].sort().join(', '),
+    validatorImports: channel.incoming.map((m) => m.validatorName).join(', ') || '',
+    byTag: mode === 'byTag',
+    single: mode === 'single',
+    byTrial: mode === 'byTrial',
+    none: mode === 'none',
+    tagList: channel.incoming.map((m) => stringLiteral(m.tag ?? '')).join(', '),
+    nameList: channel.incoming.map((m) => stringLiteral(m.key)).join(', '),
+    unmatchedList: channel.incoming.map((m) => `[${stringLiteral(m.key)}, ${m.validatorName}.errors]`).join(', '),
+    fieldLiteral: stringLiteral(channel.discriminator ?? ''),
+    discriminatorLiteral: channel.discriminator === null ? 'null' : stringLiteral(channel.discriminator),
+    routeFn: names.routeFn,
+    channelConst: names.channelConst,
+    channelLiteral,
+    addressLiteral,
+    toServer: names.toServer,
+    toClient: names.toClient,
+    cases: channel.incoming.map((m) => ({ tag: stringLiteral(m.tag ?? ''), validator: m.validatorName, method: m.handler.method, type: m.typeName })),
+  });
+
+  const methods = channel.incoming.map((m) => ({ name: m.handler.method, text: stubMethod(channel, m, model.schemas) }));
+  const consumer = render('consumer.ts', {
+    specPath: model.specPath.replace(/\n/g, ' '),
+    context: names.context,
+    handlers: names.handlers,
+    className: names.consumerClass,
+    doc: jsDoc([`Handles channel ${channel.key} (${channel.address}); one instance per connection.`, channel.description]),
+    methods: methods.map((m) => m.text).join('\n\n'),
+  });
+
+  const files: GeneratedFile[] = [
+    { kind: 'generated', path: `${dir}/messages.ts`, content: messages },
+    { kind: 'generated', path: `${dir}/validators.js`, content: `${head}${validatorsSource(channel, model.schemas, model.specPath)}` },
+    { kind: 'generated', path: `${dir}/validators.d.ts`, content: validatorsDts },
+    { kind: 'generated', path: `${dir}/handlers.ts`, content: handlers },
+    { kind: 'generated', path: `${dir}/router.ts`, content: router },
+    { kind: 'stub', path: `${dir}/consumer.ts`, content: consumer, className: names.consumerClass, methods },
+  ];
+  return files;
+}

@@ -1,0 +1,18 @@
+/**
+ * emit: ApiModel -> every output file, in a stable order. No I/O beyond reading templates.
+ */
+import type { ApiModel } from '../model/types.js';
+import { channelFiles, channelNames } from './channel-files.js';
+import type { GeneratedFile } from './generated-file.js';
+import { header } from './header.js';
+import { render } from './templates.js';
+
+export function emitProject(model: ApiModel): GeneratedFile[] {
+  const files = model.channels.flatMap((channel) => channelFiles(model, channel));
+  const server = render('server.ts', {
+    header: header(model),
+    channels: model.channels.map((c) => ({ folder: c.folder, ...channelNames(c) })),
+  });
+  files.push({ kind: 'generated', path: 'server.ts', content: server });
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

@@ -1,0 +1,75 @@
+/**
+ * validators.js: ajv standalone code, generated now so that the server never compiles a schema.
+ */
+import { createRequire } from 'node:module';
+import type { ChannelModel, JsonSchema } from '../model/types.js';
+import { reachableSchemas } from '../model/schema-registry.js';
+import { InputError } from '../load/diagnostics.js';
+
+const require = createRequire(import.meta.url);
+
+/** Annotation keywords AsyncAPI and OpenAPI documents use that JSON Schema validation ignores. */
+const ANNOTATIONS = ['discriminator', 'externalDocs', 'example', 'xml', 'x-discriminator-value'];
+
+export function validatorsSource(channel: ChannelModel, schemas: Record<string, JsonSchema>, specPath: string): string {
+  if (channel.incoming.length === 0) return 'export {};\n';
+  // ajv is loaded only when code is generated (not for --check on an unchanged tree later on).
+  const Ajv = require('ajv').default as typeof import('ajv').default;
+  const addFormats = require('ajv-formats').default as typeof import('ajv-formats').default;
+  const standaloneCode = require('ajv/dist/standalone').default as typeof import('ajv/dist/standalone/index.js').default;
+
+  const ajv = new Ajv({ code: { source: true, esm: true }, allErrors: true, strict: true, useDefaults: true, discriminator: false, allowUnionTypes: true });
+  addFormats(ajv);
+  ajv.addVocabulary(ANNOTATIONS);
+  const names = reachableSchemas(channel.incoming.map((m) => m.typeName), schemas);
+  const roots = new Set(channel.incoming.map((m) => m.typeName));
+  try {
+    for (const name of names) {
+      const schema = forAjv(schemas[name] ?? true, roots.has(name));
+      ajv.addSchema(typeof schema === 'boolean' ? { $id: name, ...(schema ? {} : { not: {} }) } : { ...schema, $id: name }, name);
+    }
+    const exports = Object.fromEntries(channel.incoming.map((m) => [m.validatorName, m.typeName]));
+    return importRuntime(standaloneCode(ajv, exports));
+  } catch (err) {
+    throw new InputError([{ severity: 'error', file: specPath, line: 0, column: 0, message: `channel '${channel.key}': a message schema cannot be compiled into a validator: ${(err as Error).message}` }]);
+  }
+}
+
+/** The schema as ajv should see it: refs to named schemas by id, no vendor extensions, top level open. */
+function forAjv(schema: JsonSchema, isEnvelope: boolean): JsonSchema {
+  const clean = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(clean);
+    if (node === null || typeof node !== 'object') return node;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) {
+      if (key.startsWith('x-')) continue;
+      if (key === '$ref' && typeof value === 'string' && value.startsWith('#/$defs/')) out[key] = value.slice('#/$defs/'.length);
+      else if (key === 'properties' || key === 'patternProperties' || key === 'definitions' || key === '$defs') {
+        // Maps of schemas: their keys are names, not keywords, and are kept as they are.
+        out[key] = Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, clean(v)]));
+      } else out[key] = key === 'enum' || key === 'const' || key === 'default' || key === 'examples' ? value : clean(value);
+    }
+    return out;
+  };
+  const cleaned = clean(schema) as JsonSchema;
+  // DESIGN §4: extra top-level keys of a frame are ignored, as Chanx does; payloads follow the schema.
+  if (isEnvelope && typeof cleaned === 'object') delete cleaned['additionalProperties'];
+  return cleaned;
+}
+
+/** ajv's ESM output still `require`s its runtime helpers; point them at chanx-gen/runtime instead. */
+function importRuntime(code: string): string {
+  let uses = false;
+  const rewritten = code
+    .replace(/require\("ajv\/dist\/runtime\/(\w+)"\)\.default/g, (_m, name: string) => {
+      uses = true;
+      return `ajvRuntime.${name}`;
+    })
+    .replace(/require\("ajv-formats\/dist\/formats"\)\.fullFormats/g, () => {
+      uses = true;
+      return 'ajvRuntime.formats';
+    });
+  if (/\brequire\(/.test(rewritten)) throw new Error('ajv produced code that needs a module chanx-gen/runtime does not provide');
+  const body = rewritten.replace(/^"use strict";/, '');
+  return `${uses ? "import { ajvRuntime } from 'chanx-gen/runtime';\n" : ''}${body}\n`;
+}

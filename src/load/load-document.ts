@@ -1,0 +1,62 @@
+/**
+ * load: spec path -> validated, dereferenced AsyncAPI document (via @asyncapi/parser), plus the list
+ * of input files and a hash of their content. Every problem is an InputError with locations.
+ */
+import path from 'node:path';
+import type { AsyncAPIDocumentInterface, Diagnostic as ParserDiagnostic } from '@asyncapi/parser';
+import { InputError, type Diagnostic } from './diagnostics.js';
+import { canonicalJson, sha256 } from './canonical-hash.js';
+import { displayPath, readSourceTree, type SourceFile } from './source-files.js';
+
+export interface LoadedDocument {
+  document: AsyncAPIDocumentInterface;
+  /** The spec first, then referenced files in the order they were found. */
+  files: SourceFile[];
+  /** Hash of the canonical content of every input, named by its path relative to the spec's folder. */
+  inputHash: string;
+  warnings: Diagnostic[];
+}
+
+export async function loadDocument(specPath: string, cwd: string): Promise<LoadedDocument> {
+  const absPath = path.resolve(cwd, specPath);
+  const files = readSourceTree(absPath, cwd);
+  const spec = files[0]!;
+  const version = (spec.data as { asyncapi?: unknown } | null)?.asyncapi;
+  if (spec.data === null || typeof spec.data !== 'object' || Array.isArray(spec.data) || typeof version !== 'string') {
+    throw new InputError([{ severity: 'error', file: spec.displayPath, line: 1, column: 1, message: 'not an AsyncAPI document: it has no top-level `asyncapi` version field' }]);
+  }
+  if (!/^(2\.[0-6]|3\.[01])\.\d+$/.test(version)) {
+    const where = spec.locate(['asyncapi']);
+    throw new InputError([{ severity: 'error', file: spec.displayPath, ...where, message: `AsyncAPI ${version} is not supported (chanx-gen reads 2.0-2.6 and 3.0-3.1)` }]);
+  }
+
+  const { Parser } = await import('@asyncapi/parser');
+  const parser = new Parser();
+  const { document, diagnostics } = await parser.parse(spec.text, { source: absPath });
+  const byPath = new Map(files.map((f) => [f.absPath, f]));
+  const located = diagnostics.map((d) => toDiagnostic(d, spec, byPath, cwd));
+  const errors = located.filter((d) => d.severity === 'error');
+  if (errors.length > 0 || document === undefined) {
+    throw new InputError(errors.length > 0 ? errors : [{ severity: 'error', file: spec.displayPath, line: 0, column: 0, message: 'the AsyncAPI parser rejected the document' }]);
+  }
+
+  const specDir = path.dirname(absPath);
+  const hashInput = files
+    .map((f) => `${path.relative(specDir, f.absPath).split(path.sep).join('/')}\n${canonicalJson(f.data)}`)
+    .sort()
+    .join('\n');
+  return { document, files, inputHash: sha256(hashInput), warnings: located.filter((d) => d.severity === 'warning') };
+}
+
+function toDiagnostic(d: ParserDiagnostic, spec: SourceFile, files: Map<string, SourceFile>, cwd: string): Diagnostic {
+  const source = d.source !== undefined && d.source !== '' ? path.resolve(cwd, d.source) : spec.absPath;
+  const file = files.get(source)?.displayPath ?? displayPath(source, cwd);
+  const at = d.path.length > 0 ? ` (at ${d.path.join('.')})` : '';
+  return {
+    severity: d.severity === 0 ? 'error' : 'warning',
+    file,
+    line: d.range.start.line + 1,
+    column: d.range.start.character + 1,
+    message: `${d.message}${at}`,
+  };
+}

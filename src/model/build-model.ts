@@ -1,0 +1,189 @@
+/**
+ * model: parsed AsyncAPI document -> ApiModel. Pure: no I/O. Every naming, routing and typing
+ * decision is made here so that emitters only lay things out.
+ */
+import type { AsyncAPIDocumentInterface, ChannelInterface, MessageInterface, OperationInterface } from '@asyncapi/parser';
+import { InputError, type Diagnostic } from '../load/diagnostics.js';
+import type { SourceFile } from '../load/source-files.js';
+import { detectDiscriminator, fixedValue } from './discriminator.js';
+import { camelCase, folderName, NameAllocator, pascalCase } from './names.js';
+import { refName, SchemaRegistry } from './schema-registry.js';
+import type { ApiModel, ChannelModel, HandlerModel, IncomingMessageModel, JsonSchema, MessageModel } from './types.js';
+
+export interface ModelOptions {
+  /** Routing field to use for every channel (`--discriminator`). */
+  discriminator?: string;
+}
+
+export interface ModelInput {
+  document: AsyncAPIDocumentInterface;
+  /** The spec file, for locating problems. */
+  spec: SourceFile;
+  specPath: string;
+  inputHash: string;
+}
+
+export interface ModelResult {
+  model: ApiModel;
+  warnings: Diagnostic[];
+}
+
+/** Names the generated code itself uses in every channel's modules; schemas must not take them. */
+const RESERVED_TYPE_NAMES = ['MaybePromise', 'ConnectionContext', 'Validator'];
+
+export function buildModel(input: ModelInput, options: ModelOptions = {}): ModelResult {
+  const { document, spec } = input;
+  const registry = new SchemaRegistry(RESERVED_TYPE_NAMES);
+  const folders = new NameAllocator();
+  const channelTypes = new NameAllocator();
+  const warnings: Diagnostic[] = [];
+  const errors: Diagnostic[] = [];
+  const isV2 = document.version().startsWith('2.');
+  const locateChannel = (key: string, ...rest: string[]) => ({ file: spec.displayPath, ...spec.locate(['channels', key, ...rest]) });
+
+  // Component schemas first, in key order, so that they keep their own names when a message clashes.
+  for (const schema of [...document.components().schemas().all()].sort((a, b) => cmp(a.id(), b.id()))) {
+    registry.nameSchema(schema.json(), schema.id());
+  }
+
+  const channels: ChannelModel[] = [];
+  for (const channel of [...document.channels().all()].sort((a, b) => cmp(a.id(), b.id()))) {
+    const key = channel.id();
+    const messageTypeName = (m: MessageInterface): string => {
+      const payload = m.payload()?.json();
+      return registry.nameSchema(payload ?? true, messageName(m));
+    };
+
+    const ops = channel.operations().all();
+    const receivedBy = new Map<string, OperationInterface[]>();
+    const incomingMessages = new Map<string, MessageInterface>();
+    const outgoingMessages = new Map<string, MessageInterface>();
+    for (const op of ops) {
+      for (const m of op.messages().all()) {
+        if (op.isReceive()) {
+          incomingMessages.set(m.id(), m);
+          receivedBy.set(m.id(), [...(receivedBy.get(m.id()) ?? []), op]);
+        } else outgoingMessages.set(m.id(), m);
+      }
+      for (const m of op.reply()?.messages().all() ?? []) outgoingMessages.set(m.id(), m);
+    }
+
+    const base = (m: MessageInterface): MessageModel => ({
+      key: m.id(),
+      typeName: messageTypeName(m),
+      tag: null,
+      ...doc('summary', m.summary()),
+      ...doc('description', m.description()),
+    });
+    const incomingSorted = [...incomingMessages.values()].sort((a, b) => cmp(a.id(), b.id()));
+    const incomingBase = incomingSorted.map(base);
+    const resolve = (s: JsonSchema): JsonSchema => {
+      let current = s;
+      for (let name = refName(current); name !== undefined; name = refName(current)) current = registry.schemas[name] ?? true;
+      return current;
+    };
+    const schemasOf = incomingBase.map((m) => registry.schemas[m.typeName] ?? true);
+
+    let discriminator: string | null = options.discriminator ?? detectDiscriminator(schemasOf, resolve) ?? null;
+    if (discriminator !== null) {
+      for (const [i, m] of incomingBase.entries()) {
+        const value = fixedValue(schemasOf[i]!, discriminator, resolve);
+        if (value === undefined) {
+          errors.push({ severity: 'error', ...locateMessage(key, m.key), message: `message '${m.key}' of channel '${key}' does not fix a value for discriminator '${discriminator}' (const, one-value enum or ^value$ pattern)` });
+        }
+        m.tag = value ?? null;
+      }
+      const byTag = new Map<string, MessageModel>();
+      for (const m of incomingBase) {
+        if (m.tag === null) continue;
+        const other = byTag.get(m.tag);
+        if (other !== undefined) {
+          const a = locateMessage(key, other.key);
+          errors.push({ severity: 'error', ...locateMessage(key, m.key), message: `messages '${other.key}' (${a.file}:${a.line}:${a.column}) and '${m.key}' of channel '${key}' both have ${discriminator} '${m.tag}': the server could not tell them apart` });
+        } else byTag.set(m.tag, m);
+      }
+    } else if (incomingBase.length > 1) {
+      warnings.push({ severity: 'warning', ...locateChannel(key), message: `channel '${key}' has no field that every incoming message fixes; frames are routed by trying each message schema (oneOf). Pass --discriminator FIELD to route by a field` });
+    }
+
+    const methods = new NameAllocator(['onConnect', 'onDisconnect']);
+    const validators = new NameAllocator();
+    const incoming: IncomingMessageModel[] = incomingBase
+      .sort((a, b) => cmp(a.tag ?? a.key, b.tag ?? b.key))
+      .map((m) => {
+        const received = receivedBy.get(m.key) ?? [];
+        const replies = new Set<string>();
+        for (const op of received) for (const r of op.reply()?.messages().all() ?? []) replies.add(messageTypeName(r));
+        const first = received[0];
+        const handler: HandlerModel = {
+          method: methods.allocate(camelCase(`on_${m.tag ?? m.key}`)),
+          operations: received.map((op) => op.id() ?? "").filter((id) => id !== "").sort(),
+          ...doc('summary', first?.summary()),
+          ...doc('description', first?.description()),
+          replies: [...replies].sort(),
+        };
+        return { ...m, handler, validatorName: validators.allocate(`validate${m.typeName}`) };
+      });
+
+    const outgoing = [...outgoingMessages.values()].sort((a, b) => cmp(a.id(), b.id())).map(base);
+    const used = new Set([...incomingMessages.keys(), ...outgoingMessages.keys()]);
+    const unused = [...channel.messages().all()].filter((m) => !used.has(m.id())).sort((a, b) => cmp(a.id(), b.id())).map(base);
+    if (unused.length > 0) {
+      warnings.push({ severity: 'warning', ...locateChannel(key), message: `channel '${key}' lists ${unused.map((m) => `'${m.key}'`).join(', ')} but no operation sends or receives ${unused.length === 1 ? 'it' : 'them'}; typed only` });
+    }
+    const typeStem = channelTypes.allocate(pascalCase(channel.json<{ title?: string }>().title ?? key, 'Channel'));
+    channels.push({
+      key,
+      folder: folders.allocate(folderName(key)),
+      typeName: typeStem,
+      address: channelAddress(channel, isV2),
+      ...doc('description', channel.description()),
+      params: channel
+        .parameters()
+        .all()
+        .map((p) => ({ name: p.id(), ...doc('description', p.description()) }))
+        .sort((a, b) => cmp(a.name, b.name)),
+      discriminator: incoming.length > 0 ? discriminator : null,
+      incoming,
+      outgoing,
+      unused,
+    });
+  }
+  if (errors.length > 0) throw new InputError(errors);
+
+  const info = document.info();
+  return {
+    model: { specPath: input.specPath, inputHash: input.inputHash, title: info.title(), version: info.version(), schemas: sortKeys(registry.schemas), channels },
+    warnings,
+  };
+
+  function locateMessage(channelKey: string, messageKey: string): { file: string; line: number; column: number } {
+    return isV2 ? locateChannel(channelKey) : locateChannel(channelKey, 'messages', messageKey);
+  }
+}
+
+function messageName(m: MessageInterface): string {
+  const json = m.json<{ name?: unknown; title?: unknown }>();
+  for (const candidate of [json.name, json.title, m.id()]) {
+    if (typeof candidate === 'string' && candidate.trim() !== '' && !/^<anonymous-message-\d+>$/.test(candidate)) return candidate;
+  }
+  return 'Message';
+}
+
+function channelAddress(channel: ChannelInterface, isV2: boolean): string {
+  const address = channel.address() ?? channel.id();
+  const withSlash = address.startsWith('/') ? address : `/${address}`;
+  return isV2 || address !== '' ? withSlash : `/${channel.id()}`;
+}
+
+function doc<K extends string>(key: K, text: string | undefined): { [P in K]?: string } {
+  return text !== undefined && text.trim() !== '' ? ({ [key]: text } as { [P in K]?: string }) : {};
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k]!]));
+}

@@ -1,0 +1,133 @@
+/**
+ * Turns the parser's dereferenced (possibly circular) schema objects into plain JSON Schemas in which
+ * every named schema is a `{ $ref: '#/$defs/Name' }`, so the model stays serialisable and both the
+ * TypeScript emitter and ajv can refer to named schemas by name.
+ */
+import type { JsonSchema, SchemaObject } from './types.js';
+import { NameAllocator, typeName } from './names.js';
+
+const SCHEMA_ID = 'x-parser-schema-id';
+const ANONYMOUS = /^<anonymous-schema-\d+>$/;
+
+/** Keywords whose value is a schema, an array of schemas, or a map of schemas. */
+const SUBSCHEMA = new Set(['items', 'additionalItems', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties']);
+const SUBSCHEMA_LIST = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
+const SUBSCHEMA_MAP = new Set(['properties', 'patternProperties', 'definitions', '$defs', 'dependentSchemas']);
+
+export class SchemaRegistry {
+  readonly schemas: Record<string, JsonSchema> = {};
+  private readonly names: NameAllocator;
+  private readonly nameOf = new Map<object, string>();
+  private readonly onStack = new Set<object>();
+
+  constructor(reserved: Iterable<string> = []) {
+    this.names = new NameAllocator(reserved);
+  }
+
+  /** Registers `raw` under a name of our choosing (unless it already has one) and returns the name. */
+  nameSchema(raw: unknown, wanted: string): string {
+    if (raw !== null && typeof raw === 'object') {
+      const existing = this.nameOf.get(raw);
+      if (existing !== undefined) return existing;
+      const id = componentId(raw);
+      const name = this.names.allocate(typeName(id ?? wanted));
+      this.nameOf.set(raw, name);
+      this.schemas[name] = this.convertBody(raw as SchemaObject);
+      return name;
+    }
+    const name = this.names.allocate(typeName(wanted));
+    this.schemas[name] = raw === false ? false : true;
+    return name;
+  }
+
+  /** Converts a schema, turning named sub-schemas into refs. */
+  convert(raw: unknown): JsonSchema {
+    if (raw === null || typeof raw !== 'object') return raw === false ? false : true;
+    const named = this.nameOf.get(raw);
+    if (named !== undefined) return ref(named);
+    const id = componentId(raw);
+    if (id !== undefined) return ref(this.nameSchema(raw, id));
+    if (this.onStack.has(raw)) {
+      // An anonymous schema that contains itself: it needs a name to be written down.
+      const name = this.names.allocate(typeName(titleOf(raw) ?? 'RecursiveSchema'));
+      this.nameOf.set(raw, name);
+      return ref(name);
+    }
+    const body = this.convertBody(raw as SchemaObject);
+    const late = this.nameOf.get(raw);
+    if (late !== undefined) {
+      this.schemas[late] = body;
+      return ref(late);
+    }
+    return body;
+  }
+
+  private convertBody(raw: SchemaObject): SchemaObject {
+    this.onStack.add(raw);
+    try {
+      const out: SchemaObject = {};
+      for (const key of Object.keys(raw)) {
+        const value = raw[key];
+        if (key.startsWith('x-parser-')) continue;
+        if (SUBSCHEMA.has(key)) out[key] = Array.isArray(value) ? value.map((v) => this.convert(v)) : this.convert(value);
+        else if (SUBSCHEMA_LIST.has(key) && Array.isArray(value)) out[key] = value.map((v) => this.convert(v));
+        else if (SUBSCHEMA_MAP.has(key) && value !== null && typeof value === 'object') {
+          const map: Record<string, JsonSchema> = {};
+          for (const [k, v] of Object.entries(value)) map[k] = this.convert(v);
+          out[key] = map;
+        } else out[key] = value;
+      }
+      return out;
+    } finally {
+      this.onStack.delete(raw);
+    }
+  }
+}
+
+function ref(name: string): SchemaObject {
+  return { $ref: `#/$defs/${name}` };
+}
+
+/** The component key the parser recorded for a schema, or undefined for an inline one. */
+function componentId(raw: object): string | undefined {
+  const id = (raw as SchemaObject)[SCHEMA_ID];
+  return typeof id === 'string' && !ANONYMOUS.test(id) ? id : undefined;
+}
+
+function titleOf(raw: object): string | undefined {
+  const title = (raw as SchemaObject)['title'];
+  return typeof title === 'string' && title.trim() !== '' ? title : undefined;
+}
+
+/** Name referred to by a `$ref` produced here, or undefined. */
+export function refName(schema: JsonSchema): string | undefined {
+  if (typeof schema !== 'object') return undefined;
+  const target = schema['$ref'];
+  return typeof target === 'string' && target.startsWith('#/$defs/') ? target.slice('#/$defs/'.length) : undefined;
+}
+
+/** Every schema name reachable from `roots`, including the roots, in a stable order. */
+export function reachableSchemas(roots: readonly string[], schemas: Record<string, JsonSchema>): string[] {
+  const seen = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node !== null && typeof node === 'object') {
+      const name = refName(node as SchemaObject);
+      if (name !== undefined) {
+        if (!seen.has(name)) {
+          seen.add(name);
+          visit(schemas[name]);
+        }
+        return;
+      }
+      for (const value of Object.values(node)) visit(value);
+    }
+  };
+  for (const root of roots) {
+    if (!seen.has(root)) {
+      seen.add(root);
+      visit(schemas[root]);
+    }
+  }
+  return [...seen].sort();
+}

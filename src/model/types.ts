@@ -1,0 +1,75 @@
+/**
+ * The ApiModel: every decision the generator makes, as plain serialisable data.
+ * Emitters read it and decide nothing of their own beyond layout.
+ */
+
+/** A JSON Schema as the generator keeps it: references to named schemas are `{ $ref: '#/$defs/Name' }`. */
+export type JsonSchema = boolean | SchemaObject;
+export interface SchemaObject {
+  [keyword: string]: unknown;
+}
+
+export interface ApiModel {
+  /** The spec path as given, relative to the working directory, with forward slashes. */
+  specPath: string;
+  /** sha256 over the canonical form of every input document. */
+  inputHash: string;
+  title: string;
+  version: string;
+  /** Every named schema any channel refers to, by TypeScript name. */
+  schemas: Record<string, JsonSchema>;
+  channels: ChannelModel[];
+}
+
+export interface ChannelModel {
+  /** The channel's key in the document (`system`). */
+  key: string;
+  /** Output folder below the output root (`system`). */
+  folder: string;
+  /** PascalCase stem for the channel's own types (`System` -> `SystemHandlers`). */
+  typeName: string;
+  address: string;
+  description?: string;
+  params: ParamModel[];
+  /** Routing field, or null when the channel is routed by trying schemas (or has at most one incoming message). */
+  discriminator: string | null;
+  /** Client-to-server messages, sorted by tag (or name). Each has a handler. */
+  incoming: IncomingMessageModel[];
+  /** Server-to-client messages (replies and server-initiated ones), sorted by name. */
+  outgoing: MessageModel[];
+  /** Messages the channel lists but no operation uses. Typed, not routed. */
+  unused: MessageModel[];
+}
+
+export interface ParamModel {
+  name: string;
+  description?: string;
+}
+
+export interface MessageModel {
+  /** The message's key in the channel (`user_message`). */
+  key: string;
+  /** TypeScript name of the whole frame (`UserMessage`); a key of ApiModel.schemas. */
+  typeName: string;
+  /** Discriminator value, when the channel has a discriminator. */
+  tag: string | null;
+  summary?: string;
+  description?: string;
+}
+
+export interface IncomingMessageModel extends MessageModel {
+  handler: HandlerModel;
+  /** Name of the precompiled validator exported by validators.js. */
+  validatorName: string;
+}
+
+export interface HandlerModel {
+  /** Method name on the handlers interface (`onUserMessage`). */
+  method: string;
+  /** The operation(s) that receive this message, for documentation. */
+  operations: string[];
+  summary?: string;
+  description?: string;
+  /** TypeScript names of the reply messages; empty: the handler returns void. */
+  replies: string[];
+}

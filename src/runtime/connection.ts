@@ -1,0 +1,164 @@
+/**
+ * One accepted WebSocket: its context (send, broadcast, groups) and the frame loop.
+ * Frames are handled one at a time, in order; a handler that returns a promise holds back the
+ * frames behind it, so replies keep the order of requests (as a Chanx consumer does).
+ */
+import type { IncomingMessage } from 'node:http';
+import WebSocket from 'ws';
+import type { GroupMember, GroupRegistry } from './groups.js';
+import { BINARY_FRAME, handlerFailed, invalidJson, NOT_AN_OBJECT, Rejection } from './rejections.js';
+import type { BroadcastOptions, ChannelDefinition, ConnectionContext } from './types.js';
+
+export interface Logger {
+  error(message: string, error?: unknown): void;
+}
+
+/** What the connection needs of a mounted channel; handler types are erased here. */
+export interface MountedChannel {
+  channel: ChannelDefinition<unknown, unknown, unknown>;
+  createHandlers(): Handlers;
+}
+
+interface Handlers {
+  onConnect?(ctx: unknown): unknown;
+  onDisconnect?(ctx: unknown): unknown;
+}
+
+let nextId = 0;
+
+export class Connection implements ConnectionContext<unknown, Record<string, string>>, GroupMember {
+  readonly id = `c${(++nextId).toString(36)}`;
+  readonly groups = new Set<string>();
+  private readonly handlers: Handlers;
+  /** The frame (or hook) being awaited, if any; frames that arrive meanwhile queue behind it. */
+  private tail: Promise<void> | undefined;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly mounted: MountedChannel,
+    readonly params: Record<string, string>,
+    readonly request: IncomingMessage,
+    private readonly registry: GroupRegistry,
+    private readonly logger: Logger,
+  ) {
+    this.handlers = mounted.createHandlers();
+    ws.on('message', (data, isBinary) => this.enqueue(data as Buffer, isBinary));
+    ws.on('error', (err) => this.logger.error(`connection ${this.id} on ${mounted.channel.address}: ${err.message}`));
+    ws.once('close', () => this.closed());
+    this.runHook('onConnect');
+  }
+
+  send(message: unknown): void {
+    this.sendRaw(JSON.stringify(message));
+  }
+
+  sendRaw(frame: string): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(frame);
+  }
+
+  broadcast(message: unknown, options: BroadcastOptions = {}): void {
+    this.registry.send(options.groups ?? this.groups, JSON.stringify(message), options.excludeSelf === true ? this : undefined);
+  }
+
+  join(group: string): void {
+    this.groups.add(group);
+    this.registry.join(group, this);
+  }
+
+  leave(group: string): void {
+    this.groups.delete(group);
+    this.registry.leave(group, this);
+  }
+
+  close(code = 1000, reason = ''): void {
+    this.ws.close(code, reason);
+  }
+
+  private enqueue(data: Buffer, isBinary: boolean): void {
+    if (this.tail !== undefined) {
+      this.track(this.tail.then(() => this.handleFrame(data, isBinary)));
+      return;
+    }
+    const pending = this.handleFrame(data, isBinary);
+    if (pending !== undefined) this.track(pending);
+  }
+
+  private track(pending: Promise<void>): void {
+    this.tail = pending;
+    void pending.then(() => {
+      if (this.tail === pending) this.tail = undefined;
+    });
+  }
+
+  /** Handles one frame; returns a promise only when a handler went asynchronous. Never throws or rejects. */
+  private handleFrame(data: Buffer, isBinary: boolean): Promise<void> | undefined {
+    if (isBinary) return this.reject(BINARY_FRAME);
+    let message: unknown;
+    try {
+      message = JSON.parse(data.toString());
+    } catch (err) {
+      return this.reject(invalidJson((err as Error).message));
+    }
+    if (message === null || typeof message !== 'object' || Array.isArray(message)) return this.reject(NOT_AN_OBJECT);
+    let result: unknown;
+    try {
+      result = this.mounted.channel.route(message as Record<string, unknown>, this.handlers, this);
+    } catch (err) {
+      return this.failed(message as Record<string, unknown>, err);
+    }
+    if (result === undefined || result === null) return undefined;
+    if (result instanceof Rejection) return this.reject(result);
+    if (typeof (result as PromiseLike<unknown>).then === 'function') {
+      return Promise.resolve(result).then(
+        (reply) => {
+          if (reply !== undefined && reply !== null) this.send(reply);
+        },
+        (err: unknown) => this.failed(message as Record<string, unknown>, err),
+      );
+    }
+    this.send(result);
+    return undefined;
+  }
+
+  private reject(rejection: Rejection): undefined {
+    this.sendRaw(rejection.frame);
+    return undefined;
+  }
+
+  private failed(message: Record<string, unknown>, err: unknown): undefined {
+    const field = this.mounted.channel.discriminator;
+    const tag = field === null ? this.mounted.channel.key : String(message[field]);
+    this.logger.error(`${this.mounted.channel.address}: handler for ${tag} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`, err);
+    this.sendRaw(handlerFailed(tag).frame);
+    return undefined;
+  }
+
+  private runHook(name: 'onConnect' | 'onDisconnect'): void {
+    const hook = this.handlers[name];
+    if (hook === undefined) return;
+    const run = (): Promise<void> | undefined => {
+      try {
+        const result = hook.call(this.handlers, this);
+        if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
+          return Promise.resolve(result).then(
+            () => undefined,
+            (err: unknown) => this.logger.error(`${this.mounted.channel.address}: ${name} failed`, err),
+          );
+        }
+      } catch (err) {
+        this.logger.error(`${this.mounted.channel.address}: ${name} failed`, err);
+      }
+      return undefined;
+    };
+    if (this.tail !== undefined) this.track(this.tail.then(run));
+    else {
+      const pending = run();
+      if (pending !== undefined) this.track(pending);
+    }
+  }
+
+  private closed(): void {
+    for (const group of [...this.groups]) this.leave(group);
+    this.runHook('onDisconnect');
+  }
+}

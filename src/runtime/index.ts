@@ -1,0 +1,9 @@
+/** chanx-gen/runtime: what generated code imports at run time. */
+export type { BroadcastOptions, ChannelDefinition, ConnectionContext, MaybePromise, Validator, ValidatorError } from './types.js';
+export { Rejection, rejectAmbiguous, rejectInvalid, rejectTag, rejectUnmatched } from './rejections.js';
+export type { ErrorItem } from './validation-errors.js';
+export { GroupRegistry } from './groups.js';
+export type { Logger } from './connection.js';
+export { createChanxServer, mount, type ChanxServer, type Route, type ServerOptions } from './server.js';
+export { isEntryPoint, serveFromEnv } from './entry.js';
+export { ajvRuntime } from './ajv-runtime.js';

@@ -1,0 +1,36 @@
+/** Channel addresses with `{param}` segments, matched against request paths. */
+export interface PathTemplate {
+  readonly address: string;
+  /** Decoded parameters when `pathname` matches, else undefined. */
+  match(pathname: string): Record<string, string> | undefined;
+}
+
+export function compilePath(address: string): PathTemplate {
+  const names: string[] = [];
+  const source = address
+    .split(/(\{[^}]+\})/)
+    .map((part) => {
+      const param = /^\{([^}]+)\}$/.exec(part);
+      if (param === null) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      names.push(param[1]!);
+      return '([^/]+)';
+    })
+    .join('');
+  const pattern = new RegExp(`^${source}/?$`);
+  return {
+    address,
+    match(pathname) {
+      const m = pattern.exec(pathname);
+      if (m === null) return undefined;
+      const params: Record<string, string> = {};
+      for (let i = 0; i < names.length; i++) {
+        try {
+          params[names[i]!] = decodeURIComponent(m[i + 1]!);
+        } catch {
+          return undefined;
+        }
+      }
+      return params;
+    },
+  };
+}

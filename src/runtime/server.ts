@@ -1,0 +1,116 @@
+/**
+ * The ws server glue: HTTP upgrades routed by path to mounted channels, path parameters, a
+ * frame-size limit, and graceful shutdown.
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { Connection, type Logger, type MountedChannel } from './connection.js';
+import { GroupRegistry } from './groups.js';
+import { compilePath, type PathTemplate } from './path-template.js';
+import type { ChannelDefinition } from './types.js';
+
+export interface ServerOptions {
+  /** Largest accepted frame in bytes; a larger one closes that connection with 1009. Default 1 MiB. */
+  maxPayload?: number;
+  /** Where handler failures and connection errors are reported. Default: console. */
+  logger?: Logger;
+  /** Attach to an existing HTTP server instead of creating one. */
+  server?: Server;
+}
+
+/** A channel with the class that handles it; made by `mount`. */
+export interface Route {
+  readonly mounted: MountedChannel;
+}
+
+/** Pairs a generated channel with its consumer class (one instance per connection). */
+export function mount<H, Out, P>(channel: ChannelDefinition<H, Out, P>, Consumer: new () => H): Route {
+  return { mounted: { channel: channel as ChannelDefinition<unknown, unknown, unknown>, createHandlers: () => new Consumer() as object } };
+}
+
+export interface ChanxServer {
+  readonly httpServer: Server;
+  readonly groups: GroupRegistry;
+  /** Starts listening; resolves with the bound port (pass 0 for an ephemeral one). */
+  listen(port: number, host?: string): Promise<number>;
+  /** Closes every connection (1001) and stops listening. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+
+export function createChanxServer(routes: readonly Route[], options: ServerOptions = {}): ChanxServer {
+  const logger: Logger = options.logger ?? { error: (message) => console.error(message) };
+  const groups = new GroupRegistry();
+  const httpServer = options.server ?? createHttpServer();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? DEFAULT_MAX_PAYLOAD });
+  // Mount each address once (channels that share an address, such as x-topic ones, keep the first),
+  // and try fixed addresses before parameterised ones so `/ws/room/new` beats `/ws/room/{name}`.
+  const seen = new Set<string>();
+  const table: { path: PathTemplate; route: Route }[] = [];
+  for (const route of routes) {
+    const address = route.mounted.channel.address;
+    if (seen.has(address)) continue;
+    seen.add(address);
+    table.push({ path: compilePath(address), route });
+  }
+  table.sort((a, b) => Number(a.path.address.includes('{')) - Number(b.path.address.includes('{')));
+
+  const find = (req: IncomingMessage): { route: Route; params: Record<string, string> } | undefined => {
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    for (const { path, route } of table) {
+      const params = path.match(pathname);
+      if (params !== undefined) return { route, params };
+    }
+    return undefined;
+  };
+
+  httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const found = find(req);
+    if (found === undefined) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      new Connection(ws, found.route.mounted, found.params, req, groups, logger);
+    });
+  });
+  if (options.server === undefined) {
+    httpServer.on('request', (req, res) => {
+      const status = find(req) === undefined ? 404 : 426;
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...(status === 426 ? { upgrade: 'websocket' } : {}) });
+      res.end(status === 404 ? 'Not Found\n' : 'This address takes WebSocket connections\n');
+    });
+  }
+
+  return {
+    httpServer,
+    groups,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          resolve((httpServer.address() as AddressInfo).port);
+        });
+      });
+    },
+    async close() {
+      const closing = [...wss.clients].map(
+        (ws) =>
+          new Promise<void>((resolve) => {
+            if (ws.readyState === ws.CLOSED) return resolve();
+            ws.once('close', () => resolve());
+            ws.close(1001, 'Server shutting down');
+            setTimeout(() => ws.terminate(), 1000).unref();
+          }),
+      );
+      await Promise.all(closing);
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}

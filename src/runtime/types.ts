@@ -1,0 +1,55 @@
+import type { IncomingMessage } from 'node:http';
+
+export type MaybePromise<T> = T | Promise<T>;
+
+/** One error of a precompiled (ajv) validator, as much of it as the runtime reads. */
+export interface ValidatorError {
+  instancePath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+/** A precompiled validator: a type guard that leaves its errors on itself. */
+export interface Validator<T> {
+  (data: unknown): data is T;
+  errors?: ValidatorError[] | null;
+}
+
+export interface BroadcastOptions {
+  /** Groups to send to; default: every group this connection has joined. */
+  groups?: readonly string[];
+  /** Leave this connection out (default false, as in Chanx). */
+  excludeSelf?: boolean;
+}
+
+/** What a handler gets besides the message. `Out` is the channel's server-to-client union. */
+export interface ConnectionContext<Out, Params> {
+  /** Unique per connection within the process. */
+  readonly id: string;
+  /** Path parameters of the channel address, decoded. */
+  readonly params: Params;
+  /** The HTTP upgrade request (headers, URL with query string). */
+  readonly request: IncomingMessage;
+  /** Groups this connection has joined. */
+  readonly groups: ReadonlySet<string>;
+  /** Sends to this connection only. */
+  send(message: Out): void;
+  /** Sends to every member of the groups (serialised once). */
+  broadcast(message: Out, options?: BroadcastOptions): void;
+  join(group: string): void;
+  leave(group: string): void;
+  /** Closes this connection (default code 1000). */
+  close(code?: number, reason?: string): void;
+}
+
+/**
+ * A channel as generated code describes it: where it lives and how to route a decoded frame.
+ * `route` returns the handler's result (a reply, nothing, or a promise of either) or a Rejection.
+ */
+export interface ChannelDefinition<Handlers, Out, Params> {
+  readonly key: string;
+  readonly address: string;
+  readonly discriminator: string | null;
+  route(message: Record<string, unknown>, handlers: Handlers, ctx: ConnectionContext<Out, Params>): unknown;
+}

@@ -1,0 +1,108 @@
+/**
+ * ajv errors -> Chanx (pydantic) error items: `{type, loc, msg}`, `loc` starting with the tag.
+ * Runs only on the error path.
+ */
+import type { ValidatorError } from './types.js';
+
+export interface ErrorItem {
+  type: string;
+  loc: (string | number)[];
+  msg: string;
+}
+
+export function toErrorItems(prefix: readonly (string | number)[], errors: readonly ValidatorError[] | null | undefined): ErrorItem[] {
+  const items: ErrorItem[] = [];
+  const seen = new Set<string>();
+  for (const e of errors ?? []) {
+    // oneOf/anyOf/if report a summary beside the errors of their branches; the branches say more.
+    if ((e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if') && (errors?.length ?? 0) > 1) continue;
+    const item = toItem(prefix, e);
+    const key = `${item.type}\u0000${item.loc.join('\u0000')}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    items.push(item);
+  }
+  return items;
+}
+
+function toItem(prefix: readonly (string | number)[], e: ValidatorError): ErrorItem {
+  const loc = [...prefix, ...pointerSegments(e.instancePath)];
+  const p = e.params;
+  switch (e.keyword) {
+    case 'required':
+      return { type: 'missing', loc: [...loc, String(p['missingProperty'])], msg: 'Field required' };
+    case 'additionalProperties':
+      return { type: 'extra_forbidden', loc: [...loc, String(p['additionalProperty'])], msg: 'Extra inputs are not permitted' };
+    case 'type':
+      return typeError(loc, String(p['type']));
+    case 'const':
+      return { type: 'literal_error', loc, msg: `Input should be ${repr(p['allowedValue'])}` };
+    case 'enum':
+      return { type: 'literal_error', loc, msg: `Input should be ${orList(((p['allowedValues'] as unknown[]) ?? []).map(repr))}` };
+    case 'minLength':
+      return { type: 'string_too_short', loc, msg: `String should have at least ${String(p['limit'])} character${p['limit'] === 1 ? '' : 's'}` };
+    case 'maxLength':
+      return { type: 'string_too_long', loc, msg: `String should have at most ${String(p['limit'])} character${p['limit'] === 1 ? '' : 's'}` };
+    case 'pattern':
+      return { type: 'string_pattern_mismatch', loc, msg: `String should match pattern '${String(p['pattern'])}'` };
+    case 'minimum':
+      return { type: 'greater_than_equal', loc, msg: `Input should be greater than or equal to ${String(p['limit'])}` };
+    case 'maximum':
+      return { type: 'less_than_equal', loc, msg: `Input should be less than or equal to ${String(p['limit'])}` };
+    case 'exclusiveMinimum':
+      return { type: 'greater_than', loc, msg: `Input should be greater than ${String(p['limit'])}` };
+    case 'exclusiveMaximum':
+      return { type: 'less_than', loc, msg: `Input should be less than ${String(p['limit'])}` };
+    case 'multipleOf':
+      return { type: 'multiple_of', loc, msg: `Input should be a multiple of ${String(p['multipleOf'])}` };
+    case 'minItems':
+      return { type: 'too_short', loc, msg: `List should have at least ${String(p['limit'])} item${p['limit'] === 1 ? '' : 's'}` };
+    case 'maxItems':
+      return { type: 'too_long', loc, msg: `List should have at most ${String(p['limit'])} item${p['limit'] === 1 ? '' : 's'}` };
+    case 'format':
+      return { type: 'value_error', loc, msg: `Value error, should be a valid ${String(p['format'])}` };
+    default:
+      return { type: e.keyword, loc, msg: e.message ?? `failed ${e.keyword}` };
+  }
+}
+
+const TYPE_ERRORS: Record<string, [string, string]> = {
+  string: ['string_type', 'Input should be a valid string'],
+  integer: ['int_type', 'Input should be a valid integer'],
+  number: ['float_type', 'Input should be a valid number'],
+  boolean: ['bool_type', 'Input should be a valid boolean'],
+  object: ['dict_type', 'Input should be a valid dictionary'],
+  array: ['list_type', 'Input should be a valid list'],
+  null: ['none_required', 'Input should be None'],
+};
+
+function typeError(loc: (string | number)[], type: string): ErrorItem {
+  const known = TYPE_ERRORS[type];
+  if (known !== undefined) return { type: known[0], loc, msg: known[1] };
+  return { type: 'type_error', loc, msg: `Input should be of type ${type.split(',').join(' or ')}` };
+}
+
+/** `/payload/items/0/a~1b` -> ['payload', 'items', 0, 'a/b'] */
+function pointerSegments(pointer: string): (string | number)[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => {
+      const text = s.replace(/~1/g, '/').replace(/~0/g, '~');
+      return /^(0|[1-9][0-9]*)$/.test(text) ? Number(text) : text;
+    });
+}
+
+/** Python-style repr of a literal, as pydantic shows it. */
+function repr(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (value === null) return 'None';
+  if (value === true) return 'True';
+  if (value === false) return 'False';
+  return JSON.stringify(value);
+}
+
+function orList(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}

@@ -1,0 +1,47 @@
+/**
+ * The only code that changes the output folder. Every new file is first written beside its target
+ * under a temporary name; only when all of them are written are they renamed into place (a rename
+ * is atomic), then orphans are removed. Any failure before the renames leaves the old output as it was.
+ */
+import { mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Plan } from './plan.js';
+
+export function applyPlan(plan: Plan): void {
+  const staged: { temp: string; target: string }[] = [];
+  try {
+    for (const change of plan.changes) {
+      if (change.kind === 'remove') continue;
+      const target = path.join(plan.outDir, change.path);
+      mkdirSync(path.dirname(target), { recursive: true });
+      const temp = `${target}.chanx-gen-${process.pid}.tmp`;
+      writeFileSync(temp, change.after);
+      staged.push({ temp, target });
+    }
+  } catch (err) {
+    for (const { temp } of staged) tryUnlink(temp);
+    throw err;
+  }
+  for (const { temp, target } of staged) renameSync(temp, target);
+  for (const change of plan.changes) {
+    if (change.kind !== 'remove') continue;
+    const target = path.join(plan.outDir, change.path);
+    tryUnlink(target);
+    removeEmptyParents(path.dirname(target), plan.outDir);
+  }
+}
+
+function tryUnlink(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // already gone
+  }
+}
+
+function removeEmptyParents(dir: string, root: string): void {
+  for (let d = dir; d.startsWith(root) && d !== root; d = path.dirname(d)) {
+    if (readdirSync(d).length > 0) return;
+    rmdirSync(d);
+  }
+}
