@@ -35,13 +35,16 @@ export function channelFiles(model: ApiModel, channel: ChannelModel): GeneratedF
   const addressLiteral = stringLiteral(channel.address);
   const all = [...channel.incoming, ...channel.outgoing, ...channel.unused];
   const envelopes = new Set(all.map((m) => m.typeName));
+  const tags = new Map<string, { field: string; value: string }>();
+  for (const m of channel.incoming) if (channel.discriminator !== null && m.tag !== null) tags.set(m.typeName, { field: channel.discriminator, value: m.tag });
   const union = (types: string[]) => (types.length === 0 ? 'never' : [...new Set(types)].sort().join(' | '));
 
   const messages = render('messages.ts', {
     header: head,
-    declarations: reachableSchemas([...envelopes].sort(), model.schemas).map((name) =>
-      declareType(name, model.schemas[name] ?? true, { literalsRequired: envelopes.has(name) }),
-    ),
+    declarations: reachableSchemas([...envelopes].sort(), model.schemas).map((name) => {
+      const tag = tags.get(name);
+      return declareType(name, model.schemas[name] ?? true, { literalsRequired: envelopes.has(name), ...(tag !== undefined ? { tag } : {}) });
+    }),
     channelLiteral,
     toServer: names.toServer,
     toServerUnion: union(channel.incoming.map((m) => m.typeName)),

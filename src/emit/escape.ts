@@ -5,7 +5,8 @@
 
 /** A single-quoted TypeScript/JavaScript string literal. */
 export function stringLiteral(text: string): string {
-  return `'${JSON.stringify(text).slice(1, -1).replace(/'/g, "\\'")}'`;
+  const body = JSON.stringify(text).slice(1, -1).replace(/'/g, "\\'").replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return `'${body}'`;
 }
 
 /** A literal for any JSON value (strings single-quoted, the rest as JSON, which is valid TS). */
@@ -15,7 +16,7 @@ export function jsonLiteral(value: unknown): string {
 
 /** Text made safe inside a block comment: it cannot end the comment early. */
 export function commentText(text: string): string {
-  return text.replace(/\*\//g, '*\\/').replace(/\r\n?/g, '\n');
+  return text.replace(/\*\//g, '*\\/').replace(/\r\n?|\u2028|\u2029/g, '\n');
 }
 
 /**

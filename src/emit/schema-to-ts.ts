@@ -11,6 +11,8 @@ const INDENT = '  ';
 export interface TypeOptions {
   /** Top-level properties that fix a literal are required (message envelopes: a Chanx `action` is always sent). */
   literalsRequired?: boolean;
+  /** The routing field of a message envelope and its value: typed as that literal, and required. */
+  tag?: { field: string; value: string };
 }
 
 /** `export interface X {...}` or `export type X = ...;`, with its JSDoc. */
@@ -39,15 +41,16 @@ export function tsType(schema: JsonSchema, indent: string, options: TypeOptions 
   else if (Array.isArray(s['enum'])) type = union(s['enum'].map(jsonLiteral));
   else type = structuralType(s, indent, options);
 
-  const nested = { ...options, literalsRequired: false };
+  const nested: TypeOptions = {};
   const parts = [type];
   for (const key of ['oneOf', 'anyOf'] as const) {
     const alts = s[key];
-    if (Array.isArray(alts) && alts.length > 0) parts.push(`(${union(alts.map((a) => tsType(a as JsonSchema, indent, nested)))})`);
+    if (Array.isArray(alts) && alts.length > 0) parts.push(union(alts.map((a) => tsType(a as JsonSchema, indent, nested))));
   }
   const all = s['allOf'];
-  if (Array.isArray(all)) for (const a of all) parts.push(wrap(tsType(a as JsonSchema, indent, nested)));
-  let result = parts.length === 1 ? type : parts.filter((p) => p !== 'unknown').join(' & ') || 'unknown';
+  if (Array.isArray(all)) for (const a of all) parts.push(tsType(a as JsonSchema, indent, nested));
+  const known = parts.filter((p) => p !== 'unknown');
+  let result = known.length === 0 ? 'unknown' : known.length === 1 ? known[0]! : known.map(wrap).join(' & ');
   if (s['nullable'] === true && result !== 'unknown' && result !== 'null') result = `${wrap(result)} | null`;
   return result;
 }
@@ -90,9 +93,9 @@ function arrayType(s: SchemaObject, indent: string): string {
   if (tuple !== undefined) {
     const rest = Array.isArray(s['prefixItems']) ? s['items'] : s['additionalItems'];
     const minItems = typeof s['minItems'] === 'number' ? s['minItems'] : tuple.length;
+    const closed = rest === false || (typeof s['maxItems'] === 'number' && s['maxItems'] <= tuple.length);
     const elems = tuple.map((t, i) => `${tsType(t, indent)}${i >= minItems ? '?' : ''}`);
-    if (rest !== undefined && rest !== false) elems.push(`...${wrap(tsType(rest as JsonSchema, indent))}[]`);
-    else if (rest === undefined && !Array.isArray(s['prefixItems'])) elems.push('...unknown[]');
+    if (!closed) elems.push(`...${rest === undefined ? 'unknown' : wrap(tsType(rest as JsonSchema, indent))}[]`);
     return `[${elems.join(', ')}]`;
   }
   const items = s['items'] === undefined ? true : (s['items'] as JsonSchema);
@@ -107,9 +110,10 @@ function objectType(s: SchemaObject, indent: string, options: TypeOptions): stri
   const propTypes: string[] = [];
   for (const key of Object.keys(props)) {
     const prop = props[key]!;
-    const type = tsType(prop, inner);
+    const isTag = options.tag?.field === key;
+    const type = isTag ? stringLiteral(options.tag!.value) : tsType(prop, inner);
     propTypes.push(type);
-    const isRequired = required.has(key) || (options.literalsRequired === true && fixesLiteral(prop));
+    const isRequired = isTag || required.has(key) || (options.literalsRequired === true && fixesLiteral(prop));
     const doc = typeof prop === 'object' ? schemaDoc(prop, inner) : '';
     lines.push(`${doc}${inner}${isIdentifier(key) ? key : stringLiteral(key)}${isRequired ? '' : '?'}: ${type};`);
   }

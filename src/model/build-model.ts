@@ -54,6 +54,17 @@ export function buildModel(input: ModelInput, options: ModelOptions = {}): Model
       return registry.nameSchema(payload ?? true, messageName(m));
     };
 
+    // Message keys: the document's own (3.x), else the message's name or title (2.x may have neither id).
+    const keys = new WeakMap<object, string>();
+    const keyNames = new NameAllocator();
+    const keyOf = (m: MessageInterface): string => {
+      const raw = m.json<object>();
+      let k = keys.get(raw);
+      if (k === undefined) keys.set(raw, (k = keyNames.allocate(m.id() ?? messageName(m))));
+      return k;
+    };
+    for (const m of [...channel.messages().all()].sort((a, b) => cmp(a.id() ?? messageName(a), b.id() ?? messageName(b)))) keyOf(m);
+
     const ops = channel.operations().all();
     const receivedBy = new Map<string, OperationInterface[]>();
     const incomingMessages = new Map<string, MessageInterface>();
@@ -61,21 +72,21 @@ export function buildModel(input: ModelInput, options: ModelOptions = {}): Model
     for (const op of ops) {
       for (const m of op.messages().all()) {
         if (op.isReceive()) {
-          incomingMessages.set(m.id(), m);
-          receivedBy.set(m.id(), [...(receivedBy.get(m.id()) ?? []), op]);
-        } else outgoingMessages.set(m.id(), m);
+          incomingMessages.set(keyOf(m), m);
+          receivedBy.set(keyOf(m), [...(receivedBy.get(keyOf(m)) ?? []), op]);
+        } else outgoingMessages.set(keyOf(m), m);
       }
-      for (const m of op.reply()?.messages().all() ?? []) outgoingMessages.set(m.id(), m);
+      for (const m of op.reply()?.messages().all() ?? []) outgoingMessages.set(keyOf(m), m);
     }
 
     const base = (m: MessageInterface): MessageModel => ({
-      key: m.id(),
+      key: keyOf(m),
       typeName: messageTypeName(m),
       tag: null,
       ...doc('summary', m.summary()),
       ...doc('description', m.description()),
     });
-    const incomingSorted = [...incomingMessages.values()].sort((a, b) => cmp(a.id(), b.id()));
+    const incomingSorted = [...incomingMessages.values()].sort((a, b) => cmp(keyOf(a), keyOf(b)));
     const incomingBase = incomingSorted.map(base);
     const resolve = (s: JsonSchema): JsonSchema => {
       let current = s;
@@ -125,9 +136,9 @@ export function buildModel(input: ModelInput, options: ModelOptions = {}): Model
         return { ...m, handler, validatorName: validators.allocate(`validate${m.typeName}`) };
       });
 
-    const outgoing = [...outgoingMessages.values()].sort((a, b) => cmp(a.id(), b.id())).map(base);
+    const outgoing = [...outgoingMessages.values()].sort((a, b) => cmp(keyOf(a), keyOf(b))).map(base);
     const used = new Set([...incomingMessages.keys(), ...outgoingMessages.keys()]);
-    const unused = [...channel.messages().all()].filter((m) => !used.has(m.id())).sort((a, b) => cmp(a.id(), b.id())).map(base);
+    const unused = [...channel.messages().all()].filter((m) => !used.has(keyOf(m))).sort((a, b) => cmp(keyOf(a), keyOf(b))).map(base);
     if (unused.length > 0) {
       warnings.push({ severity: 'warning', ...locateChannel(key), message: `channel '${key}' lists ${unused.map((m) => `'${m.key}'`).join(', ')} but no operation sends or receives ${unused.length === 1 ? 'it' : 'them'}; typed only` });
     }

@@ -1,0 +1,48 @@
+/** A real ws client that records every frame, for walking a server frame by frame. */
+import WebSocket from 'ws';
+
+export interface Recorder {
+  ws: WebSocket;
+  /** Resolves with the next frame (text), or rejects after `ms`. */
+  next(ms?: number): Promise<string>;
+  /** The next frame, parsed. */
+  nextJson(ms?: number): Promise<unknown>;
+  /** Resolves with [code, reason] when the connection closes. */
+  closed: Promise<[number, string]>;
+  /** Frames received and not yet taken. */
+  pending(): string[];
+}
+
+export async function connect(url: string): Promise<Recorder> {
+  const ws = new WebSocket(url);
+  const queue: string[] = [];
+  const waiters: ((frame: string) => void)[] = [];
+  ws.on('message', (data) => {
+    const frame = data.toString();
+    const w = waiters.shift();
+    if (w) w(frame);
+    else queue.push(frame);
+  });
+  const closed = new Promise<[number, string]>((resolve) => ws.on('close', (code, reason) => resolve([code, reason.toString()])));
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  const next = (ms = 2000) =>
+    new Promise<string>((resolve, reject) => {
+      const queued = queue.shift();
+      if (queued !== undefined) return resolve(queued);
+      const timer = setTimeout(() => reject(new Error(`no frame within ${ms} ms`)), ms);
+      waiters.push((frame) => {
+        clearTimeout(timer);
+        resolve(frame);
+      });
+    });
+  return { ws, next, nextJson: async (ms) => JSON.parse(await next(ms)), closed, pending: () => [...queue] };
+}
+
+/** Waits `ms` and returns whatever arrived meanwhile (to show that nothing did). */
+export async function quietFor(rec: Recorder, ms: number): Promise<string[]> {
+  await new Promise((r) => setTimeout(r, ms));
+  return rec.pending();
+}

@@ -1,0 +1,14 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: {
+    // Generated code imports chanx-gen/runtime; in tests that is the source, so there is one copy of it.
+    alias: { 'chanx-gen/runtime': fileURLToPath(new URL('./src/runtime/index.ts', import.meta.url)) },
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+  },
+});
