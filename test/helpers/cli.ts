@@ -1,6 +1,6 @@
 /** Runs the CLI in process on a scratch folder, capturing what it prints. */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { run } from '../../src/cli.js';
 
@@ -19,9 +19,13 @@ export async function cli(args: string[], cwd: string): Promise<CliRun> {
   return { code, stdout, stderr };
 }
 
-/** A fresh folder; with `files`, those paths (relative to the repo) copied in. */
+/**
+ * A fresh folder inside the repository (under .scratch/, ignored by git) so that generated code in it
+ * resolves chanx-gen/runtime as a user's project would; with `files`, those repo paths copied in.
+ */
 export function scratch(files: string[] = []): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'chanx-gen-test-'));
+  mkdirSync(path.join(ROOT, '.scratch'), { recursive: true });
+  const dir = mkdtempSync(path.join(ROOT, '.scratch', 'case-'));
   for (const f of files) cpSync(path.join(ROOT, f), path.join(dir, f), { recursive: true });
   return dir;
 }
@@ -45,4 +49,21 @@ export function snapshotTree(dir: string): Record<string, string> {
   };
   walk(dir, '');
   return out;
+}
+
+/** Type-checks `outDir` (inside a scratch folder) with tsc --strict, module nodenext; returns tsc's complaints. */
+export function typecheck(outDir: string): string {
+  const config = path.join(outDir, 'tsconfig.json');
+  writeFileSync(config, JSON.stringify({ compilerOptions: { target: 'es2022', module: 'nodenext', strict: true, noEmit: true, types: ['node'] }, include: ['.'] }));
+  try {
+    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', config], { encoding: 'utf8' });
+    return '';
+  } catch (err) {
+    return String((err as { stdout?: string }).stdout ?? err);
+  }
+}
+
+export function write(file: string, text: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, text);
 }

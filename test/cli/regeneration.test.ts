@@ -1,0 +1,201 @@
+/**
+ * Regeneration is safe (issue 3): --check, stub merging, orphans, determinism, bad input.
+ * Every scenario runs the real CLI on a scratch copy of the repository's spec.
+ */
+import { readFileSync, rmSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, scratch, snapshotTree, typecheck, write } from '../helpers/cli.js';
+
+const GROWN_MESSAGES = `
+    time_message:
+      payload:
+        type: object
+        properties:
+          action: { type: string, const: time, default: time }
+          payload: { type: 'null', default: null }
+    time_reply:
+      payload:
+        type: object
+        properties:
+          action: { type: string, const: time_reply, default: time_reply }
+          payload: { type: object, properties: { now: { type: string } }, required: [now] }
+        required: [payload]
+`;
+
+/** specs/system.yaml plus a `time` request with a `time_reply`. */
+function grow(spec: string): string {
+  return spec
+    .replace('      user_message:\n        $ref', "      time_message:\n        $ref: '#/components/messages/time_message'\n      time_reply:\n        $ref: '#/components/messages/time_reply'\n      user_message:\n        $ref")
+    .replace(
+      'operations:\n',
+      "operations:\n  handle_time:\n    action: receive\n    channel:\n      $ref: '#/channels/system'\n    summary: Tell the time\n    messages:\n      - $ref: '#/channels/system/messages/time_message'\n    reply:\n      channel:\n        $ref: '#/channels/system'\n      messages:\n        - $ref: '#/channels/system/messages/time_reply'\n",
+    )
+    .replace('components:\n  messages:\n', `components:\n  messages:${GROWN_MESSAGES}`);
+}
+
+async function generated(): Promise<{ dir: string; spec: string; out: string }> {
+  const dir = scratch(['specs']);
+  const run = await cli(['specs/system.yaml'], dir);
+  expect(run.code).toBe(0);
+  return { dir, spec: path.join(dir, 'specs/system.yaml'), out: path.join(dir, 'generated') };
+}
+
+const USER_BODY = "    return { action: 'system_echo', payload: { message: `mine: ${message.payload.message}` } };";
+
+function fillStub(out: string): string {
+  const file = path.join(out, 'system/consumer.ts');
+  const filled = readFileSync(file, 'utf8')
+    .replace("onUserMessage(_message: M.UserMessage", 'onUserMessage(message: M.UserMessage')
+    .replace("    throw new Error('not implemented: SystemConsumer.onUserMessage');", USER_BODY)
+    .replace('export class SystemConsumer implements SystemHandlers {\n', 'export class SystemConsumer implements SystemHandlers {\n  private count = 0; // user state\n\n  helper(): number {\n    return ++this.count;\n  }\n\n');
+  write(file, filled);
+  return filled;
+}
+
+describe('stub merging', () => {
+  it('keeps every user line in order, appends the new handler, and still compiles', async () => {
+    const { dir, spec, out } = await generated();
+    const filled = fillStub(out);
+    expect(await cli(['specs/system.yaml', '--check'], dir)).toMatchObject({ code: 0 });
+
+    write(spec, grow(readFileSync(spec, 'utf8')));
+    const check = await cli(['specs/system.yaml', '--check'], dir);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain('+  onTime(_message: M.TimeMessage, _ctx: SystemContext): M.TimeReply {');
+    expect(readFileSync(path.join(out, 'system/consumer.ts'), 'utf8')).toBe(filled);
+
+    const regen = await cli(['specs/system.yaml'], dir);
+    expect(regen.code).toBe(0);
+    expect(regen.stderr).toContain('appended onTime');
+    const merged = readFileSync(path.join(out, 'system/consumer.ts'), 'utf8');
+    const closing = filled.lastIndexOf('}');
+    expect(merged.startsWith(filled.slice(0, closing).trimEnd())).toBe(true);
+    expect(merged.endsWith(filled.slice(closing))).toBe(true);
+    expect(merged).toContain("onTime(_message: M.TimeMessage, _ctx: SystemContext): M.TimeReply {\n    throw new Error('not implemented: SystemConsumer.onTime');");
+    expect(merged).toContain(USER_BODY);
+    expect(typecheck(out)).toBe('');
+    expect(await cli(['specs/system.yaml', '--check'], dir)).toMatchObject({ code: 0 });
+  });
+
+  it('reports a handler removed from the document and keeps its code; it is not drift', async () => {
+    const { dir, spec, out } = await generated();
+    const filled = fillStub(out);
+    write(spec, readFileSync(spec, 'utf8').replace(/  handle_ping:\n[\s\S]*?(?=  handle_system:)/, ''));
+    const check = await cli(['specs/system.yaml', '--check'], dir);
+    expect(check.stderr).toContain('generated/system/consumer.ts: onPing is no longer in the document; kept');
+    const regen = await cli(['specs/system.yaml'], dir);
+    expect(regen.code).toBe(0);
+    expect(regen.stderr).toContain('onPing is no longer in the document; kept');
+    expect(readFileSync(path.join(out, 'system/consumer.ts'), 'utf8')).toBe(filled);
+    expect(readFileSync(path.join(out, 'system/handlers.ts'), 'utf8')).not.toContain('onPing');
+  });
+
+  it('recreates a deleted stub, and --check counts it as missing', async () => {
+    const { dir, out } = await generated();
+    rmSync(path.join(out, 'system/consumer.ts'));
+    const check = await cli(['specs/system.yaml', '--check'], dir);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain('missing: generated/system/consumer.ts');
+    expect(existsSync(path.join(out, 'system/consumer.ts'))).toBe(false);
+    expect((await cli(['specs/system.yaml'], dir)).code).toBe(0);
+    expect(readFileSync(path.join(out, 'system/consumer.ts'), 'utf8')).toContain('export class SystemConsumer implements SystemHandlers');
+  });
+});
+
+describe('--check', () => {
+  it('is 0 on a fresh tree and does not count edits inside handler bodies', async () => {
+    const { dir, out } = await generated();
+    fillStub(out);
+    const check = await cli(['specs/system.yaml', '--check'], dir);
+    expect(check).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  it.each([
+    ['a hand-edited generated file', (out: string) => write(path.join(out, 'system/router.ts'), readFileSync(path.join(out, 'system/router.ts'), 'utf8').replace("case 'ping':", "case 'pong':")), 'differs: generated/system/router.ts', "-    case 'pong':"],
+    ['a deleted generated file', (out: string) => rmSync(path.join(out, 'system/messages.ts')), 'missing: generated/system/messages.ts', '+++ b/generated/system/messages.ts'],
+    ['an orphaned generated file', (out: string) => write(path.join(out, 'old/router.ts'), '// @generated by chanx-gen from x. Do not edit.\nexport {};\n'), 'orphaned: generated/old/router.ts', '+++ /dev/null'],
+  ])('catches %s, prints a unified diff, and writes nothing', async (_name, damage, summary, diffLine) => {
+    const { dir, out } = await generated();
+    damage(out);
+    const before = snapshotTree(dir);
+    const check = await cli(['specs/system.yaml', '--check'], dir);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain(summary);
+    expect(check.stdout).toContain(diffLine);
+    expect(check.stdout).toMatch(/^@@ -\d+(,\d+)? \+\d+(,\d+)? @@/m);
+    expect(snapshotTree(dir)).toEqual(before);
+  });
+});
+
+describe('generation', () => {
+  it('removes orphaned generated files and never touches files without the header', async () => {
+    const { dir, out } = await generated();
+    write(path.join(out, 'gone/router.ts'), '// @generated by chanx-gen from specs/old.yaml. Do not edit.\nexport {};\n');
+    write(path.join(out, 'mine/helpers.ts'), 'export const mine = 1;\n');
+    const regen = await cli(['specs/system.yaml'], dir);
+    expect(regen.stdout).toContain('1 removed');
+    expect(existsSync(path.join(out, 'gone'))).toBe(false);
+    expect(readFileSync(path.join(out, 'mine/helpers.ts'), 'utf8')).toBe('export const mine = 1;\n');
+  });
+
+  it('refuses to overwrite a file it did not generate', async () => {
+    const { dir, out } = await generated();
+    write(path.join(out, 'server.ts'), 'my own server\n');
+    const regen = await cli(['specs/system.yaml'], dir);
+    expect(regen.code).toBe(2);
+    expect(regen.stderr).toContain('generated/server.ts: error: exists but was not generated by chanx-gen');
+    expect(readFileSync(path.join(out, 'server.ts'), 'utf8')).toBe('my own server\n');
+  });
+
+  it('gives identical bytes on a second run and in another folder', async () => {
+    const a = await generated();
+    const first = snapshotTree(a.out);
+    expect((await cli(['specs/system.yaml'], a.dir)).stdout).toContain('0 added, 0 updated, 0 removed, 7 unchanged');
+    expect(snapshotTree(a.out)).toEqual(first);
+    const b = await generated();
+    expect(snapshotTree(b.out)).toEqual(first);
+  });
+
+  it('gives the same bytes whatever the order of keys in the document', async () => {
+    const a = await generated();
+    const b = await generated();
+    const reordered = readFileSync(b.spec, 'utf8').replace(/(  handle_ping:\n[\s\S]*?)(  handle_system:\n[\s\S]*?)(  system_notify:)/, '$2$1$3');
+    expect(reordered).not.toBe(readFileSync(b.spec, 'utf8'));
+    write(b.spec, reordered);
+    expect((await cli(['specs/system.yaml'], b.dir)).stdout).toContain('7 unchanged');
+    expect(snapshotTree(b.out)).toEqual(snapshotTree(a.out));
+  });
+});
+
+describe('bad input: exit 2, a location, nothing written', () => {
+  it.each([
+    ['broken YAML', 'asyncapi: 3.0.0\ninfo: { title: t\n', /^specs\/bad\.yaml:\d+:\d+: error: not valid YAML or JSON/m],
+    ['a document that is not AsyncAPI', 'openapi: 3.1.0\ninfo: { title: t, version: "1" }\n', /^specs\/bad\.yaml:1:1: error: not an AsyncAPI document/m],
+    ['a dangling local $ref', 'asyncapi: 3.0.0\ninfo: { title: t, version: "1" }\ncomponents:\n  schemas:\n    A: { $ref: "./nowhere.yaml#/A" }\n', /^specs\/bad\.yaml:5:10: error: \$ref '\.\/nowhere\.yaml#\/A' cannot be resolved: specs\/nowhere\.yaml: no such file/m],
+    ['a dangling internal $ref', 'asyncapi: 3.0.0\ninfo: { title: t, version: "1" }\ncomponents:\n  schemas:\n    A: { $ref: "#/components/schemas/B" }\n', /^specs\/bad\.yaml:5:\d+: error: .*B/m],
+    ['a remote $ref', 'asyncapi: 3.0.0\ninfo: { title: t, version: "1" }\ncomponents:\n  schemas:\n    A: { $ref: "https://example.com/a.yaml" }\n', /^specs\/bad\.yaml:5:10: error: \$ref 'https:\/\/example\.com\/a\.yaml' points to a remote document/m],
+    ['an invalid AsyncAPI document', 'asyncapi: 3.0.0\ninfo: { title: t }\n', /^specs\/bad\.yaml:2:\d+: error: .*version/m],
+  ])('%s', async (_name, text, located) => {
+    const { dir } = await generated();
+    write(path.join(dir, 'specs/bad.yaml'), text);
+    const before = snapshotTree(dir);
+    for (const args of [['specs/bad.yaml'], ['specs/bad.yaml', '--check'], ['specs/bad.yaml', '-o', 'elsewhere']]) {
+      const run = await cli(args, dir);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(located);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      expect(run.stderr).toMatch(/chanx-gen: \d+ errors?; nothing written\n$/);
+    }
+    expect(snapshotTree(dir)).toEqual(before);
+  });
+
+  it('a missing spec file is a one-line error', async () => {
+    const run = await cli(['specs/none.yaml'], scratch());
+    expect(run).toMatchObject({ code: 2, stderr: 'specs/none.yaml: error: no such file\nchanx-gen: 1 error; nothing written\n' });
+  });
+
+  it.each([[['--nope', 'x.yaml']], [[]], [['a.yaml', '--check', '--watch']]])('bad flags %j exit 2', async (args) => {
+    expect((await cli(args, scratch())).code).toBe(2);
+  });
+});

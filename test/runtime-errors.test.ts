@@ -1,0 +1,40 @@
+/** ajv errors become Chanx (pydantic) error items; checked against a real compiled validator. */
+import Ajv from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { toErrorItems } from '../src/runtime/validation-errors.js';
+
+const ajv = new Ajv({ allErrors: true });
+const validate = ajv.compile({
+  type: 'object',
+  properties: {
+    name: { type: 'string', minLength: 2, pattern: '^[a-z]+$' },
+    level: { enum: ['low', 'high'] },
+    count: { type: 'integer', minimum: 1 },
+    items: { type: 'array', items: { type: 'object', properties: { 'a/b': { type: 'boolean' } } }, maxItems: 2 },
+    closed: { type: 'object', additionalProperties: false },
+  },
+  required: ['name'],
+});
+
+describe('validation errors in Chanx form', () => {
+  it.each([
+    [{}, [{ type: 'missing', loc: ['t', 'name'], msg: 'Field required' }]],
+    [{ name: 5 }, [{ type: 'string_type', loc: ['t', 'name'], msg: 'Input should be a valid string' }]],
+    [
+      { name: 'A' },
+      [
+        { type: 'string_too_short', loc: ['t', 'name'], msg: 'String should have at least 2 characters' },
+        { type: 'string_pattern_mismatch', loc: ['t', 'name'], msg: "String should match pattern '^[a-z]+$'" },
+      ],
+    ],
+    [{ name: 'ok', level: 'mid' }, [{ type: 'literal_error', loc: ['t', 'level'], msg: "Input should be 'low' or 'high'" }]],
+    [{ name: 'ok', count: 0 }, [{ type: 'greater_than_equal', loc: ['t', 'count'], msg: 'Input should be greater than or equal to 1' }]],
+    [{ name: 'ok', count: 1.5 }, [{ type: 'int_type', loc: ['t', 'count'], msg: 'Input should be a valid integer' }]],
+    [{ name: 'ok', items: [{}, { 'a/b': 1 }] }, [{ type: 'bool_type', loc: ['t', 'items', 1, 'a/b'], msg: 'Input should be a valid boolean' }]],
+    [{ name: 'ok', items: [1, 2, 3] }, expect.arrayContaining([{ type: 'too_long', loc: ['t', 'items'], msg: 'List should have at most 2 items' }])],
+    [{ name: 'ok', closed: { x: 1 } }, [{ type: 'extra_forbidden', loc: ['t', 'closed', 'x'], msg: 'Extra inputs are not permitted' }]],
+  ])('%j', (data, want) => {
+    expect(validate(data)).toBe(false);
+    expect(toErrorItems(['t'], validate.errors)).toEqual(want);
+  });
+});
