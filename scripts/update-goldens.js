@@ -14,6 +14,7 @@ for (const name of readdirSync(fixtures).sort()) {
   const out = `test/fixtures/${name}/expected`;
   rmSync(path.join(root, out), { recursive: true, force: true });
   const result = await runPipeline({ spec, out, cwd: root });
+  for (const w of result.warnings) console.log(`  ${w.message}`);
   applyPlan(result.plan);
   console.log(`${out}: ${result.files.length} files`);
 }

@@ -42,9 +42,11 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     { document: loaded.document, spec, specPath: spec.displayPath, inputHash: loaded.inputHash },
     options.discriminator === undefined ? {} : { discriminator: options.discriminator },
   );
-  const files = emitProject(model);
+  const emitted = emitProject(model);
+  const files = emitted.files;
+  const schemaWarnings = emitted.warnings.map((message): Diagnostic => ({ severity: 'warning', file: spec.displayPath, line: 0, column: 0, message: `validator: ${message}` }));
   const outDir = path.resolve(cwd, options.out ?? 'generated');
   const shownOut = displayPath(outDir, cwd);
   const plan = planOutput(outDir, files, shownOut);
-  return { model, files, plan, shownOut, inputs: loaded.files.map((f) => f.absPath), warnings, parserWarnings: loaded.warnings };
+  return { model, files, plan, shownOut, inputs: loaded.files.map((f) => f.absPath), warnings: [...warnings, ...schemaWarnings], parserWarnings: loaded.warnings };
 }

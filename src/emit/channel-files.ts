@@ -27,7 +27,7 @@ export function channelNames(channel: ChannelModel) {
   };
 }
 
-export function channelFiles(model: ApiModel, channel: ChannelModel): GeneratedFile[] {
+export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (message: string) => void): GeneratedFile[] {
   const names = channelNames(channel);
   const head = header(model);
   const dir = channel.folder;
@@ -51,6 +51,8 @@ export function channelFiles(model: ApiModel, channel: ChannelModel): GeneratedF
     toClient: names.toClient,
     toClientUnion: union(channel.outgoing.map((m) => m.typeName)),
   });
+
+  if (channel.topicOf !== undefined) return [{ kind: 'generated', path: `${dir}/messages.ts`, content: messages }];
 
   const incomingTypes = [...new Set(channel.incoming.map((m) => m.typeName))].sort();
   const validatorsDts = render('validators.d.ts', {
@@ -122,7 +124,7 @@ export function channelFiles(model: ApiModel, channel: ChannelModel): GeneratedF
 
   const files: GeneratedFile[] = [
     { kind: 'generated', path: `${dir}/messages.ts`, content: messages },
-    { kind: 'generated', path: `${dir}/validators.js`, content: `${head}${validatorsSource(channel, model.schemas, model.specPath)}` },
+    { kind: 'generated', path: `${dir}/validators.js`, content: `${head}${validatorsSource(channel, model.schemas, model.specPath, (message) => warn(`channel '${channel.key}': ${message}`))}` },
     { kind: 'generated', path: `${dir}/validators.d.ts`, content: validatorsDts },
     { kind: 'generated', path: `${dir}/handlers.ts`, content: handlers },
     { kind: 'generated', path: `${dir}/router.ts`, content: router },

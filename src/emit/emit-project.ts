@@ -7,12 +7,20 @@ import type { GeneratedFile } from './generated-file.js';
 import { header } from './header.js';
 import { render } from './templates.js';
 
-export function emitProject(model: ApiModel): GeneratedFile[] {
-  const files = model.channels.flatMap((channel) => channelFiles(model, channel));
+export interface Emitted {
+  files: GeneratedFile[];
+  /** Questionable schema constructs found while compiling validators, each said once. */
+  warnings: string[];
+}
+
+export function emitProject(model: ApiModel): Emitted {
+  const warnings = new Set<string>();
+  const files = model.channels.flatMap((channel) => channelFiles(model, channel, (message) => warnings.add(message)));
   const server = render('server.ts', {
     header: header(model),
-    channels: model.channels.map((c) => ({ folder: c.folder, ...channelNames(c) })),
+    channels: model.channels.filter((c) => c.topicOf === undefined).map((c) => ({ folder: c.folder, ...channelNames(c) })),
   });
   files.push({ kind: 'generated', path: 'server.ts', content: server });
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files, warnings: [...warnings] };
 }

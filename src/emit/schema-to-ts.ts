@@ -7,6 +7,7 @@ import type { JsonSchema, SchemaObject } from '../model/types.js';
 import { jsDoc, jsonLiteral, stringLiteral } from './escape.js';
 
 const INDENT = '  ';
+const OPEN_OBJECT = '{ [key: string]: unknown }';
 
 export interface TypeOptions {
   /** Top-level properties that fix a literal are required (message envelopes: a Chanx `action` is always sent). */
@@ -49,7 +50,9 @@ export function tsType(schema: JsonSchema, indent: string, options: TypeOptions 
   }
   const all = s['allOf'];
   if (Array.isArray(all)) for (const a of all) parts.push(tsType(a as JsonSchema, indent, nested));
-  const known = parts.filter((p) => p !== 'unknown');
+  // `type: object` beside a union or intersection adds nothing a reader needs.
+  const combined = parts.length > 1;
+  const known = parts.filter((p, i) => p !== 'unknown' && !(combined && i === 0 && p === OPEN_OBJECT));
   let result = known.length === 0 ? 'unknown' : known.length === 1 ? known[0]! : known.map(wrap).join(' & ');
   if (s['nullable'] === true && result !== 'unknown' && result !== 'null') result = `${wrap(result)} | null`;
   return result;
@@ -128,7 +131,7 @@ function objectType(s: SchemaObject, indent: string, options: TypeOptions): stri
     const value = union([...indexTypes, ...propTypes, ...(anyOptional ? ['undefined'] : [])]);
     lines.push(`${inner}[key: string]: ${value};`);
   }
-  if (lines.length === 0) return s['additionalProperties'] === false ? 'Record<string, never>' : '{ [key: string]: unknown }';
+  if (lines.length === 0) return s['additionalProperties'] === false ? 'Record<string, never>' : OPEN_OBJECT;
   return `{\n${lines.join('\n')}\n${indent}}`;
 }
 

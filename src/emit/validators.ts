@@ -11,17 +11,36 @@ const require = createRequire(import.meta.url);
 /** Annotation keywords AsyncAPI and OpenAPI documents use that JSON Schema validation ignores. */
 const ANNOTATIONS = ['discriminator', 'externalDocs', 'example', 'xml', 'x-discriminator-value'];
 
-export function validatorsSource(channel: ChannelModel, schemas: Record<string, JsonSchema>, specPath: string): string {
+/**
+ * `warn` receives what ajv's strict mode finds questionable in the document (unknown keywords and
+ * formats, loose tuples, ...): JSON Schema says to ignore those, so they are warnings, not errors.
+ */
+export function validatorsSource(channel: ChannelModel, schemas: Record<string, JsonSchema>, specPath: string, warn: (message: string) => void): string {
   if (channel.incoming.length === 0) return 'export {};\n';
   // ajv is loaded only when code is generated (not for --check on an unchanged tree later on).
   const Ajv = require('ajv').default as typeof import('ajv').default;
   const addFormats = require('ajv-formats').default as typeof import('ajv-formats').default;
   const standaloneCode = require('ajv/dist/standalone').default as typeof import('ajv/dist/standalone/index.js').default;
 
-  const ajv = new Ajv({ code: { source: true, esm: true }, allErrors: true, strict: true, useDefaults: true, discriminator: false, allowUnionTypes: true });
+  const logger = { log: () => undefined, warn: (...args: unknown[]) => warn(args.map(String).join(' ')), error: (...args: unknown[]) => warn(args.map(String).join(' ')) };
+  const ajv = new Ajv({
+    code: { source: true, esm: true },
+    allErrors: true,
+    strict: 'log',
+    strictRequired: false,
+    logger,
+    useDefaults: true,
+    discriminator: false,
+    allowUnionTypes: true,
+  });
   addFormats(ajv);
   ajv.addVocabulary(ANNOTATIONS);
   const names = reachableSchemas(channel.incoming.map((m) => m.typeName), schemas);
+  for (const format of formatsUsed(names.map((n) => schemas[n]))) {
+    if (ajv.formats[format] !== undefined) continue;
+    ajv.addFormat(format, true);
+    warn(`format "${format}" is not one ajv-formats knows; values are not checked against it`);
+  }
   const roots = new Set(channel.incoming.map((m) => m.typeName));
   try {
     for (const name of names) {
@@ -72,4 +91,19 @@ function importRuntime(code: string): string {
   if (/\brequire\(/.test(rewritten)) throw new Error('ajv produced code that needs a module chanx-gen/runtime does not provide');
   const body = rewritten.replace(/^"use strict";/, '');
   return `${uses ? "import { ajvRuntime } from 'chanx-gen/runtime';\n" : ''}${body}\n`;
+}
+
+function formatsUsed(nodes: unknown[]): Set<string> {
+  const found = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node !== null && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'format' && typeof value === 'string') found.add(value);
+        else if (key !== 'enum' && key !== 'const' && key !== 'default' && key !== 'examples') walk(value);
+      }
+    }
+  };
+  nodes.forEach(walk);
+  return found;
 }

@@ -32,9 +32,10 @@ export async function loadDocument(specPath: string, cwd: string): Promise<Loade
 
   const { Parser } = await import('@asyncapi/parser');
   const parser = new Parser();
-  const { document, diagnostics } = await parser.parse(spec.text, { source: absPath });
+  // The parser withholds the document on any error; we want it, to judge each error ourselves.
+  const { document, diagnostics } = await parser.parse(spec.text, { source: absPath, validateOptions: { allowedSeverity: { error: true } } });
   const byPath = new Map(files.map((f) => [f.absPath, f]));
-  const located = diagnostics.map((d) => toDiagnostic(d, spec, byPath, cwd));
+  const located = tolerateChanxDiscriminators(diagnostics, spec.data).map((d) => toDiagnostic(d, spec, byPath, cwd));
   const errors = located.filter((d) => d.severity === 'error');
   if (errors.length > 0 || document === undefined) {
     throw new InputError(errors.length > 0 ? errors : [{ severity: 'error', file: spec.displayPath, line: 0, column: 0, message: 'the AsyncAPI parser rejected the document' }]);
@@ -59,4 +60,25 @@ function toDiagnostic(d: ParserDiagnostic, spec: SourceFile, files: Map<string, 
     column: d.range.start.character + 1,
     message: `${d.message}${at}`,
   };
+}
+
+/**
+ * Chanx (like OpenAPI) writes a nested union's discriminator as `{propertyName, mapping}`, where the
+ * AsyncAPI schema wants a string. The union still validates (oneOf), so that one complaint, and the
+ * "must match else schema" errors it causes on the schemas around it, become warnings.
+ */
+function tolerateChanxDiscriminators(diagnostics: ParserDiagnostic[], data: unknown): ParserDiagnostic[] {
+  const tolerated: string[] = [];
+  for (const d of diagnostics) {
+    if (d.severity !== 0 || d.path[d.path.length - 1] !== 'discriminator') continue;
+    const value = d.path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[String(key)] : undefined), data);
+    if (value !== null && typeof value === 'object' && typeof (value as { propertyName?: unknown }).propertyName === 'string') tolerated.push(d.path.join('\u0000'));
+  }
+  if (tolerated.length === 0) return diagnostics;
+  return diagnostics.map((d) => {
+    const at = d.path.join('\u0000');
+    const own = tolerated.includes(at);
+    const cascade = / must match "(else|then)" schema$/.test(d.message) && tolerated.some((t) => t.startsWith(at));
+    return own || cascade ? { ...d, severity: 1, message: own ? `${d.message} (an OpenAPI-style discriminator object, as Chanx writes it: accepted)` : d.message } : d;
+  });
 }

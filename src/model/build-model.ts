@@ -161,6 +161,7 @@ export function buildModel(input: ModelInput, options: ModelOptions = {}): Model
     });
   }
   if (errors.length > 0) throw new InputError(errors);
+  markTopics(channels, document);
 
   const info = document.info();
   return {
@@ -170,6 +171,22 @@ export function buildModel(input: ModelInput, options: ModelOptions = {}): Model
 
   function locateMessage(channelKey: string, messageKey: string): { file: string; line: number; column: number } {
     return isV2 ? locateChannel(channelKey) : locateChannel(channelKey, 'messages', messageKey);
+  }
+}
+
+/** x-topic channels that share an address with a plain channel are that channel's topics. */
+function markTopics(channels: ChannelModel[], document: AsyncAPIDocumentInterface): void {
+  const topicInfo = new Map<string, { name?: unknown; pattern?: unknown }>();
+  for (const c of document.channels().all()) {
+    const topic = c.json<Record<string, unknown>>()['x-topic'];
+    if (topic !== null && typeof topic === 'object') topicInfo.set(c.id(), topic as { name?: unknown; pattern?: unknown });
+  }
+  for (const channel of channels) {
+    const topic = topicInfo.get(channel.key);
+    if (topic === undefined) continue;
+    const parent = channels.find((c) => c !== channel && c.address === channel.address && !topicInfo.has(c.key));
+    if (parent === undefined) continue;
+    channel.topicOf = { parent: parent.key, name: typeof topic.name === 'string' ? topic.name : channel.key, pattern: typeof topic.pattern === 'string' ? topic.pattern : '' };
   }
 }
 

@@ -39,6 +39,11 @@ export interface ChannelModel {
   outgoing: MessageModel[];
   /** Messages the channel lists but no operation uses. Typed, not routed. */
   unused: MessageModel[];
+  /**
+   * Set for a Chanx `x-topic` channel that shares its address with a parent channel: it is typed
+   * (messages.ts) but not routed or mounted itself; the parent is mounted once at the address.
+   */
+  topicOf?: { parent: string; name: string; pattern: string };
 }
 
 export interface ParamModel {

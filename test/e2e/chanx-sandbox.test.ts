@@ -1,0 +1,84 @@
+/**
+ * The Chanx sandbox document generated over a copy of the repository's generated/ (issue 4):
+ * the system stub survives untouched and one server mounts every channel.
+ */
+import { cpSync, existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { ChanxServer } from 'chanx-gen/runtime';
+import { cli, ROOT, scratch, typecheck } from '../helpers/cli.js';
+import { connect } from '../helpers/ws-client.js';
+
+const SANDBOX = path.resolve(ROOT, '../shared/chanx/fastapi-sandbox.asyncapi.json');
+
+describe.skipIf(!existsSync(SANDBOX))('the Chanx sandbox document', () => {
+  let dir: string;
+  let server: ChanxServer;
+  let base: string;
+  const stub = readFileSync(path.join(ROOT, 'generated/system/consumer.ts'), 'utf8');
+
+  beforeAll(async () => {
+    dir = scratch();
+    cpSync(path.join(ROOT, 'generated'), path.join(dir, 'generated'), { recursive: true });
+    cpSync(SANDBOX, path.join(dir, 'sandbox.json'));
+    const run = await cli(['sandbox.json'], dir);
+    expect(run.stderr).not.toContain('error');
+    expect(run.code).toBe(0);
+    const { createServer } = (await import(path.join(dir, 'generated/server.ts'))) as typeof import('../../generated/server.js');
+    server = createServer({ logger: { error: () => undefined } });
+    base = `ws://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
+  });
+  afterAll(() => server?.close());
+
+  it('keeps the filled-in system stub byte for byte, and the whole tree compiles', () => {
+    expect(readFileSync(path.join(dir, 'generated/system/consumer.ts'), 'utf8')).toBe(stub);
+    expect(typecheck(path.join(dir, 'generated'))).toBe('');
+  });
+
+  it('types x-topic channels without mounting them', () => {
+    expect(existsSync(path.join(dir, 'generated/topic_hub_room_topic/messages.ts'))).toBe(true);
+    expect(existsSync(path.join(dir, 'generated/topic_hub_room_topic/router.ts'))).toBe(false);
+  });
+
+  it('still answers the tutorial frames on /ws/system', async () => {
+    const client = await connect(`${base}/ws/system`);
+    expect(await client.nextJson()).toEqual({ action: 'system_echo', payload: { message: '🔧 System: Connection established!' } });
+    client.ws.send('{"action":"user_message","payload":{"message":"Hello"}}');
+    expect(await client.nextJson()).toEqual({ action: 'system_echo', payload: { message: '🔧 System Echo: Hello' } });
+    client.ws.send('{"action":"ping"}');
+    expect(await client.nextJson()).toEqual({ action: 'pong', payload: null });
+    client.ws.close();
+  });
+
+  it('routes /ws/room/lobby to room_chat and lists that channel\'s tags for an unknown action', async () => {
+    const client = await connect(`${base}/ws/room/lobby`);
+    client.ws.send('{"action":"ping"}');
+    expect(await client.nextJson()).toEqual({ action: 'pong', payload: null });
+    client.ws.send('{"action":"nope"}');
+    expect(await client.nextJson()).toEqual({
+      action: 'error',
+      payload: [{ type: 'union_tag_invalid', loc: [], msg: "Input tag 'nope' found using 'action' does not match any of the expected tags: 'ping', 'room_chat'" }],
+    });
+    client.ws.send('{"action":"room_chat","payload":{}}');
+    expect(await client.nextJson()).toEqual({ action: 'error', payload: [{ type: 'missing', loc: ['room_chat', 'payload', 'message'], msg: 'Field required' }] });
+    client.ws.close();
+  });
+
+  it.each(['/ws/room', '/ws/room/', '/ws/room/a/b'])('refuses %s with 404', async (p) => {
+    const ws = new WebSocket(`${base}${p}`);
+    const status = await new Promise<number | undefined>((resolve) => {
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode));
+      ws.on('open', () => resolve(101));
+      ws.on('error', () => undefined);
+    });
+    expect(status).toBe(404);
+  });
+
+  it('mounts every non-topic channel at its address', async () => {
+    for (const p of ['/ws/chat', '/ws/reliable', '/ws/notifications', '/ws/analytics', '/ws/background_jobs', '/ws/topics', '/ws/topics/room/general']) {
+      const client = await connect(`${base}${p}`);
+      client.ws.close();
+    }
+  });
+});
