@@ -5,10 +5,9 @@
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { ChanxServer } from 'chanx-gen/runtime';
 import { cli, ROOT, scratch, typecheck } from '../helpers/cli.js';
-import { connect } from '../helpers/ws-client.js';
+import { connect, upgradeStatus } from '../helpers/ws-client.js';
 
 const SANDBOX = path.resolve(ROOT, '../shared/chanx/fastapi-sandbox.asyncapi.json');
 
@@ -66,12 +65,7 @@ describe.skipIf(!existsSync(SANDBOX))('the Chanx sandbox document', () => {
   });
 
   it.each(['/ws/room', '/ws/room/', '/ws/room/a/b'])('refuses %s with 404', async (p) => {
-    const ws = new WebSocket(`${base}${p}`);
-    const status = await new Promise<number | undefined>((resolve) => {
-      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode));
-      ws.on('open', () => resolve(101));
-      ws.on('error', () => undefined);
-    });
+    const status = await upgradeStatus(`${base}${p}`);
     expect(status).toBe(404);
   });
 

@@ -3,14 +3,13 @@
  * every row of DESIGN §4, frame by frame, plus the server's behaviour under load and abuse.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { createServer } from '../../generated/server.js';
 import { systemChannel } from '../../generated/system/router.js';
 import { SystemConsumer } from '../../generated/system/consumer.js';
 import type { SystemContext } from '../../generated/system/handlers.js';
 import type * as M from '../../generated/system/messages.js';
 import { createChanxServer, mount, type ChanxServer } from 'chanx-gen/runtime';
-import { connect, quietFor, type Recorder } from '../helpers/ws-client.js';
+import { connect, quietFor, upgradeStatus, type Recorder } from '../helpers/ws-client.js';
 
 const WELCOME = '{"action":"system_echo","payload":{"message":"🔧 System: Connection established!"}}';
 const logged: string[] = [];
@@ -113,12 +112,7 @@ describe('the system server', () => {
   });
 
   it('refuses an unknown path with 404', async () => {
-    const ws = new WebSocket(`${base}/ws/nope`);
-    const status = await new Promise<number | undefined>((resolve) => {
-      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode));
-      ws.on('open', () => resolve(101));
-      ws.on('error', () => undefined);
-    });
+    const status = await upgradeStatus(`${base}/ws/nope`);
     expect(status).toBe(404);
   });
 

@@ -46,3 +46,16 @@ export async function quietFor(rec: Recorder, ms: number): Promise<string[]> {
   await new Promise((r) => setTimeout(r, ms));
   return rec.pending();
 }
+
+/** The HTTP status a WebSocket upgrade to `url` gets (101 when it is accepted). */
+export function upgradeStatus(url: string): Promise<number | undefined> {
+  const ws = new WebSocket(url);
+  return new Promise((resolve) => {
+    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode));
+    ws.on('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.on('error', () => undefined);
+  });
+}
