@@ -59,7 +59,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     io.stderr(`chanx-gen: error: --discriminator takes a field name, not '${flags.discriminator}'\n`);
     return EXIT_BAD_INPUT;
   }
-  const options: PipelineOptions = { spec, out: flags.out, cwd: io.cwd, ...(flags.discriminator !== undefined ? { discriminator: flags.discriminator } : {}) };
+  const options: PipelineOptions = { spec, out: flags.out, cwd: io.cwd, styleWarnings: flags.verbose === true, ...(flags.discriminator !== undefined ? { discriminator: flags.discriminator } : {}) };
   if (flags.watch === true) return watchSpec(options, io, (o) => once(o, flags, io));
   return (await once(options, flags, io)).code;
 }

@@ -18,6 +18,8 @@ export interface PipelineOptions {
   out?: string;
   discriminator?: string;
   cwd?: string;
+  /** Run the AsyncAPI parser's style rules too (--verbose). */
+  styleWarnings?: boolean;
 }
 
 export interface PipelineResult {
@@ -30,13 +32,13 @@ export interface PipelineResult {
   inputs: string[];
   /** The generator's own warnings (routing, unused messages): always shown. */
   warnings: Diagnostic[];
-  /** The AsyncAPI parser's style warnings: shown with --verbose. */
+  /** The AsyncAPI parser's warnings, style rules included with styleWarnings: shown with --verbose. */
   parserWarnings: Diagnostic[];
 }
 
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const cwd = options.cwd ?? process.cwd();
-  const loaded = await loadDocument(options.spec, cwd);
+  const loaded = await loadDocument(options.spec, cwd, { styleWarnings: options.styleWarnings === true });
   const spec = loaded.files[0]!;
   const { model, warnings } = buildModel(
     { document: loaded.document, spec, specPath: spec.displayPath, inputHash: loaded.inputHash },

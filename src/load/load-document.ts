@@ -17,7 +17,12 @@ export interface LoadedDocument {
   warnings: Diagnostic[];
 }
 
-export async function loadDocument(specPath: string, cwd: string): Promise<LoadedDocument> {
+export interface LoadOptions {
+  /** Also run the parser's recommended (style) rules, which only ever warn. Off by default: they cost time. */
+  styleWarnings?: boolean;
+}
+
+export async function loadDocument(specPath: string, cwd: string, options: LoadOptions = {}): Promise<LoadedDocument> {
   const absPath = path.resolve(cwd, specPath);
   const files = readSourceTree(absPath, cwd);
   const spec = files[0]!;
@@ -31,7 +36,7 @@ export async function loadDocument(specPath: string, cwd: string): Promise<Loade
   }
 
   const { Parser } = await import('@asyncapi/parser');
-  const parser = new Parser();
+  const parser = new Parser({ ruleset: { recommended: options.styleWarnings === true } });
   // The parser withholds the document on any error; we want it, to judge each error ourselves.
   const { document, diagnostics } = await parser.parse(spec.text, { source: absPath, validateOptions: { allowedSeverity: { error: true } } });
   const byPath = new Map(files.map((f) => [f.absPath, f]));

@@ -21,7 +21,28 @@ export interface StubMerge {
 
 const HOOKS = new Set(['onConnect', 'onDisconnect']);
 
+/**
+ * Method names declared at the start of a line (`  onPing(`, `  async onPing<`, ...). A cheap look
+ * that answers the common case, every handler present, without loading the TypeScript compiler;
+ * anything it cannot vouch for goes to the real parse below.
+ */
+function declaredAtLineStart(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of text.matchAll(/^[ \t]*(?:(?:public|protected|private|static|override|async|readonly)\s+)*([A-Za-z_$][\w$]*)\s*[(<=:]/gm)) names.add(m[1]!);
+  return names;
+}
+
 export function mergeStub(existing: string, stub: StubFile): StubMerge {
+  const quick = declaredAtLineStart(existing);
+  if (existing.includes(`class ${stub.className}`) && stub.methods.every((m) => quick.has(m.name))) {
+    const wanted = new Set(stub.methods.map((m) => m.name));
+    const removed = [...quick].filter((name) => /^on[A-Z0-9_]/.test(name) && !HOOKS.has(name) && !wanted.has(name)).sort();
+    return { content: existing, added: [], removed };
+  }
+  return mergeWithCompiler(existing, stub);
+}
+
+function mergeWithCompiler(existing: string, stub: StubFile): StubMerge {
   const ts = require('typescript') as typeof import('typescript');
   const source = ts.createSourceFile(stub.path, existing, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const cls = source.statements.find((s): s is import('typescript').ClassDeclaration => ts.isClassDeclaration(s) && s.name?.text === stub.className);
