@@ -6,7 +6,8 @@
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import type { GroupMember, GroupRegistry } from './groups.js';
-import { BINARY_FRAME, handlerFailed, invalidJson, NOT_AN_OBJECT, Rejection } from './rejections.js';
+import { dispatchFrame } from './dispatch.js';
+import { BINARY_FRAME } from './rejections.js';
 import type { BroadcastOptions, ChannelDefinition, ConnectionContext } from './types.js';
 
 export interface Logger {
@@ -92,46 +93,23 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
 
   /** Handles one frame; returns a promise only when a handler went asynchronous. Never throws or rejects. */
   private handleFrame(data: Buffer, isBinary: boolean): Promise<void> | undefined {
-    if (isBinary) return this.reject(BINARY_FRAME);
-    let message: unknown;
-    try {
-      message = JSON.parse(data.toString());
-    } catch (err) {
-      return this.reject(invalidJson((err as Error).message));
+    if (isBinary) {
+      this.sendRaw(BINARY_FRAME.frame);
+      return undefined;
     }
-    if (message === null || typeof message !== 'object' || Array.isArray(message)) return this.reject(NOT_AN_OBJECT);
-    let result: unknown;
-    try {
-      result = this.mounted.channel.route(message as Record<string, unknown>, this.handlers, this);
-    } catch (err) {
-      return this.failed(message as Record<string, unknown>, err);
+    const outcome = dispatchFrame(data.toString(), this.mounted.channel, this.handlers, this as never, this.report);
+    if (typeof outcome === 'string') this.sendRaw(outcome);
+    else if (outcome !== undefined) {
+      return outcome.then((frame) => {
+        if (frame !== undefined) this.sendRaw(frame);
+      });
     }
-    if (result === undefined || result === null) return undefined;
-    if (result instanceof Rejection) return this.reject(result);
-    if (typeof (result as PromiseLike<unknown>).then === 'function') {
-      return Promise.resolve(result).then(
-        (reply) => {
-          if (reply !== undefined && reply !== null) this.send(reply);
-        },
-        (err: unknown) => this.failed(message as Record<string, unknown>, err),
-      );
-    }
-    this.send(result);
     return undefined;
   }
 
-  private reject(rejection: Rejection): undefined {
-    this.sendRaw(rejection.frame);
-    return undefined;
-  }
-
-  private failed(message: Record<string, unknown>, err: unknown): undefined {
-    const field = this.mounted.channel.discriminator;
-    const tag = field === null ? this.mounted.channel.key : String(message[field]);
+  private readonly report = (tag: string, err: unknown): void => {
     this.logger.error(`${this.mounted.channel.address}: handler for ${tag} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`, err);
-    this.sendRaw(handlerFailed(tag).frame);
-    return undefined;
-  }
+  };
 
   private runHook(name: 'onConnect' | 'onDisconnect'): void {
     const hook = this.handlers[name];

@@ -3,6 +3,7 @@ export type { BroadcastOptions, ChannelDefinition, ConnectionContext, MaybePromi
 export { Rejection, rejectAmbiguous, rejectInvalid, rejectTag, rejectUnmatched } from './rejections.js';
 export type { ErrorItem } from './validation-errors.js';
 export { GroupRegistry } from './groups.js';
+export { dispatchFrame, type Outcome, type FailureReporter } from './dispatch.js';
 export type { Logger } from './connection.js';
 export { createChanxServer, mount, type ChanxServer, type Route, type ServerOptions } from './server.js';
 export { isEntryPoint, serveFromEnv } from './entry.js';

@@ -1,0 +1,123 @@
+/**
+ * Generation: whole-process wall time and peak RSS of chanx-gen vs parser + Modelina, growth with
+ * document size, --check on an unchanged tree vs `node -e 0`, and regeneration in --watch.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { median, type Row } from './stats.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const RSS = path.join(ROOT, 'bench/report-rss.mjs');
+
+interface Measured {
+  seconds: number;
+  maxRssMiB: number;
+  code: number;
+}
+
+function measure(args: string[], cwd = ROOT): Promise<Measured> {
+  return new Promise((resolve) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(process.execPath, ['--import', RSS, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', (code) => {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const kb = Number(/bench-maxrss-kb=(\d+)/.exec(err)?.[1] ?? NaN);
+      resolve({ seconds, maxRssMiB: kb / 1024, code: code ?? -1 });
+    });
+  });
+}
+
+async function repeat(times: number, run: () => Promise<Measured>): Promise<Measured> {
+  const all: Measured[] = [];
+  for (let i = 0; i < times; i++) all.push(await run());
+  if (all.some((m) => m.code !== 0)) throw new Error('a measured run failed');
+  return { seconds: median(all.map((m) => m.seconds)), maxRssMiB: median(all.map((m) => m.maxRssMiB)), code: 0 };
+}
+
+const scratch = () => mkdtempSync(path.join(tmpdir(), 'chanx-bench-'));
+
+export const DOCUMENTS: [string, string][] = [
+  ['system spec', 'specs/system.yaml'],
+  ['Chanx sandbox', '../shared/chanx/fastapi-sandbox.asyncapi.json'],
+  ['OKX', '../shared/corpus/real/okx-ws.kanekoshoyu.yaml'],
+];
+
+export async function benchGeneration(times = 5): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const [label, spec] of DOCUMENTS) {
+    const ours = await repeat(times, () => measure(['bin/chanx-gen.js', spec, '-o', scratch(), '-q']));
+    const theirs = await repeat(times, () => measure(['bench/modelina-baseline.mjs', spec, scratch()]));
+    rows.push({ name: `generate ${label}: chanx-gen`, value: ours.seconds * 1000, unit: 'ms', extra: `peak RSS ${ours.maxRssMiB.toFixed(0)} MiB; ${(ours.seconds / theirs.seconds).toFixed(2)}x the anchor's time` });
+    rows.push({ name: `generate ${label}: parser + Modelina`, value: theirs.seconds * 1000, unit: 'ms', extra: `peak RSS ${theirs.maxRssMiB.toFixed(0)} MiB` });
+  }
+  return rows;
+}
+
+/** A document with `n` channels, each receiving two messages (one with a reply). */
+export function syntheticSpec(n: number): string {
+  const lines = ['asyncapi: 3.0.0', "info: { title: synthetic, version: '1' }", 'channels:'];
+  const ops = ['operations:'];
+  for (let i = 0; i < n; i++) {
+    lines.push(`  c${i}:`, `    address: /ws/c${i}`, '    messages:');
+    for (const [k, extra] of [['ask', `, q${i}: { type: string }`], ['answer', ', a: { type: integer }'], ['ping', '']] as const) {
+      lines.push(`      ${k}: { payload: { type: object, properties: { action: { const: ${k} }${extra} } } }`);
+    }
+    ops.push(`  ask${i}: { action: receive, channel: { $ref: '#/channels/c${i}' }, messages: [{ $ref: '#/channels/c${i}/messages/ask' }], reply: { channel: { $ref: '#/channels/c${i}' }, messages: [{ $ref: '#/channels/c${i}/messages/answer' }] } }`);
+    ops.push(`  ping${i}: { action: receive, channel: { $ref: '#/channels/c${i}' }, messages: [{ $ref: '#/channels/c${i}/messages/ping' }] }`);
+  }
+  return `${[...lines, ...ops].join('\n')}\n`;
+}
+
+export async function benchGrowth(sizes = [10, 100, 1000], times = 3): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const n of sizes) {
+    const dir = scratch();
+    writeFileSync(path.join(dir, 'spec.yaml'), syntheticSpec(n));
+    const m = await repeat(times, () => measure([path.join(ROOT, 'bin/chanx-gen.js'), 'spec.yaml', '-o', scratch(), '-q'], dir));
+    rows.push({ name: `growth: ${n} channels`, value: m.seconds * 1000, unit: 'ms', extra: `${((m.seconds * 1000) / n).toFixed(1)} ms per channel; peak RSS ${m.maxRssMiB.toFixed(0)} MiB` });
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+export async function benchCheck(times = 7): Promise<Row[]> {
+  const out = scratch();
+  await measure(['bin/chanx-gen.js', 'specs/system.yaml', '-o', out, '-q']);
+  const check = await repeat(times, () => measure(['bin/chanx-gen.js', 'specs/system.yaml', '-o', out, '--check', '-q']));
+  const bare = await repeat(times, () => measure(['-e', '0']));
+  return [
+    { name: '--check, unchanged tree', value: check.seconds * 1000, unit: 'ms', extra: `${(check.seconds / bare.seconds).toFixed(2)}x node -e 0` },
+    { name: 'node -e 0', value: bare.seconds * 1000, unit: 'ms' },
+  ];
+}
+
+/** Time from a one-line spec edit to the rewritten output, minus the watcher's settle period. */
+export async function benchWatch(edits = 5): Promise<Row[]> {
+  const dir = scratch();
+  const spec = path.join(dir, 'system.yaml');
+  writeFileSync(spec, readFileSync(path.join(ROOT, 'specs/system.yaml'), 'utf8'));
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/chanx-gen.js'), 'system.yaml', '--watch', '-q', '-o', 'out'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  const until = async (test: () => boolean) => {
+    while (!test()) await new Promise((r) => setTimeout(r, 2));
+  };
+  await until(() => out.includes('watching'));
+  const target = path.join(dir, 'out/system/messages.ts');
+  const times: number[] = [];
+  for (let i = 0; i < edits; i++) {
+    const before = readFileSync(target, 'utf8');
+    const start = performance.now();
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace(/title: System echo.*\n/, `title: System echo ${i}\n`));
+    await until(() => readFileSync(target, 'utf8') !== before);
+    times.push(performance.now() - start);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill('SIGTERM');
+  const settle = 50;
+  return [{ name: '--watch: one-line edit to new output', value: median(times) - settle, unit: 'ms', extra: `after the ${settle} ms settle period (${median(times).toFixed(0)} ms including it)` }];
+}

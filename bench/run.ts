@@ -1,0 +1,79 @@
+/**
+ * npm run bench: every benchmark, each against its baseline in the same run; prints a table and
+ * JSON. With --write, also rewrites BENCHMARKS.md from this run's numbers.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { benchCheck, benchGeneration, benchGrowth, benchWatch } from './generation.js';
+import type { Row } from './stats.js';
+import { benchIdle, benchWs, type ServerUnderTest } from './ws-load.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const quick = process.argv.includes('--quick');
+
+function routerRows(): Row[] {
+  // A process of its own: --expose-gc and a large young generation make heap growth = allocation.
+  const out = execFileSync(process.execPath, ['--expose-gc', '--max-semi-space-size=128', '--import', 'tsx', path.join(ROOT, 'bench/router-main.ts'), quick ? '3' : '7'], { cwd: ROOT, encoding: 'utf8' });
+  return JSON.parse(out) as Row[];
+}
+
+const servers: ServerUnderTest[] = [
+  { name: 'generated server (npm start)', command: [process.execPath, '--import', 'tsx', 'generated/server.ts'] },
+  { name: 'hand-written ws echo server', command: [process.execPath, 'bench/echo-server.mjs'] },
+];
+
+const sections: [string, () => Promise<Row[]> | Row[]][] = [
+  ['Router throughput (in process)', routerRows],
+  ['End to end over ws on loopback', () => benchWs(servers, quick ? 1 : 3, quick ? 2 : 4)],
+  ['Memory per idle connection', () => benchIdle(servers, quick ? [1000] : [1000, 10000])],
+  ['Generation (whole process, cold)', () => benchGeneration(quick ? 2 : 5)],
+  ['Growth with document size', () => benchGrowth(quick ? [10, 100] : [10, 100, 1000], quick ? 1 : 3)],
+  ['--check and --watch', async () => [...(await benchCheck(quick ? 3 : 7)), ...(await benchWatch(quick ? 3 : 5))]],
+];
+
+const results: { section: string; rows: Row[] }[] = [];
+for (const [section, run] of sections) {
+  process.stderr.write(`running: ${section}\n`);
+  results.push({ section, rows: await run() });
+}
+
+const fmt = (r: Row) => `| ${r.name} | ${r.unit === 'msg/s' ? Math.round(r.value).toLocaleString('en-US') : r.value.toFixed(r.unit === 'ms' ? 0 : 1)} ${r.unit} | ${r.extra ?? ''} |`;
+const table = results.flatMap(({ section, rows }) => [`| **${section}** | | |`, ...rows.map(fmt)]);
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node.js ${process.version}, ${process.platform}`;
+console.log(['| what | figure | notes |', '| --- | --- | --- |', ...table].join('\n'));
+console.log(JSON.stringify({ machine, quick, results }, null, 2));
+
+if (process.argv.includes('--write')) {
+  const doc = [
+    '# Benchmarks',
+    '',
+    `Every number below was produced by one run of \`npm run bench -- --write\` on: ${machine}.`,
+    'Each figure is compared with its baseline in the same run. Regenerate with the same command.',
+    '',
+    '| what | figure | notes |',
+    '| --- | --- | --- |',
+    ...table,
+    '',
+    '## What is measured',
+    '',
+    '- Router: 200,000 frames per round (3 of 4 are `user_message`, 1 `ping`), 7 rounds interleaved, median.',
+    '  The generated router runs through `dispatchFrame`, the server\'s own hot path; the hand-written one is',
+    '  JSON.parse, a switch, the same precompiled validators, JSON.stringify; the naive one compiles schemas',
+    '  with ajv at start-up and tries each in turn. Allocation is heap growth over 20,000 frames with the',
+    '  young generation large enough that no collection runs.',
+    '- End to end: the server in its own process, 64 client connections each keeping 16 echo requests in',
+    '  flight for 4 s, 3 rounds, median; latency is send-to-reply per request. With 2 cores the client',
+    '  process competes with the server, so both servers may be client-bound: compare the ratio.',
+    '- Idle memory: the server\'s RSS after N connections have been opened and greeted.',
+    '- Generation: wall time of the whole process (`node bin/chanx-gen.js <spec> -o <fresh dir>`), peak RSS',
+    '  from `process.resourceUsage().maxRSS`, 5 runs, median; the anchor is `bench/modelina-baseline.mjs`',
+    '  (@asyncapi/parser + @asyncapi/modelina TypeScript interfaces, written to a folder).',
+    '- --watch: from writing a one-line edit to the spec to the rewritten messages.ts, minus the 50 ms the',
+    '  watcher waits for the file to settle.',
+    '',
+  ].join('\n');
+  writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), doc);
+  process.stderr.write('wrote BENCHMARKS.md\n');
+}
