@@ -4,8 +4,11 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { formatDiagnostic, InputError, type Diagnostic } from './load/diagnostics.js';
-import { runPipeline, type PipelineOptions } from './pipeline.js';
+import path from 'node:path';
+import type { PipelineOptions } from './pipeline.js';
+import { displayPath } from './load/display-path.js';
 import { applyPlan } from './write/apply-plan.js';
+import { remember, upToDate, type CacheKey } from './write/check-cache.js';
 import { unifiedDiff } from './write/unified-diff.js';
 import { watchSpec } from './watch.js';
 
@@ -72,6 +75,18 @@ export interface OnceResult {
 
 /** One run of generate or check, with everything it prints. */
 export async function once(options: PipelineOptions, flags: Pick<Flags, 'check' | 'quiet' | 'verbose'>, io: CliIO): Promise<OnceResult> {
+  const outDir = path.resolve(io.cwd, options.out ?? 'generated');
+  const shownOut = displayPath(outDir, io.cwd);
+  const key: CacheKey = { cwd: io.cwd, spec: options.spec, outDir, options: JSON.stringify({ discriminator: options.discriminator ?? null }) };
+  if (flags.check === true && flags.verbose !== true) {
+    const fast = upToDate(key);
+    if (fast !== undefined) {
+      for (const note of fast.notes) if (flags.quiet !== true) io.stderr(`note: ${shownOut}/${note}\n`);
+      if (flags.quiet !== true) io.stdout(`chanx-gen: ${shownOut}/ is up to date with ${options.spec}\n`);
+      return { code: EXIT_OK, inputs: [] };
+    }
+  }
+  const { runPipeline } = await import('./pipeline.js');
   let result;
   try {
     result = await runPipeline(options);
@@ -81,7 +96,7 @@ export async function once(options: PipelineOptions, flags: Pick<Flags, 'check' 
     io.stderr(`chanx-gen: ${count(err.diagnostics.length, 'error')}; nothing written\n`);
     return { code: EXIT_BAD_INPUT, inputs: [] };
   }
-  const { plan, shownOut } = result;
+  const { plan } = result;
   if (flags.verbose === true) printDiagnostics(result.parserWarnings, io);
   if (flags.quiet !== true) printDiagnostics(result.warnings, io);
   for (const note of plan.notes) if (flags.quiet !== true || note.includes('not found')) io.stderr(`note: ${note}\n`);
@@ -89,6 +104,7 @@ export async function once(options: PipelineOptions, flags: Pick<Flags, 'check' 
   if (flags.check === true) {
     if (plan.changes.length === 0) {
       if (flags.quiet !== true) io.stdout(`chanx-gen: ${shownOut}/ is up to date with ${result.model.specPath}\n`);
+      remember(key, result.inputs, result.files);
       return { code: EXIT_OK, inputs: result.inputs };
     }
     for (const change of plan.changes) io.stdout(unifiedDiff(change, shownOut));
@@ -98,6 +114,7 @@ export async function once(options: PipelineOptions, flags: Pick<Flags, 'check' 
   }
 
   applyPlan(plan);
+  remember(key, result.inputs, result.files);
   if (flags.quiet !== true) {
     const by = (k: string) => plan.changes.filter((c) => c.kind === k).length;
     io.stdout(`chanx-gen: ${shownOut}/ from ${result.model.specPath}: ${by('add')} added, ${by('update')} updated, ${by('remove')} removed, ${plan.unchanged} unchanged\n`);

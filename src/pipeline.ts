@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { Diagnostic } from './load/diagnostics.js';
 import { loadDocument } from './load/load-document.js';
-import { displayPath } from './load/source-files.js';
+import { displayPath } from './load/display-path.js';
 import { buildModel } from './model/build-model.js';
 import type { ApiModel } from './model/types.js';
 import { emitProject } from './emit/emit-project.js';

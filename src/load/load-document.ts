@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { AsyncAPIDocumentInterface, Diagnostic as ParserDiagnostic } from '@asyncapi/parser';
 import { InputError, type Diagnostic } from './diagnostics.js';
 import { canonicalJson, sha256 } from './canonical-hash.js';
-import { displayPath, readSourceTree, type SourceFile } from './source-files.js';
+import { displayPath } from './display-path.js';
+import { readSourceTree, type SourceFile } from './source-files.js';
 
 export interface LoadedDocument {
   document: AsyncAPIDocumentInterface;
@@ -46,12 +47,17 @@ export async function loadDocument(specPath: string, cwd: string, options: LoadO
     throw new InputError(errors.length > 0 ? errors : [{ severity: 'error', file: spec.displayPath, line: 0, column: 0, message: 'the AsyncAPI parser rejected the document' }]);
   }
 
-  const specDir = path.dirname(absPath);
+  return { document, files, inputHash: hashInputs(files), warnings: located.filter((d) => d.severity === 'warning') };
+}
+
+/** sha256 over the canonical content of the spec (first) and every file it references, by path relative to the spec. */
+export function hashInputs(files: readonly SourceFile[]): string {
+  const specDir = path.dirname(files[0]!.absPath);
   const hashInput = files
     .map((f) => `${path.relative(specDir, f.absPath).split(path.sep).join('/')}\n${canonicalJson(f.data)}`)
     .sort()
     .join('\n');
-  return { document, files, inputHash: sha256(hashInput), warnings: located.filter((d) => d.severity === 'warning') };
+  return sha256(hashInput);
 }
 
 function toDiagnostic(d: ParserDiagnostic, spec: SourceFile, files: Map<string, SourceFile>, cwd: string): Diagnostic {

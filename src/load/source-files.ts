@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
 import { inputError, InputError, type Diagnostic } from './diagnostics.js';
+import { displayPath } from './display-path.js';
 
 export interface SourceFile {
   /** Absolute path. */
@@ -17,11 +18,6 @@ export interface SourceFile {
   data: unknown;
   /** Finds the position of a JSON-pointer-like path; line and column are 1-based. */
   locate(segments: readonly (string | number)[]): { line: number; column: number };
-}
-
-export function displayPath(absPath: string, cwd: string): string {
-  const rel = path.relative(cwd, absPath);
-  return (rel === '' ? path.basename(absPath) : rel).split(path.sep).join('/');
 }
 
 /** Reads and parses one YAML or JSON file; throws InputError with positions on failure. */

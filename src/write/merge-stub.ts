@@ -21,12 +21,17 @@ export interface StubMerge {
 
 const HOOKS = new Set(['onConnect', 'onDisconnect']);
 
+/** Methods named like handlers (`onX`, not the hooks) that the document no longer has. */
+export function formerHandlers(present: Iterable<string>, wanted: readonly string[]): string[] {
+  return [...present].filter((name) => /^on[A-Z0-9_]/.test(name) && !HOOKS.has(name) && !wanted.includes(name)).sort();
+}
+
 /**
  * Method names declared at the start of a line (`  onPing(`, `  async onPing<`, ...). A cheap look
  * that answers the common case, every handler present, without loading the TypeScript compiler;
  * anything it cannot vouch for goes to the real parse below.
  */
-function declaredAtLineStart(text: string): Set<string> {
+export function declaredAtLineStart(text: string): Set<string> {
   const names = new Set<string>();
   for (const m of text.matchAll(/^[ \t]*(?:(?:public|protected|private|static|override|async|readonly)\s+)*([A-Za-z_$][\w$]*)\s*[(<=:]/gm)) names.add(m[1]!);
   return names;
@@ -35,9 +40,7 @@ function declaredAtLineStart(text: string): Set<string> {
 export function mergeStub(existing: string, stub: StubFile): StubMerge {
   const quick = declaredAtLineStart(existing);
   if (existing.includes(`class ${stub.className}`) && stub.methods.every((m) => quick.has(m.name))) {
-    const wanted = new Set(stub.methods.map((m) => m.name));
-    const removed = [...quick].filter((name) => /^on[A-Z0-9_]/.test(name) && !HOOKS.has(name) && !wanted.has(name)).sort();
-    return { content: existing, added: [], removed };
+    return { content: existing, added: [], removed: formerHandlers(quick, stub.methods.map((m) => m.name)) };
   }
   return mergeWithCompiler(existing, stub);
 }
@@ -56,7 +59,7 @@ function mergeWithCompiler(existing: string, stub: StubFile): StubMerge {
     if (name !== undefined && (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isPrivateIdentifier(name))) present.add(name.text);
   }
   const missing = stub.methods.filter((m) => !present.has(m.name));
-  const removed = [...present].filter((name) => /^on[A-Z0-9_]/.test(name) && !HOOKS.has(name) && !wanted.includes(name)).sort();
+  const removed = formerHandlers(present, wanted);
   if (missing.length === 0) return { content: existing, added: [], removed };
 
   const addition = missing.map((m) => m.text).join('\n\n');

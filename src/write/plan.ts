@@ -73,7 +73,7 @@ function readIfExists(abs: string): string | undefined {
 }
 
 /** Every file below `dir` (relative, forward slashes), skipping dot-folders and node_modules. */
-function listFiles(dir: string, prefix = ''): string[] {
+export function listFiles(dir: string, prefix = ''): string[] {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
