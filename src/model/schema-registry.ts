@@ -32,7 +32,7 @@ export class SchemaRegistry {
       const id = componentId(raw);
       const name = this.names.allocate(typeName(id ?? wanted));
       this.nameOf.set(raw, name);
-      this.schemas[name] = this.convertBody(raw as SchemaObject);
+      this.schemas[name] = this.convertBody(raw as SchemaObject, name);
       return name;
     }
     const name = this.names.allocate(typeName(wanted));
@@ -40,20 +40,25 @@ export class SchemaRegistry {
     return name;
   }
 
-  /** Converts a schema, turning named sub-schemas into refs. */
-  convert(raw: unknown): JsonSchema {
+  /**
+   * Converts a schema, turning named sub-schemas into refs. `path` is the name an inline object
+   * schema gets from where it sits (`RoomNotificationMessage` + `payload` -> `RoomNotificationMessagePayload`);
+   * without one, inline schemas stay inline.
+   */
+  convert(raw: unknown, path?: string): JsonSchema {
     if (raw === null || typeof raw !== 'object') return raw === false ? false : true;
     const named = this.nameOf.get(raw);
     if (named !== undefined) return ref(named);
     const id = componentId(raw);
     if (id !== undefined) return ref(this.nameSchema(raw, id));
+    if (path !== undefined && isObjectShape(raw as SchemaObject)) return ref(this.nameSchema(raw, path));
     if (this.onStack.has(raw)) {
       // An anonymous schema that contains itself: it needs a name to be written down.
       const name = this.names.allocate(typeName(titleOf(raw) ?? 'RecursiveSchema'));
       this.nameOf.set(raw, name);
       return ref(name);
     }
-    const body = this.convertBody(raw as SchemaObject);
+    const body = this.convertBody(raw as SchemaObject, path);
     const late = this.nameOf.get(raw);
     if (late !== undefined) {
       this.schemas[late] = body;
@@ -62,18 +67,21 @@ export class SchemaRegistry {
     return body;
   }
 
-  private convertBody(raw: SchemaObject): SchemaObject {
+  private convertBody(raw: SchemaObject, path: string | undefined): SchemaObject {
     this.onStack.add(raw);
+    const at = (suffix: string) => (path === undefined ? undefined : `${path}_${suffix}`);
     try {
       const out: SchemaObject = {};
       for (const key of Object.keys(raw)) {
         const value = raw[key];
         if (key.startsWith('x-parser-')) continue;
-        if (SUBSCHEMA.has(key)) out[key] = Array.isArray(value) ? value.map((v) => this.convert(v)) : this.convert(value);
-        else if (SUBSCHEMA_LIST.has(key) && Array.isArray(value)) out[key] = value.map((v) => this.convert(v));
+        if (SUBSCHEMA.has(key)) {
+          const where = key === 'items' ? at('item') : key === 'additionalProperties' ? at('value') : undefined;
+          out[key] = Array.isArray(value) ? value.map((v) => this.convert(v)) : this.convert(value, where);
+        } else if (SUBSCHEMA_LIST.has(key) && Array.isArray(value)) out[key] = value.map((v) => this.convert(v));
         else if (SUBSCHEMA_MAP.has(key) && value !== null && typeof value === 'object') {
           const map: Record<string, JsonSchema> = {};
-          for (const [k, v] of Object.entries(value)) map[k] = this.convert(v);
+          for (const [k, v] of Object.entries(value)) map[k] = this.convert(v, key === 'properties' ? at(k) : undefined);
           out[key] = map;
         } else out[key] = value;
       }
@@ -82,6 +90,13 @@ export class SchemaRegistry {
       this.onStack.delete(raw);
     }
   }
+}
+
+/** An object with named properties and nothing that makes it a union: worth a name of its own. */
+function isObjectShape(s: SchemaObject): boolean {
+  const props = s['properties'];
+  const hasProps = props !== null && typeof props === 'object' && Object.keys(props).length > 0;
+  return hasProps && (s['type'] === undefined || s['type'] === 'object') && !['oneOf', 'anyOf', 'allOf', 'enum', 'const', 'not', 'if'].some((k) => s[k] !== undefined);
 }
 
 function ref(name: string): SchemaObject {
