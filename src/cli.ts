@@ -113,7 +113,14 @@ export async function once(options: PipelineOptions, flags: Pick<Flags, 'check' 
     return { code: EXIT_DRIFT, inputs: result.inputs };
   }
 
-  applyPlan(plan);
+  try {
+    applyPlan(plan, io.cwd);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    printDiagnostics(err.diagnostics, io);
+    io.stderr('chanx-gen: 1 error; nothing written\n');
+    return { code: EXIT_BAD_INPUT, inputs: result.inputs };
+  }
   remember(key, result.inputs, result.files);
   if (flags.quiet !== true) {
     const by = (k: string) => plan.changes.filter((c) => c.kind === k).length;

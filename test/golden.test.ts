@@ -34,3 +34,21 @@ it('generated/ and every golden tree compile under tsc --strict, module nodenext
   }
   expect(output).toBe('');
 });
+
+it('compiles no schema at run time: validators are standalone and the runtime loads only ajv\'s helpers', async () => {
+  const { readFileSync, readdirSync } = await import('node:fs');
+  const validators = [path.join(ROOT, 'generated/system/validators.js'), ...cases.flatMap((c) => {
+    const dir = path.join(ROOT, 'test/fixtures', c, 'expected');
+    return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('validators.js')).map((f) => path.join(dir, f));
+  })];
+  expect(validators.length).toBeGreaterThan(4);
+  for (const file of validators) {
+    const code = readFileSync(file, 'utf8');
+    expect(code).not.toMatch(/\brequire\(|new Ajv|\.compile\(|from ['"]ajv/);
+    expect(code).toMatch(/^export (const validate|\{\};$)/m);
+  }
+  const runtime = readdirSync(path.join(ROOT, 'src/runtime')).map((f) => readFileSync(path.join(ROOT, 'src/runtime', f), 'utf8')).join('\n');
+  const ajvImports = [...runtime.matchAll(/(?:from |require\(|load\()['"](ajv[^'"]*)['"]/g)].map((m) => m[1]);
+  expect(ajvImports.length).toBeGreaterThan(0);
+  for (const id of ajvImports) expect(id).toMatch(/^ajv\/dist\/runtime\/|^ajv-formats\/dist\/formats$/);
+});

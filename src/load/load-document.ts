@@ -60,14 +60,15 @@ export function hashInputs(files: readonly SourceFile[]): string {
 }
 
 // One parser per process and ruleset: building one (Spectral and its rules) costs ~80 ms, and a
-// reused one keeps what it compiled, which makes every regeneration in --watch cheaper.
+// reused one keeps what it compiled, which makes every regeneration in --watch cheaper. Its
+// resolver must not cache files: --watch re-reads a referenced file that changed.
 const parsers = new Map<boolean, Promise<Parser>>();
 type Parser = import('@asyncapi/parser').Parser;
 
 function parserFor(style: boolean): Promise<Parser> {
   let parser = parsers.get(style);
   if (parser === undefined) {
-    parser = import('@asyncapi/parser').then(({ Parser }) => new Parser({ ruleset: { recommended: style } }));
+    parser = import('@asyncapi/parser').then(({ Parser }) => new Parser({ ruleset: { recommended: style }, __unstable: { resolver: { cache: false } } }));
     parsers.set(style, parser);
   }
   return parser;

@@ -5,14 +5,18 @@
  */
 import { mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { inputError } from '../load/diagnostics.js';
+import { displayPath } from '../load/display-path.js';
 import type { Plan } from './plan.js';
 
-export function applyPlan(plan: Plan): void {
+/** Throws InputError (exit 2) naming the file when the output folder cannot be written. */
+export function applyPlan(plan: Plan, cwd = process.cwd()): void {
   const staged: { temp: string; target: string }[] = [];
+  let target = plan.outDir;
   try {
     for (const change of plan.changes) {
       if (change.kind === 'remove') continue;
-      const target = path.join(plan.outDir, change.path);
+      target = path.join(plan.outDir, change.path);
       mkdirSync(path.dirname(target), { recursive: true });
       const temp = `${target}.chanx-gen-${process.pid}.tmp`;
       writeFileSync(temp, change.after);
@@ -20,7 +24,7 @@ export function applyPlan(plan: Plan): void {
     }
   } catch (err) {
     for (const { temp } of staged) tryUnlink(temp);
-    throw err;
+    throw inputError(displayPath(target, cwd), `cannot write (${(err as NodeJS.ErrnoException).code ?? String(err)}); the output folder was left as it was`);
   }
   for (const { temp, target } of staged) renameSync(temp, target);
   for (const change of plan.changes) {

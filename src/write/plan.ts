@@ -67,7 +67,9 @@ function readIfExists(abs: string): string | undefined {
   try {
     return readFileSync(abs, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (err as NodeJS.ErrnoException).code;
+    // Missing, or a parent is not a folder: there is no file there (writing will say why it cannot).
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw err;
   }
 }

@@ -234,3 +234,16 @@ describe('--check with a warm cache (node_modules/.cache/chanx-gen)', () => {
     expect((await cli(['specs/system.yaml', '--check', '--discriminator', 'type'], dir)).code).toBe(2);
   });
 });
+
+describe('a failure while writing', () => {
+  it('is a located error, leaves no temporary files, and writes nothing', async () => {
+    const dir = scratch(['specs']);
+    write(path.join(dir, 'generated/system'), 'a file where a folder must go\n');
+    const before = snapshotTree(dir);
+    const run = await cli(['specs/system.yaml'], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^generated\/system\/consumer\.ts: error: cannot write \((EEXIST|ENOTDIR)\)/m);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(snapshotTree(dir)).toEqual(before);
+  });
+});
