@@ -7,6 +7,7 @@ import type { Diagnostic } from './load/diagnostics.js';
 import { loadDocument } from './load/load-document.js';
 import { displayPath } from './load/display-path.js';
 import { buildModel } from './model/build-model.js';
+import { viewFromParser } from './load/from-parser.js';
 import type { ApiModel } from './model/types.js';
 import { emitProject } from './emit/emit-project.js';
 import type { GeneratedFile } from './emit/generated-file.js';
@@ -41,7 +42,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const loaded = await loadDocument(options.spec, cwd, { styleWarnings: options.styleWarnings === true });
   const spec = loaded.files[0]!;
   const { model, warnings } = buildModel(
-    { document: loaded.document, spec, specPath: spec.displayPath, inputHash: loaded.inputHash },
+    { document: viewFromParser(loaded.document), spec, specPath: spec.displayPath, inputHash: loaded.inputHash },
     options.discriminator === undefined ? {} : { discriminator: options.discriminator },
   );
   const emitted = emitProject(model);

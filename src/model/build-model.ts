@@ -2,7 +2,7 @@
  * model: parsed AsyncAPI document -> ApiModel. Pure: no I/O. Every naming, routing and typing
  * decision is made here so that emitters only lay things out.
  */
-import type { AsyncAPIDocumentInterface, ChannelInterface, MessageInterface, OperationInterface } from '@asyncapi/parser';
+import type { ChannelView, DocumentView, MessageView, OperationView } from '../load/document-view.js';
 import { InputError, type Diagnostic } from '../load/diagnostics.js';
 import type { SourceFile } from '../load/source-files.js';
 import { detectDiscriminator, fixedValue } from './discriminator.js';
@@ -16,7 +16,7 @@ export interface ModelOptions {
 }
 
 export interface ModelInput {
-  document: AsyncAPIDocumentInterface;
+  document: DocumentView;
   /** The spec file, for locating problems. */
   spec: SourceFile;
   specPath: string;
@@ -38,53 +38,53 @@ export function buildModel(input: ModelInput, options: ModelOptions = {}): Model
   const channelTypes = new NameAllocator();
   const warnings: Diagnostic[] = [];
   const errors: Diagnostic[] = [];
-  const isV2 = document.version().startsWith('2.');
+  const isV2 = document.version.startsWith('2.');
   const locateChannel = (key: string, ...rest: string[]) => ({ file: spec.displayPath, ...spec.locate(['channels', key, ...rest]) });
 
   // Component schemas first, in key order, so that they keep their own names when a message clashes.
-  for (const schema of [...document.components().schemas().all()].sort((a, b) => cmp(a.id(), b.id()))) {
-    registry.nameSchema(schema.json(), schema.id());
+  for (const schema of [...document.componentSchemas].sort((a, b) => cmp(a.id, b.id))) {
+    registry.nameSchema(schema.schema, schema.id);
   }
 
   const channels: ChannelModel[] = [];
-  for (const channel of [...document.channels().all()].sort((a, b) => cmp(a.id(), b.id()))) {
-    const key = channel.id();
-    const messageTypeName = (m: MessageInterface): string => {
-      const payload = m.payload()?.json();
+  for (const channel of [...document.channels].sort((a, b) => cmp(a.id, b.id))) {
+    const key = channel.id;
+    const messageTypeName = (m: MessageView): string => {
+      const payload = m.payload;
       return registry.nameSchema(payload ?? true, messageName(m));
     };
 
     // Message keys: the document's own (3.x), else the message's name or title (2.x may have neither id).
     const keys = new WeakMap<object, string>();
     const keyNames = new NameAllocator();
-    const keyOf = (m: MessageInterface): string => {
-      const raw = m.json<object>();
+    const keyOf = (m: MessageView): string => {
+      const raw = m.identity;
       let k = keys.get(raw);
-      if (k === undefined) keys.set(raw, (k = keyNames.allocate(m.id() ?? messageName(m))));
+      if (k === undefined) keys.set(raw, (k = keyNames.allocate(m.id ?? messageName(m))));
       return k;
     };
-    for (const m of [...channel.messages().all()].sort((a, b) => cmp(a.id() ?? messageName(a), b.id() ?? messageName(b)))) keyOf(m);
+    for (const m of [...channel.messages].sort((a, b) => cmp(a.id ?? messageName(a), b.id ?? messageName(b)))) keyOf(m);
 
-    const ops = channel.operations().all();
-    const receivedBy = new Map<string, OperationInterface[]>();
-    const incomingMessages = new Map<string, MessageInterface>();
-    const outgoingMessages = new Map<string, MessageInterface>();
+    const ops = channel.operations;
+    const receivedBy = new Map<string, OperationView[]>();
+    const incomingMessages = new Map<string, MessageView>();
+    const outgoingMessages = new Map<string, MessageView>();
     for (const op of ops) {
-      for (const m of op.messages().all()) {
-        if (op.isReceive()) {
+      for (const m of op.messages) {
+        if (op.isReceive) {
           incomingMessages.set(keyOf(m), m);
           receivedBy.set(keyOf(m), [...(receivedBy.get(keyOf(m)) ?? []), op]);
         } else outgoingMessages.set(keyOf(m), m);
       }
-      for (const m of op.reply()?.messages().all() ?? []) outgoingMessages.set(keyOf(m), m);
+      for (const m of op.replies ?? []) outgoingMessages.set(keyOf(m), m);
     }
 
-    const base = (m: MessageInterface): MessageModel => ({
+    const base = (m: MessageView): MessageModel => ({
       key: keyOf(m),
       typeName: messageTypeName(m),
       tag: null,
-      ...doc('summary', m.summary()),
-      ...doc('description', m.description()),
+      ...doc('summary', m.summary),
+      ...doc('description', m.description),
     });
     const incomingSorted = [...incomingMessages.values()].sort((a, b) => cmp(keyOf(a), keyOf(b)));
     const incomingBase = incomingSorted.map(base);
@@ -124,13 +124,13 @@ export function buildModel(input: ModelInput, options: ModelOptions = {}): Model
       .map((m) => {
         const received = receivedBy.get(m.key) ?? [];
         const replies = new Set<string>();
-        for (const op of received) for (const r of op.reply()?.messages().all() ?? []) replies.add(messageTypeName(r));
+        for (const op of received) for (const r of op.replies ?? []) replies.add(messageTypeName(r));
         const first = received[0];
         const handler: HandlerModel = {
           method: methods.allocate(camelCase(`on_${m.tag ?? m.key}`)),
-          operations: received.map((op) => op.id() ?? "").filter((id) => id !== "").sort(),
-          ...doc('summary', first?.summary()),
-          ...doc('description', first?.description()),
+          operations: received.map((op) => op.id ?? '').filter((id) => id !== '').sort(),
+          ...doc('summary', first?.summary),
+          ...doc('description', first?.description),
           replies: [...replies].sort(),
         };
         return { ...m, handler, validatorName: validators.allocate(`validate${m.typeName}`) };
@@ -138,21 +138,19 @@ export function buildModel(input: ModelInput, options: ModelOptions = {}): Model
 
     const outgoing = [...outgoingMessages.values()].sort((a, b) => cmp(keyOf(a), keyOf(b))).map(base);
     const used = new Set([...incomingMessages.keys(), ...outgoingMessages.keys()]);
-    const unused = [...channel.messages().all()].filter((m) => !used.has(keyOf(m))).sort((a, b) => cmp(keyOf(a), keyOf(b))).map(base);
+    const unused = [...channel.messages].filter((m) => !used.has(keyOf(m))).sort((a, b) => cmp(keyOf(a), keyOf(b))).map(base);
     if (unused.length > 0) {
       warnings.push({ severity: 'warning', ...locateChannel(key), message: `channel '${key}' lists ${unused.map((m) => `'${m.key}'`).join(', ')} but no operation sends or receives ${unused.length === 1 ? 'it' : 'them'}; typed only` });
     }
-    const typeStem = channelTypes.allocate(pascalCase(channel.json<{ title?: string }>().title ?? key, 'Channel'));
+    const typeStem = channelTypes.allocate(pascalCase(channel.title ?? key, 'Channel'));
     channels.push({
       key,
       folder: folders.allocate(folderName(key)),
       typeName: typeStem,
       address: channelAddress(channel, isV2),
-      ...doc('description', channel.description()),
-      params: channel
-        .parameters()
-        .all()
-        .map((p) => ({ name: p.id(), ...doc('description', p.description()) }))
+      ...doc('description', channel.description),
+      params: channel.parameters
+        .map((p) => ({ name: p.id, ...doc('description', p.description) }))
         .sort((a, b) => cmp(a.name, b.name)),
       discriminator: incoming.length > 0 ? discriminator : null,
       incoming,
@@ -163,9 +161,8 @@ export function buildModel(input: ModelInput, options: ModelOptions = {}): Model
   if (errors.length > 0) throw new InputError(errors);
   markTopics(channels, document);
 
-  const info = document.info();
   return {
-    model: { specPath: input.specPath, inputHash: input.inputHash, title: info.title(), version: info.version(), schemas: sortKeys(registry.schemas), channels },
+    model: { specPath: input.specPath, inputHash: input.inputHash, title: document.title, version: document.apiVersion, schemas: sortKeys(registry.schemas), channels },
     warnings,
   };
 
@@ -175,11 +172,11 @@ export function buildModel(input: ModelInput, options: ModelOptions = {}): Model
 }
 
 /** x-topic channels that share an address with a plain channel are that channel's topics. */
-function markTopics(channels: ChannelModel[], document: AsyncAPIDocumentInterface): void {
+function markTopics(channels: ChannelModel[], document: DocumentView): void {
   const topicInfo = new Map<string, { name?: unknown; pattern?: unknown }>();
-  for (const c of document.channels().all()) {
-    const topic = c.json<Record<string, unknown>>()['x-topic'];
-    if (topic !== null && typeof topic === 'object') topicInfo.set(c.id(), topic as { name?: unknown; pattern?: unknown });
+  for (const c of document.channels) {
+    const topic = c.extensions['x-topic'];
+    if (topic !== null && typeof topic === 'object') topicInfo.set(c.id, topic as { name?: unknown; pattern?: unknown });
   }
   for (const channel of channels) {
     const topic = topicInfo.get(channel.key);
@@ -190,18 +187,17 @@ function markTopics(channels: ChannelModel[], document: AsyncAPIDocumentInterfac
   }
 }
 
-function messageName(m: MessageInterface): string {
-  const json = m.json<{ name?: unknown; title?: unknown }>();
-  for (const candidate of [json.name, json.title, m.id()]) {
+function messageName(m: MessageView): string {
+  for (const candidate of [m.name, m.title, m.id]) {
     if (typeof candidate === 'string' && candidate.trim() !== '' && !/^<anonymous-message-\d+>$/.test(candidate)) return candidate;
   }
   return 'Message';
 }
 
-function channelAddress(channel: ChannelInterface, isV2: boolean): string {
-  const address = channel.address() ?? channel.id();
+function channelAddress(channel: ChannelView, isV2: boolean): string {
+  const address = channel.address ?? channel.id;
   const withSlash = address.startsWith('/') ? address : `/${address}`;
-  return isV2 || address !== '' ? withSlash : `/${channel.id()}`;
+  return isV2 || address !== '' ? withSlash : `/${channel.id}`;
 }
 
 function doc<K extends string>(key: K, text: string | undefined): { [P in K]?: string } {

@@ -5,8 +5,8 @@
  */
 import type { JsonSchema, SchemaObject } from './types.js';
 import { NameAllocator, typeName } from './names.js';
+import { SCHEMA_ID } from '../load/document-view.js';
 
-const SCHEMA_ID = 'x-parser-schema-id';
 const ANONYMOUS = /^<anonymous-schema-\d+>$/;
 
 /** Keywords whose value is a schema, an array of schemas, or a map of schemas. */

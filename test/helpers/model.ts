@@ -1,6 +1,7 @@
 /** Builds the ApiModel of a spec written inline in a test. */
 import path from 'node:path';
 import { loadDocument } from '../../src/load/load-document.js';
+import { viewFromParser } from '../../src/load/from-parser.js';
 import { buildModel, type ModelOptions, type ModelResult } from '../../src/model/build-model.js';
 import { scratch, write } from './cli.js';
 
@@ -8,7 +9,7 @@ export async function modelOf(spec: string, options: ModelOptions = {}): Promise
   const dir = scratch();
   write(path.join(dir, 'spec.yaml'), spec);
   const loaded = await loadDocument('spec.yaml', dir);
-  return buildModel({ document: loaded.document, spec: loaded.files[0]!, specPath: 'spec.yaml', inputHash: loaded.inputHash }, options);
+  return buildModel({ document: viewFromParser(loaded.document), spec: loaded.files[0]!, specPath: 'spec.yaml', inputHash: loaded.inputHash }, options);
 }
 
 /** A 3.0 document with one channel `c` whose client sends each of `messages` (name -> payload schema YAML). */
