@@ -3,11 +3,12 @@
  * `generate` and `--check` both call this; only `generate` applies the plan.
  */
 import path from 'node:path';
-import type { Diagnostic } from './load/diagnostics.js';
+import { InputError, type Diagnostic } from './load/diagnostics.js';
 import { loadDocument } from './load/load-document.js';
 import { displayPath } from './load/display-path.js';
 import { buildModel } from './model/build-model.js';
 import { viewFromParser } from './load/from-parser.js';
+import { loadLean, type LeanDocument } from './load/load-lean.js';
 import type { ApiModel } from './model/types.js';
 import { emitProject } from './emit/emit-project.js';
 import type { GeneratedFile } from './emit/generated-file.js';
@@ -19,7 +20,7 @@ export interface PipelineOptions {
   out?: string;
   discriminator?: string;
   cwd?: string;
-  /** Run the AsyncAPI parser's style rules too (--verbose). */
+  /** Also run @asyncapi/parser with all its rules and pass on what it says, as warnings (--verbose). */
   styleWarnings?: boolean;
 }
 
@@ -33,16 +34,36 @@ export interface PipelineResult {
   inputs: string[];
   /** The generator's own warnings (routing, unused messages): always shown. */
   warnings: Diagnostic[];
-  /** The AsyncAPI parser's warnings, style rules included with styleWarnings: shown with --verbose. */
+  /** @asyncapi/parser's findings with all its rules, as warnings, when styleWarnings is set (--verbose). */
   parserWarnings: Diagnostic[];
+}
+
+/**
+ * Loads through the lean loader, or through @asyncapi/parser's core rules: both give the same
+ * DocumentView and refuse the same documents (the corpus test holds them to it).
+ */
+export async function load(spec: string, cwd: string, viaParser = false): Promise<LeanDocument> {
+  if (!viaParser) return loadLean(spec, cwd);
+  const parsed = await loadDocument(spec, cwd);
+  return { view: viewFromParser(parsed.document), files: parsed.files, inputHash: parsed.inputHash, warnings: parsed.warnings };
+}
+
+/** Everything @asyncapi/parser says of the document with all its rules (--verbose), as advice only. */
+async function parserAdvice(spec: string, cwd: string): Promise<Diagnostic[]> {
+  try {
+    return (await loadDocument(spec, cwd, { styleWarnings: true })).warnings.map((d) => ({ ...d, message: `parser: ${d.message}` }));
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return err.diagnostics.map((d) => ({ ...d, severity: 'warning', message: `parser: ${d.message}` }));
+  }
 }
 
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const cwd = options.cwd ?? process.cwd();
-  const loaded = await loadDocument(options.spec, cwd, { styleWarnings: options.styleWarnings === true });
+  const loaded = await load(options.spec, cwd);
   const spec = loaded.files[0]!;
   const { model, warnings } = buildModel(
-    { document: viewFromParser(loaded.document), spec, specPath: spec.displayPath, inputHash: loaded.inputHash },
+    { document: loaded.view, spec, specPath: spec.displayPath, inputHash: loaded.inputHash },
     options.discriminator === undefined ? {} : { discriminator: options.discriminator },
   );
   const emitted = emitProject(model);
@@ -51,5 +72,5 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const outDir = path.resolve(cwd, options.out ?? 'generated');
   const shownOut = displayPath(outDir, cwd);
   const plan = planOutput(outDir, files, shownOut);
-  return { model, files, plan, shownOut, inputs: loaded.files.map((f) => f.absPath), warnings: [...warnings, ...schemaWarnings], parserWarnings: loaded.warnings };
+  return { model, files, plan, shownOut, inputs: loaded.files.map((f) => f.absPath), warnings: [...loaded.warnings, ...warnings, ...schemaWarnings], parserWarnings: options.styleWarnings === true ? await parserAdvice(options.spec, cwd) : [] };
 }

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scratch } from './helpers/cli.js';
-import { corpusDocs, runCorpus, typecheckAll, type CorpusResult } from './helpers/corpus.js';
+import { compareLoaders, corpusDocs, runCorpus, typecheckAll, type CorpusResult } from './helpers/corpus.js';
 
 const docs = corpusDocs();
 
@@ -40,6 +40,10 @@ describe.skipIf(docs.length === 0)('corpus', () => {
     expect(results.filter((r) => r.code === 0).length).toBeGreaterThan(50);
     expect(typecheckAll(outRoot)).toBe('');
   }, 120_000);
+
+  it('builds the same model through the lean loader as through @asyncapi/parser, and refuses the same documents', async () => {
+    expect(await compareLoaders(docs)).toEqual([]);
+  }, 300_000);
 
   it('mounts every channel of the Chanx sandbox but its two topics', () => {
     const sandbox = results.find((r) => r.file === 'chanx/fastapi-sandbox.asyncapi.yaml');

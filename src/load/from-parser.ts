@@ -1,6 +1,6 @@
 /** DocumentView over a document parsed by @asyncapi/parser. */
 import type { AsyncAPIDocumentInterface, MessageInterface, OperationInterface } from '@asyncapi/parser';
-import type { DocumentView, MessageView, OperationView } from './document-view.js';
+import { SCHEMA_ID, type DocumentView, type MessageView, type OperationView } from './document-view.js';
 
 const text = (s: string | undefined): string | undefined => s;
 
@@ -8,7 +8,8 @@ export function viewFromParser(document: AsyncAPIDocumentInterface): DocumentVie
   const message = (m: MessageInterface): MessageView => {
     const json = m.json<{ name?: unknown; title?: unknown }>();
     return {
-      id: m.id() ?? undefined,
+      // The parser numbers messages that have no id (`<anonymous-message-3>`): that is no name.
+      id: /^<anonymous-message-\d+>$/.test(m.id() ?? '') ? undefined : (m.id() ?? undefined),
       identity: m.json<object>(),
       name: typeof json.name === 'string' ? json.name : undefined,
       title: typeof json.title === 'string' ? json.title : undefined,
@@ -29,7 +30,7 @@ export function viewFromParser(document: AsyncAPIDocumentInterface): DocumentVie
     version: document.version(),
     title: document.info().title(),
     apiVersion: document.info().version(),
-    componentSchemas: document.components().schemas().all().map((s) => ({ id: s.id(), schema: s.json() })),
+    componentSchemas: componentSchemas(document),
     channels: document.channels().all().map((c) => {
       const json = c.json<Record<string, unknown>>();
       return {
@@ -44,4 +45,19 @@ export function viewFromParser(document: AsyncAPIDocumentInterface): DocumentVie
       };
     }),
   };
+}
+
+/**
+ * Component schemas by their key. (The parser marks a component that has an `$id` with that `$id`;
+ * the key is the document's own name for it, and `$id`s are often URLs, so the key wins.)
+ */
+function componentSchemas(document: AsyncAPIDocumentInterface): DocumentView['componentSchemas'] {
+  const raw = document.json<{ components?: { schemas?: Record<string, unknown> } }>().components?.schemas ?? {};
+  return Object.entries(raw)
+    .filter((e): e is [string, Record<string, unknown>] => e[1] !== null && typeof e[1] === 'object')
+    .map(([id, schema]) => {
+      const underlying = schema['schemaFormat'] !== undefined && schema['schema'] !== null && typeof schema['schema'] === 'object' ? (schema['schema'] as Record<string, unknown>) : schema;
+      underlying[SCHEMA_ID] = id;
+      return { id, schema: underlying };
+    });
 }

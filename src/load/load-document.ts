@@ -27,14 +27,7 @@ export async function loadDocument(specPath: string, cwd: string, options: LoadO
   const absPath = path.resolve(cwd, specPath);
   const files = readSourceTree(absPath, cwd);
   const spec = files[0]!;
-  const version = (spec.data as { asyncapi?: unknown } | null)?.asyncapi;
-  if (spec.data === null || typeof spec.data !== 'object' || Array.isArray(spec.data) || typeof version !== 'string') {
-    throw new InputError([{ severity: 'error', file: spec.displayPath, line: 1, column: 1, message: 'not an AsyncAPI document: it has no top-level `asyncapi` version field' }]);
-  }
-  if (!/^(2\.[0-6]|3\.[01])\.\d+$/.test(version)) {
-    const where = spec.locate(['asyncapi']);
-    throw new InputError([{ severity: 'error', file: spec.displayPath, ...where, message: `AsyncAPI ${version} is not supported (chanx-gen reads 2.0-2.6 and 3.0-3.1)` }]);
-  }
+  checkVersion(spec);
 
   const parser = await parserFor(options.styleWarnings === true);
   // The parser withholds the document on any error; we want it, to judge each error ourselves.
@@ -47,6 +40,18 @@ export async function loadDocument(specPath: string, cwd: string, options: LoadO
   }
 
   return { document, files, inputHash: hashInputs(files), warnings: located.filter((d) => d.severity === 'warning') };
+}
+
+/** Throws unless `spec` is an AsyncAPI document of a version chanx-gen reads (2.0-2.6, 3.0-3.1). */
+export function checkVersion(spec: SourceFile): void {
+  const version = (spec.data as { asyncapi?: unknown } | null)?.asyncapi;
+  if (spec.data === null || typeof spec.data !== 'object' || Array.isArray(spec.data) || typeof version !== 'string') {
+    throw new InputError([{ severity: 'error', file: spec.displayPath, line: 1, column: 1, message: 'not an AsyncAPI document: it has no top-level `asyncapi` version field' }]);
+  }
+  if (!/^(2\.[0-6]|3\.[01])\.\d+$/.test(version)) {
+    const where = spec.locate(['asyncapi']);
+    throw new InputError([{ severity: 'error', file: spec.displayPath, ...where, message: `AsyncAPI ${version} is not supported (chanx-gen reads 2.0-2.6 and 3.0-3.1)` }]);
+  }
 }
 
 /** sha256 over the canonical content of the spec (first) and every file it references, by path relative to the spec. */

@@ -83,13 +83,24 @@ export class SchemaRegistry {
           const map: Record<string, JsonSchema> = {};
           for (const [k, v] of Object.entries(value)) map[k] = this.convert(v, key === 'properties' ? at(k) : undefined);
           out[key] = map;
-        } else out[key] = value;
+        } else out[key] = withoutParserMarks(value);
       }
       return out;
     } finally {
       this.onStack.delete(raw);
     }
   }
+}
+
+/** A copy of a non-schema value (example, default, unknown keyword) without the parser's `x-parser-*` marks. */
+function withoutParserMarks(value: unknown, seen = new Set<object>()): unknown {
+  if (value === null || typeof value !== 'object' || seen.has(value)) return value;
+  seen.add(value);
+  const copy = Array.isArray(value)
+    ? value.map((v) => withoutParserMarks(v, seen))
+    : Object.fromEntries(Object.entries(value).filter(([k]) => !k.startsWith('x-parser-')).map(([k, v]) => [k, withoutParserMarks(v, seen)]));
+  seen.delete(value);
+  return copy;
 }
 
 /** An object with named properties and nothing that makes it a union: worth a name of its own. */

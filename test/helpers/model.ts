@@ -1,15 +1,14 @@
 /** Builds the ApiModel of a spec written inline in a test. */
 import path from 'node:path';
-import { loadDocument } from '../../src/load/load-document.js';
-import { viewFromParser } from '../../src/load/from-parser.js';
+import { load } from '../../src/pipeline.js';
 import { buildModel, type ModelOptions, type ModelResult } from '../../src/model/build-model.js';
 import { scratch, write } from './cli.js';
 
 export async function modelOf(spec: string, options: ModelOptions = {}): Promise<ModelResult> {
   const dir = scratch();
   write(path.join(dir, 'spec.yaml'), spec);
-  const loaded = await loadDocument('spec.yaml', dir);
-  return buildModel({ document: viewFromParser(loaded.document), spec: loaded.files[0]!, specPath: 'spec.yaml', inputHash: loaded.inputHash }, options);
+  const loaded = await load('spec.yaml', dir);
+  return buildModel({ document: loaded.view, spec: loaded.files[0]!, specPath: 'spec.yaml', inputHash: loaded.inputHash }, options);
 }
 
 /** A 3.0 document with one channel `c` whose client sends each of `messages` (name -> payload schema YAML). */

@@ -1,0 +1,150 @@
+/**
+ * Checks a dereferenced document against the official AsyncAPI JSON Schema of its version, using
+ * validators compiled at build time (dist/asyncapi-validators), and checks 2.x message examples
+ * against their payloads, as @asyncapi/parser's core rules do. Errors are located in the spec.
+ */
+import { createRequire } from 'node:module';
+import type { Diagnostic } from './diagnostics.js';
+import type { SourceFile } from './source-files.js';
+
+const require = createRequire(import.meta.url);
+const VALIDATORS = new URL('../../dist/asyncapi-validators/', import.meta.url);
+
+interface AjvError {
+  instancePath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+type Validate = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
+
+export function validateDocument(root: Record<string, unknown>, spec: SourceFile): Diagnostic[] {
+  const [major, minor] = String(root['asyncapi']).split('.');
+  const validate = require(new URL(`${major}.${minor}.0.cjs`, VALIDATORS).pathname) as Validate;
+  const data = acyclic(root, () => ({ $ref: '#' }));
+  const out: Diagnostic[] = [];
+  if (!validate(data)) {
+    const errors = prune([...(validate.errors ?? [])]);
+    const tolerated = errors.filter((e) => isChanxDiscriminator(e, data)).map((e) => e.instancePath);
+    for (const e of errors) {
+      const segments = pointer(e.instancePath);
+      const own = tolerated.includes(e.instancePath);
+      const cascade = (e.keyword === 'if' || e.keyword === 'else' || e.keyword === 'then' || e.keyword === 'oneOf') && tolerated.some((t) => t.startsWith(e.instancePath));
+      const note = own ? ' (an OpenAPI-style discriminator object, as Chanx writes it: accepted)' : '';
+      out.push({ severity: own || cascade ? 'warning' : 'error', file: spec.displayPath, ...spec.locate(segments), message: `${describe(e)}${note}${segments.length > 0 ? ` (at ${segments.join('.')})` : ''}` });
+    }
+  }
+  // As @asyncapi/parser's core rules do for 2.x (it does not check 3.x examples).
+  if (String(root['asyncapi']).startsWith('2.')) out.push(...checkExamples(root, spec));
+  return out;
+}
+
+/** ajv's errors, thinned the way @asyncapi/parser thins them: the first error at a place says most. */
+function prune(errors: AjvError[]): AjvError[] {
+  for (const e of errors) if (e.keyword === 'additionalProperties') e.instancePath = `${e.instancePath}/${String(e.params['additionalProperty']).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  const kept = errors.filter((e) => !(e.keyword === 'required' && e.params['missingProperty'] === '$ref') && !(e.keyword === 'additionalProperties' && e.params['additionalProperty'] === '$ref'));
+  for (let i = 0; i < kept.length; i++) {
+    const e = kept[i]!;
+    if (i + 1 < kept.length && kept[i + 1]!.instancePath === e.instancePath) {
+      kept.splice(i + 1, 1);
+      i--;
+    } else if (i > 0 && e.keyword === 'oneOf' && kept[i - 1]!.instancePath.startsWith(e.instancePath)) {
+      kept.splice(i, 1);
+      i--;
+    }
+  }
+  return kept;
+}
+
+function describe(e: AjvError): string {
+  if (e.keyword === 'additionalProperties') return `property '${String(e.params['additionalProperty'])}' is not expected here`;
+  if (e.keyword === 'required') return `must have required property '${String(e.params['missingProperty'])}'`;
+  return e.message ?? `fails ${e.keyword}`;
+}
+
+function isChanxDiscriminator(e: AjvError, data: unknown): boolean {
+  if (!e.instancePath.endsWith('/discriminator')) return false;
+  const value = pointer(e.instancePath).reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[String(key)] : undefined), data);
+  return value !== null && typeof value === 'object' && typeof (value as { propertyName?: unknown }).propertyName === 'string';
+}
+
+function pointer(instancePath: string): string[] {
+  return instancePath === '' ? [] : instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** A tree copy of a graph: what would close a cycle is replaced by `stub()`. */
+function acyclic(node: unknown, stub: () => unknown, stack = new Set<object>()): unknown {
+  if (node === null || typeof node !== 'object') return node;
+  if (stack.has(node)) return stub();
+  stack.add(node);
+  const copy: unknown = Array.isArray(node) ? node.map((v) => acyclic(v, stub, stack)) : Object.fromEntries(Object.entries(node).map(([k, v]) => [k, acyclic(v, stub, stack)]));
+  stack.delete(node);
+  return copy;
+}
+
+/** Every message with its place in the document (components, 3.x channels, 2.x operations). */
+function messagesWithPaths(root: Record<string, unknown>): [Record<string, unknown>, string[]][] {
+  const found: [Record<string, unknown>, string[]][] = [];
+  const seen = new Set<object>();
+  const add = (m: unknown, at: string[]) => {
+    if (m === null || typeof m !== 'object' || Array.isArray(m) || seen.has(m)) return;
+    seen.add(m);
+    found.push([m as Record<string, unknown>, at]);
+  };
+  const obj = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  for (const [k, m] of Object.entries(obj(obj(root['components'])['messages']))) add(m, ['components', 'messages', k]);
+  for (const [ck, c] of Object.entries(obj(root['channels']))) {
+    for (const [mk, m] of Object.entries(obj(obj(c)['messages']))) add(m, ['channels', ck, 'messages', mk]);
+    for (const action of ['publish', 'subscribe']) {
+      const msg = obj(obj(obj(c)[action])['message']);
+      if (Array.isArray(msg['oneOf'])) msg['oneOf'].forEach((m, i) => add(m, ['channels', ck, action, 'message', 'oneOf', String(i)]));
+      else add(msg, ['channels', ck, action, 'message']);
+    }
+  }
+  return found;
+}
+
+function checkExamples(root: Record<string, unknown>, spec: SourceFile): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  let ajv: { compile(schema: unknown): Validate } | undefined;
+  for (const [m, at] of messagesWithPaths(root)) {
+    const examples = m['examples'];
+    const payload = m['payload'];
+    if (!Array.isArray(examples) || payload === null || typeof payload !== 'object' || m['schemaFormat'] !== undefined) continue;
+    const schema = payload;
+    if (ajv === undefined) {
+      const Ajv = require('ajv').default as new (o: object) => { compile(schema: unknown): Validate };
+      ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, validateSchema: false });
+      (require('ajv-formats').default as (a: unknown) => void)(ajv);
+    }
+    let validate: Validate;
+    try {
+      validate = ajv.compile(acyclic(stripExtensions(schema), () => true));
+    } catch {
+      continue; // a payload ajv cannot compile is reported when its validator is generated
+    }
+    examples.forEach((example, i) => {
+      if (example === null || typeof example !== 'object' || !('payload' in example)) return;
+      if (validate((example as { payload: unknown }).payload)) return;
+      const e = validate.errors?.[0];
+      const where = [...at, 'examples', String(i), 'payload', ...pointer(e?.instancePath ?? '')];
+      out.push({ severity: 'error', file: spec.displayPath, ...spec.locate(where), message: `example does not match the payload: ${e === undefined ? 'invalid' : describe(e)} (at ${where.join('.')})` });
+    });
+  }
+  return out;
+}
+
+function stripExtensions(node: unknown, seen = new Map<object, unknown>()): unknown {
+  if (node === null || typeof node !== 'object') return node;
+  if (seen.has(node)) return seen.get(node);
+  if (Array.isArray(node)) {
+    const arr: unknown[] = [];
+    seen.set(node, arr);
+    for (const v of node) arr.push(stripExtensions(v, seen));
+    return arr;
+  }
+  const out: Record<string, unknown> = {};
+  seen.set(node, out);
+  for (const [k, v] of Object.entries(node)) if (!k.startsWith('x-')) out[k] = stripExtensions(v, seen);
+  return out;
+}
