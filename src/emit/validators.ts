@@ -30,6 +30,9 @@ export function validatorsSource(channel: ChannelModel, schemas: Record<string, 
     strictRequired: false,
     logger,
     useDefaults: true,
+    // The document check already held every schema to JSON Schema; checking each again against the
+    // meta-schema would compile the meta-schema once per channel (~7 ms each).
+    validateSchema: false,
     discriminator: false,
     allowUnionTypes: true,
   });
