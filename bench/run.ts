@@ -39,10 +39,31 @@ for (const [section, run] of sections) {
   results.push({ section, rows: await run() });
 }
 
+/** Issue 5's targets, each a ratio of two figures of this very run. */
+function targets(): string[] {
+  const all = results.flatMap((r) => r.rows);
+  const v = (name: string) => all.find((r) => r.name === name)?.value ?? NaN;
+  const rss = (name: string) => Number(/peak RSS (\d+)/.exec(all.find((r) => r.name === name)?.extra ?? '')?.[1] ?? NaN);
+  const growth = all.filter((r) => r.name.startsWith('growth:')).map((r) => Number(/([\d.]+) ms per channel added/.exec(r.extra ?? '')?.[1] ?? NaN)).filter((x) => !Number.isNaN(x));
+  const rows: [string, string, boolean][] = [
+    ['generated router / hand-written router >= 0.9', (v('router: generated (dispatchFrame)') / v('router: hand-written')).toFixed(2), v('router: generated (dispatchFrame)') / v('router: hand-written') >= 0.9],
+    ['generated server / hand-written echo server >= 0.9', (v('ws e2e: generated server (npm start)') / v('ws e2e: hand-written ws echo server')).toFixed(2), v('ws e2e: generated server (npm start)') / v('ws e2e: hand-written ws echo server') >= 0.9],
+    ...['system spec', 'OKX'].map((doc): [string, string, boolean] => {
+      const ratio = v(`generate ${doc}: chanx-gen`) / v(`generate ${doc}: parser + Modelina`);
+      const lower = rss(`generate ${doc}: chanx-gen`) < rss(`generate ${doc}: parser + Modelina`);
+      return [`cold generation, ${doc}: time <= 0.5 of parser + Modelina, lower peak RSS`, `${ratio.toFixed(2)}, ${rss(`generate ${doc}: chanx-gen`)} vs ${rss(`generate ${doc}: parser + Modelina`)} MiB`, ratio <= 0.5 && lower];
+    }),
+    ['--check on an unchanged tree <= 3x node -e 0', (v('--check, unchanged tree') / v('node -e 0')).toFixed(2), v('--check, unchanged tree') / v('node -e 0') <= 3],
+    ['--watch regeneration < 100 ms after the file settles', `${v('--watch: one-line edit to new output').toFixed(0)} ms`, v('--watch: one-line edit to new output') < 100],
+    ['generation cost linear in size: cost per added channel does not grow', growth.map((g) => `${g} ms`).join(' then '), growth.length > 1 && growth.every((g, i) => i === 0 || g <= growth[i - 1]! * 1.25)],
+  ];
+  return ['| target | measured | met |', '| --- | --- | --- |', ...rows.map(([t, m, ok]) => `| ${t} | ${m} | ${ok ? 'yes' : 'NO'} |`)];
+}
+
 const fmt = (r: Row) => `| ${r.name} | ${r.unit === 'msg/s' ? Math.round(r.value).toLocaleString('en-US') : r.value.toFixed(r.unit === 'ms' ? 0 : 1)} ${r.unit} | ${r.extra ?? ''} |`;
 const table = results.flatMap(({ section, rows }) => [`| **${section}** | | |`, ...rows.map(fmt)]);
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node.js ${process.version}, ${process.platform}`;
-console.log(['| what | figure | notes |', '| --- | --- | --- |', ...table].join('\n'));
+console.log(['| what | figure | notes |', '| --- | --- | --- |', ...table, '', ...targets()].join('\n'));
 console.log(JSON.stringify({ machine, quick, results }, null, 2));
 
 if (process.argv.includes('--write')) {
@@ -55,6 +76,10 @@ if (process.argv.includes('--write')) {
     '| what | figure | notes |',
     '| --- | --- | --- |',
     ...table,
+    '',
+    '## Targets',
+    '',
+    ...targets(),
     '',
     '## What is measured',
     '',
