@@ -1,0 +1,87 @@
+/**
+ * Every AsyncAPI version chanx-gen reads (2.0-2.6, 3.0-3.1) gives the same model of the same API,
+ * through the lean loader and through @asyncapi/parser alike. (The public corpus has no 2.0-2.5.)
+ */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildModel } from '../../src/model/build-model.js';
+import { load } from '../../src/pipeline.js';
+import { scratch, write } from '../helpers/cli.js';
+
+const payload = (action: string) => `{ type: object, properties: { action: { type: string, const: ${action} }, text: { type: string } }, required: [text] }`;
+
+function v2(version: string): string {
+  return `asyncapi: ${version}
+info: { title: Echo, version: '1' }
+channels:
+  /ws/echo:
+    publish:
+      operationId: handleSay
+      message:
+        oneOf:
+          - { $ref: '#/components/messages/say' }
+          - { $ref: '#/components/messages/shout' }
+    subscribe:
+      message: { $ref: '#/components/messages/echo' }
+components:
+  messages:
+    say: { payload: ${payload('say')} }
+    shout: { payload: ${payload('shout')} }
+    echo: { payload: ${payload('echo')} }
+`;
+}
+
+function v3(version: string): string {
+  return `asyncapi: ${version}
+info: { title: Echo, version: '1' }
+channels:
+  echo:
+    address: /ws/echo
+    messages:
+      say: { $ref: '#/components/messages/say' }
+      shout: { $ref: '#/components/messages/shout' }
+      echo: { $ref: '#/components/messages/echo' }
+operations:
+  handleSay:
+    action: receive
+    channel: { $ref: '#/channels/echo' }
+    messages: [{ $ref: '#/channels/echo/messages/say' }, { $ref: '#/channels/echo/messages/shout' }]
+  sendEcho:
+    action: send
+    channel: { $ref: '#/channels/echo' }
+    messages: [{ $ref: '#/channels/echo/messages/echo' }]
+components:
+  messages:
+    say: { payload: ${payload('say')} }
+    shout: { payload: ${payload('shout')} }
+    echo: { payload: ${payload('echo')} }
+`;
+}
+
+const versions = ['2.0.0', '2.1.0', '2.2.0', '2.3.0', '2.4.0', '2.5.0', '2.6.0', '3.0.0', '3.1.0'];
+
+describe('every supported AsyncAPI version', () => {
+  it.each(versions)('%s', async (version) => {
+    const dir = scratch();
+    write(path.join(dir, 'api.yaml'), version.startsWith('2.') ? v2(version) : v3(version));
+    const models = [];
+    for (const viaParser of [false, true]) {
+      const loaded = await load('api.yaml', dir, viaParser);
+      models.push(buildModel({ document: loaded.view, spec: loaded.files[0]!, specPath: 'api.yaml', inputHash: '' }).model);
+    }
+    expect(models[1]).toEqual(models[0]);
+    const [channel] = models[0]!.channels;
+    expect(channel).toMatchObject({ address: '/ws/echo', discriminator: 'action' });
+    expect(channel!.incoming.map((m) => [m.key, m.tag, m.handler.method])).toEqual([
+      ['say', 'say', 'onSay'],
+      ['shout', 'shout', 'onShout'],
+    ]);
+    expect(channel!.outgoing.map((m) => m.typeName)).toEqual(['Echo']);
+  });
+
+  it.each(['1.2.0', '2.7.0', '3.2.0'])('refuses %s with a located error', async (version) => {
+    const dir = scratch();
+    write(path.join(dir, 'api.yaml'), `asyncapi: ${version}\ninfo: { title: t, version: '1' }\n`);
+    await expect(load('api.yaml', dir)).rejects.toMatchObject({ diagnostics: [{ file: 'api.yaml', line: 1, column: 1, message: expect.stringContaining('not supported') }] });
+  });
+});
