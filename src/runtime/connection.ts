@@ -11,7 +11,12 @@ import { BINARY_FRAME } from './rejections.js';
 import type { BroadcastOptions, ChannelDefinition, ConnectionContext } from './types.js';
 
 export interface Logger {
+  /** `message` already says what failed and why (with the stack when there is one). */
   error(message: string, error?: unknown): void;
+}
+
+export function describeError(err: unknown): string {
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
 }
 
 /** What the connection needs of a mounted channel; handler types are erased here. */
@@ -100,15 +105,18 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
     const outcome = dispatchFrame(data.toString(), this.mounted.channel, this.handlers, this as never, this.report);
     if (typeof outcome === 'string') this.sendRaw(outcome);
     else if (outcome !== undefined) {
-      return outcome.then((frame) => {
-        if (frame !== undefined) this.sendRaw(frame);
-      });
+      return outcome.then(
+        (frame) => {
+          if (frame !== undefined) this.sendRaw(frame);
+        },
+        (err: unknown) => this.report('(reply)', err),
+      );
     }
     return undefined;
   }
 
   private readonly report = (tag: string, err: unknown): void => {
-    this.logger.error(`${this.mounted.channel.address}: handler for ${tag} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`, err);
+    this.logger.error(`${this.mounted.channel.address}: handler for ${tag} failed: ${describeError(err)}`, err);
   };
 
   private runHook(name: 'onConnect' | 'onDisconnect'): void {
@@ -120,11 +128,11 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
         if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
           return Promise.resolve(result).then(
             () => undefined,
-            (err: unknown) => this.logger.error(`${this.mounted.channel.address}: ${name} failed`, err),
+            (err: unknown) => this.logger.error(`${this.mounted.channel.address}: ${name} failed: ${describeError(err)}`, err),
           );
         }
       } catch (err) {
-        this.logger.error(`${this.mounted.channel.address}: ${name} failed`, err);
+        this.logger.error(`${this.mounted.channel.address}: ${name} failed: ${describeError(err)}`, err);
       }
       return undefined;
     };

@@ -30,11 +30,21 @@ export function dispatchFrame(text: string, channel: ChannelDefinition<unknown, 
   if (result instanceof Rejection) return result.frame;
   if (typeof (result as PromiseLike<unknown>).then === 'function') {
     return Promise.resolve(result).then(
-      (reply) => (reply === undefined || reply === null ? undefined : JSON.stringify(reply)),
+      (reply) => serialize(reply, channel, message as Record<string, unknown>, report),
       (err: unknown) => failed(channel, message as Record<string, unknown>, err, report),
     );
   }
-  return JSON.stringify(result);
+  return serialize(result, channel, message as Record<string, unknown>, report);
+}
+
+/** The reply as a frame; a reply JSON cannot express (a cycle, a BigInt) is the handler's failure. */
+function serialize(reply: unknown, channel: ChannelDefinition<unknown, unknown, unknown>, message: Record<string, unknown>, report: FailureReporter): string | undefined {
+  if (reply === undefined || reply === null) return undefined;
+  try {
+    return JSON.stringify(reply);
+  } catch (err) {
+    return failed(channel, message, err, report);
+  }
 }
 
 function failed(channel: ChannelDefinition<unknown, unknown, unknown>, message: Record<string, unknown>, err: unknown, report: FailureReporter): string {

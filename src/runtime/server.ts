@@ -6,7 +6,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server } f
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { Connection, type Logger, type MountedChannel } from './connection.js';
+import { Connection, describeError, type Logger, type MountedChannel } from './connection.js';
 import { GroupRegistry } from './groups.js';
 import { compilePath, type PathTemplate } from './path-template.js';
 import type { ChannelDefinition } from './types.js';
@@ -59,7 +59,12 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
   table.sort((a, b) => Number(a.path.address.includes('{')) - Number(b.path.address.includes('{')));
 
   const find = (req: IncomingMessage): { route: Route; params: Record<string, string> } | undefined => {
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    let pathname: string;
+    try {
+      pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    } catch {
+      return undefined;
+    }
     for (const { path, route } of table) {
       const params = path.match(pathname);
       if (params !== undefined) return { route, params };
@@ -75,7 +80,13 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      new Connection(ws, found.route.mounted, found.params, req, groups, logger);
+      try {
+        new Connection(ws, found.route.mounted, found.params, req, groups, logger);
+      } catch (err) {
+        // The consumer could not be made: this connection ends, the server goes on.
+        logger.error(`${found.route.mounted.channel.address}: could not start a connection: ${describeError(err)}`, err);
+        ws.close(1011, 'Internal error');
+      }
     });
   });
   if (options.server === undefined) {

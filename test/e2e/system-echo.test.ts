@@ -196,6 +196,48 @@ describe('the runtime behind generated code', () => {
     await s.close();
   });
 
+  it('turns a reply JSON cannot express into a detail frame, sync or async, and keeps going', async () => {
+    class Circular extends SystemConsumer {
+      override onPing(): M.PongMessage {
+        const reply = { action: 'pong', payload: null } as M.PongMessage & { self?: unknown };
+        reply.self = reply;
+        return reply;
+      }
+      override async onUserMessage(): Promise<M.SystemEchoMessage> {
+        return { action: 'system_echo', payload: { message: 10n as unknown as string } };
+      }
+    }
+    const s = await serve(Circular);
+    const client = await connect(s.url);
+    expect(await client.next()).toBe(WELCOME);
+    client.ws.send('{"action":"ping"}');
+    expect(await client.nextJson()).toEqual({ action: 'error', payload: { detail: 'Failed to process message for ping' } });
+    client.ws.send('{"action":"user_message","payload":{"message":"x"}}');
+    expect(await client.nextJson()).toEqual({ action: 'error', payload: { detail: 'Failed to process message for user_message' } });
+    client.ws.send('{"action":"ping","payload":5}');
+    expect(await client.nextJson()).toMatchObject({ action: 'error', payload: [{ type: 'none_required' }] });
+    client.ws.close();
+    await s.close();
+  });
+
+  it('closes only the connection whose consumer cannot be made, with 1011', async () => {
+    let made = 0;
+    class Fragile extends SystemConsumer {
+      constructor() {
+        super();
+        if (++made === 1) throw new Error('no database');
+      }
+    }
+    const s = await serve(Fragile);
+    const first = await connect(s.url);
+    expect((await first.closed)[0]).toBe(1011);
+    expect(logged.some((l) => l.includes('could not start a connection') && l.includes('no database'))).toBe(true);
+    const second = await connect(s.url);
+    expect(await second.next()).toBe(WELCOME);
+    second.ws.close();
+    await s.close();
+  });
+
   it('close() ends open connections with 1001', async () => {
     const s = await serve(SystemConsumer);
     const client = await connect(s.url);
