@@ -11,7 +11,7 @@ import { declareType } from './schema-to-ts.js';
 import { consumerClassName, stubMethod } from './stub-methods.js';
 import { render } from './templates.js';
 import { validatorsSource } from './validators.js';
-import { camelCase } from '../model/names.js';
+import { camelCase, isIdentifier } from '../model/names.js';
 
 export function channelNames(channel: ChannelModel) {
   const t = channel.typeName;
@@ -70,7 +70,7 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     paramsDeclaration:
       channel.params.length === 0
         ? `type ${names.params} = Record<string, never>;`
-        : `interface ${names.params} {\n${channel.params.map((p) => `${jsDoc([p.description], '  ')}  readonly ${/^[A-Za-z_$][\w$]*$/.test(p.name) ? p.name : stringLiteral(p.name)}: string;`).join('\n')}\n}`,
+        : `interface ${names.params} {\n${channel.params.map((p) => `${jsDoc([p.description], '  ')}  readonly ${isIdentifier(p.name) ? p.name : stringLiteral(p.name)}: ${p.enum === undefined ? 'string' : p.enum.map(stringLiteral).join(' | ')};`).join('\n')}\n}`,
     context: names.context,
     toClient: names.toClient,
     params: names.params,
@@ -103,6 +103,7 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     unmatchedList: channel.incoming.map((m) => `[${stringLiteral(m.key)}, ${m.validatorName}.errors]`).join(', '),
     fieldLiteral: stringLiteral(channel.discriminator ?? ''),
     discriminatorLiteral: channel.discriminator === null ? 'null' : stringLiteral(channel.discriminator),
+    paramValues: channel.params.filter((p) => p.enum !== undefined).map((p) => `${isIdentifier(p.name) ? p.name : stringLiteral(p.name)}: [${p.enum!.map(stringLiteral).join(', ')}]`).join(', '),
     routeFn: names.routeFn,
     channelConst: names.channelConst,
     channelLiteral,

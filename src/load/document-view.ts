@@ -22,9 +22,23 @@ export interface ChannelView {
   description: string | undefined;
   /** Vendor extensions (`x-topic`, ...). */
   extensions: Record<string, unknown>;
-  parameters: { id: string; description: string | undefined }[];
+  parameters: ParameterView[];
   messages: MessageView[];
   operations: OperationView[];
+}
+
+export interface ParameterView {
+  id: string;
+  description: string | undefined;
+  /** The only values allowed (3.x `enum`, 2.x `schema.enum`), when the document restricts them. */
+  enum: string[] | undefined;
+}
+
+/** A parameter's allowed values, from its 3.x `enum` or its 2.x `schema.enum`; strings only. */
+export function parameterEnum(json: Record<string, unknown>): string[] | undefined {
+  const schema = json['schema'];
+  const values = json['enum'] ?? (schema !== null && typeof schema === 'object' ? (schema as Record<string, unknown>)['enum'] : undefined);
+  return Array.isArray(values) && values.length > 0 && values.every((v) => typeof v === 'string') ? (values as string[]) : undefined;
 }
 
 export interface MessageView {

@@ -1,6 +1,6 @@
 /** DocumentView over a document parsed by @asyncapi/parser. */
 import type { AsyncAPIDocumentInterface, MessageInterface, OperationInterface } from '@asyncapi/parser';
-import { SCHEMA_ID, type DocumentView, type MessageView, type OperationView } from './document-view.js';
+import { parameterEnum, SCHEMA_ID, type DocumentView, type MessageView, type OperationView } from './document-view.js';
 
 const text = (s: string | undefined): string | undefined => s;
 
@@ -39,7 +39,7 @@ export function viewFromParser(document: AsyncAPIDocumentInterface): DocumentVie
         title: typeof json['title'] === 'string' ? json['title'] : undefined,
         description: text(c.description()),
         extensions: Object.fromEntries(Object.entries(json).filter(([k]) => k.startsWith('x-'))),
-        parameters: c.parameters().all().map((p) => ({ id: p.id(), description: text(p.description()) })),
+        parameters: c.parameters().all().map((p) => ({ id: p.id(), description: text(p.description()), enum: parameterEnum(p.json()) })),
         messages: c.messages().all().map(message),
         operations: c.operations().all().map(operation),
       };

@@ -3,7 +3,7 @@
  * publish/subscribe (publish: the server receives), 3.x channels and operations, traits merged the
  * way the parser merges them, component schemas marked with their keys.
  */
-import { SCHEMA_ID, type ChannelView, type DocumentView, type MessageView, type OperationView } from './document-view.js';
+import { parameterEnum, SCHEMA_ID, type ChannelView, type DocumentView, type MessageView, type OperationView } from './document-view.js';
 
 type Obj = Record<string, unknown>;
 
@@ -49,7 +49,7 @@ function channelBase(id: string, c: Obj): Omit<ChannelView, 'messages' | 'operat
     title: str(c['title']),
     description: str(c['description']),
     extensions: Object.fromEntries(Object.entries(c).filter(([k]) => k.startsWith('x-'))),
-    parameters: entries(c['parameters']).map(([pid, p]) => ({ id: pid, description: str(p['description']) })),
+    parameters: entries(c['parameters']).map(([pid, p]) => ({ id: pid, description: str(p['description']), enum: parameterEnum(p) })),
   };
 }
 

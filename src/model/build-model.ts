@@ -150,7 +150,7 @@ export function buildModel(input: ModelInput, options: ModelOptions = {}): Model
       address: channelAddress(channel, isV2),
       ...doc('description', channel.description),
       params: channel.parameters
-        .map((p) => ({ name: p.id, ...doc('description', p.description) }))
+        .map((p) => ({ name: p.id, ...doc('description', p.description), ...(p.enum !== undefined ? { enum: [...p.enum] } : {}) }))
         .sort((a, b) => cmp(a.name, b.name)),
       discriminator: incoming.length > 0 ? discriminator : null,
       incoming,

@@ -49,6 +49,8 @@ export interface ChannelModel {
 export interface ParamModel {
   name: string;
   description?: string;
+  /** The only values the server accepts (others are a 404); typed as their literal union. */
+  enum?: string[];
 }
 
 export interface MessageModel {

@@ -5,7 +5,7 @@ export interface PathTemplate {
   match(pathname: string): Record<string, string> | undefined;
 }
 
-export function compilePath(address: string): PathTemplate {
+export function compilePath(address: string, allowed: Readonly<Record<string, readonly string[]>> = {}): PathTemplate {
   const names: string[] = [];
   const source = address
     .split(/(\{[^}]+\})/)
@@ -24,11 +24,15 @@ export function compilePath(address: string): PathTemplate {
       if (m === null) return undefined;
       const params: Record<string, string> = {};
       for (let i = 0; i < names.length; i++) {
+        let value: string;
         try {
-          params[names[i]!] = decodeURIComponent(m[i + 1]!);
+          value = decodeURIComponent(m[i + 1]!);
         } catch {
           return undefined;
         }
+        const values = allowed[names[i]!];
+        if (values !== undefined && !values.includes(value)) return undefined;
+        params[names[i]!] = value;
       }
       return params;
     },

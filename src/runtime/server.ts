@@ -54,7 +54,7 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
     const address = route.mounted.channel.address;
     if (seen.has(address)) continue;
     seen.add(address);
-    table.push({ path: compilePath(address), route });
+    table.push({ path: compilePath(address, route.mounted.channel.paramValues), route });
   }
   table.sort((a, b) => Number(a.path.address.includes('{')) - Number(b.path.address.includes('{')));
 

@@ -51,5 +51,7 @@ export interface ChannelDefinition<Handlers, Out, Params> {
   readonly key: string;
   readonly address: string;
   readonly discriminator: string | null;
+  /** Path parameters restricted to some values: any other value is not this channel (404). */
+  readonly paramValues?: Readonly<Record<string, readonly string[]>>;
   route(message: Record<string, unknown>, handlers: Handlers, ctx: ConnectionContext<Out, Params>): unknown;
 }
