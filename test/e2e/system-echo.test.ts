@@ -238,6 +238,19 @@ describe('the runtime behind generated code', () => {
     await s.close();
   });
 
+  it('takes frames up to 1 MiB by default and closes on a larger one with 1009', async () => {
+    const s = await serve(SystemConsumer);
+    const client = await connect(s.url);
+    expect(await client.next()).toBe(WELCOME);
+    const envelope = JSON.stringify({ action: 'user_message', payload: { message: '' } });
+    const fits = 'x'.repeat(1024 * 1024 - envelope.length);
+    client.ws.send(JSON.stringify({ action: 'user_message', payload: { message: fits } }));
+    expect(((await client.nextJson()) as { payload: { message: string } }).payload.message).toHaveLength('🔧 System Echo: '.length + fits.length);
+    client.ws.send(JSON.stringify({ action: 'user_message', payload: { message: `${fits}x` } }));
+    expect((await client.closed)[0]).toBe(1009);
+    await s.close();
+  });
+
   it('close() ends open connections with 1001', async () => {
     const s = await serve(SystemConsumer);
     const client = await connect(s.url);
