@@ -21,12 +21,19 @@ type Validate = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
 export function validateDocument(root: Record<string, unknown>, spec: SourceFile): Diagnostic[] {
   const [major, minor] = String(root['asyncapi']).split('.');
   const validate = require(new URL(`${major}.${minor}.0.cjs`, VALIDATORS).pathname) as Validate;
-  const data = acyclic(root, () => ({ $ref: '#' }));
+  const origin = new Map<object, object>();
+  const data = acyclic(root, () => ({ $ref: '#' }), new Set(), origin);
   const out: Diagnostic[] = [];
   if (!validate(data)) {
     const errors = prune([...(validate.errors ?? [])]);
     const tolerated = errors.filter((e) => isChanxDiscriminator(e, data)).map((e) => e.instancePath);
+    // A shared object (a channel that operations refer to, a schema used twice) is checked once per
+    // place it appears; say each problem once, where it is met first.
+    const said = new Set<string>();
     for (const e of errors) {
+      const key = problemKey(e, data, origin);
+      if (said.has(key)) continue;
+      said.add(key);
       const segments = pointer(e.instancePath);
       const own = tolerated.includes(e.instancePath);
       const cascade = (e.keyword === 'if' || e.keyword === 'else' || e.keyword === 'then' || e.keyword === 'oneOf') && tolerated.some((t) => t.startsWith(e.instancePath));
@@ -36,7 +43,27 @@ export function validateDocument(root: Record<string, unknown>, spec: SourceFile
   }
   // As @asyncapi/parser's core rules do for 2.x (it does not check 3.x examples).
   if (String(root['asyncapi']).startsWith('2.')) out.push(...checkExamples(root, spec));
-  return out;
+  return out.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/** What an error is about: the original object it sits in (or on), the key within it, and what it says. */
+function problemKey(e: AjvError, data: unknown, origin: Map<object, object>): string {
+  let node: unknown = data;
+  let owner: object | undefined;
+  let rest: string[] = [];
+  for (const seg of pointer(e.instancePath)) {
+    if (node !== null && typeof node === 'object') {
+      owner = origin.get(node) ?? owner;
+      rest = [];
+    }
+    rest.push(seg);
+    node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[seg] : undefined;
+  }
+  if (node !== null && typeof node === 'object') {
+    owner = origin.get(node) ?? owner;
+    rest = [];
+  }
+  return `${objectId(owner)}/${rest.join('/')}|${e.keyword}|${JSON.stringify(e.params)}`;
 }
 
 /** ajv's errors, thinned the way @asyncapi/parser thins them: the first error at a place says most. */
@@ -72,13 +99,14 @@ function pointer(instancePath: string): string[] {
   return instancePath === '' ? [] : instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-/** A tree copy of a graph: what would close a cycle is replaced by `stub()`. */
-function acyclic(node: unknown, stub: () => unknown, stack = new Set<object>()): unknown {
+/** A tree copy of a graph: what would close a cycle is replaced by `stub()`; `origin` maps copies back. */
+function acyclic(node: unknown, stub: () => unknown, stack = new Set<object>(), origin?: Map<object, object>): unknown {
   if (node === null || typeof node !== 'object') return node;
   if (stack.has(node)) return stub();
   stack.add(node);
-  const copy: unknown = Array.isArray(node) ? node.map((v) => acyclic(v, stub, stack)) : Object.fromEntries(Object.entries(node).map(([k, v]) => [k, acyclic(v, stub, stack)]));
+  const copy = (Array.isArray(node) ? node.map((v) => acyclic(v, stub, stack, origin)) : Object.fromEntries(Object.entries(node).map(([k, v]) => [k, acyclic(v, stub, stack, origin)]))) as object;
   stack.delete(node);
+  origin?.set(copy, node);
   return copy;
 }
 
@@ -147,4 +175,14 @@ function stripExtensions(node: unknown, seen = new Map<object, unknown>()): unkn
   seen.set(node, out);
   for (const [k, v] of Object.entries(node)) if (!k.startsWith('x-')) out[k] = stripExtensions(v, seen);
   return out;
+}
+
+const ids = new WeakMap<object, number>();
+let nextId = 0;
+/** A number per object, for use in keys. */
+function objectId(o: object | undefined): number {
+  if (o === undefined) return 0;
+  let id = ids.get(o);
+  if (id === undefined) ids.set(o, (id = ++nextId));
+  return id;
 }

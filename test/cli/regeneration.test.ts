@@ -190,6 +190,34 @@ describe('bad input: exit 2, a location, nothing written', () => {
     expect(snapshotTree(dir)).toEqual(before);
   });
 
+  it('says a problem in a shared object once, where it is first met, in line order', async () => {
+    const dir = scratch();
+    write(
+      path.join(dir, 'api.yaml'),
+      `asyncapi: 3.0.0
+info: { title: t, version: '1' }
+channels:
+  c:
+    address: /c
+    messages:
+      m: { payload: { type: object, properties: { n: { type: integer, minimum: low } } } }
+operations:
+  r:
+    action: receive
+    channel: { $ref: '#/channels/c' }
+    messages: [{ $ref: '#/channels/c/messages/m' }]
+    bogus: 1
+`,
+    );
+    const run = await cli(['api.yaml'], dir);
+    expect(run.code).toBe(2);
+    const errors = run.stderr.split('\n').filter((l) => l.includes(': error: '));
+    expect(errors.filter((l) => l.includes('must be number'))).toEqual(["api.yaml:7:71: error: must be number (at channels.c.messages.m.payload.properties.n.minimum)"]);
+    expect(errors.some((l) => l.startsWith("api.yaml:13:5: error: property 'bogus' is not expected here"))).toBe(true);
+    const lines = errors.map((l) => Number(l.split(':')[1]));
+    expect(lines).toEqual([...lines].sort((a, b) => a - b));
+  });
+
   it('a missing spec file is a one-line error', async () => {
     const run = await cli(['specs/none.yaml'], scratch());
     expect(run).toMatchObject({ code: 2, stderr: 'specs/none.yaml: error: no such file\nchanx-gen: 1 error; nothing written\n' });
