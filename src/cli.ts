@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { formatDiagnostic, InputError, type Diagnostic } from './load/diagnostics.js';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PipelineOptions } from './pipeline.js';
 import { displayPath } from './load/display-path.js';
@@ -42,7 +43,8 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     .option('--discriminator <field>', 'routing field (default: action, else detected)')
     .option('--watch', 'regenerate when the spec or a file it references changes')
     .addOption(new Option('-q, --quiet', 'print errors only').conflicts('verbose'))
-    .option('--verbose', 'also print the parser\'s warnings')
+    .option('--verbose', "also run @asyncapi/parser with all its rules and print its findings as warnings")
+    .version(packageVersion(), '-V, --version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
 
@@ -123,10 +125,18 @@ export async function once(options: PipelineOptions, flags: Pick<Flags, 'check' 
   }
   remember(key, result.inputs, result.files);
   if (flags.quiet !== true) {
+    for (const change of plan.changes) {
+      const file = result.files.find((f) => f.path === change.path);
+      if (change.kind === 'add' && file?.kind === 'stub') io.stdout(`created ${shownOut}/${change.path}: yours to fill in (${file.methods.map((m) => m.name).join(', ')}); chanx-gen will never rewrite it\n`);
+    }
     const by = (k: string) => plan.changes.filter((c) => c.kind === k).length;
     io.stdout(`chanx-gen: ${shownOut}/ from ${result.model.specPath}: ${by('add')} added, ${by('update')} updated, ${by('remove')} removed, ${plan.unchanged} unchanged\n`);
   }
   return { code: EXIT_OK, inputs: result.inputs };
+}
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
 function printDiagnostics(diagnostics: readonly Diagnostic[], io: CliIO): void {
