@@ -3,7 +3,9 @@
  * validators compiled at build time (dist/asyncapi-validators), and checks 2.x message examples
  * against their payloads, as @asyncapi/parser's core rules do. Errors are located in the spec.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from './diagnostics.js';
 import type { SourceFile } from './source-files.js';
 
@@ -20,7 +22,9 @@ type Validate = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
 
 export function validateDocument(root: Record<string, unknown>, spec: SourceFile): Diagnostic[] {
   const [major, minor] = String(root['asyncapi']).split('.');
-  const validate = require(new URL(`${major}.${minor}.0.cjs`, VALIDATORS).pathname) as Validate;
+  const file = fileURLToPath(new URL(`${major}.${minor}.0.cjs`, VALIDATORS));
+  if (!existsSync(file)) throw new Error(`${file} is missing: the AsyncAPI validators are compiled by \`npm run build\``);
+  const validate = require(file) as Validate;
   const origin = new Map<object, object>();
   const data = acyclic(root, () => ({ $ref: '#' }), new Set(), origin);
   const out: Diagnostic[] = [];
