@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { AsyncAPIDocumentInterface, Diagnostic as ParserDiagnostic } from '@asyncapi/parser';
+import { CHANX_DISCRIMINATOR_NOTE, isChanxDiscriminatorAt } from './chanx-discriminator.js';
 import { InputError, type Diagnostic } from './diagnostics.js';
 import { canonicalJson, sha256 } from './canonical-hash.js';
 import { displayPath } from './display-path.js';
@@ -92,23 +93,14 @@ function toDiagnostic(d: ParserDiagnostic, spec: SourceFile, files: Map<string, 
   };
 }
 
-/**
- * Chanx (like OpenAPI) writes a nested union's discriminator as `{propertyName, mapping}`, where the
- * AsyncAPI schema wants a string. The union still validates (oneOf), so that one complaint, and the
- * "must match else schema" errors it causes on the schemas around it, become warnings.
- */
+/** The Chanx discriminator complaint, and the "must match else schema" errors it causes around it, become warnings. */
 function tolerateChanxDiscriminators(diagnostics: ParserDiagnostic[], data: unknown): ParserDiagnostic[] {
-  const tolerated: string[] = [];
-  for (const d of diagnostics) {
-    if (d.severity !== 0 || d.path[d.path.length - 1] !== 'discriminator') continue;
-    const value = d.path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[String(key)] : undefined), data);
-    if (value !== null && typeof value === 'object' && typeof (value as { propertyName?: unknown }).propertyName === 'string') tolerated.push(d.path.join('\u0000'));
-  }
+  const tolerated = diagnostics.filter((d) => d.severity === 0 && isChanxDiscriminatorAt(data, d.path)).map((d) => d.path.join('\u0000'));
   if (tolerated.length === 0) return diagnostics;
   return diagnostics.map((d) => {
     const at = d.path.join('\u0000');
     const own = tolerated.includes(at);
     const cascade = / must match "(else|then)" schema$/.test(d.message) && tolerated.some((t) => t.startsWith(at));
-    return own || cascade ? { ...d, severity: 1, message: own ? `${d.message} (an OpenAPI-style discriminator object, as Chanx writes it: accepted)` : d.message } : d;
+    return own || cascade ? { ...d, severity: 1, message: own ? `${d.message}${CHANX_DISCRIMINATOR_NOTE}` : d.message } : d;
   });
 }

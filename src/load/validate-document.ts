@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { CHANX_DISCRIMINATOR_NOTE, isChanxDiscriminatorAt } from './chanx-discriminator.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { SourceFile } from './source-files.js';
 
@@ -30,7 +31,7 @@ export function validateDocument(root: Record<string, unknown>, spec: SourceFile
   const out: Diagnostic[] = [];
   if (!validate(data)) {
     const errors = prune([...(validate.errors ?? [])]);
-    const tolerated = errors.filter((e) => isChanxDiscriminator(e, data)).map((e) => e.instancePath);
+    const tolerated = errors.filter((e) => isChanxDiscriminatorAt(data, pointer(e.instancePath))).map((e) => e.instancePath);
     // A shared object (a channel that operations refer to, a schema used twice) is checked once per
     // place it appears; say each problem once, where it is met first.
     const said = new Set<string>();
@@ -41,7 +42,7 @@ export function validateDocument(root: Record<string, unknown>, spec: SourceFile
       const segments = pointer(e.instancePath);
       const own = tolerated.includes(e.instancePath);
       const cascade = (e.keyword === 'if' || e.keyword === 'else' || e.keyword === 'then' || e.keyword === 'oneOf') && tolerated.some((t) => t.startsWith(e.instancePath));
-      const note = own ? ' (an OpenAPI-style discriminator object, as Chanx writes it: accepted)' : '';
+      const note = own ? CHANX_DISCRIMINATOR_NOTE : '';
       out.push({ severity: own || cascade ? 'warning' : 'error', file: spec.displayPath, ...spec.locate(segments), message: `${describe(e)}${note}${segments.length > 0 ? ` (at ${segments.join('.')})` : ''}` });
     }
   }
@@ -91,12 +92,6 @@ function describe(e: AjvError): string {
   if (e.keyword === 'additionalProperties') return `property '${String(e.params['additionalProperty'])}' is not expected here`;
   if (e.keyword === 'required') return `must have required property '${String(e.params['missingProperty'])}'`;
   return e.message ?? `fails ${e.keyword}`;
-}
-
-function isChanxDiscriminator(e: AjvError, data: unknown): boolean {
-  if (!e.instancePath.endsWith('/discriminator')) return false;
-  const value = pointer(e.instancePath).reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[String(key)] : undefined), data);
-  return value !== null && typeof value === 'object' && typeof (value as { propertyName?: unknown }).propertyName === 'string';
 }
 
 function pointer(instancePath: string): string[] {
