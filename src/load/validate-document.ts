@@ -47,6 +47,7 @@ export function validateDocument(root: Record<string, unknown>, spec: SourceFile
     }
   }
   // As @asyncapi/parser's core rules do for 2.x (it does not check 3.x examples).
+  out.push(...checkChannelParameters(root, spec));
   if (String(root['asyncapi']).startsWith('2.')) out.push(...checkExamples(root, spec));
   return out.sort((a, b) => a.line - b.line || a.column - b.column);
 }
@@ -107,6 +108,34 @@ function acyclic(node: unknown, stub: () => unknown, stack = new Set<object>(), 
   stack.delete(node);
   origin?.set(copy, node);
   return copy;
+}
+
+/**
+ * A channel that has a `parameters` object must describe each `{variable}` of its address, and no
+ * others (the parser's channel-parameters rule; a 2.x channel without variables is not checked).
+ */
+function checkChannelParameters(root: Record<string, unknown>, spec: SourceFile): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const v2 = String(root['asyncapi']).startsWith('2.');
+  const obj = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const seen = new Set<object>();
+  const places: [string[], Record<string, unknown>, string][] = Object.entries(obj(root['channels'])).map(([k, c]) => [['channels', k], obj(c), k]);
+  if (!v2) places.push(...Object.entries(obj(obj(root['components'])['channels'])).map(([k, c]): [string[], Record<string, unknown>, string] => [['components', 'channels', k], obj(c), k]));
+  for (const [at, channel, key] of places) {
+    const parameters = channel['parameters'];
+    if (seen.has(channel) || parameters === null || typeof parameters !== 'object' || Array.isArray(parameters)) continue;
+    seen.add(channel);
+    const address = v2 ? key : typeof channel['address'] === 'string' ? channel['address'] : '';
+    const variables = [...address.matchAll(/{(.+?)}/g)].map((m) => m[1]!);
+    if (v2 && variables.length === 0) continue;
+    const defined = Object.keys(parameters);
+    const missing = variables.filter((v) => !defined.includes(v));
+    if (missing.length > 0) out.push({ severity: 'error', file: spec.displayPath, ...spec.locate([...at, 'parameters']), message: `the address has ${missing.map((m) => `{${m}}`).join(', ')} but "parameters" does not describe ${missing.length === 1 ? 'it' : 'them'} (at ${[...at, 'parameters'].join('.')})` });
+    for (const extra of defined.filter((d) => !variables.includes(d))) {
+      out.push({ severity: 'error', file: spec.displayPath, ...spec.locate([...at, 'parameters', extra]), message: `parameter '${extra}' is not in the address '${address}' (at ${[...at, 'parameters', extra].join('.')})` });
+    }
+  }
+  return out;
 }
 
 /** Every message with its place in the document (components, 3.x channels, 2.x operations). */

@@ -149,9 +149,7 @@ export function buildModel(input: ModelInput, options: ModelOptions = {}): Model
       typeName: typeStem,
       address: channelAddress(channel, isV2),
       ...doc('description', channel.description),
-      params: channel.parameters
-        .map((p) => ({ name: p.id, ...doc('description', p.description), ...(p.enum !== undefined ? { enum: [...p.enum] } : {}) }))
-        .sort((a, b) => cmp(a.name, b.name)),
+      params: channelParams(channel, channelAddress(channel, isV2)),
       discriminator: incoming.length > 0 ? discriminator : null,
       incoming,
       outgoing,
@@ -192,6 +190,21 @@ function messageName(m: MessageView): string {
     if (typeof candidate === 'string' && candidate.trim() !== '' && !/^<anonymous-message-\d+>$/.test(candidate)) return candidate;
   }
   return 'Message';
+}
+
+/**
+ * The channel's parameters: exactly the `{variables}` of its address, which is what the server
+ * passes, with the description and allowed values the document gives (documents may leave a
+ * variable undescribed, or describe one the address lacks; the parser accepts both in places).
+ */
+function channelParams(channel: ChannelView, address: string): ChannelModel['params'] {
+  const names = [...new Set([...address.matchAll(/{(.+?)}/g)].map((m) => m[1]!))];
+  return names
+    .map((name) => {
+      const p = channel.parameters.find((q) => q.id === name);
+      return { name, ...doc('description', p?.description), ...(p?.enum !== undefined ? { enum: [...p.enum] } : {}) };
+    })
+    .sort((a, b) => cmp(a.name, b.name));
 }
 
 function channelAddress(channel: ChannelView, isV2: boolean): string {
