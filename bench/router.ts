@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import Ajv from 'ajv';
 import { parse as parseYaml } from 'yaml';
-import { dispatchFrame, type ChannelDefinition } from 'chanx-gen/runtime';
+import { dispatchFrame, type ChannelDefinition, type ConnectionContext } from 'chanx-gen/runtime';
 import { systemChannel } from '../generated/system/router.js';
 import { SystemConsumer } from '../generated/system/consumer.js';
 import { validatePingMessage, validateUserMessage } from '../generated/system/validators.js';
@@ -23,7 +23,7 @@ function generated(): Handle {
   const consumer = new SystemConsumer();
   const channel = systemChannel as ChannelDefinition<unknown, unknown, unknown>;
   const report = () => undefined;
-  return (frame) => dispatchFrame(frame, channel, consumer, {} as never, report) as string | undefined;
+  return (frame) => dispatchFrame(frame, channel, consumer, {} as ConnectionContext<unknown, unknown>, report) as string | undefined;
 }
 
 function handWritten(): Handle {

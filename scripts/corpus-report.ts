@@ -2,8 +2,8 @@
 // Run with `npm run corpus`. Every number in the table comes from this run.
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, scratch } from '../test/helpers/cli.js';
-import { corpusDocs, runCorpus, typecheckAll } from '../test/helpers/corpus.js';
+import { ROOT, scratch, typecheck } from '../test/helpers/cli.js';
+import { corpusDocs, runCorpus } from '../test/helpers/corpus.js';
 
 const docs = corpusDocs();
 if (docs.length === 0) {
@@ -13,7 +13,7 @@ if (docs.length === 0) {
 const outRoot = scratch();
 const started = performance.now();
 const results = await runCorpus(docs, outRoot);
-const tsc = typecheckAll(outRoot);
+const tsc = typecheck(outRoot);
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 rmSync(outRoot, { recursive: true, force: true });
 

@@ -27,18 +27,19 @@ export function validateDocument(root: Record<string, unknown>, spec: SourceFile
   if (!existsSync(file)) throw new Error(`${file} is missing: the AsyncAPI validators are compiled by \`npm run build\``);
   const validate = require(file) as Validate;
   const origin = new Map<object, object>();
-  const data = acyclic(root, () => ({ $ref: '#' }), new Set(), origin);
+  const data = acyclic(root, { stub: () => ({ $ref: '#' }), origin });
   const out: Diagnostic[] = [];
   if (!validate(data)) {
     const errors = prune([...(validate.errors ?? [])]);
     const tolerated = errors.filter((e) => isChanxDiscriminatorAt(data, pointer(e.instancePath))).map((e) => e.instancePath);
     // A shared object (a channel that operations refer to, a schema used twice) is checked once per
     // place it appears; say each problem once, where it is met first.
-    const said = new Set<string>();
+    const said = new Map<object | undefined, Set<string>>();
     for (const e of errors) {
-      const key = problemKey(e, data, origin);
-      if (said.has(key)) continue;
-      said.add(key);
+      const [owner, what] = problem(e, data, origin);
+      const saidOf = said.get(owner) ?? new Set<string>();
+      if (saidOf.has(what)) continue;
+      said.set(owner, saidOf.add(what));
       const segments = pointer(e.instancePath);
       const own = tolerated.includes(e.instancePath);
       const cascade = (e.keyword === 'if' || e.keyword === 'else' || e.keyword === 'then' || e.keyword === 'oneOf') && tolerated.some((t) => t.startsWith(e.instancePath));
@@ -52,8 +53,8 @@ export function validateDocument(root: Record<string, unknown>, spec: SourceFile
   return out.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
-/** What an error is about: the original object it sits in (or on), the key within it, and what it says. */
-function problemKey(e: AjvError, data: unknown, origin: Map<object, object>): string {
+/** What an error is about: the original object it sits in (or on), and the key within it plus what it says. */
+function problem(e: AjvError, data: unknown, origin: Map<object, object>): [object | undefined, string] {
   let node: unknown = data;
   let owner: object | undefined;
   let rest: string[] = [];
@@ -69,7 +70,7 @@ function problemKey(e: AjvError, data: unknown, origin: Map<object, object>): st
     owner = origin.get(node) ?? owner;
     rest = [];
   }
-  return `${objectId(owner)}/${rest.join('/')}|${e.keyword}|${JSON.stringify(e.params)}`;
+  return [owner, `${rest.join('/')}|${e.keyword}|${JSON.stringify(e.params)}`];
 }
 
 /** ajv's errors, thinned the way @asyncapi/parser thins them: the first error at a place says most. */
@@ -99,14 +100,27 @@ function pointer(instancePath: string): string[] {
   return instancePath === '' ? [] : instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-/** A tree copy of a graph: what would close a cycle is replaced by `stub()`; `origin` maps copies back. */
-function acyclic(node: unknown, stub: () => unknown, stack = new Set<object>(), origin?: Map<object, object>): unknown {
+interface CopyOptions {
+  /** What stands where the copy would close a cycle. */
+  stub: () => unknown;
+  /** Keys to leave out of objects. */
+  drop?: (key: string) => boolean;
+  /** Filled with copy -> original, for every copied object. */
+  origin?: Map<object, object>;
+}
+
+/** A tree copy of a graph, as ajv needs (it cannot validate cycles). */
+function acyclic(node: unknown, options: CopyOptions, stack = new Set<object>()): unknown {
   if (node === null || typeof node !== 'object') return node;
-  if (stack.has(node)) return stub();
+  if (stack.has(node)) return options.stub();
   stack.add(node);
-  const copy = (Array.isArray(node) ? node.map((v) => acyclic(v, stub, stack, origin)) : Object.fromEntries(Object.entries(node).map(([k, v]) => [k, acyclic(v, stub, stack, origin)]))) as object;
+  const copy = (
+    Array.isArray(node)
+      ? node.map((v) => acyclic(v, options, stack))
+      : Object.fromEntries(Object.entries(node).filter(([k]) => options.drop?.(k) !== true).map(([k, v]) => [k, acyclic(v, options, stack)]))
+  ) as object;
   stack.delete(node);
-  origin?.set(copy, node);
+  options.origin?.set(copy, node);
   return copy;
 }
 
@@ -175,7 +189,7 @@ function checkExamples(root: Record<string, unknown>, spec: SourceFile): Diagnos
     }
     let validate: Validate;
     try {
-      validate = ajv.compile(acyclic(stripExtensions(schema), () => true));
+      validate = ajv.compile(acyclic(schema, { stub: () => true, drop: (key) => key.startsWith('x-') }));
     } catch {
       continue; // a payload ajv cannot compile is reported when its validator is generated
     }
@@ -188,29 +202,4 @@ function checkExamples(root: Record<string, unknown>, spec: SourceFile): Diagnos
     });
   }
   return out;
-}
-
-function stripExtensions(node: unknown, seen = new Map<object, unknown>()): unknown {
-  if (node === null || typeof node !== 'object') return node;
-  if (seen.has(node)) return seen.get(node);
-  if (Array.isArray(node)) {
-    const arr: unknown[] = [];
-    seen.set(node, arr);
-    for (const v of node) arr.push(stripExtensions(v, seen));
-    return arr;
-  }
-  const out: Record<string, unknown> = {};
-  seen.set(node, out);
-  for (const [k, v] of Object.entries(node)) if (!k.startsWith('x-')) out[k] = stripExtensions(v, seen);
-  return out;
-}
-
-const ids = new WeakMap<object, number>();
-let nextId = 0;
-/** A number per object, for use in keys. */
-function objectId(o: object | undefined): number {
-  if (o === undefined) return 0;
-  let id = ids.get(o);
-  if (id === undefined) ids.set(o, (id = ++nextId));
-  return id;
 }

@@ -102,7 +102,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
       this.sendRaw(BINARY_FRAME.frame);
       return undefined;
     }
-    const outcome = dispatchFrame(data.toString(), this.mounted.channel, this.handlers, this as never, this.report);
+    const outcome = dispatchFrame(data.toString(), this.mounted.channel, this.handlers, this, this.report);
     if (typeof outcome === 'string') this.sendRaw(outcome);
     else if (outcome !== undefined) {
       return outcome.then(

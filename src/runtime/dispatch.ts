@@ -4,7 +4,7 @@
  * the frame to send back, so the server and the benchmarks run the very same code.
  */
 import { handlerFailed, invalidJson, NOT_AN_OBJECT, Rejection } from './rejections.js';
-import type { ChannelDefinition } from './types.js';
+import type { ChannelDefinition, ConnectionContext } from './types.js';
 
 /** What to send back: a frame, nothing, or (for an async handler) a promise of either. */
 export type Outcome = string | undefined | Promise<string | undefined>;
@@ -12,7 +12,7 @@ export type Outcome = string | undefined | Promise<string | undefined>;
 /** Called with the cause when a handler throws; the client only sees the `detail` frame. */
 export type FailureReporter = (tag: string, error: unknown) => void;
 
-export function dispatchFrame(text: string, channel: ChannelDefinition<unknown, unknown, unknown>, handlers: unknown, ctx: never, report: FailureReporter): Outcome {
+export function dispatchFrame(text: string, channel: ChannelDefinition<unknown, unknown, unknown>, handlers: unknown, ctx: ConnectionContext<unknown, unknown>, report: FailureReporter): Outcome {
   let message: unknown;
   try {
     message = JSON.parse(text);

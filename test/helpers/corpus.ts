@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { cli, ROOT, typecheck } from './cli.js';
+import { cli, ROOT } from './cli.js';
 
 export const SHARED = path.resolve(ROOT, '../shared');
 export const CORPUS = path.join(SHARED, 'corpus');
@@ -58,11 +58,6 @@ export async function runCorpus(docs: CorpusDoc[], outRoot: string): Promise<Cor
 function countChannels(out: string): number {
   const server = path.join(out, 'server.ts');
   return existsSync(server) ? (readFileSync(server, 'utf8').match(/^  mount\(/gm) ?? []).length : 0;
-}
-
-/** tsc --strict over every generated tree below `outRoot`. */
-export function typecheckAll(outRoot: string): string {
-  return typecheck(outRoot);
 }
 
 /**
