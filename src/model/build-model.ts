@@ -29,7 +29,7 @@ export interface ModelResult {
 }
 
 /** Names the generated code itself uses in every channel's modules; schemas must not take them. */
-const RESERVED_TYPE_NAMES = ['MaybePromise', 'ConnectionContext', 'Validator'];
+const RESERVED_TYPE_NAMES = ['MaybePromise', 'ConnectionContext', 'Validator', 'AuthRefusal', 'UpgradeRequest', 'ModelTitles', 'TUser'];
 
 export function buildModel(input: ModelInput, options: ModelOptions = {}): ModelResult {
   const { document, spec } = input;

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
+import { authenticateConnection, type Authenticate } from './auth.js';
 import type { GroupMember, GroupRegistry } from './groups.js';
 import { dispatchFrame, sendFrames, type DispatchOptions } from './dispatch.js';
 import { BINARY_FRAME } from './rejections.js';
@@ -28,6 +29,7 @@ export interface MountedChannel {
 }
 
 interface Handlers {
+  authenticate?: Authenticate;
   onConnect?(ctx: unknown): unknown;
   onDisconnect?(ctx: unknown): unknown;
 }
@@ -37,6 +39,10 @@ let nextId = 0;
 export class Connection implements ConnectionContext<unknown, Record<string, string>>, GroupMember {
   readonly id = `c${(++nextId).toString(36)}`;
   readonly groups = new Set<string>();
+  /** What `authenticate` returned (undefined without one). */
+  user: unknown = undefined;
+  /** Set when `authenticate` refused: nothing else runs for this connection. */
+  private refused = false;
   private readonly handlers: Handlers;
   /** The frame (or hook) being awaited, if any; frames that arrive meanwhile queue behind it. */
   private tail: Promise<void> | undefined;
@@ -53,6 +59,8 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
     ws.on('message', (data, isBinary) => this.enqueue(data as Buffer, isBinary));
     ws.on('error', (err) => this.logger.error(`connection ${this.id} on ${mounted.channel.address}: ${err.message}`));
     ws.once('close', () => this.closed());
+    // Authentication is the first task of the connection: onConnect and frames queue behind it.
+    if (this.handlers.authenticate !== undefined) this.schedule(() => this.admit(this.handlers.authenticate!));
     this.runHook('onConnect');
   }
 
@@ -100,6 +108,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
 
   /** Handles one frame; returns a promise only when a handler went asynchronous. Never throws or rejects. */
   private handleFrame(data: Buffer, isBinary: boolean): Promise<void> | undefined {
+    if (this.refused) return undefined;
     if (isBinary) {
       this.sendRaw(BINARY_FRAME.frame);
       return undefined;
@@ -121,10 +130,29 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
     this.logger.error(`${this.mounted.channel.address}: handler for ${tag} failed: ${describeError(err)}`, err);
   };
 
+  /** Runs `authenticate`; on refusal sends the authentication frame and closes. */
+  private admit(authenticate: Authenticate): Promise<void> | undefined {
+    const verdict = authenticateConnection(authenticate, this.handlers, this.request, this.params, (err) =>
+      this.logger.error(`${this.mounted.channel.address}: authenticate failed: ${describeError(err)}`, err),
+    );
+    const apply = (v: Awaited<typeof verdict>): void => {
+      if (v.admitted) this.user = v.user;
+      else {
+        this.refused = true;
+        this.sendRaw(v.refusal.frame);
+        this.close(1000);
+      }
+    };
+    if (verdict instanceof Promise) return verdict.then(apply);
+    apply(verdict);
+    return undefined;
+  }
+
   private runHook(name: 'onConnect' | 'onDisconnect'): void {
     const hook = this.handlers[name];
-    if (hook === undefined) return;
+    if (hook === undefined || this.refused) return;
     const run = (): Promise<void> | undefined => {
+      if (this.refused) return undefined;
       try {
         const result = hook.call(this.handlers, this);
         if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
@@ -138,9 +166,14 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
       }
       return undefined;
     };
-    if (this.tail !== undefined) this.track(this.tail.then(run));
+    this.schedule(run);
+  }
+
+  /** Runs `task` after everything queued before it (now, when nothing is). */
+  private schedule(task: () => Promise<void> | undefined): void {
+    if (this.tail !== undefined) this.track(this.tail.then(task));
     else {
-      const pending = run();
+      const pending = task();
       if (pending !== undefined) this.track(pending);
     }
   }
