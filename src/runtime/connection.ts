@@ -141,8 +141,12 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
     return this.queue.idle();
   }
 
-  /** Shutdown, second step: close (terminated if the peer does not answer within `graceMs`), then onDisconnect. */
+  /**
+   * Shutdown, second step (the handlers' grace is over): drop what still runs or waits, close
+   * (terminated if the peer does not answer within `graceMs`), then onDisconnect.
+   */
   end(code: number, reason: string, graceMs: number): Promise<void> {
+    this.queue.abandon();
     if (this.isClosed) return this.queue.idle();
     return new Promise<void>((resolve) => {
       this.ws.once('close', resolve);

@@ -22,6 +22,8 @@ export class FrameQueue {
   /** Tasks behind the running one; made on first use (most connections never need it). */
   private waiting: Task[] | undefined;
   private idleWaiters: (() => void)[] | undefined;
+  /** Bumped by abandon(): a task of an older generation that finishes later runs nothing after it. */
+  private generation = 0;
 
   constructor(private readonly owner: QueueOwner) {}
 
@@ -60,17 +62,31 @@ export class FrameQueue {
     return new Promise((resolve) => (this.idleWaiters ??= []).push(resolve));
   }
 
+  /**
+   * Gives up on what is running and drops what waits (shutdown, once its grace is over): the queue
+   * is idle at once, and a task pushed now runs at once. A failure of the abandoned task is still reported.
+   */
+  abandon(): void {
+    if (!this.busy) return;
+    this.generation++;
+    this.waiting = undefined;
+    this.settle();
+  }
+
   private runFrom(first: Task): void {
     this.busy = true;
     let task: Task | undefined = first;
     while (task !== undefined) {
       const pending = this.runOne(task);
       if (pending !== undefined) {
+        const generation = this.generation;
         pending.then(
-          () => this.next(),
+          () => {
+            if (generation === this.generation) this.next();
+          },
           (err: unknown) => {
             this.tell('fault', err);
-            this.next();
+            if (generation === this.generation) this.next();
           },
         );
         return;
