@@ -39,6 +39,11 @@ export class ChanxClient {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private attempts = 0;
   private stateNow: 'open' | 'reconnecting' | 'closed' = 'closed';
+  /**
+   * Frames that arrive before `open`'s caller has had a turn to call `on` (a welcome can come in
+   * the same packet as the handshake); delivered on the next macrotask.
+   */
+  private held: unknown[] | undefined = [];
 
   private constructor(
     readonly url: string,
@@ -52,6 +57,11 @@ export class ChanxClient {
     const Socket = options.WebSocket ?? (await defaultWebSocket());
     const client = new ChanxClient(channelUrl(baseUrl, channel.address, params ?? {}), channel, options, Socket);
     await client.openSocket();
+    setTimeout(() => {
+      const held = client.held ?? [];
+      client.held = undefined;
+      for (const data of held) client.receive(data);
+    }, 0);
     return client;
   }
 
@@ -193,6 +203,10 @@ export class ChanxClient {
   }
 
   private receive(data: unknown): void {
+    if (this.held !== undefined) {
+      this.held.push(data);
+      return;
+    }
     let frame: unknown;
     try {
       frame = JSON.parse(typeof data === 'string' ? data : String(data));

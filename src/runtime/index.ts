@@ -7,4 +7,5 @@ export { dispatchFrame, type Outcome, type FailureReporter } from './dispatch.js
 export type { Logger } from './connection.js';
 export { createChanxServer, mount, type ChanxServer, type Route, type ServerOptions } from './server.js';
 export { isEntryPoint, serveFromEnv } from './entry.js';
+export { createRequestHandler, type ServedContent } from './http.js';
 export { ajvRuntime } from './ajv-runtime.js';
