@@ -19,6 +19,11 @@ export interface ServerOptions extends ServedContent {
   logger?: Logger;
   /** Attach to an existing HTTP server instead of creating one. */
   server?: Server;
+  /**
+   * Chanx's SEND_COMPLETION: after every frame that reached message validation (answered or not),
+   * send `{"action":"complete","payload":null}`. Default false, as in Chanx.
+   */
+  sendCompletion?: boolean;
 }
 
 /** A channel with the class that handles it; made by `mount`. */
@@ -55,7 +60,8 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
     const address = route.mounted.channel.address;
     if (seen.has(address)) continue;
     seen.add(address);
-    table.push({ path: compilePath(address, route.mounted.channel.paramValues), route });
+    const mounted: MountedChannel = options.sendCompletion === true ? { ...route.mounted, dispatch: { sendCompletion: true } } : route.mounted;
+    table.push({ path: compilePath(address, route.mounted.channel.paramValues), route: { mounted } });
   }
   table.sort((a, b) => Number(a.path.address.includes('{')) - Number(b.path.address.includes('{')));
 
