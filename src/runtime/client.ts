@@ -53,9 +53,9 @@ export class ChanxClient {
   ) {}
 
   /** Connects; rejects when the first connection cannot be made (whatever `reconnect` says). */
-  static async open(baseUrl: string, channel: ClientChannel, params: Readonly<Record<string, string>> | undefined, options: ClientOptions = {}): Promise<ChanxClient> {
+  static async open(baseUrl: string, channel: ClientChannel, params: object | undefined, options: ClientOptions = {}): Promise<ChanxClient> {
     const Socket = options.WebSocket ?? (await defaultWebSocket());
-    const client = new ChanxClient(channelUrl(baseUrl, channel.address, params ?? {}), channel, options, Socket);
+    const client = new ChanxClient(channelUrl(baseUrl, channel.address, (params ?? {}) as Readonly<Record<string, string>>), channel, options, Socket);
     await client.openSocket();
     setTimeout(() => {
       const held = client.held ?? [];
