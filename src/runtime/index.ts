@@ -9,4 +9,5 @@ export { ENVELOPE_VERSION, NO_ENVELOPE, answerWithoutTopics, takeEnvelope, topic
 export type { Logger } from './connection.js';
 export { createChanxServer, mount, type ChanxServer, type Route, type ServerOptions } from './server.js';
 export { isEntryPoint, serveFromEnv } from './entry.js';
+export { createRequestHandler, type ServedContent } from './http.js';
 export { ajvRuntime } from './ajv-runtime.js';
