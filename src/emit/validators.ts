@@ -1,5 +1,7 @@
 /**
- * validators.js: ajv standalone code, generated now so that the server never compiles a schema.
+ * validators.ts: ajv standalone code, generated now so that the server never compiles a schema.
+ * It is emitted as TypeScript (under `// @ts-nocheck`, with typed exports) so that a user's ordinary
+ * tsc build emits it beside the rest; a .js file would be left out of a build without `allowJs`.
  */
 import { createRequire } from 'node:module';
 import type { ChannelModel, JsonSchema } from '../model/types.js';
@@ -51,7 +53,7 @@ export function validatorsSource(channel: ChannelModel, schemas: Record<string, 
       ajv.addSchema(typeof schema === 'boolean' ? { $id: name, ...(schema ? {} : { not: {} }) } : { ...schema, $id: name }, name);
     }
     const exports = Object.fromEntries(channel.incoming.map((m) => [m.validatorName, m.typeName]));
-    return importRuntime(standaloneCode(ajv, exports));
+    return typedExports(importRuntime(standaloneCode(ajv, exports)), exports);
   } catch (err) {
     throw new InputError([{ severity: 'error', file: specPath, line: 0, column: 0, message: `channel '${channel.key}': a message schema cannot be compiled into a validator: ${(err as Error).message}` }]);
   }
@@ -94,6 +96,14 @@ function importRuntime(code: string): string {
   if (/\brequire\(/.test(rewritten)) throw new Error('ajv produced code that needs a module chanx-gen/runtime does not provide');
   const body = rewritten.replace(/^"use strict";/, '');
   return `${uses ? "import { ajvRuntime } from 'chanx-gen/runtime';\n" : ''}${body}\n`;
+}
+
+/** ajv exports `export const validateX = validate0;`; give each its message type. */
+function typedExports(code: string, exports: Record<string, string>): string {
+  return code.replace(/export const (\w+) = (validate\d+);/g, (whole, name: string, fn: string) => {
+    const type = Object.hasOwn(exports, name) ? exports[name] : undefined;
+    return type === undefined ? whole : `export const ${name}: Validator<${type}> = ${fn};`;
+  });
 }
 
 function formatsUsed(nodes: unknown[]): Set<string> {
