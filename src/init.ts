@@ -60,20 +60,24 @@ export async function runInit(argv: readonly string[], io: CliIO): Promise<numbe
     }
   }
 
-  const place = (rel: string, content: () => string): void => {
+  const place = (rel: string, content: () => string): boolean => {
     const abs = path.join(io.cwd, rel);
-    if (existsSync(abs)) return io.stdout(`kept ${rel} (exists)\n`);
+    if (existsSync(abs)) {
+      io.stdout(`kept ${rel} (exists)\n`);
+      return false;
+    }
     mkdirSync(path.dirname(abs), { recursive: true });
     writeFileSync(abs, content());
     io.stdout(`created ${rel}\n`);
+    return true;
   };
   const starter = (rel: string): string => readFileSync(new URL(rel, PACKAGE_ROOT), 'utf8');
 
-  place(specPath, () => starter(STARTER_SPEC));
+  const newSpec = place(specPath, () => starter(STARTER_SPEC));
   if (configured) io.stdout('kept the chanx-gen configuration that applies here\n');
   else place(CONFIG_FILE, () => `${JSON.stringify({ documents: [{ spec: specPath, out: outDir }] }, null, 2)}\n`);
-  // The stub chanx-gen would create, filled in as the Chanx tutorial says; generation keeps it.
-  place(`${outDir}/system/consumer.ts`, () => starter(STARTER_CONSUMER).replace(`from ${STARTER_SPEC}.`, `from ${specPath}.`));
+  // The stub chanx-gen would create for the starter, filled in as the Chanx tutorial says; generation keeps it.
+  if (newSpec) place(`${outDir}/system/consumer.ts`, () => starter(STARTER_CONSUMER).replace(`from ${STARTER_SPEC}.`, `from ${specPath}.`));
   place('tsconfig.json', () => `${JSON.stringify({ compilerOptions: { target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, rootDir: '.', outDir: 'build', sourceMap: true }, include: [outDir] }, null, 2)}\n`);
 
   const scripts: Record<string, string> = { generate: 'chanx-gen', build: 'tsc', start: `node build/${outDir}/server.js` };
