@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { median, type Row } from './stats.js';
+import { SHARED } from '../test/helpers/corpus.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RSS = path.join(ROOT, 'bench/report-rss.mjs');
@@ -42,8 +43,8 @@ const scratch = () => mkdtempSync(path.join(tmpdir(), 'chanx-bench-'));
 
 export const DOCUMENTS: [string, string][] = [
   ['system spec', 'specs/system.yaml'],
-  ['Chanx sandbox', '../shared/chanx/fastapi-sandbox.asyncapi.json'],
-  ['OKX', '../shared/corpus/real/okx-ws.kanekoshoyu.yaml'],
+  ['Chanx sandbox', path.relative(ROOT, path.join(SHARED, 'chanx/fastapi-sandbox.asyncapi.json'))],
+  ['OKX', path.relative(ROOT, path.join(SHARED, 'corpus/real/okx-ws.kanekoshoyu.yaml'))],
 ];
 
 export async function benchGeneration(times = 5): Promise<Row[]> {
