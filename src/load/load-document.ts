@@ -42,8 +42,14 @@ export async function loadDocument(specPath: string, cwd: string, options: LoadO
   const judge = async (unmodified: boolean) => {
     const parser = await parserFor(options.styleWarnings === true, unmodified);
     // The parser withholds the document on any error; we want it, to judge each error ourselves.
-    const { document, diagnostics } = await parser.parse(spec.text, { source: absPath, validateOptions: { allowedSeverity: { error: true } } });
-    const tolerated = tolerateChanxDiscriminators(diagnostics, spec.data);
+    let { document, diagnostics } = await parser.parse(spec.text, { source: absPath, validateOptions: { allowedSeverity: { error: true } } });
+    if (diagnostics.some((d) => d.code === 'uncaught-error') && diagnostics.length === 1) {
+      // Building the document after errors threw, and that replaced what the rules said: ask again
+      // the way the parser is meant to be asked, which stops at the rules' errors.
+      ({ document, diagnostics } = await parser.parse(spec.text, { source: absPath }));
+    }
+    // Info and hints (such as "the latest version of AsyncAPI is not used") are style advice: --verbose only.
+    const tolerated = tolerateChanxDiscriminators(diagnostics, spec.data).filter((d) => d.severity <= 1 || options.styleWarnings === true);
     const located = tolerated.map((d) => (d.code === 'uncaught-error' ? explainUncaught(d, spec) : toDiagnostic(d, spec, byPath, cwd)));
     const errors = located.filter((d) => d.severity === 'error');
     const structural = tolerated.some((d) => d.severity === 0 && STRUCTURE_RULES.includes(String(d.code) as (typeof STRUCTURE_RULES)[number]));

@@ -50,6 +50,11 @@ interface ParserInternals {
 
 let internals: ParserInternals | undefined;
 
+/** What tslib's __importDefault gives Spectral: the module itself unless it is an ES module. */
+function interop<T>(mod: unknown): T {
+  return (mod as { __esModule?: boolean }).__esModule === true ? (mod as { default: T }).default : (mod as T);
+}
+
 function parserInternals(): ParserInternals {
   if (internals !== undefined) return internals;
   const fromParser = createRequire(require.resolve('@asyncapi/parser'));
@@ -60,7 +65,7 @@ function parserInternals(): ParserInternals {
     coreFormats: coreRuleset.formats,
     getSchema: (fromParser('./ruleset/functions/documentStructure.js') as Pick<ParserInternals, 'getSchema'>).getSchema,
     formats: (fromParser('./ruleset/formats.js') as { AsyncAPIFormats: Map<string, Format> }).AsyncAPIFormats,
-    betterAjvErrors: (fromSpectral('@stoplight/better-ajv-errors') as { default: ParserInternals['betterAjvErrors'] }).default,
+    betterAjvErrors: interop(fromSpectral('@stoplight/better-ajv-errors')),
   };
   return internals;
 }

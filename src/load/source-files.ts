@@ -7,11 +7,12 @@
  * Spectral Document), so our positions and data are the parser's; whether the text is acceptable
  * YAML is the parser's verdict, never ours.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { InputError, type Diagnostic } from './diagnostics.js';
 import { displayPath } from './display-path.js';
+import { referenceLoops } from './ref-loops.js';
 
 export interface SourceFile {
   /** Absolute path. */
@@ -88,6 +89,10 @@ function offsetOf(ast: AstNode | undefined, segments: readonly (string | number)
 export function readInputText(absPath: string): string | { why: string } {
   let fd: number;
   try {
+    // Looked at before it is opened: opening a FIFO blocks until someone writes to it.
+    const stat = statSync(absPath);
+    if (stat.isDirectory()) return { why: 'is a folder, not a file' };
+    if (!stat.isFile()) return { why: 'is not a regular file (a device, a pipe or a socket)' };
     fd = openSync(absPath, 'r');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -140,8 +145,9 @@ export function readSourceFile(absPath: string, cwd: string): SourceFile {
 
 /**
  * The spec plus every local file it references through `$ref`, transitively, in a stable order.
- * Refuses, with the place of the `$ref`, what the parser must not be given: files that cannot be
- * read, folders, devices, oversized files, and references to the network.
+ * Refuses, with the place of the `$ref`, what the parser must not be given: devices, oversized or
+ * unreadable files, loops of references, and references to the network. (A missing file or a
+ * folder is left to the parser, which reports it in its own words.)
  */
 export function readSourceTree(specAbsPath: string, cwd: string): SourceFile[] {
   const files = new Map<string, SourceFile>();
@@ -164,6 +170,8 @@ export function readSourceTree(specAbsPath: string, cwd: string): SourceFile[] {
         decoded = target ?? '';
       }
       const next = path.resolve(path.dirname(absPath), decoded);
+      // A file that is not there, or a folder: the parser's resolver says so in its own words.
+      if (!existsSync(next) || statSync(next).isDirectory()) continue;
       try {
         visit(next);
       } catch (err) {
@@ -175,6 +183,7 @@ export function readSourceTree(specAbsPath: string, cwd: string): SourceFile[] {
     }
   };
   visit(specAbsPath);
+  if (problems.length === 0) problems.push(...referenceLoops([...files.values()]));
   if (problems.length > 0) throw new InputError(problems);
   return [...files.values()];
 }
