@@ -132,8 +132,19 @@ export async function runDifferential(options: { seed: number; variants: number;
   return result;
 }
 
-async function compare(dir: string, variant: Variant, seedFile: string): Promise<{ accepted: boolean; disagreement?: string; parserThrew?: string }> {
-  const label = `${path.basename(dir)} (${seedFile}, ${variant.what})`;
+async function compare(dir: string, variant: Variant, seedFile: string): Promise<Judged> {
+  return judgeBoth(dir, variant.file, variant.text, `${path.basename(dir)} (${seedFile}, ${variant.what})`);
+}
+
+export interface Judged {
+  accepted: boolean;
+  disagreement?: string;
+  parserThrew?: string;
+}
+
+/** One document (`dir`/`file`, whose text is `text`) judged by chanx-gen and by the parser. */
+export async function judgeBoth(dir: string, file: string, text: string, label: string): Promise<Judged> {
+  const variant = { file, text };
   let a: Outcome;
   try {
     a = await ours(dir, variant.file);
