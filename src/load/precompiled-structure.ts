@@ -26,7 +26,7 @@ interface AjvError {
   params: Record<string, unknown>;
   message?: string;
 }
-type Validate = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
+export type Validate = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
 type Format = (document: unknown) => boolean;
 interface RuleContext {
   path: (string | number)[];
@@ -98,6 +98,13 @@ export function precompiledUsable(): boolean {
 }
 
 const validators = new Map<string, Validate>();
+
+/** Puts `validate` in place of a precompiled validator (undefined: back to the built one). For tests of the safety net. */
+export function replaceValidatorForTests(version: string, resolved: boolean, validate: Validate | undefined): void {
+  const key = `${version}-${resolved ? 'resolved' : 'unresolved'}`;
+  if (validate === undefined) validators.delete(key);
+  else validators.set(key, validate);
+}
 function validatorFor(version: string, resolved: boolean): Validate {
   const key = `${version}-${resolved ? 'resolved' : 'unresolved'}`;
   let validate = validators.get(key);
