@@ -8,13 +8,14 @@ import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scratch } from '../helpers/cli.js';
 import { corpusDocs } from '../helpers/corpus.js';
+import { requireOrSkip } from '../helpers/require.js';
 import { runDifferential, type DifferentialResult } from './differential.js';
 
 const VARIANTS = Number(process.env['CHANX_FUZZ'] ?? 200);
 const SEED = Number(process.env['CHANX_FUZZ_SEED'] ?? 12);
 const docs = corpusDocs();
 
-describe.skipIf(docs.length === 0)('differential run against @asyncapi/parser', () => {
+describe.skipIf(requireOrSkip('shared/corpus (MANIFEST.tsv)', docs.length > 0))('differential run against @asyncapi/parser', () => {
   const dir = scratch();
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   let result: DifferentialResult;
