@@ -39,7 +39,7 @@ describe('documents that the lean loader judged differently from the parser', ()
     expect(err.diagnostics[0]).toMatchObject({ file: 'v2-contradicting-examples.yaml', line: 34, column: 18 });
     expect(err.diagnostics[0]!.message).toContain('"price" property type must be number (at components.schemas.Ticker.examples.0.price)');
     expect(err.diagnostics.map((d) => d.message.replace(/ \(at .*\)$/, ''))).toEqual(theirs.diagnostics.filter((d) => d.severity === 0).map((d) => d.message));
-  });
+  }, 120_000);
 
   it('reads a 3.0 document with under-indented multi-line flow collections, as the parser does, into the same model', async () => {
     const file = path.join(FIXTURES, 'v3-flow-not-indented.yaml');
@@ -52,7 +52,7 @@ describe('documents that the lean loader judged differently from the parser', ()
     expect(mine).toEqual(model(viewFromParser(theirs.document!)));
     expect(mine.channels[0]!.incoming.map((m) => m.key)).toEqual(['say']);
     expect(mine.channels[0]!.outgoing.map((m) => m.key)).toEqual(['said']);
-  });
+  }, 120_000);
 });
 
 describe('where @asyncapi/parser is wrong', () => {
@@ -75,5 +75,5 @@ channels:
     expect(threw?.range.start).toEqual({ line: 0, character: 0 });
     const err = await refusal('api.yaml', dir);
     expect(err.diagnostics).toEqual([{ severity: 'error', file: 'api.yaml', line: 7, column: 7, message: "'id' must be an object or a $ref, as the AsyncAPI specification requires (at channels.room.parameters.id); @asyncapi/parser throws on it" }]);
-  });
+  }, 120_000);
 });

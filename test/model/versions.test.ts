@@ -79,7 +79,7 @@ describe('every supported AsyncAPI version', () => {
       ['shout', 'shout', 'onShout'],
     ]);
     expect(channel!.outgoing.map((m) => m.typeName)).toEqual(['Echo']);
-  });
+  }, 120_000);
 
   it.each(['1.2.0', '2.7.0', '3.2.0'])('refuses %s with a located error', async (version) => {
     const dir = scratch();
