@@ -7,12 +7,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { median, type Row } from './stats.js';
+import { SHARED } from '../test/helpers/corpus.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RSS = path.join(ROOT, 'bench/report-rss.mjs');
+/** Also reports the process's CPU time (user + system) on exit: unlike wall time, it hardly moves when other work shares the machine. */
+const CPU = `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('\\nbench-cpu-us='+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
 
 interface Measured {
   seconds: number;
+  cpuSeconds: number;
   maxRssMiB: number;
   code: number;
 }
@@ -20,13 +24,14 @@ interface Measured {
 function measure(args: string[], cwd = ROOT): Promise<Measured> {
   return new Promise((resolve) => {
     const start = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['--import', RSS, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', RSS, '--import', CPU, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     child.on('exit', (code) => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       const kb = Number(/bench-maxrss-kb=(\d+)/.exec(err)?.[1] ?? NaN);
-      resolve({ seconds, maxRssMiB: kb / 1024, code: code ?? -1 });
+      const cpuSeconds = Number(/bench-cpu-us=(\d+)/.exec(err)?.[1] ?? NaN) / 1e6;
+      resolve({ seconds, cpuSeconds, maxRssMiB: kb / 1024, code: code ?? -1 });
     });
   });
 }
@@ -35,15 +40,15 @@ async function repeat(times: number, run: () => Promise<Measured>): Promise<Meas
   const all: Measured[] = [];
   for (let i = 0; i < times; i++) all.push(await run());
   if (all.some((m) => m.code !== 0)) throw new Error('a measured run failed');
-  return { seconds: median(all.map((m) => m.seconds)), maxRssMiB: median(all.map((m) => m.maxRssMiB)), code: 0 };
+  return { seconds: median(all.map((m) => m.seconds)), cpuSeconds: median(all.map((m) => m.cpuSeconds)), maxRssMiB: median(all.map((m) => m.maxRssMiB)), code: 0 };
 }
 
 const scratch = () => mkdtempSync(path.join(tmpdir(), 'chanx-bench-'));
 
 export const DOCUMENTS: [string, string][] = [
   ['system spec', 'specs/system.yaml'],
-  ['Chanx sandbox', '../shared/chanx/fastapi-sandbox.asyncapi.json'],
-  ['OKX', '../shared/corpus/real/okx-ws.kanekoshoyu.yaml'],
+  ['Chanx sandbox', path.relative(ROOT, path.join(SHARED, 'chanx/fastapi-sandbox.asyncapi.json'))],
+  ['OKX', path.relative(ROOT, path.join(SHARED, 'corpus/real/okx-ws.kanekoshoyu.yaml'))],
 ];
 
 export async function benchGeneration(times = 5): Promise<Row[]> {
@@ -51,8 +56,8 @@ export async function benchGeneration(times = 5): Promise<Row[]> {
   for (const [label, spec] of DOCUMENTS) {
     const ours = await repeat(times, () => measure(['bin/chanx-gen.js', spec, '-o', scratch(), '-q']));
     const theirs = await repeat(times, () => measure(['bench/modelina-baseline.mjs', spec, scratch()]));
-    rows.push({ name: `generate ${label}: chanx-gen`, value: ours.seconds * 1000, unit: 'ms', extra: `peak RSS ${ours.maxRssMiB.toFixed(0)} MiB; ${(ours.seconds / theirs.seconds).toFixed(2)}x the anchor's time` });
-    rows.push({ name: `generate ${label}: parser + Modelina`, value: theirs.seconds * 1000, unit: 'ms', extra: `peak RSS ${theirs.maxRssMiB.toFixed(0)} MiB` });
+    rows.push({ name: `generate ${label}: chanx-gen`, value: ours.seconds * 1000, unit: 'ms', extra: `peak RSS ${ours.maxRssMiB.toFixed(0)} MiB; ${(ours.seconds / theirs.seconds).toFixed(2)}x the anchor's time; CPU ${(ours.cpuSeconds * 1000).toFixed(0)} ms, ${(ours.cpuSeconds / theirs.cpuSeconds).toFixed(2)}x the anchor's` });
+    rows.push({ name: `generate ${label}: parser + Modelina`, value: theirs.seconds * 1000, unit: 'ms', extra: `peak RSS ${theirs.maxRssMiB.toFixed(0)} MiB; CPU ${(theirs.cpuSeconds * 1000).toFixed(0)} ms` });
   }
   return rows;
 }

@@ -1,47 +1,62 @@
 #!/usr/bin/env node
-// Part of `npm run build`: compiles the official AsyncAPI JSON Schemas (from @asyncapi/specs) into
-// ajv standalone validators in dist/asyncapi-validators/<version>.cjs, so that checking a document
-// at generation time costs a function call instead of compiling a 1 MB schema. The schemas are
-// prepared the way @asyncapi/parser prepares them for resolved documents, so both accept the same.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// Part of `npm run build`: compiles the AsyncAPI meta-schemas that @asyncapi/parser's
+// `asyncapi-document-resolved` and `asyncapi-document-unresolved` rules check every document
+// against, into ajv standalone validators (dist/asyncapi-validators/<version>-<resolved|unresolved>.cjs).
+// The parser compiles these 1 MB schemas on every parse (~1 s); chanx-gen runs the parser with these
+// two rules served by the precompiled code instead (src/load/precompiled-structure.ts).
+//
+// Parity by construction: the schemas are taken from the parser's own `getSchema` (so they are
+// prepared exactly as it prepares them), and compiled with the same ajv, plugins and options as
+// Spectral's `schema` function uses. stamp.json records the versions they were built from; at run
+// time a mismatch means the parser compiles them itself again (slow, never wrong).
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const Ajv = require('ajv').default;
-const addFormats = require('ajv-formats').default;
-const standaloneCode = require('ajv/dist/standalone').default;
-const specs = require('@asyncapi/specs');
+const parserDir = path.dirname(require.resolve('@asyncapi/parser/package.json'));
+const fromParser = createRequire(path.join(parserDir, 'cjs', 'index.js'));
+const fromSpectral = createRequire(fromParser.resolve('@stoplight/spectral-functions'));
+const Ajv = fromSpectral('ajv').default;
+const addFormats = fromSpectral('ajv-formats').default;
+const addErrors = fromSpectral('ajv-errors').default;
+const standaloneCode = fromSpectral('ajv/dist/standalone').default;
+const draft6 = fromSpectral('ajv/dist/refs/json-schema-draft-06.json');
+const draft4 = fromSpectral('./schema/draft4.json');
+const { getSchema } = fromParser('./ruleset/functions/documentStructure.js');
+const { AsyncAPIFormats } = fromParser('./ruleset/formats.js');
 
 const out = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'asyncapi-validators');
+rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
-function prepared(version) {
-  const copy = JSON.parse(JSON.stringify(specs.schemas[version]));
-  delete copy.definitions['http://json-schema.org/draft-07/schema'];
-  delete copy.definitions['http://json-schema.org/draft-04/schema'];
-  const reference = copy.definitions[`http://asyncapi.com/definitions/${version}/ReferenceObject.json`];
-  if (reference?.format === 'uri-reference') delete reference.format;
-  if (version.startsWith('3.')) {
-    // In a resolved document these fields hold the objects, not references to them.
-    const def = (name) => copy.definitions[`http://asyncapi.com/definitions/${version}/${name}.json`];
-    const to = (name) => `http://asyncapi.com/definitions/${version}/${name}.json`;
-    if (def('channel')?.properties?.servers?.items) def('channel').properties.servers.items.$ref = to('server');
-    if (def('operation')?.properties?.channel) def('operation').properties.channel.$ref = to('channel');
-    if (def('operation')?.properties?.messages?.items) def('operation').properties.messages.items.$ref = to('messageObject');
-    if (def('operationReply')?.properties?.channel) def('operationReply').properties.channel.$ref = to('channel');
-    if (def('operationReply')?.properties?.messages?.items) def('operationReply').properties.messages.items.$ref = to('messageObject');
-  }
-  return copy;
+/** Spectral's createAjvInstance(Ajv, allErrors = true), with source code kept for standalone output. */
+function spectralAjv() {
+  const ajv = new Ajv({ allErrors: true, meta: true, messages: true, strict: false, allowUnionTypes: true, unicodeRegExp: false, code: { source: true }, logger: false });
+  addFormats(ajv);
+  addErrors(ajv);
+  ajv.addSchema(draft4);
+  ajv.addSchema(draft6);
+  return ajv;
 }
 
 const started = performance.now();
-for (const version of Object.keys(specs.schemas)) {
-  const ajv = new Ajv({ allErrors: true, meta: true, strict: false, allowUnionTypes: true, unicodeRegExp: false, code: { source: true } });
-  addFormats(ajv);
-  ajv.addSchema(require('ajv/dist/refs/json-schema-draft-06.json'));
-  const validate = ajv.compile(prepared(version));
-  writeFileSync(path.join(out, `${version}.cjs`), standaloneCode(ajv, validate));
+let count = 0;
+for (const [version, format] of AsyncAPIFormats) {
+  for (const resolved of [true, false]) {
+    const ajv = spectralAjv();
+    const validate = ajv.compile(getSchema(new Set([format]), resolved));
+    writeFileSync(path.join(out, `${version}-${resolved ? 'resolved' : 'unresolved'}.cjs`), standaloneCode(ajv, validate));
+    count++;
+  }
 }
-console.log(`dist/asyncapi-validators: ${Object.keys(specs.schemas).length} versions in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+const versionOf = (req, name) => req(`${name}/package.json`).version;
+const stamp = {
+  parser: versionOf(require, '@asyncapi/parser'),
+  specs: versionOf(fromParser, '@asyncapi/specs'),
+  ajv: versionOf(fromSpectral, 'ajv'),
+  spectralFunctions: versionOf(fromParser, '@stoplight/spectral-functions'),
+};
+writeFileSync(path.join(out, 'stamp.json'), `${JSON.stringify(stamp, null, 2)}\n`);
+console.log(`dist/asyncapi-validators: ${count} validators in ${((performance.now() - started) / 1000).toFixed(1)} s`);

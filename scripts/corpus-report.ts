@@ -3,7 +3,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, scratch, typecheck } from '../test/helpers/cli.js';
-import { corpusDocs, runCorpus } from '../test/helpers/corpus.js';
+import { corpusDocs, runCorpus, SHARED } from '../test/helpers/corpus.js';
 
 const docs = corpusDocs();
 if (docs.length === 0) {
@@ -26,7 +26,7 @@ const lines = [
   '',
   '| document | AsyncAPI | parser 3.6 (manifest) | chanx-gen | channels mounted | warnings | first error |',
   '| --- | --- | --- | --- | --- | --- | --- |',
-  ...results.map((r) => `| ${r.file} | ${r.version} | ${r.manifest} | ${r.code === 0 ? 'generated' : `exit ${r.code}`} | ${r.code === 0 ? r.channels : ''} | ${r.warnings} | ${r.firstError.replace(/\|/g, '\\|').replace(path.relative(ROOT, path.join(ROOT, '../shared')) + '/', '').slice(0, 160)} |`),
+  ...results.map((r) => `| ${r.file} | ${r.version} | ${r.manifest} | ${r.code === 0 ? 'generated' : `exit ${r.code}`} | ${r.code === 0 ? r.channels : ''} | ${r.warnings} | ${r.firstError.replace(/\|/g, '\\|').replace(path.relative(ROOT, SHARED) + '/', '').slice(0, 160)} |`),
   '',
   ...(tsc === '' ? [] : ['## tsc', '', '```', tsc.trim(), '```', '']),
 ];

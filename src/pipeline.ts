@@ -8,7 +8,8 @@ import { loadDocument } from './load/load-document.js';
 import { displayPath } from './load/display-path.js';
 import { buildModel } from './model/build-model.js';
 import { viewFromParser } from './load/from-parser.js';
-import { loadLean, type LeanDocument } from './load/load-lean.js';
+import type { DocumentView } from './load/document-view.js';
+import type { SourceFile } from './load/source-files.js';
 import type { ApiModel } from './model/types.js';
 import { emitProject } from './emit/emit-project.js';
 import type { GeneratedFile } from './emit/generated-file.js';
@@ -38,14 +39,31 @@ export interface PipelineResult {
   parserWarnings: Diagnostic[];
 }
 
+export interface LoadedView {
+  view: DocumentView;
+  files: SourceFile[];
+  inputHash: string;
+  warnings: Diagnostic[];
+}
+
 /**
- * Loads through the lean loader, or through @asyncapi/parser's core rules: both give the same
- * DocumentView and refuse the same documents (the corpus test holds them to it).
+ * Loads through @asyncapi/parser, every rule its own (load/load-document.ts). The second argument is
+ * kept for callers that chose between loaders when there were two; there is one now.
  */
-export async function load(spec: string, cwd: string, viaParser = false): Promise<LeanDocument> {
-  if (!viaParser) return loadLean(spec, cwd);
-  const parsed = await loadDocument(spec, cwd);
+export async function load(spec: string, cwd: string, _viaParser = true): Promise<LoadedView> {
+  const parsed = await guarded(spec, cwd, () => loadDocument(spec, cwd));
   return { view: viewFromParser(parsed.document), files: parsed.files, inputHash: parsed.inputHash, warnings: parsed.warnings };
+}
+
+/** Whatever the input, loading ends in a document or an InputError: never a stack trace. */
+async function guarded<T>(spec: string, cwd: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    const why = err instanceof RangeError ? 'nested too deeply to read' : `cannot be read: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+    throw new InputError([{ severity: 'error', file: displayPath(path.resolve(cwd, spec), cwd), line: 1, column: 1, message: why }]);
+  }
 }
 
 /** Everything @asyncapi/parser says of the document with all its rules (--verbose), as advice only. */

@@ -1,6 +1,12 @@
 /**
- * load: spec path -> validated, dereferenced AsyncAPI document (via @asyncapi/parser), plus the list
- * of input files and a hash of their content. Every problem is an InputError with locations.
+ * load: spec path -> the AsyncAPI document as @asyncapi/parser reads, resolves and checks it, plus
+ * the list of input files and a hash of their content. Every problem is an InputError with locations.
+ *
+ * The parser runs every rule of its core rulesets itself (YAML reading, `$ref` resolution, 2.x and
+ * 3.x rules, its messages). Only its two document-structure rules are served by validators compiled
+ * at build time (precompiled-structure.ts): compiling the AsyncAPI meta-schema was most of what a
+ * parse cost. Safety net: should those validators refuse a document that the parser's own rules
+ * accept, the parser's verdict stands, with a warning.
  */
 import path from 'node:path';
 import type { AsyncAPIDocumentInterface, Diagnostic as ParserDiagnostic } from '@asyncapi/parser';
@@ -8,7 +14,9 @@ import { CHANX_DISCRIMINATOR_NOTE, isChanxDiscriminatorAt } from './chanx-discri
 import { InputError, type Diagnostic } from './diagnostics.js';
 import { canonicalJson, sha256 } from './canonical-hash.js';
 import { displayPath } from './display-path.js';
+import { precompiledStructureRules, STRUCTURE_RULES } from './precompiled-structure.js';
 import { readSourceTree, type SourceFile } from './source-files.js';
+import { explainUncaught } from './uncaught.js';
 
 export interface LoadedDocument {
   document: AsyncAPIDocumentInterface;
@@ -22,37 +30,46 @@ export interface LoadedDocument {
 export interface LoadOptions {
   /** Also run the parser's recommended (style) rules, which only ever warn. Off by default: they cost time. */
   styleWarnings?: boolean;
+  /** Run the parser exactly as shipped (its own compilation of the meta-schema). */
+  unmodified?: boolean;
 }
 
 export async function loadDocument(specPath: string, cwd: string, options: LoadOptions = {}): Promise<LoadedDocument> {
   const absPath = path.resolve(cwd, specPath);
   const files = readSourceTree(absPath, cwd);
   const spec = files[0]!;
-  checkVersion(spec);
-
-  const parser = await parserFor(options.styleWarnings === true);
-  // The parser withholds the document on any error; we want it, to judge each error ourselves.
-  const { document, diagnostics } = await parser.parse(spec.text, { source: absPath, validateOptions: { allowedSeverity: { error: true } } });
   const byPath = new Map(files.map((f) => [f.absPath, f]));
-  const located = tolerateChanxDiscriminators(diagnostics, spec.data).map((d) => toDiagnostic(d, spec, byPath, cwd));
-  const errors = located.filter((d) => d.severity === 'error');
-  if (errors.length > 0 || document === undefined) {
-    throw new InputError(errors.length > 0 ? errors : [{ severity: 'error', file: spec.displayPath, line: 0, column: 0, message: 'the AsyncAPI parser rejected the document' }]);
-  }
+  const judge = async (unmodified: boolean) => {
+    const parser = await parserFor(options.styleWarnings === true, unmodified);
+    // The parser withholds the document on any error; we want it, to judge each error ourselves.
+    let { document, diagnostics } = await parser.parse(spec.text, { source: absPath, validateOptions: { allowedSeverity: { error: true } } });
+    if (diagnostics.some((d) => d.code === 'uncaught-error') && diagnostics.length === 1) {
+      // Building the document after errors threw, and that replaced what the rules said: ask again
+      // the way the parser is meant to be asked, which stops at the rules' errors.
+      ({ document, diagnostics } = await parser.parse(spec.text, { source: absPath }));
+    }
+    // Info and hints (such as "the latest version of AsyncAPI is not used") are style advice: --verbose only.
+    const tolerated = tolerateChanxDiscriminators(diagnostics, spec.data).filter((d) => d.severity <= 1 || options.styleWarnings === true);
+    const located = tolerated.map((d) => (d.code === 'uncaught-error' ? explainUncaught(d, spec) : toDiagnostic(d, spec, byPath, cwd)));
+    const errors = located.filter((d) => d.severity === 'error');
+    const structural = tolerated.some((d) => d.severity === 0 && STRUCTURE_RULES.includes(String(d.code) as (typeof STRUCTURE_RULES)[number]));
+    return { document, located, errors, structural };
+  };
 
-  return { document, files, inputHash: hashInputs(files), warnings: located.filter((d) => d.severity === 'warning') };
-}
-
-/** Throws unless `spec` is an AsyncAPI document of a version chanx-gen reads (2.0-2.6, 3.0-3.1). */
-export function checkVersion(spec: SourceFile): void {
-  const version = (spec.data as { asyncapi?: unknown } | null)?.asyncapi;
-  if (spec.data === null || typeof spec.data !== 'object' || Array.isArray(spec.data) || typeof version !== 'string') {
-    throw new InputError([{ severity: 'error', file: spec.displayPath, line: 1, column: 1, message: 'not an AsyncAPI document: it has no top-level `asyncapi` version field' }]);
+  let verdict = await judge(options.unmodified === true);
+  const warnings: Diagnostic[] = [];
+  if (verdict.structural && options.unmodified !== true && Object.keys(precompiledStructureRules()).length > 0) {
+    // Safety net: a refusal by the precompiled validators is confirmed by the parser's own rules.
+    const confirmed = await judge(true);
+    if (confirmed.errors.length === 0 && confirmed.document !== undefined) {
+      warnings.push({ severity: 'warning', file: spec.displayPath, line: 0, column: 0, message: `chanx-gen's precompiled AsyncAPI schema check refused this document but @asyncapi/parser accepts it; generated from the parser's reading (please report this): ${verdict.errors[0]?.message ?? ''}` });
+      verdict = confirmed;
+    }
   }
-  if (!/^(2\.[0-6]|3\.[01])\.\d+$/.test(version)) {
-    const where = spec.locate(['asyncapi']);
-    throw new InputError([{ severity: 'error', file: spec.displayPath, ...where, message: `AsyncAPI ${version} is not supported (chanx-gen reads 2.0-2.6 and 3.0-3.1)` }]);
+  if (verdict.errors.length > 0 || verdict.document === undefined) {
+    throw new InputError(verdict.errors.length > 0 ? verdict.errors : [{ severity: 'error', file: spec.displayPath, line: 1, column: 1, message: 'the AsyncAPI parser rejected the document' }]);
   }
+  return { document: verdict.document, files, inputHash: hashInputs(files), warnings: [...warnings, ...verdict.located.filter((d) => d.severity === 'warning')] };
 }
 
 /** sha256 over the canonical content of the spec (first) and every file it references, by path relative to the spec. */
@@ -68,14 +85,16 @@ export function hashInputs(files: readonly SourceFile[]): string {
 // One parser per process and ruleset: building one (Spectral and its rules) costs ~80 ms, and a
 // reused one keeps what it compiled, which makes every regeneration in --watch cheaper. Its
 // resolver must not cache files: --watch re-reads a referenced file that changed.
-const parsers = new Map<boolean, Promise<Parser>>();
+const parsers = new Map<string, Promise<Parser>>();
 type Parser = import('@asyncapi/parser').Parser;
 
-function parserFor(style: boolean): Promise<Parser> {
-  let parser = parsers.get(style);
+function parserFor(style: boolean, unmodified: boolean): Promise<Parser> {
+  const key = `${style}/${unmodified}`;
+  let parser = parsers.get(key);
   if (parser === undefined) {
-    parser = import('@asyncapi/parser').then(({ Parser }) => new Parser({ ruleset: { recommended: style }, __unstable: { resolver: { cache: false } } }));
-    parsers.set(style, parser);
+    const rules = unmodified ? {} : precompiledStructureRules();
+    parser = import('@asyncapi/parser').then(({ Parser }) => new Parser({ ruleset: { recommended: style, ...(Object.keys(rules).length > 0 ? { rules } : {}) } as never, __unstable: { resolver: { cache: false } } }));
+    parsers.set(key, parser);
   }
   return parser;
 }

@@ -1,12 +1,18 @@
 /**
- * Reading the spec and every local file it references, with positions kept so that any
- * problem found later can be reported as `file:line:col`.
+ * Reading the spec and every local file it references, for three things: the list of inputs
+ * (--watch, the inputs hash), positions (`file:line:col` for problems found after loading), and the
+ * refusals that must come before @asyncapi/parser runs (a missing file, a folder, a device, a file
+ * too large, a remote `$ref`): the parser's resolver would hang on /dev/zero or fetch over the
+ * network. Text is read with the parser's own YAML reader (@stoplight/spectral-parsers, as a
+ * Spectral Document), so our positions and data are the parser's; whether the text is acceptable
+ * YAML is the parser's verdict, never ours.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
-import { inputError, InputError, type Diagnostic } from './diagnostics.js';
+import { InputError, type Diagnostic } from './diagnostics.js';
 import { displayPath } from './display-path.js';
+import { referenceLoops } from './ref-loops.js';
 
 export interface SourceFile {
   /** Absolute path. */
@@ -14,60 +20,135 @@ export interface SourceFile {
   /** Path relative to the working directory, forward slashes: how it is shown to people. */
   displayPath: string;
   text: string;
-  /** The plain data (YAML and JSON alike). */
+  /** The plain data (YAML and JSON alike), as the parser reads it. */
   data: unknown;
-  /** Finds the position of a JSON-pointer-like path; line and column are 1-based. */
+  /** Finds the position of a JSON-pointer-like path (the closest existing node); 1-based. */
   locate(segments: readonly (string | number)[]): { line: number; column: number };
 }
 
-/** Reads and parses one YAML or JSON file; throws InputError with positions on failure. */
-export function readSourceFile(absPath: string, cwd: string): SourceFile {
-  const shown = displayPath(absPath, cwd);
-  let text: string;
-  try {
-    text = readFileSync(absPath, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot read (${code ?? String(err)})`;
-    throw inputError(shown, why);
-  }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    throw new InputError(
-      doc.errors.map((e): Diagnostic => {
-        const pos = lines.linePos(e.pos[0]);
-        const first = e.message.split('\n')[0] ?? e.message;
-        return { severity: 'error', file: shown, line: pos.line, column: pos.col, message: `not valid YAML or JSON: ${first.replace(/ at line \d+, column \d+:?$/, '')}` };
-      }),
-    );
-  }
-  const data: unknown = doc.toJS({ maxAliasCount: -1 });
-  return { absPath, displayPath: shown, text, data, locate: (segments) => locateIn(doc, lines, segments) };
+/** Larger inputs are refused before anything parses them. */
+export const MAX_INPUT_BYTES = 32 * 1024 * 1024;
+
+/** A node of the YAML AST (yaml-ast-parser, as @stoplight/yaml gives it). */
+interface AstNode {
+  kind: number;
+  startPosition: number;
+  key?: AstNode;
+  value?: AstNode | null;
+  mappings?: (AstNode | null)[];
+  items?: (AstNode | null)[];
+}
+const KIND = { MAP: 2, SEQ: 3, ANCHOR_REF: 4 } as const;
+interface SpectralDocument {
+  data: unknown;
+  parserResult: { ast?: AstNode; lineMap: number[] };
+}
+type DocumentClass = new (input: string, parser: unknown, source?: string) => SpectralDocument;
+interface Reader {
+  Document: DocumentClass;
+  Yaml: unknown;
+  lineForPosition: (pos: number, lines: number[]) => number;
 }
 
-function locateIn(doc: Document, lines: LineCounter, segments: readonly (string | number)[]): { line: number; column: number } {
-  // Walk as deep as the path goes; report the deepest node found (a key's position reads best).
-  let node: unknown = doc.contents;
-  let offset = (doc.contents as Node | null)?.range?.[0] ?? 0;
+let reader: Reader | undefined;
+function parserYaml(): Reader {
+  if (reader === undefined) {
+    const fromParser = createRequire(createRequire(import.meta.url).resolve('@asyncapi/parser'));
+    const fromParsers = createRequire(fromParser.resolve('@stoplight/spectral-parsers'));
+    reader = {
+      Document: (fromParser('@stoplight/spectral-core') as { Document: DocumentClass }).Document,
+      Yaml: (fromParser('@stoplight/spectral-parsers') as { Yaml: unknown }).Yaml,
+      lineForPosition: (fromParsers('@stoplight/yaml') as Pick<Reader, 'lineForPosition'>).lineForPosition,
+    };
+  }
+  return reader;
+}
+
+/** Offset of the deepest node on the path: a key's position where the path names a key (it reads best). */
+function offsetOf(ast: AstNode | undefined, segments: readonly (string | number)[]): number {
+  let node = ast;
+  let offset = ast?.startPosition ?? 0;
   for (const seg of segments) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(seg));
-      if (!pair) break;
-      offset = (pair.key as Node | null)?.range?.[0] ?? offset;
-      node = pair.value;
-    } else if (isSeq(node)) {
-      const item = node.items[Number(seg)];
-      if (item === undefined) break;
-      offset = (item as Node | null)?.range?.[0] ?? offset;
+    for (let hops = 0; node?.kind === KIND.ANCHOR_REF && hops < 100; hops++) node = node.value ?? undefined;
+    if (node?.kind === KIND.MAP) {
+      const pair = [...(node.mappings ?? [])].reverse().find((m) => m?.key !== undefined && String((m.key as { value?: unknown }).value) === String(seg));
+      if (pair?.key === undefined) break;
+      offset = pair.key.startPosition;
+      node = pair.value ?? undefined;
+    } else if (node?.kind === KIND.SEQ) {
+      const item = node.items?.[Number(seg)];
+      if (item === undefined || item === null) break;
+      offset = item.startPosition;
       node = item;
     } else break;
   }
-  const pos = lines.linePos(offset);
-  return { line: pos.line, column: pos.col };
+  return offset;
 }
 
-/** The spec plus every local file it references through `$ref`, transitively, in a stable order. */
+/** The text of a regular file, or why it cannot be an input. Never blocks on a device or a pipe. */
+export function readInputText(absPath: string): string | { why: string } {
+  let fd: number;
+  try {
+    // Looked at before it is opened: opening a FIFO blocks until someone writes to it.
+    const stat = statSync(absPath);
+    if (stat.isDirectory()) return { why: 'is a folder, not a file' };
+    if (!stat.isFile()) return { why: 'is not a regular file (a device, a pipe or a socket)' };
+    fd = openSync(absPath, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { why: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot read (${code ?? String(err)})` };
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) return { why: 'is a folder, not a file' };
+    if (!stat.isFile()) return { why: 'is not a regular file (a device, a pipe or a socket)' };
+    if (stat.size > MAX_INPUT_BYTES) return { why: `is ${(stat.size / 1024 / 1024).toFixed(0)} MiB; chanx-gen reads inputs of up to ${MAX_INPUT_BYTES / 1024 / 1024} MiB` };
+    const buffer = Buffer.alloc(stat.size);
+    let read = 0;
+    while (read < stat.size) {
+      const n = readSync(fd, buffer, read, stat.size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return buffer.subarray(0, read).toString('utf8');
+  } catch (err) {
+    return { why: `cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads one YAML or JSON file as the parser reads it; throws InputError only when it cannot be read at all. */
+export function readSourceFile(absPath: string, cwd: string): SourceFile {
+  const shown = displayPath(absPath, cwd);
+  const text = readInputText(absPath);
+  if (typeof text !== 'string') throw new InputError([{ severity: 'error', file: shown, line: 0, column: 0, message: text.why }]);
+  const { Document, Yaml } = parserYaml();
+  let doc: SpectralDocument;
+  let data: unknown;
+  try {
+    doc = new Document(text, Yaml, absPath);
+    data = doc.data;
+  } catch (err) {
+    // The YAML reader recurses: a document nested thousands deep overflows it (and the parser).
+    const why = err instanceof RangeError ? 'nested too deeply to read' : `cannot be read as YAML or JSON (${err instanceof Error ? err.message : String(err)})`;
+    throw new InputError([{ severity: 'error', file: shown, line: 1, column: 1, message: why }]);
+  }
+  const { ast, lineMap } = doc.parserResult;
+  const locate = (segments: readonly (string | number)[]) => {
+    const offset = offsetOf(ast, segments);
+    const line = parserYaml().lineForPosition(offset, lineMap);
+    return { line: line + 1, column: offset - (line === 0 ? 0 : lineMap[line - 1]!) + 1 };
+  };
+  return { absPath, displayPath: shown, text, data, locate };
+}
+
+/**
+ * The spec plus every local file it references through `$ref`, transitively, in a stable order.
+ * Refuses, with the place of the `$ref`, what the parser must not be given: devices, oversized or
+ * unreadable files, loops of references, and references to the network. (A missing file or a
+ * folder is left to the parser, which reports it in its own words.)
+ */
 export function readSourceTree(specAbsPath: string, cwd: string): SourceFile[] {
   const files = new Map<string, SourceFile>();
   const problems: Diagnostic[] = [];
@@ -82,18 +163,27 @@ export function readSourceTree(specAbsPath: string, cwd: string): SourceFile[] {
         problems.push({ severity: 'error', file: file.displayPath, ...where, message: `$ref '${ref.value}' points to a remote document; chanx-gen never fetches over the network: save it next to the spec and refer to it by a relative path` });
         continue;
       }
-      const next = path.resolve(path.dirname(absPath), decodeURIComponent(target ?? ''));
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(target ?? '');
+      } catch {
+        decoded = target ?? '';
+      }
+      const next = path.resolve(path.dirname(absPath), decoded);
+      // A file that is not there, or a folder: the parser's resolver says so in its own words.
+      if (!existsSync(next) || statSync(next).isDirectory()) continue;
       try {
         visit(next);
       } catch (err) {
         if (!(err instanceof InputError)) throw err;
-        const missing = err.diagnostics.length === 1 && err.diagnostics[0]!.line === 0;
-        if (missing) problems.push({ severity: 'error', file: file.displayPath, ...where, message: `$ref '${ref.value}' cannot be resolved: ${displayPath(next, cwd)}: ${err.diagnostics[0]!.message}` });
+        const unreadable = err.diagnostics.length === 1 && err.diagnostics[0]!.file === displayPath(next, cwd);
+        if (unreadable) problems.push({ severity: 'error', file: file.displayPath, ...where, message: `$ref '${ref.value}' cannot be resolved: ${displayPath(next, cwd)}: ${err.diagnostics[0]!.message}` });
         else problems.push(...err.diagnostics);
       }
     }
   };
   visit(specAbsPath);
+  if (problems.length === 0) problems.push(...referenceLoops([...files.values()]));
   if (problems.length > 0) throw new InputError(problems);
   return [...files.values()];
 }
@@ -105,9 +195,12 @@ interface RefSite {
 
 function externalRefs(data: unknown): RefSite[] {
   const out: RefSite[] = [];
+  const seen = new Set<object>();
   const walk = (node: unknown, at: (string | number)[]): void => {
+    if (node === null || typeof node !== 'object' || seen.has(node)) return;
+    seen.add(node);
     if (Array.isArray(node)) node.forEach((item, i) => walk(item, [...at, i]));
-    else if (node !== null && typeof node === 'object') {
+    else {
       for (const [key, value] of Object.entries(node)) {
         if (key === '$ref' && typeof value === 'string' && !value.startsWith('#')) out.push({ value, at: [...at, key] });
         else walk(value, [...at, key]);

@@ -37,7 +37,7 @@ it('regenerates when the spec or a referenced file changes, and keeps going afte
     expect(stdout).toContain('changed: schemas/common.yaml');
 
     write(spec, 'asyncapi: 3.0.0\ninfo: [broken\n');
-    await until('the error to be printed', () => stderr.includes('api.yaml:3:1: error: not valid YAML'));
+    await until('the error to be printed', () => stderr.includes('api.yaml:3:1: error: Unexpected end of the stream within a flow collection'));
     expect(messages()).toContain('name?: string;');
 
     write(spec, good.replace('hello: {', 'greeting: {').replace('messages/hello', 'messages/greeting'));

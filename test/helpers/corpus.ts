@@ -6,8 +6,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cli, ROOT } from './cli.js';
 
-/** ../shared beside the checkout; CHANX_GEN_SHARED points elsewhere (e.g. from a git worktree). */
-export const SHARED = path.resolve(ROOT, process.env.CHANX_GEN_SHARED ?? '../shared');
+/**
+ * The shared/ folder: CHANX_GEN_SHARED when set (relative to the checkout), else `shared/` beside the
+ * checkout or beside a folder above it (a git worktree in wt/<name>).
+ */
+export const SHARED = process.env.CHANX_GEN_SHARED !== undefined ? path.resolve(ROOT, process.env.CHANX_GEN_SHARED) : findShared();
+function findShared(): string {
+  for (let dir = path.dirname(ROOT); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'shared', 'corpus', 'MANIFEST.tsv'))) return path.join(dir, 'shared');
+    if (path.dirname(dir) === dir) return path.resolve(ROOT, '../shared');
+  }
+}
 export const CORPUS = path.join(SHARED, 'corpus');
 
 export interface CorpusDoc {
@@ -59,37 +68,4 @@ export async function runCorpus(docs: CorpusDoc[], outRoot: string): Promise<Cor
 function countChannels(out: string): number {
   const server = path.join(out, 'server.ts');
   return existsSync(server) ? (readFileSync(server, 'utf8').match(/^  mount\(/gm) ?? []).length : 0;
-}
-
-/**
- * Builds the model of every document through both loaders (lean, and @asyncapi/parser) and lists
- * where they differ: one refuses what the other takes, or the models are not the same.
- */
-export async function compareLoaders(docs: CorpusDoc[]): Promise<string[]> {
-  const { load } = await import('../../src/pipeline.js');
-  const { buildModel } = await import('../../src/model/build-model.js');
-  const { InputError } = await import('../../src/load/diagnostics.js');
-  const modelVia = async (spec: string, viaParser: boolean): Promise<string> => {
-    try {
-      const loaded = await load(spec, ROOT, viaParser);
-      return JSON.stringify(buildModel({ document: loaded.view, spec: loaded.files[0]!, specPath: spec, inputHash: loaded.inputHash }).model, null, 1);
-    } catch (err) {
-      if (err instanceof InputError) return 'refused';
-      throw err;
-    }
-  };
-  const differences: string[] = [];
-  for (const doc of docs) {
-    const spec = path.relative(ROOT, path.join(SHARED, doc.file));
-    const [lean, parsed] = [await modelVia(spec, false), await modelVia(spec, true)];
-    if (lean === parsed) continue;
-    if (lean === 'refused' || parsed === 'refused') differences.push(`${doc.file}: lean ${lean === 'refused' ? 'refuses' : 'accepts'}, parser ${parsed === 'refused' ? 'refuses' : 'accepts'}`);
-    else {
-      const a = lean.split('\n');
-      const b = parsed.split('\n');
-      const i = a.findIndex((line, n) => line !== b[n]);
-      differences.push(`${doc.file}: models differ at line ${i}: lean ${a[i]?.trim()} / parser ${b[i]?.trim()}`);
-    }
-  }
-  return differences;
 }

@@ -1,0 +1,175 @@
+/**
+ * The differential run of issue #12: mutates the corpus documents (mutations.ts) and holds chanx-gen's
+ * loader to @asyncapi/parser as shipped: the same verdict, the same model where both accept, a located
+ * error where both refuse, no crash, on every variant.
+ *
+ * The reference is `new Parser()` with its defaults, as a user runs it. One thing is changed about
+ * it, for time only: Spectral compiles the AsyncAPI meta-schema anew for every parse (~1 s), so here
+ * the compiled meta-schema validators are shared between parses (compiled once per version by the
+ * same ajv setup, from the same schema objects); every other schema is compiled per parse as shipped.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { InputError } from '../../src/load/diagnostics.js';
+import { isChanxDiscriminatorAt } from '../../src/load/chanx-discriminator.js';
+import { viewFromParser } from '../../src/load/from-parser.js';
+import { readSourceFile } from '../../src/load/source-files.js';
+import { buildModel } from '../../src/model/build-model.js';
+import { load } from '../../src/pipeline.js';
+import { corpusDocs, SHARED } from '../helpers/corpus.js';
+import { mutate, seeded, type Variant } from './mutations.js';
+
+const require = createRequire(import.meta.url);
+type Parser = import('@asyncapi/parser').Parser;
+
+let reference: Parser | undefined;
+/** @asyncapi/parser as shipped (see the note above on its meta-schema compilation). */
+export async function referenceParser(): Promise<Parser> {
+  if (reference !== undefined) return reference;
+  const fromParser = createRequire(require.resolve('@asyncapi/parser'));
+  const ajvModule = createRequire(fromParser.resolve('@stoplight/spectral-functions'))('./schema/ajv.js') as { createAjvInstances: () => AjvFor };
+  const original = ajvModule.createAjvInstances;
+  const shared = original();
+  const meta = /^http:\/\/asyncapi\.com\/definitions\/[\d.]+\/asyncapi-(resolved|unresolved)\.json$/;
+  ajvModule.createAjvInstances = () => {
+    const own = original();
+    return (schema, dialect, allErrors) => (typeof schema.$id === 'string' && meta.test(schema.$id) ? shared : own)(schema, dialect, allErrors);
+  };
+  const { Parser } = await import('@asyncapi/parser');
+  reference = new Parser();
+  return reference;
+}
+type AjvFor = (schema: { $id?: unknown }, dialect: string, allErrors: boolean) => unknown;
+
+export interface Seed {
+  file: string;
+  data: unknown;
+}
+
+/** Valid corpus documents that stand alone (no `$ref` to other files), small enough to parse quickly. */
+export function seeds(maxBytes = 60_000): Seed[] {
+  return corpusDocs()
+    .filter((d) => d.manifest === 'valid')
+    .map((d) => ({ file: d.file, text: readFileSync(path.join(SHARED, d.file), 'utf8') }))
+    .filter((d) => d.text.length <= maxBytes && !/\$ref['"]?\s*:\s*['"]?(?!#)[^\s'"]/.test(d.text))
+    .map((d) => ({ file: d.file, data: parseYaml(d.text) as unknown }));
+}
+
+type Outcome = { accepted: true; model: string } | { accepted: false; located: boolean; first: string; modelLevel: boolean; said?: string[] };
+
+/** A diagnostic as `line: message`, the form in which both sides' refusals are compared. */
+const said = (line: number, message: string) => `${line}: ${message}`;
+
+async function ours(dir: string, file: string): Promise<Outcome> {
+  let loaded;
+  try {
+    loaded = await load(file, dir);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return { accepted: false, located: err.diagnostics.every((d) => d.file !== '' && d.line > 0), first: err.message.split('\n')[0]!, modelLevel: false, said: err.diagnostics.map((d) => said(d.line, d.message)) };
+  }
+  return model(() => loaded.view, dir, file);
+}
+
+function model(view: () => Parameters<typeof buildModel>[0]['document'], dir: string, file: string): Outcome {
+  try {
+    const spec = readSourceFile(path.join(dir, file), dir);
+    return { accepted: true, model: JSON.stringify(buildModel({ document: view(), spec, specPath: file, inputHash: '' }).model) };
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return { accepted: false, located: err.diagnostics.every((d) => d.file !== '' && d.line > 0), first: err.message.split('\n')[0]!, modelLevel: true };
+  }
+}
+
+/** The parser's verdict; errors it gives only for a Chanx discriminator object are the one tolerance chanx-gen has by design. */
+async function theirs(dir: string, file: string, text: string): Promise<Outcome & { threw?: string }> {
+  const parser = await referenceParser();
+  const { document, diagnostics } = await parser.parse(text, { source: path.join(dir, file) });
+  const errors = diagnostics.filter((d) => d.severity === 0);
+  const threw = errors.find((d) => d.code === 'uncaught-error')?.message.split(', stack:')[0];
+  if (document !== undefined) return model(() => viewFromParser(document), dir, file);
+  let data: unknown;
+  try {
+    data = readSourceFile(path.join(dir, file), dir).data;
+  } catch {
+    data = undefined;
+  }
+  const onlyDiscriminators = errors.length > 0 && errors.every((d) => isChanxDiscriminatorAt(data, d.path) || / must match "(else|then)" schema$/.test(d.message));
+  if (onlyDiscriminators) return { accepted: true, model: 'chanx-discriminator' };
+  return { accepted: false, located: true, first: errors[0]?.message ?? '', modelLevel: false, said: errors.map((d) => said(d.range.start.line + 1, d.message)), ...(threw !== undefined ? { threw } : {}) };
+}
+
+export interface DifferentialResult {
+  variants: number;
+  accepted: number;
+  refused: number;
+  /** Variants on which the parser itself threw (a parser bug); chanx-gen must refuse them with a location. */
+  parserThrew: string[];
+  disagreements: string[];
+}
+
+export async function runDifferential(options: { seed: number; variants: number; dir: string; seeds?: Seed[] }): Promise<DifferentialResult> {
+  const random = seeded(options.seed);
+  const pool = options.seeds ?? seeds();
+  if (pool.length === 0) throw new Error('no seed documents: the corpus is missing');
+  const result: DifferentialResult = { variants: 0, accepted: 0, refused: 0, parserThrew: [], disagreements: [] };
+  for (let attempt = 0; result.variants < options.variants && attempt < options.variants * 5; attempt++) {
+    const seed = pool[Math.floor(random() * pool.length)]!;
+    const variant = mutate(seed.data, random);
+    if (variant === undefined) continue;
+    result.variants++;
+    const dir = path.join(options.dir, `v${result.variants}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, variant.file), variant.text);
+    const verdict = await compare(dir, variant, seed.file);
+    if (verdict.disagreement !== undefined) result.disagreements.push(verdict.disagreement);
+    if (verdict.parserThrew !== undefined) result.parserThrew.push(verdict.parserThrew);
+    if (verdict.accepted) result.accepted++;
+    else result.refused++;
+  }
+  return result;
+}
+
+async function compare(dir: string, variant: Variant, seedFile: string): Promise<Judged> {
+  return judgeBoth(dir, variant.file, variant.text, `${path.basename(dir)} (${seedFile}, ${variant.what})`);
+}
+
+export interface Judged {
+  accepted: boolean;
+  disagreement?: string;
+  parserThrew?: string;
+}
+
+/** One document (`dir`/`file`, whose text is `text`) judged by chanx-gen and by the parser. */
+export async function judgeBoth(dir: string, file: string, text: string, label: string): Promise<Judged> {
+  const variant = { file, text };
+  let a: Outcome;
+  try {
+    a = await ours(dir, variant.file);
+  } catch (err) {
+    return { accepted: false, disagreement: `${label}: chanx-gen crashed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` };
+  }
+  let b: Awaited<ReturnType<typeof theirs>>;
+  try {
+    b = await theirs(dir, variant.file, variant.text);
+  } catch (err) {
+    // The parser itself failed (a bug in it): chanx-gen must still end in a located refusal.
+    const why = `${label}: the parser threw ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+    return a.accepted ? { accepted: true, disagreement: `${why}, chanx-gen accepted` } : { accepted: false, parserThrew: why, ...(a.located ? {} : { disagreement: `${why}; chanx-gen's refusal has no location` }) };
+  }
+  if (b.accepted && b.model === 'chanx-discriminator') return { accepted: a.accepted };
+  if (!a.accepted && !a.located) return { accepted: false, disagreement: `${label}: refused without a location: ${a.first}` };
+  if (a.accepted !== b.accepted) {
+    return { accepted: a.accepted, disagreement: `${label}: chanx-gen ${a.accepted ? 'accepts' : `refuses (${a.first})`}, the parser ${b.accepted ? 'accepts' : `refuses (${b.first})`}` };
+  }
+  if (a.accepted && b.accepted && a.model !== b.model) return { accepted: true, disagreement: `${label}: the models differ` };
+  if (!a.accepted && !b.accepted && a.modelLevel !== b.modelLevel) return { accepted: false, disagreement: `${label}: refused at different steps` };
+  if (!a.accepted && !b.accepted && b.threw === undefined) {
+    // The parser's own words at the parser's own lines: each of its errors is among ours.
+    const unsaid = (b.said ?? []).filter((theirs) => !(a.said ?? []).some((mine) => mine.startsWith(theirs)));
+    if (unsaid.length > 0) return { accepted: false, disagreement: `${label}: the parser says ${JSON.stringify(unsaid[0])}, chanx-gen does not (first: ${a.first})` };
+  }
+  return { accepted: a.accepted, ...('threw' in b && b.threw !== undefined ? { parserThrew: `${label}: ${b.threw}` } : {}) };
+}
