@@ -1,7 +1,8 @@
 /**
- * validators.ts: ajv standalone code, generated now so that the server never compiles a schema.
- * It is emitted as TypeScript (under `// @ts-nocheck`, with typed exports) so that a user's ordinary
- * tsc build emits it beside the rest; a .js file would be left out of a build without `allowJs`.
+ * validators.ts (and the client's client-validators.ts): ajv standalone code, generated now so that
+ * nothing compiles a schema at run time. It is emitted as TypeScript (a `// @ts-nocheck` body with
+ * typed exports) so that a user's ordinary tsc build emits it beside the rest of the output; a .js
+ * file would be left out of a build without `allowJs`.
  */
 import { createRequire } from 'node:module';
 import type { ChannelModel, JsonSchema } from '../model/types.js';
@@ -18,7 +19,28 @@ const ANNOTATIONS = ['discriminator', 'externalDocs', 'example', 'xml', 'x-discr
  * formats, loose tuples, ...): JSON Schema says to ignore those, so they are warnings, not errors.
  */
 export function validatorsSource(channel: ChannelModel, schemas: Record<string, JsonSchema>, specPath: string, warn: (message: string) => void): string {
-  if (channel.incoming.length === 0) return 'export {};\n';
+  const types = Object.fromEntries(channel.incoming.map((m) => [m.validatorName, `Validator<${m.typeName}>`]));
+  return typedExports(standaloneValidators(channel.key, channel.incoming, schemas, specPath, warn, 'chanx-gen/runtime'), types);
+}
+
+/** ajv exports `export const validateX = validate0;`; give each the type `types[validateX]`. */
+export function typedExports(code: string, types: Record<string, string>): string {
+  return code.replace(/export const (\w+) = (validate\d+);/g, (whole, name: string, fn: string) => {
+    const type = Object.hasOwn(types, name) ? types[name] : undefined;
+    return type === undefined ? whole : `export const ${name}: ${type} = ${fn};`;
+  });
+}
+
+/** Validators named `validatorName` for `messages`; the ajv helpers they need come from `runtimeModule`. */
+export function standaloneValidators(
+  channelKey: string,
+  messages: readonly { typeName: string; validatorName: string }[],
+  schemas: Record<string, JsonSchema>,
+  specPath: string,
+  warn: (message: string) => void,
+  runtimeModule: string,
+): string {
+  if (messages.length === 0) return 'export {};\n';
   // ajv is loaded only when code is generated (not for --check on an unchanged tree later on).
   const Ajv = require('ajv').default as typeof import('ajv').default;
   const addFormats = require('ajv-formats').default as typeof import('ajv-formats').default;
@@ -40,22 +62,22 @@ export function validatorsSource(channel: ChannelModel, schemas: Record<string, 
   });
   addFormats(ajv);
   ajv.addVocabulary(ANNOTATIONS);
-  const names = reachableSchemas(channel.incoming.map((m) => m.typeName), schemas);
+  const names = reachableSchemas(messages.map((m) => m.typeName), schemas);
   for (const format of formatsUsed(names.map((n) => schemas[n]))) {
     if (ajv.formats[format] !== undefined) continue;
     ajv.addFormat(format, true);
     warn(`format "${format}" is not one ajv-formats knows; values are not checked against it`);
   }
-  const roots = new Set(channel.incoming.map((m) => m.typeName));
+  const roots = new Set(messages.map((m) => m.typeName));
   try {
     for (const name of names) {
       const schema = forAjv(schemas[name] ?? true, roots.has(name));
       ajv.addSchema(typeof schema === 'boolean' ? { $id: name, ...(schema ? {} : { not: {} }) } : { ...schema, $id: name }, name);
     }
-    const exports = Object.fromEntries(channel.incoming.map((m) => [m.validatorName, m.typeName]));
-    return typedExports(importRuntime(standaloneCode(ajv, exports)), exports);
+    const exports = Object.fromEntries(messages.map((m) => [m.validatorName, m.typeName]));
+    return importRuntime(standaloneCode(ajv, exports), runtimeModule);
   } catch (err) {
-    throw new InputError([{ severity: 'error', file: specPath, line: 0, column: 0, message: `channel '${channel.key}': a message schema cannot be compiled into a validator: ${(err as Error).message}` }]);
+    throw new InputError([{ severity: 'error', file: specPath, line: 0, column: 0, message: `channel '${channelKey}': a message schema cannot be compiled into a validator: ${(err as Error).message}` }]);
   }
 }
 
@@ -82,7 +104,7 @@ function forAjv(schema: JsonSchema, isEnvelope: boolean): JsonSchema {
 }
 
 /** ajv's ESM output still `require`s its runtime helpers; point them at chanx-gen/runtime instead. */
-function importRuntime(code: string): string {
+function importRuntime(code: string, runtimeModule: string): string {
   let uses = false;
   const rewritten = code
     .replace(/require\("ajv\/dist\/runtime\/(\w+)"\)\.default/g, (_m, name: string) => {
@@ -95,15 +117,7 @@ function importRuntime(code: string): string {
     });
   if (/\brequire\(/.test(rewritten)) throw new Error('ajv produced code that needs a module chanx-gen/runtime does not provide');
   const body = rewritten.replace(/^"use strict";/, '');
-  return `${uses ? "import { ajvRuntime } from 'chanx-gen/runtime';\n" : ''}${body}\n`;
-}
-
-/** ajv exports `export const validateX = validate0;`; give each its message type. */
-function typedExports(code: string, exports: Record<string, string>): string {
-  return code.replace(/export const (\w+) = (validate\d+);/g, (whole, name: string, fn: string) => {
-    const type = Object.hasOwn(exports, name) ? exports[name] : undefined;
-    return type === undefined ? whole : `export const ${name}: Validator<${type}> = ${fn};`;
-  });
+  return `${uses ? `import { ajvRuntime } from '${runtimeModule}';\n` : ''}${body}\n`;
 }
 
 function formatsUsed(nodes: unknown[]): Set<string> {
