@@ -1,5 +1,5 @@
 /**
- * A channel's typed client (DESIGN §11): client.ts over chanx-gen/client, and client-validators.ts,
+ * A channel's typed client (DESIGN §11): client.ts over chanx-gen/client, and client-validators.ts
  * the precompiled validators of what the server sends, which the client checks frames with.
  */
 import type { ApiModel, ChannelModel, JsonSchema, MessageModel } from '../model/types.js';
@@ -10,7 +10,7 @@ import { jsDoc, stringLiteral } from './escape.js';
 import type { GeneratedFile } from './generated-file.js';
 import { header } from './header.js';
 import { render } from './templates.js';
-import { standaloneValidators, typedExports } from './validators.js';
+import { standaloneValidators } from './validators.js';
 
 export function clientNames(channel: ChannelModel) {
   const t = channel.typeName;
@@ -78,15 +78,16 @@ export function clientFiles(model: ApiModel, channel: ChannelModel, warn: (messa
     repliesTable: channel.discriminator === null ? '' : requests.map((m) => `${key(m.tag ?? m.key)}: [${replyNames(m).map(stringLiteral).join(', ')}]`).join(', '),
     connectFn: n.connectFn,
   });
-  const code = standaloneValidators(
+  const validatorsJs = standaloneValidators(
     channel.key,
     validated.map((v) => ({ typeName: v.message.typeName, validatorName: v.validatorName })),
     model.schemas,
     model.specPath,
     (message) => warn(`channel '${channel.key}' (client): ${message}`),
     'chanx-gen/client-ajv',
+    () => 'ClientValidator',
   );
-  const validators = render('client-validators.ts', { header: head, validators: validated.length > 0, code: typedExports(code, Object.fromEntries(validated.map((v) => [v.validatorName, 'ClientValidator']))) });
+  const validators = render('client-validators.ts', { header: head, validators: validated.length > 0, code: validatorsJs });
   return [
     { kind: 'generated', path: `${dir}/client.ts`, content: client },
     { kind: 'generated', path: `${dir}/client-validators.ts`, content: validators },

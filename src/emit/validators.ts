@@ -1,8 +1,7 @@
 /**
- * validators.ts (and the client's client-validators.ts): ajv standalone code, generated now so that
- * nothing compiles a schema at run time. It is emitted as TypeScript (a `// @ts-nocheck` body with
- * typed exports) so that a user's ordinary tsc build emits it beside the rest of the output; a .js
- * file would be left out of a build without `allowJs`.
+ * validators.ts: ajv standalone code, generated now so that the server never compiles a schema.
+ * It is emitted as TypeScript (under `// @ts-nocheck`, with typed exports) so that a user's ordinary
+ * tsc build emits it beside the rest; a .js file would be left out of a build without `allowJs`.
  */
 import { createRequire } from 'node:module';
 import type { ChannelModel, JsonSchema } from '../model/types.js';
@@ -19,16 +18,7 @@ const ANNOTATIONS = ['discriminator', 'externalDocs', 'example', 'xml', 'x-discr
  * formats, loose tuples, ...): JSON Schema says to ignore those, so they are warnings, not errors.
  */
 export function validatorsSource(channel: ChannelModel, schemas: Record<string, JsonSchema>, specPath: string, warn: (message: string) => void): string {
-  const types = Object.fromEntries(channel.incoming.map((m) => [m.validatorName, `Validator<${m.typeName}>`]));
-  return typedExports(standaloneValidators(channel.key, channel.incoming, schemas, specPath, warn, 'chanx-gen/runtime'), types);
-}
-
-/** ajv exports `export const validateX = validate0;`; give each the type `types[validateX]`. */
-export function typedExports(code: string, types: Record<string, string>): string {
-  return code.replace(/export const (\w+) = (validate\d+);/g, (whole, name: string, fn: string) => {
-    const type = Object.hasOwn(types, name) ? types[name] : undefined;
-    return type === undefined ? whole : `export const ${name}: ${type} = ${fn};`;
-  });
+  return standaloneValidators(channel.key, channel.incoming, schemas, specPath, warn, 'chanx-gen/runtime', (type) => `Validator<${type}>`);
 }
 
 /** Validators named `validatorName` for `messages`; the ajv helpers they need come from `runtimeModule`. */
@@ -39,6 +29,8 @@ export function standaloneValidators(
   specPath: string,
   warn: (message: string) => void,
   runtimeModule: string,
+  /** The declared type of each exported validator, given its message type; none: plain JavaScript. */
+  typeOf?: (messageType: string) => string,
 ): string {
   if (messages.length === 0) return 'export {};\n';
   // ajv is loaded only when code is generated (not for --check on an unchanged tree later on).
@@ -75,7 +67,8 @@ export function standaloneValidators(
       ajv.addSchema(typeof schema === 'boolean' ? { $id: name, ...(schema ? {} : { not: {} }) } : { ...schema, $id: name }, name);
     }
     const exports = Object.fromEntries(messages.map((m) => [m.validatorName, m.typeName]));
-    return importRuntime(standaloneCode(ajv, exports), runtimeModule);
+    const code = importRuntime(standaloneCode(ajv, exports), runtimeModule);
+    return typeOf === undefined ? code : typedExports(code, exports, typeOf);
   } catch (err) {
     throw new InputError([{ severity: 'error', file: specPath, line: 0, column: 0, message: `channel '${channelKey}': a message schema cannot be compiled into a validator: ${(err as Error).message}` }]);
   }
@@ -118,6 +111,14 @@ function importRuntime(code: string, runtimeModule: string): string {
   if (/\brequire\(/.test(rewritten)) throw new Error('ajv produced code that needs a module chanx-gen/runtime does not provide');
   const body = rewritten.replace(/^"use strict";/, '');
   return `${uses ? `import { ajvRuntime } from '${runtimeModule}';\n` : ''}${body}\n`;
+}
+
+/** ajv exports `export const validateX = validate0;`; give each its message type. */
+function typedExports(code: string, exports: Record<string, string>, typeOf: (messageType: string) => string): string {
+  return code.replace(/export const (\w+) = (validate\d+);/g, (whole, name: string, fn: string) => {
+    const type = Object.hasOwn(exports, name) ? exports[name] : undefined;
+    return type === undefined ? whole : `export const ${name}: ${typeOf(type)} = ${fn};`;
+  });
 }
 
 function formatsUsed(nodes: unknown[]): Set<string> {

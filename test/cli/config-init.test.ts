@@ -26,7 +26,7 @@ describe('chanx-gen init', () => {
 
     const generate = await cli([], dir);
     expect(generate.code).toBe(0);
-    expect(generate.stdout).toMatch(/generated\/ from asyncapi\.yaml: \d+ added, 0 updated, 0 removed, 1 unchanged/); // the consumer init wrote
+    expect(generate.stdout).toContain('generated/ from asyncapi.yaml: 9 added');
     expect(readFileSync(path.join(dir, 'generated/system/consumer.ts'), 'utf8')).toBe(consumer);
     expect((await cli(['--check'], dir)).code).toBe(0);
   });

@@ -76,7 +76,7 @@ describe('stub merging', () => {
     expect(merged).toContain(USER_BODY);
     expect(typecheck(out)).toBe('');
     expect(await cli(['specs/system.yaml', '--check'], dir)).toMatchObject({ code: 0 });
-  }, 120_000);
+  });
 
   it('reports a handler removed from the document and keeps its code; it is not drift', async () => {
     const { dir, spec, out } = await generated();
@@ -163,7 +163,7 @@ describe('generation', () => {
   it('gives identical bytes on a second run and in another folder', async () => {
     const a = await generated();
     const first = snapshotTree(a.out);
-    expect((await cli(['specs/system.yaml'], a.dir)).stdout).toContain(`0 added, 0 updated, 0 removed, ${Object.keys(first).length} unchanged`);
+    expect((await cli(['specs/system.yaml'], a.dir)).stdout).toContain('0 added, 0 updated, 0 removed, 10 unchanged');
     expect(snapshotTree(a.out)).toEqual(first);
     const b = await generated();
     expect(snapshotTree(b.out)).toEqual(first);
@@ -175,12 +175,11 @@ describe('generation', () => {
     const reordered = readFileSync(b.spec, 'utf8').replace(/(  handle_ping:\n[\s\S]*?)(  handle_system:\n[\s\S]*?)(  system_notify:)/, '$2$1$3');
     expect(reordered).not.toBe(readFileSync(b.spec, 'utf8'));
     write(b.spec, reordered);
-    // documents.ts serves the document at /asyncapi.json and /asyncapi.yaml as its author wrote it,
-    // key order included; every other file must not change.
-    expect((await cli(['specs/system.yaml'], b.dir)).stdout).toContain(`0 added, 1 updated, 0 removed, ${Object.keys(snapshotTree(a.out)).length - 1} unchanged`);
-    const { ['documents.ts']: _served, ...rest } = snapshotTree(b.out);
-    const { ['documents.ts']: _original, ...expected } = snapshotTree(a.out);
-    expect(rest).toEqual(expected);
+    // The served document (documents.ts) is the document as written, in its author's order; the code is not.
+    expect((await cli(['specs/system.yaml'], b.dir)).stdout).toContain('0 added, 1 updated, 0 removed, 9 unchanged');
+    const code = (tree: Record<string, string>) => Object.fromEntries(Object.entries(tree).filter(([file]) => file !== 'documents.ts'));
+    expect(code(snapshotTree(b.out))).toEqual(code(snapshotTree(a.out)));
+    expect(Object.keys(snapshotTree(b.out))).toContain('documents.ts');
   });
 });
 
