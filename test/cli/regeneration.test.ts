@@ -50,7 +50,7 @@ describe('stub merging', () => {
     expect(merged).toContain(USER_BODY);
     expect(typecheck(out)).toBe('');
     expect(await cli(['specs/system.yaml', '--check'], dir)).toMatchObject({ code: 0 });
-  });
+  }, 120_000);
 
   it('reports a handler removed from the document and keeps its code; it is not drift', async () => {
     const { dir, spec, out } = await generated();

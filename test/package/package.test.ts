@@ -53,7 +53,7 @@ afterAll(async () => {
 
 describe('chanx-gen as users install it', () => {
   it('packs what a user needs and nothing else', () => {
-    const allowed = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^bin\/chanx-gen\.js$/, /^dist\/.+\.(js|d\.ts)$/, /^dist\/asyncapi-validators\/[\d.]+\.cjs$/, /^templates\/[\w.-]+\.hbs$/, /^specs\/system\.yaml$/, /^generated\/system\/consumer\.ts$/];
+    const allowed = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^bin\/chanx-gen\.js$/, /^dist\/.+\.(js|d\.ts)$/, /^dist\/asyncapi-validators\/[\d.]+\.cjs$/, /^templates\/[\w.-]+\.(hbs|js)$/, /^specs\/system\.yaml$/, /^generated\/system\/consumer\.ts$/];
     expect(packed.filter((f) => !allowed.some((re) => re.test(f)))).toEqual([]);
     // Every compiled module comes from a source file of this checkout (no leftovers of old builds).
     const compiled = packed.filter((f) => /^dist\/.+\.(js|d\.ts)$/.test(f));
