@@ -149,6 +149,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   beat(): void {
     if (this.isClosed || this.ending) return;
     if (!this.alive && (this.pausedBy & HANDLERS_BEHIND) === 0) {
+      this.logger.error(`${this.mounted.channel.address}: connection ${this.id} terminated: no pong since the last heartbeat`);
       this.ws.terminate();
       return;
     }
