@@ -5,8 +5,9 @@
  */
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
+import { authenticateConnection, type Authenticate } from './auth.js';
 import type { GroupMember, GroupRegistry } from './groups.js';
-import { dispatchFrame } from './dispatch.js';
+import { dispatchFrame, sendFrames, type DispatchOptions } from './dispatch.js';
 import { FrameQueue, type QueueOwner } from './frame-queue.js';
 import type { Beating } from './heartbeat.js';
 import { resolveLimits, type ConnectionLimits } from './limits.js';
@@ -28,9 +29,12 @@ export function describeError(err: unknown): string {
 export interface MountedChannel {
   channel: ChannelDefinition<unknown, unknown, unknown>;
   createHandlers(): Handlers;
+  /** Server-wide choices that shape the answers (completion frames). */
+  dispatch?: DispatchOptions;
 }
 
 interface Handlers {
+  authenticate?: Authenticate;
   onConnect?(ctx: unknown): unknown;
   onDisconnect?(ctx: unknown): unknown;
 }
@@ -54,6 +58,10 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   /** A small integer, stored as such; the id string is made when asked for. */
   private readonly serial = ++nextId;
   private joined: Set<string> | undefined;
+  /** What `authenticate` returned (undefined without one). */
+  user: unknown = undefined;
+  /** Set when `authenticate` refused: nothing else runs for this connection. */
+  private refused = false;
   private readonly handlers: Handlers;
   private readonly queue: FrameQueue;
   /** What holds reading paused (read-gate.ts bits); 0: reading. */
@@ -66,6 +74,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   /** The upgrade request, until onConnect is done (unless the server keeps it). */
   private upgrade: IncomingMessage | undefined;
   private reporter: ((tag: string, err: unknown) => void) | undefined;
+  private frameSender: ((frame: string) => void) | undefined;
 
   constructor(
     private readonly ws: WebSocket,
@@ -85,6 +94,9 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
     ws.on('error', onError);
     ws.on('close', onClose);
     runtime.live.add(this);
+    // Authentication is the connection's first task: onConnect and frames queue behind it.
+    const authenticate = this.handlers.authenticate;
+    if (authenticate !== undefined) this.queue.push(() => this.admit(authenticate));
     this.runHook('onConnect');
     // An idle connection should cost what a hand-written ws server's does: the request (headers,
     // streams) is the largest part of it, so it goes once the connection is set up.
@@ -226,28 +238,51 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
 
   /** Handles one frame; returns a promise only when a handler went asynchronous. */
   private handleFrame(data: Buffer, isBinary: boolean): Promise<void> | undefined {
+    if (this.refused) return undefined;
     if (isBinary) {
       this.sendRaw(BINARY_FRAME.frame);
       return undefined;
     }
-    const outcome = dispatchFrame(data.toString(), this.mounted.channel, this.handlers, this, this.report);
-    if (typeof outcome === 'string') this.sendRaw(outcome);
-    else if (outcome !== undefined) {
-      return outcome.then((frame) => {
-        if (frame !== undefined) this.sendRaw(frame);
-      });
+    const outcome = dispatchFrame(data.toString(), this.mounted.channel, this.handlers, this, this.report, this.mounted.dispatch);
+    if (!(outcome instanceof Promise)) sendFrames(outcome, this.sendFrame);
+    else {
+      return outcome.then((frames) => sendFrames(frames, this.sendFrame));
     }
     return undefined;
   }
 
-  /** Made on the first frame: an idle connection carries no closure for it. */
+/** Made on the first frame: an idle connection carries no closure for it. */
   private get report(): (tag: string, err: unknown) => void {
     return (this.reporter ??= (tag, err) => this.logger.error(`${this.mounted.channel.address}: handler for ${tag} failed: ${describeError(err)}`, err));
   }
 
+  /** Made on the first frame, like `report`. */
+  private get sendFrame(): (frame: string) => void {
+    return (this.frameSender ??= (frame) => this.sendRaw(frame));
+  }
+
+  /** Runs `authenticate`; on refusal sends the authentication frame and closes. */
+  private admit(authenticate: Authenticate): Promise<void> | undefined {
+    const verdict = authenticateConnection(authenticate, this.handlers, this.request, this.params, (err) =>
+      this.logger.error(`${this.mounted.channel.address}: authenticate failed: ${describeError(err)}`, err),
+    );
+    const apply = (v: Awaited<typeof verdict>): void => {
+      if (v.admitted) this.user = v.user;
+      else {
+        this.refused = true;
+        this.sendRaw(v.refusal.frame);
+        this.close(1000);
+      }
+    };
+    if (verdict instanceof Promise) return verdict.then(apply);
+    apply(verdict);
+    return undefined;
+  }
+
   private runHook(name: 'onConnect' | 'onDisconnect'): void {
-    if (this.handlers[name] === undefined) return;
+    if (this.handlers[name] === undefined || this.refused) return;
     this.queue.push(() => {
+      if (this.refused) return undefined;
       try {
         const result = this.handlers[name]!.call(this.handlers, this);
         if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {

@@ -9,6 +9,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { admission, refuseUpgrade } from './admission.js';
 import { Connection, describeError, type ConnectionRuntime, type Logger, type MountedChannel } from './connection.js';
 import { GroupRegistry } from './groups.js';
+import { createRequestHandler, type ServedContent } from './http.js';
 import { DEFAULT_HEARTBEAT_MS, startHeartbeat } from './heartbeat.js';
 import { positive, resolveLimits } from './limits.js';
 import type { OriginRule } from './origin.js';
@@ -17,13 +18,18 @@ import { DEFAULT_SHUTDOWN_TIMEOUT_MS, endAll } from './shutdown.js';
 import { compilePath, type PathTemplate } from './path-template.js';
 import type { ChannelDefinition } from './types.js';
 
-export interface ServerOptions {
+export interface ServerOptions extends ServedContent {
   /** Largest accepted frame in bytes; a larger one closes that connection with 1009. Default 1 MiB. */
   maxPayload?: number;
   /** Where handler failures and connection errors are reported. Default: console. */
   logger?: Logger;
   /** Attach to an existing HTTP server instead of creating one. */
   server?: Server;
+  /**
+   * Chanx's SEND_COMPLETION: after every frame that reached message validation (answered or not),
+   * send `{"action":"complete","payload":null}`. Default false, as in Chanx.
+   */
+  sendCompletion?: boolean;
   /**
    * Bytes queued for sending to one connection (ws `bufferedAmount`) above which it is closed with
    * 1008 and its pending frames dropped; the peer is not reading. Reading from a connection pauses
@@ -101,7 +107,8 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
     const address = route.mounted.channel.address;
     if (seen.has(address)) continue;
     seen.add(address);
-    table.push({ path: compilePath(address, route.mounted.channel.paramValues), route });
+    const mounted: MountedChannel = options.sendCompletion === true ? { ...route.mounted, dispatch: { sendCompletion: true } } : route.mounted;
+    table.push({ path: compilePath(address, route.mounted.channel.paramValues), route: { mounted } });
   }
   table.sort((a, b) => Number(a.path.address.includes('{')) - Number(b.path.address.includes('{')));
 
@@ -145,13 +152,7 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
       }
     });
   });
-  if (options.server === undefined) {
-    httpServer.on('request', (req, res) => {
-      const status = find(req) === undefined ? 404 : 426;
-      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...(status === 426 ? { upgrade: 'websocket' } : {}) });
-      res.end(status === 404 ? 'Not Found\n' : 'This address takes WebSocket connections\n');
-    });
-  }
+  if (options.server === undefined) httpServer.on('request', createRequestHandler(options, (req) => find(req) !== undefined));
 
   let closed: Promise<void> | undefined;
   const shutDown = async (): Promise<void> => {
