@@ -9,6 +9,7 @@ import path from 'node:path';
 import { benchCheck, benchGeneration, benchGrowth, benchWatch } from './generation.js';
 import type { Row } from './stats.js';
 import { benchIdle, benchWs, type ServerUnderTest } from './ws-load.js';
+import { benchIdleRatio } from './idle-ratio.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
@@ -28,6 +29,7 @@ const sections: [string, () => Promise<Row[]> | Row[]][] = [
   ['Router throughput (in process)', routerRows],
   ['End to end over ws on loopback', () => benchWs(servers, quick ? 1 : 3, quick ? 2 : 4)],
   ['Memory per idle connection', () => benchIdle(servers, quick ? [1000] : [1000, 10000])],
+  ['Memory per idle connection at 5,000 (issue 11)', () => benchIdleRatio(servers)],
   ['Generation (whole process, cold)', () => benchGeneration(quick ? 2 : 5)],
   ['Growth with document size', () => benchGrowth(quick ? [10, 100] : [10, 100, 1000], quick ? 1 : 3)],
   ['--check and --watch', async () => [...(await benchCheck(quick ? 3 : 7)), ...(await benchWatch(quick ? 3 : 5))]],

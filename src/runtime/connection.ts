@@ -12,7 +12,7 @@ import { FrameQueue, type QueueOwner } from './frame-queue.js';
 import type { Beating } from './heartbeat.js';
 import { resolveLimits, type ConnectionLimits } from './limits.js';
 import { OVERFLOW_CLOSE_GRACE_MS, outboundVerdict, whenDrained } from './outbound-limit.js';
-import { HANDLERS_BEHIND, ReadGate, REPLIES_UNDRAINED, SHUTTING_DOWN } from './read-gate.js';
+import { HANDLERS_BEHIND, holdReading, releaseReading, REPLIES_UNDRAINED, SHUTTING_DOWN } from './read-gate.js';
 import { BINARY_FRAME } from './rejections.js';
 import type { BroadcastOptions, ChannelDefinition, ConnectionContext } from './types.js';
 
@@ -44,6 +44,8 @@ export interface ConnectionRuntime {
   readonly limits: ConnectionLimits;
   /** Every connection adds itself on start and removes itself once closed and done. */
   readonly live: Set<Connection>;
+  /** Keep `ctx.request` for the connection's whole life (else it is released after onConnect). */
+  readonly keepRequest?: boolean;
 }
 
 const NO_GROUPS: ReadonlySet<string> = new Set();
@@ -53,7 +55,8 @@ const DEFAULT_RUNTIME: ConnectionRuntime = { limits: resolveLimits({}), live: ne
 let nextId = 0;
 
 export class Connection implements ConnectionContext<unknown, Record<string, string>>, GroupMember, QueueOwner, Beating {
-  readonly id = `c${(++nextId).toString(36)}`;
+  /** A small integer, stored as such; the id string is made when asked for. */
+  private readonly serial = ++nextId;
   private joined: Set<string> | undefined;
   /** What `authenticate` returned (undefined without one). */
   user: unknown = undefined;
@@ -61,35 +64,58 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   private refused = false;
   private readonly handlers: Handlers;
   private readonly queue: FrameQueue;
-  private readonly gate: ReadGate;
+  /** What holds reading paused (read-gate.ts bits); 0: reading. */
+  private pausedBy = 0;
   /** Set when the server decided to end this connection (a limit, shutdown): frames are no longer taken. */
   private ending = false;
   private isClosed = false;
   /** Life seen since the last heartbeat tick (a pong or a frame). */
   private alive = true;
+  /** The upgrade request, until onConnect is done (unless the server keeps it). */
+  private upgrade: IncomingMessage | undefined;
+  private reporter: ((tag: string, err: unknown) => void) | undefined;
+  private frameSender: ((frame: string) => void) | undefined;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly mounted: MountedChannel,
     readonly params: Record<string, string>,
-    readonly request: IncomingMessage,
+    request: IncomingMessage,
     private readonly registry: GroupRegistry,
     private readonly logger: Logger,
     private readonly runtime: ConnectionRuntime = DEFAULT_RUNTIME,
   ) {
+    this.upgrade = request;
     this.handlers = mounted.createHandlers();
     this.queue = new FrameQueue(this);
-    this.gate = new ReadGate(ws);
     (ws as unknown as Record<symbol, Connection>)[CONNECTION] = this;
     ws.on('message', onMessage);
     ws.on('pong', onPong);
     ws.on('error', onError);
-    ws.once('close', onClose);
+    ws.on('close', onClose);
     runtime.live.add(this);
     // Authentication is the connection's first task: onConnect and frames queue behind it.
     const authenticate = this.handlers.authenticate;
     if (authenticate !== undefined) this.queue.push(() => this.admit(authenticate));
     this.runHook('onConnect');
+    // An idle connection should cost what a hand-written ws server's does: the request (headers,
+    // streams) is the largest part of it, so it goes once the connection is set up.
+    if (runtime.keepRequest !== true) this.queue.push(() => void (this.upgrade = undefined));
+  }
+
+  /** The upgrade request: in onConnect (and whatever runs before it), or always with `keepUpgradeRequest`. */
+  get request(): IncomingMessage {
+    if (this.upgrade === undefined) {
+      throw new Error(
+        'ctx.request is released once onConnect is done, so that idle connections stay small: read what you need ' +
+          '(headers, URL) in onConnect and keep it on `this`, or create the server with { keepUpgradeRequest: true }',
+      );
+    }
+    return this.upgrade;
+  }
+
+  get id(): string {
+    return `c${this.serial.toString(36)}`;
   }
 
   get groups(): ReadonlySet<string> {
@@ -107,9 +133,9 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
     if (verdict === 'ok') return;
     if (verdict === 'over') {
       this.endForLimit(`${this.ws.bufferedAmount} bytes wait to be sent, over maxBufferedBytes (${this.runtime.limits.maxBufferedBytes}): the peer does not read`, 'Outbound buffer limit exceeded');
-    } else if (!this.gate.holds(REPLIES_UNDRAINED)) {
-      this.gate.hold(REPLIES_UNDRAINED);
-      whenDrained(this.ws, () => this.gate.release(REPLIES_UNDRAINED));
+    } else if ((this.pausedBy & REPLIES_UNDRAINED) === 0) {
+      this.pausedBy = holdReading(this.ws, this.pausedBy, REPLIES_UNDRAINED);
+      whenDrained(this.ws, () => (this.pausedBy = releaseReading(this.ws, this.pausedBy, REPLIES_UNDRAINED)));
     }
   }
 
@@ -134,7 +160,8 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   /** Heartbeat tick. A connection paused because its own handlers are behind is not the peer's fault. */
   beat(): void {
     if (this.isClosed || this.ending) return;
-    if (!this.alive && !this.gate.holds(HANDLERS_BEHIND)) {
+    if (!this.alive && (this.pausedBy & HANDLERS_BEHIND) === 0) {
+      this.logger.error(`${this.mounted.channel.address}: connection ${this.id} terminated: no pong since the last heartbeat`);
       this.ws.terminate();
       return;
     }
@@ -148,7 +175,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
 
   /** Shutdown, first step: read nothing more; what was read still runs. Resolves when it has. */
   stopReading(): Promise<void> {
-    this.gate.hold(SHUTTING_DOWN);
+    this.pausedBy = holdReading(this.ws, this.pausedBy, SHUTTING_DOWN);
     return this.queue.idle();
   }
 
@@ -174,11 +201,11 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   }
 
   backlogged(): void {
-    this.gate.hold(HANDLERS_BEHIND);
+    this.pausedBy = holdReading(this.ws, this.pausedBy, HANDLERS_BEHIND);
   }
 
   caughtUp(): void {
-    this.gate.release(HANDLERS_BEHIND);
+    this.pausedBy = releaseReading(this.ws, this.pausedBy, HANDLERS_BEHIND);
   }
 
   /** @internal the ws 'message' listener */
@@ -224,11 +251,15 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
     return undefined;
   }
 
-  private readonly sendFrame = (frame: string): void => this.sendRaw(frame);
+/** Made on the first frame: an idle connection carries no closure for it. */
+  private get report(): (tag: string, err: unknown) => void {
+    return (this.reporter ??= (tag, err) => this.logger.error(`${this.mounted.channel.address}: handler for ${tag} failed: ${describeError(err)}`, err));
+  }
 
-  private readonly report = (tag: string, err: unknown): void => {
-    this.logger.error(`${this.mounted.channel.address}: handler for ${tag} failed: ${describeError(err)}`, err);
-  };
+  /** Made on the first frame, like `report`. */
+  private get sendFrame(): (frame: string) => void {
+    return (this.frameSender ??= (frame) => this.sendRaw(frame));
+  }
 
   /** Runs `authenticate`; on refusal sends the authentication frame and closes. */
   private admit(authenticate: Authenticate): Promise<void> | undefined {

@@ -36,7 +36,10 @@ export interface ConnectionContext<Out, Params, User = unknown> {
   readonly id: string;
   /** Path parameters of the channel address, decoded. */
   readonly params: Params;
-  /** The HTTP upgrade request (headers, URL with query string). */
+  /**
+   * The HTTP upgrade request (headers, URL with query string), available in onConnect; released
+   * after it unless the server was created with `keepUpgradeRequest: true`.
+   */
   readonly request: IncomingMessage;
   /** Groups this connection has joined. */
   readonly groups: ReadonlySet<string>;

@@ -13,8 +13,8 @@ export interface Recorder {
   pending(): string[];
 }
 
-export async function connect(url: string): Promise<Recorder> {
-  const ws = new WebSocket(url);
+export async function connect(url: string, headers?: Record<string, string>): Promise<Recorder> {
+  const ws = new WebSocket(url, headers === undefined ? {} : { headers });
   const queue: string[] = [];
   const waiters: ((frame: string) => void)[] = [];
   ws.on('message', (data) => {

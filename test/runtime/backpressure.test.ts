@@ -23,7 +23,7 @@ it('stops reading a connection while its handlers are behind, then answers every
       return { action: 'system_echo', payload: { message: String(message.payload.message.length) } };
     }
   }
-  const s = await serve(Blocked);
+  const s = await serve(Blocked, { keepUpgradeRequest: true });
   const client = await connect(s.url);
   expect(await client.next()).toBe(WELCOME);
   const frames = 1500;

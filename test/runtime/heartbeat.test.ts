@@ -8,8 +8,13 @@ import { serve, until, WELCOME } from './serve.js';
 
 const gone: string[] = [];
 class Tracked extends SystemConsumer {
-  onDisconnect(ctx: SystemContext): void {
-    gone.push(new URL(ctx.request.url ?? '/', 'http://x').searchParams.get('who') ?? '?');
+  private who = '?';
+  override onConnect(ctx: SystemContext): void {
+    this.who = new URL(ctx.request.url ?? '/', 'http://x').searchParams.get('who') ?? '?';
+    super.onConnect(ctx);
+  }
+  onDisconnect(): void {
+    gone.push(this.who);
   }
   override async onUserMessage(message: M.UserMessage, ctx: SystemContext): Promise<M.SystemEchoMessage> {
     await new Promise((r) => setTimeout(r, Number(message.payload.message)));

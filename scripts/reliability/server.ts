@@ -1,0 +1,27 @@
+/**
+ * The server the reliability scenarios attack: the generated system channel, plus a `broadcast:`
+ * prefix on user_message that sends the text to every connection (to have pushes to a non-reader).
+ * Options come from the environment so each scenario can shorten what it waits for.
+ */
+import { createServer } from '../../generated/server.js';
+import { createChanxServer, mount, serveFromEnv } from 'chanx-gen/runtime';
+import { systemChannel } from '../../generated/system/router.js';
+import { SystemConsumer } from '../../generated/system/consumer.js';
+import type { SystemContext } from '../../generated/system/handlers.js';
+import type * as M from '../../generated/system/messages.js';
+
+class Broadcasting extends SystemConsumer {
+  override onConnect(ctx: SystemContext): void {
+    ctx.join('all');
+    super.onConnect(ctx);
+  }
+  override onUserMessage(message: M.UserMessage, ctx: SystemContext): M.SystemEchoMessage {
+    if (!message.payload.message.startsWith('broadcast:')) return super.onUserMessage(message, ctx);
+    ctx.broadcast({ action: 'system_echo', payload: { message: message.payload.message } }, { excludeSelf: true });
+    return { action: 'system_echo', payload: { message: 'sent' } };
+  }
+}
+
+const env = (name: string): number | undefined => (process.env[name] === undefined ? undefined : Number(process.env[name]));
+const options = { heartbeatIntervalMs: env('HEARTBEAT_MS'), maxBufferedBytes: env('MAX_BUFFERED_BYTES') };
+await serveFromEnv(process.env['PLAIN'] === '1' ? createServer(options) : createChanxServer([mount(systemChannel, Broadcasting)], options));
