@@ -32,4 +32,10 @@ export interface SystemHandlers {
   onConnect?(ctx: SystemContext): MaybePromise<void>;
   /** Runs once the connection has closed. */
   onDisconnect?(ctx: SystemContext): MaybePromise<void>;
+  /**
+   * Sees each event sent to this connection from outside (`server.events(channel)`, Chanx's
+   * @event_handler) before its client does: return what the client gets (the event, or another
+   * message), or nothing to drop it. Without this hook events go to the client as they are.
+   */
+  onEvent?(event: SystemToClient, ctx: SystemContext): MaybePromise<SystemToClient | null | undefined | void>;
 }

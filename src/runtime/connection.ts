@@ -5,7 +5,9 @@
  */
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
-import type { GroupMember, GroupRegistry } from './groups.js';
+import type { GroupLayer, LayerMember } from './layer.js';
+import { handleEvent, type EventHook } from './events.js';
+import { nextMemberId } from './member-id.js';
 import { dispatchFrame } from './dispatch.js';
 import { BINARY_FRAME } from './rejections.js';
 import type { BroadcastOptions, ChannelDefinition, ConnectionContext } from './types.js';
@@ -28,12 +30,11 @@ export interface MountedChannel {
 interface Handlers {
   onConnect?(ctx: unknown): unknown;
   onDisconnect?(ctx: unknown): unknown;
+  onEvent?: EventHook;
 }
 
-let nextId = 0;
-
-export class Connection implements ConnectionContext<unknown, Record<string, string>>, GroupMember {
-  readonly id = `c${(++nextId).toString(36)}`;
+export class Connection implements ConnectionContext<unknown, Record<string, string>>, LayerMember {
+  readonly id = nextMemberId();
   readonly groups = new Set<string>();
   private readonly handlers: Handlers;
   /** The frame (or hook) being awaited, if any; frames that arrive meanwhile queue behind it. */
@@ -44,13 +45,14 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
     private readonly mounted: MountedChannel,
     readonly params: Record<string, string>,
     readonly request: IncomingMessage,
-    private readonly registry: GroupRegistry,
+    private readonly layer: GroupLayer,
     private readonly logger: Logger,
   ) {
     this.handlers = mounted.createHandlers();
     ws.on('message', (data, isBinary) => this.enqueue(data as Buffer, isBinary));
     ws.on('error', (err) => this.logger.error(`connection ${this.id} on ${mounted.channel.address}: ${err.message}`));
     ws.once('close', () => this.closed());
+    layer.attach(this);
     this.runHook('onConnect');
   }
 
@@ -63,17 +65,37 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   }
 
   broadcast(message: unknown, options: BroadcastOptions = {}): void {
-    this.registry.send(options.groups ?? this.groups, JSON.stringify(message), options.excludeSelf === true ? this : undefined);
+    this.layer.sendToGroups(options.groups ?? this.groups, JSON.stringify(message), options.excludeSelf === true ? this.id : undefined);
   }
 
   join(group: string): void {
     this.groups.add(group);
-    this.registry.join(group, this);
+    this.layer.join(group, this);
   }
 
   leave(group: string): void {
     this.groups.delete(group);
-    this.registry.leave(group, this);
+    this.layer.leave(group, this);
+  }
+
+  /** A frame from the layer; an event of this channel goes through the consumer's onEvent first, in order. */
+  deliver(frame: string, eventOf?: string): void {
+    if (eventOf !== undefined && eventOf !== this.mounted.channel.key) return;
+    const hook = eventOf === undefined ? undefined : this.handlers.onEvent;
+    if (hook === undefined) return this.sendRaw(frame);
+    const run = (): Promise<void> | undefined => {
+      const out = handleEvent(frame, hook, this.handlers, this, (err) => this.report('(event)', err));
+      if (typeof out !== 'object') {
+        if (out !== undefined) this.sendRaw(out);
+        return undefined;
+      }
+      return out.then((reply) => (reply === undefined ? undefined : this.sendRaw(reply)));
+    };
+    if (this.tail !== undefined) this.track(this.tail.then(run));
+    else {
+      const pending = run();
+      if (pending !== undefined) this.track(pending);
+    }
   }
 
   close(code = 1000, reason = ''): void {
@@ -145,6 +167,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
 
   private closed(): void {
     for (const group of [...this.groups]) this.leave(group);
+    this.layer.detach(this);
     this.runHook('onDisconnect');
   }
 }

@@ -1,7 +1,8 @@
 /** Starting a generated server as a program: `npm start` runs generated/server.ts. */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { ChanxServer } from './server.js';
+import type { GroupLayer } from './layer.js';
+import type { ChanxServer, ServerOptions } from './server.js';
 
 /** Is the module at `moduleUrl` the program node was asked to run? */
 export function isEntryPoint(moduleUrl: string): boolean {
@@ -14,15 +15,35 @@ export function isEntryPoint(moduleUrl: string): boolean {
   }
 }
 
-/** Listens on PORT (default 8000) and HOST, prints the address, and closes cleanly on SIGINT/SIGTERM. */
-export async function serveFromEnv(server: ChanxServer): Promise<void> {
+/**
+ * Listens on PORT (default 8000) and HOST, prints the address, and closes cleanly on SIGINT/SIGTERM.
+ * Given the server's factory, REDIS_URL (and REDIS_PREFIX) put its groups on Redis (a RedisLayer).
+ */
+export async function serveFromEnv(create: ChanxServer | ((options: ServerOptions) => ChanxServer)): Promise<void> {
+  const layer = typeof create === 'function' ? await layerFromEnv() : undefined;
+  const server = typeof create === 'function' ? create(layer === undefined ? {} : { layer }) : create;
   const port = Number(process.env['PORT'] ?? 8000);
   const host = process.env['HOST'];
   const bound = await server.listen(Number.isInteger(port) && port >= 0 ? port : 8000, host);
   console.log(`chanx-gen server listening on ws://${host ?? 'localhost'}:${bound}`);
   const stop = (): void => {
-    void server.close().then(() => process.exit(0));
+    void server
+      .close()
+      .then(() => layer?.close())
+      .then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** A RedisLayer when REDIS_URL is set (loaded only then), else undefined: the in-memory default. */
+async function layerFromEnv(): Promise<GroupLayer | undefined> {
+  const url = process.env['REDIS_URL'];
+  if (url === undefined || url === '') return undefined;
+  const { RedisLayer } = await import('./redis-layer.js');
+  const prefix = process.env['REDIS_PREFIX'];
+  const layer = new RedisLayer({ url, ...(prefix !== undefined && prefix !== '' ? { prefix } : {}) });
+  const shown = url.replace(/\/\/[^@/]*@/, '//***@');
+  console.log(`chanx-gen groups through Redis at ${shown}`);
+  return layer;
 }

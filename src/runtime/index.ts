@@ -2,7 +2,10 @@
 export type { BroadcastOptions, ChannelDefinition, ConnectionContext, MaybePromise, Validator, ValidatorError } from './types.js';
 export { Rejection, rejectAmbiguous, rejectInvalid, rejectTag, rejectUnmatched } from './rejections.js';
 export type { ErrorItem } from './validation-errors.js';
-export { GroupRegistry } from './groups.js';
+export type { GroupLayer, LayerMember } from './layer.js';
+export { MemoryLayer } from './memory-layer.js';
+export { RedisLayer, type RedisLayerOptions } from './redis-layer.js';
+export { channelEvents, type ChannelEvents, type EventHook } from './events.js';
 export { dispatchFrame, type Outcome, type FailureReporter } from './dispatch.js';
 export type { Logger } from './connection.js';
 export { createChanxServer, mount, type ChanxServer, type Route, type ServerOptions } from './server.js';

@@ -7,7 +7,9 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { Connection, describeError, type Logger, type MountedChannel } from './connection.js';
-import { GroupRegistry } from './groups.js';
+import { channelEvents, type ChannelEvents } from './events.js';
+import type { GroupLayer } from './layer.js';
+import { MemoryLayer } from './memory-layer.js';
 import { compilePath, type PathTemplate } from './path-template.js';
 import type { ChannelDefinition } from './types.js';
 
@@ -18,6 +20,8 @@ export interface ServerOptions {
   logger?: Logger;
   /** Attach to an existing HTTP server instead of creating one. */
   server?: Server;
+  /** Where groups live: default a MemoryLayer (this process); a RedisLayer spans processes. */
+  layer?: GroupLayer;
 }
 
 /** A channel with the class that handles it; made by `mount`. */
@@ -32,7 +36,9 @@ export function mount<H, Out, P>(channel: ChannelDefinition<H, Out, P>, Consumer
 
 export interface ChanxServer {
   readonly httpServer: Server;
-  readonly groups: GroupRegistry;
+  readonly layer: GroupLayer;
+  /** Typed events of `channel` from outside a connection (Chanx's broadcast_event / send_event). */
+  events<Out>(channel: ChannelDefinition<any, Out, any>): ChannelEvents<Out>;
   /** Starts listening; resolves with the bound port (pass 0 for an ephemeral one). */
   listen(port: number, host?: string): Promise<number>;
   /** Closes every connection (1001) and stops listening. */
@@ -43,7 +49,7 @@ const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 
 export function createChanxServer(routes: readonly Route[], options: ServerOptions = {}): ChanxServer {
   const logger: Logger = options.logger ?? { error: (message) => console.error(message) };
-  const groups = new GroupRegistry();
+  const layer = options.layer ?? new MemoryLayer();
   const httpServer = options.server ?? createHttpServer();
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? DEFAULT_MAX_PAYLOAD });
   // Mount each address once (channels that share an address, such as x-topic ones, keep the first),
@@ -81,7 +87,7 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
     }
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       try {
-        new Connection(ws, found.route.mounted, found.params, req, groups, logger);
+        new Connection(ws, found.route.mounted, found.params, req, layer, logger);
       } catch (err) {
         // The consumer could not be made: this connection ends, the server goes on.
         logger.error(`${found.route.mounted.channel.address}: could not start a connection: ${describeError(err)}`, err);
@@ -99,7 +105,8 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
 
   return {
     httpServer,
-    groups,
+    layer,
+    events: (channel) => channelEvents(channel, layer),
     listen(port, host) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
