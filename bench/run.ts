@@ -9,6 +9,8 @@ import path from 'node:path';
 import { benchCheck, benchGeneration, benchGrowth, benchWatch } from './generation.js';
 import type { Row } from './stats.js';
 import { benchIdle, benchWs, type ServerUnderTest } from './ws-load.js';
+import { benchFanout } from './fanout.js';
+import { benchRedisBroadcast } from './redis-broadcast.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
@@ -31,6 +33,8 @@ const sections: [string, () => Promise<Row[]> | Row[]][] = [
   ['Generation (whole process, cold)', () => benchGeneration(quick ? 2 : 5)],
   ['Growth with document size', () => benchGrowth(quick ? [10, 100] : [10, 100, 1000], quick ? 1 : 3)],
   ['--check and --watch', async () => [...(await benchCheck(quick ? 3 : 7)), ...(await benchWatch(quick ? 3 : 5))]],
+  ['Group fan-out (in process)', () => benchFanout([1000, 10000], quick ? 9 : 31)],
+  ['Cross-process broadcast through Redis', () => benchRedisBroadcast(quick ? 2 : 5, quick ? 5000 : 20000)],
 ];
 
 const results: { section: string; rows: Row[] }[] = [];

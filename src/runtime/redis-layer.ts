@@ -47,6 +47,8 @@ export class RedisLayer implements GroupLayer {
   private readonly inbox: string;
   /** Marks this layer's own messages, which it has already delivered locally. */
   private readonly origin = randomBytes(6).toString('base64url');
+  /** The header of the commonest send: one group, nobody left out, not an event. */
+  private readonly plainHeader = JSON.stringify([this.origin, '', '', 0]);
   private readonly logger: Logger;
   /** Commands (PUBLISH). */
   readonly publisher: Redis;
@@ -119,7 +121,8 @@ export class RedisLayer implements GroupLayer {
     if (this.publisher.status !== 'ready') return this.loseOne();
     // One payload for every group: a header (who sent it, whom to leave out, which groups, for
     // de-duplication on the receiving side) and the frame exactly as serialised by the sender.
-    const payload = `${JSON.stringify([this.origin, excludeMemberId ?? '', eventOf ?? '', list.length > 1 ? list : 0])}\n${frame}`;
+    const plain = excludeMemberId === undefined && eventOf === undefined && list.length === 1;
+    const payload = `${plain ? this.plainHeader : JSON.stringify([this.origin, excludeMemberId ?? '', eventOf ?? '', list.length > 1 ? list : 0])}\n${frame}`;
     for (const group of list) this.publisher.publish(this.groupPrefix + group, payload).catch(this.publishFailed);
   }
 
