@@ -29,6 +29,11 @@ export interface RedisLayerOptions {
   logger?: Logger;
   /** Longest wait between reconnection attempts, in ms. Default 2000. */
   maxBackoffMs?: number;
+  /**
+   * Most publishes awaiting Redis's answer; beyond it (Redis stalled but still connected) sends are
+   * delivered locally and counted as lost rather than queued. Default 10,000.
+   */
+  maxInFlight?: number;
   /** Passed to both ioredis clients (after the layer's own settings, so they win). */
   redisOptions?: RedisOptions;
 }
@@ -55,6 +60,8 @@ export class RedisLayer implements GroupLayer {
   /** Subscriber mode: SUBSCRIBE / UNSUBSCRIBE and incoming messages. */
   readonly subscriber: Redis;
   private lost = 0;
+  private inFlight = 0;
+  private readonly maxInFlight: number;
   private lostReported = 0;
   private down = false;
   private lossTimer: NodeJS.Timeout | undefined;
@@ -67,6 +74,7 @@ export class RedisLayer implements GroupLayer {
     this.inbox = `${this.prefix}m:${PROCESS_TAG}`;
     this.logger = options.logger ?? { error: (message) => console.error(message) };
     const maxBackoff = options.maxBackoffMs ?? 2000;
+    this.maxInFlight = options.maxInFlight ?? 10_000;
     const settings: RedisOptions = {
       // Fail fast instead of queueing without bound while Redis is away; we count what is lost.
       enableOfflineQueue: false,
@@ -84,7 +92,10 @@ export class RedisLayer implements GroupLayer {
       client.on('close', () => this.wentDown());
     }
     this.publisher.on('ready', () => this.cameBack());
-    this.subscriber.on('ready', () => this.resubscribe());
+    this.subscriber.on('ready', () => {
+      this.resubscribe();
+      this.cameBack();
+    });
     this.subscriber.on('message', (channel: string, message: string) => this.received(channel, message));
     this.readyOnce = Promise.all([once(this.publisher, 'ready'), once(this.subscriber, 'ready')]).then(() => undefined);
   }
@@ -118,21 +129,25 @@ export class RedisLayer implements GroupLayer {
     const list = Array.isArray(groups) ? (groups as readonly string[]) : [...groups];
     if (list.length === 0) return;
     this.local.sendToGroups(list, frame, excludeMemberId, eventOf);
-    if (this.publisher.status !== 'ready') return this.loseOne();
+    if (this.publisher.status !== 'ready' || this.inFlight >= this.maxInFlight) return this.loseOne();
     // One payload for every group: a header (who sent it, whom to leave out, which groups, for
     // de-duplication on the receiving side) and the frame exactly as serialised by the sender.
     const plain = excludeMemberId === undefined && eventOf === undefined && list.length === 1;
     const payload = `${plain ? this.plainHeader : JSON.stringify([this.origin, excludeMemberId ?? '', eventOf ?? '', list.length > 1 ? list : 0])}\n${frame}`;
-    for (const group of list) this.publisher.publish(this.groupPrefix + group, payload).catch(this.publishFailed);
+    for (const group of list) {
+      this.inFlight++;
+      this.publisher.publish(this.groupPrefix + group, payload).then(this.published, this.publishFailed);
+    }
   }
 
   sendToMember(id: string, frame: string, eventOf?: string): void {
     if (this.local.hasMember(id)) return this.local.sendToMember(id, frame, eventOf);
     const tag = processTagOf(id);
     if (tag === undefined) return;
-    if (this.publisher.status !== 'ready') return this.loseOne();
+    if (this.publisher.status !== 'ready' || this.inFlight >= this.maxInFlight) return this.loseOne();
     const payload = `${JSON.stringify([this.origin, id, eventOf ?? '', 0])}\n${frame}`;
-    this.publisher.publish(`${this.prefix}m:${tag}`, payload).catch(this.publishFailed);
+    this.inFlight++;
+    this.publisher.publish(`${this.prefix}m:${tag}`, payload).then(this.published, this.publishFailed);
   }
 
   async close(): Promise<void> {
@@ -172,7 +187,14 @@ export class RedisLayer implements GroupLayer {
     this.subscriber.subscribe(...channels).catch((err: unknown) => this.logger.error(`redis layer: could not subscribe: ${describeError(err)}`, err));
   }
 
-  private readonly publishFailed = (): void => this.loseOne();
+  private readonly published = (): void => {
+    this.inFlight--;
+  };
+
+  private readonly publishFailed = (): void => {
+    this.inFlight--;
+    this.loseOne();
+  };
 
   private loseOne(): void {
     this.lost++;
@@ -196,7 +218,9 @@ export class RedisLayer implements GroupLayer {
     this.logger.error(`redis layer: lost the connection to Redis${err === undefined ? '' : ` (${err.message})`}; reconnecting with backoff, local delivery goes on`);
   }
 
+  /** Both connections are up again: report what was lost meanwhile. */
   private cameBack(): void {
+    if (this.publisher.status !== 'ready' || this.subscriber.status !== 'ready') return;
     if (this.lossTimer !== undefined) {
       clearInterval(this.lossTimer);
       this.lossTimer = undefined;
