@@ -22,6 +22,11 @@ export interface ServerOptions {
   server?: Server;
   /** Where groups live: default a MemoryLayer (this process); a RedisLayer spans processes. */
   layer?: GroupLayer;
+  /**
+   * Chanx's SEND_COMPLETION: after every frame that reached message validation (answered or not),
+   * send `{"action":"complete","payload":null}`. Default false, as in Chanx.
+   */
+  sendCompletion?: boolean;
 }
 
 /** A channel with the class that handles it; made by `mount`. */
@@ -60,7 +65,8 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
     const address = route.mounted.channel.address;
     if (seen.has(address)) continue;
     seen.add(address);
-    table.push({ path: compilePath(address, route.mounted.channel.paramValues), route });
+    const mounted: MountedChannel = options.sendCompletion === true ? { ...route.mounted, dispatch: { sendCompletion: true } } : route.mounted;
+    table.push({ path: compilePath(address, route.mounted.channel.paramValues), route: { mounted } });
   }
   table.sort((a, b) => Number(a.path.address.includes('{')) - Number(b.path.address.includes('{')));
 
