@@ -19,11 +19,12 @@ export class RoomConsumer implements RoomHandlers {
     return { action: 'left', payload: null };
   }
 
-  /** Events whose text starts with drop are dropped, shout is upper-cased, answer is acknowledged, slow waits. */
+  /** Events whose text starts with drop are dropped, fail throws, shout is upper-cased, answer is acknowledged, slow waits. */
   async onEvent(event: RoomToClient, ctx: RoomContext): Promise<RoomToClient | undefined> {
     if (event.action !== 'notice') return event;
     const text = event.payload.text;
     if (text.startsWith('drop')) return undefined;
+    if (text.startsWith('fail')) throw new Error('the hook failed');
     if (text.startsWith('shout')) return { action: 'notice', payload: { text: text.toUpperCase() } };
     if (text.startsWith('answer')) ctx.send({ action: 'said', payload: { text: `ack ${text}`, from: 'hook' } });
     if (text.startsWith('slow')) await new Promise((resolve) => setTimeout(resolve, 30));
