@@ -1,3 +1,3 @@
 import { benchRedisBroadcast } from './bench/redis-broadcast.ts';
-const rows = await benchRedisBroadcast(6, 20000);
+const rows = await benchRedisBroadcast(9, 10000);
 for (const r of rows) console.log(r.name, r.value.toFixed(2), r.extra);

@@ -34,7 +34,7 @@ const sections: [string, () => Promise<Row[]> | Row[]][] = [
   ['Growth with document size', () => benchGrowth(quick ? [10, 100] : [10, 100, 1000], quick ? 1 : 3)],
   ['--check and --watch', async () => [...(await benchCheck(quick ? 3 : 7)), ...(await benchWatch(quick ? 3 : 5))]],
   ['Group fan-out (in process)', () => benchFanout([1000, 10000], quick ? 9 : 31)],
-  ['Cross-process broadcast through Redis', () => benchRedisBroadcast(quick ? 2 : 5, quick ? 5000 : 20000)],
+  ['Cross-process broadcast through Redis', () => benchRedisBroadcast(quick ? 2 : 9, quick ? 5000 : 10000)],
 ];
 
 const results: { section: string; rows: Row[] }[] = [];

@@ -42,6 +42,10 @@ export interface RedisLayerOptions {
 const require = createRequire(import.meta.url);
 const loadRedis = (): typeof Redis => (require('ioredis') as { Redis: typeof Redis }).Redis;
 
+const ORIGIN_LENGTH = 8;
+const PLAIN = '0';
+const HEADED = '1';
+
 /** While Redis stays down, a summary of lost broadcasts is logged this often. */
 const LOSS_REPORT_MS = 5000;
 
@@ -51,9 +55,7 @@ export class RedisLayer implements GroupLayer {
   private readonly groupPrefix: string;
   private readonly inbox: string;
   /** Marks this layer's own messages, which it has already delivered locally. */
-  private readonly origin = randomBytes(6).toString('base64url');
-  /** The header of the commonest send: one group, nobody left out, not an event. */
-  private readonly plainHeader = JSON.stringify([this.origin, '', '', 0]);
+  private readonly origin = randomBytes(6).toString('base64url'); // ORIGIN_LENGTH characters
   private readonly logger: Logger;
   /** Commands (PUBLISH). */
   readonly publisher: Redis;
@@ -130,10 +132,14 @@ export class RedisLayer implements GroupLayer {
     if (list.length === 0) return;
     this.local.sendToGroups(list, frame, excludeMemberId, eventOf);
     if (this.publisher.status !== 'ready' || this.inFlight >= this.maxInFlight) return this.loseOne();
-    // One payload for every group: a header (who sent it, whom to leave out, which groups, for
-    // de-duplication on the receiving side) and the frame exactly as serialised by the sender.
-    const plain = excludeMemberId === undefined && eventOf === undefined && list.length === 1;
-    const payload = `${plain ? this.plainHeader : JSON.stringify([this.origin, excludeMemberId ?? '', eventOf ?? '', list.length > 1 ? list : 0])}\n${frame}`;
+    // One payload for every group: who sent it, then either PLAIN and the frame (the commonest
+    // send: one group, nobody left out, not an event) or a JSON header (whom to leave out, the
+    // event's channel, the groups, for de-duplication on the receiving side), a newline and the
+    // frame. The frame is passed on exactly as the sender serialised it.
+    const payload =
+      excludeMemberId === undefined && eventOf === undefined && list.length === 1
+        ? this.origin + PLAIN + frame
+        : `${this.origin}${HEADED}${JSON.stringify([excludeMemberId ?? '', eventOf ?? '', list.length > 1 ? list : 0])}\n${frame}`;
     for (const group of list) {
       this.inFlight++;
       this.publisher.publish(this.groupPrefix + group, payload).then(this.published, this.publishFailed);
@@ -145,7 +151,7 @@ export class RedisLayer implements GroupLayer {
     const tag = processTagOf(id);
     if (tag === undefined) return;
     if (this.publisher.status !== 'ready' || this.inFlight >= this.maxInFlight) return this.loseOne();
-    const payload = `${JSON.stringify([this.origin, id, eventOf ?? '', 0])}\n${frame}`;
+    const payload = `${this.origin}${HEADED}${JSON.stringify([id, eventOf ?? '', 0])}\n${frame}`;
     this.inFlight++;
     this.publisher.publish(`${this.prefix}m:${tag}`, payload).then(this.published, this.publishFailed);
   }
@@ -162,16 +168,20 @@ export class RedisLayer implements GroupLayer {
   }
 
   private received(channel: string, message: string): void {
+    if (message.startsWith(this.origin)) return; // delivered locally when it was sent
+    if (message[ORIGIN_LENGTH] === PLAIN) {
+      if (channel.startsWith(this.groupPrefix)) this.local.deliverToGroup(channel.slice(this.groupPrefix.length), message.slice(ORIGIN_LENGTH + 1));
+      return;
+    }
     const newline = message.indexOf('\n');
-    if (newline < 0) return;
-    let header: [string, string, string, readonly string[] | 0];
+    if (newline < 0 || message[ORIGIN_LENGTH] !== HEADED) return;
+    let header: [string, string, readonly string[] | 0];
     try {
-      header = JSON.parse(message.slice(0, newline)) as typeof header;
+      header = JSON.parse(message.slice(ORIGIN_LENGTH + 1, newline)) as typeof header;
     } catch {
       return;
     }
-    const [origin, id, eventOf, groups] = header;
-    if (origin === this.origin) return; // delivered locally when it was sent
+    const [id, eventOf, groups] = header;
     const frame = message.slice(newline + 1);
     const event = eventOf === '' ? undefined : eventOf;
     if (channel === this.inbox) return this.local.sendToMember(id, frame, event);
