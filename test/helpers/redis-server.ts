@@ -45,7 +45,9 @@ async function launch(port: number): Promise<ChildProcess> {
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  await Promise.race([once(child, 'spawn'), once(child, 'error').then(([err]) => Promise.reject(new Error(`cannot run ${BINARY}: ${(err as Error).message}`)))]);
+  await once(child, 'spawn').catch((err: Error) => {
+    throw new Error(`cannot run ${BINARY} (${err.message}); install Debian's redis-server (.ci/run does when it is missing)`);
+  });
   // Ready when it answers PING on its port.
   const deadline = Date.now() + 10_000;
   while (!(await pings(port))) {
