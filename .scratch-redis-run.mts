@@ -1,2 +1,0 @@
-import { benchRedisBroadcast } from './bench/redis-broadcast.ts';
-console.log(await benchRedisBroadcast(3, 20000));
