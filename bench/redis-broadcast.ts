@@ -36,7 +36,9 @@ async function layerPipe(url: string): Promise<Pipe> {
   const member: LayerMember = { id: nextMemberId(), deliver: (frame) => pipe.onArrive(frame) };
   to.attach(member);
   to.join('g', member);
-  await subscribed(from.publisher, 'bench:g:g');
+  const probe = new Redis(url, CLIENT_OPTIONS);
+  await subscribed(probe, 'bench:g:g');
+  probe.disconnect();
   return pipe;
 }
 
@@ -57,6 +59,7 @@ async function relayPipe(url: string): Promise<Pipe> {
 }
 
 async function subscribed(client: Redis, channel: string): Promise<void> {
+  if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
   for (;;) {
     const [, n] = (await client.pubsub('NUMSUB', channel)) as [string, number];
     if (Number(n) > 0) return;

@@ -34,8 +34,11 @@ export interface RedisLayerOptions {
    * delivered locally and counted as lost rather than queued. Default 10,000.
    */
   maxInFlight?: number;
-  /** Passed to both ioredis clients (after the layer's own settings, so they win). */
-  redisOptions?: RedisOptions;
+  /**
+   * ioredis options for both clients (after the layer's own settings, so they win). Typed loosely
+   * so that code which compiles against chanx-gen/runtime never has to load ioredis's types.
+   */
+  redisOptions?: Record<string, unknown>;
 }
 
 // ioredis is loaded when the first RedisLayer is made, so servers on the in-memory layer never pay for it.
@@ -58,9 +61,9 @@ export class RedisLayer implements GroupLayer {
   private readonly origin = randomBytes(6).toString('base64url'); // ORIGIN_LENGTH characters
   private readonly logger: Logger;
   /** Commands (PUBLISH). */
-  readonly publisher: Redis;
+  private readonly publisher: Redis;
   /** Subscriber mode: SUBSCRIBE / UNSUBSCRIBE and incoming messages. */
-  readonly subscriber: Redis;
+  private readonly subscriber: Redis;
   private lost = 0;
   private inFlight = 0;
   private readonly maxInFlight: number;
