@@ -16,8 +16,10 @@ export function isEntryPoint(moduleUrl: string): boolean {
 }
 
 /**
- * Listens on PORT (default 8000) and HOST, prints the address, and closes cleanly on SIGINT/SIGTERM.
- * Given the server's factory, REDIS_URL (and REDIS_PREFIX) put its groups on Redis (a RedisLayer).
+ * Listens on PORT (default 8000) and HOST, prints the address, and shuts down gracefully on the
+ * first SIGINT/SIGTERM (`server.close()`: stop accepting, let in-flight handlers finish, 1001 to
+ * every client, onDisconnect, exit 0). A second signal exits at once with 1. Given the server's
+ * factory, REDIS_URL (and REDIS_PREFIX) put its groups on Redis (a RedisLayer, closed last).
  */
 export async function serveFromEnv(create: ChanxServer | ((options: ServerOptions) => ChanxServer)): Promise<void> {
   const layer = typeof create === 'function' ? await layerFromEnv() : undefined;
@@ -26,14 +28,23 @@ export async function serveFromEnv(create: ChanxServer | ((options: ServerOption
   const host = process.env['HOST'];
   const bound = await server.listen(Number.isInteger(port) && port >= 0 ? port : 8000, host);
   console.log(`chanx-gen server listening on ws://${host ?? 'localhost'}:${bound}`);
+  let stopping = false;
   const stop = (): void => {
+    if (stopping) process.exit(1);
+    stopping = true;
     void server
       .close()
       .then(() => layer?.close())
-      .then(() => process.exit(0));
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          console.error(`chanx-gen server: shutdown failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+          process.exit(1);
+        },
+      );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 /** A RedisLayer when REDIS_URL is set (loaded only then), else undefined: the in-memory default. */
