@@ -31,6 +31,8 @@ export interface GroupLayer {
   sendToGroups(groups: Iterable<string>, frame: string, excludeMemberId?: string, eventOf?: string): void;
   /** Sends `frame` to the member with this id, wherever it is connected. Never throws. */
   sendToMember(id: string, frame: string, eventOf?: string): void;
+  /** How many members `group` has in this process. */
+  size(group: string): number;
   /** Releases what the layer holds (connections to Redis); members are not closed. */
   close(): Promise<void>;
 }

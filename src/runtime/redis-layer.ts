@@ -159,6 +159,10 @@ export class RedisLayer implements GroupLayer {
     this.publisher.publish(`${this.prefix}m:${tag}`, payload).then(this.published, this.publishFailed);
   }
 
+  size(group: string): number {
+    return this.local.size(group);
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     if (this.lossTimer !== undefined) clearInterval(this.lossTimer);

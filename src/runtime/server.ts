@@ -76,6 +76,8 @@ export function mount<H, Out, P>(channel: ChannelDefinition<H, Out, P>, Consumer
 export interface ChanxServer {
   readonly httpServer: Server;
   readonly layer: GroupLayer;
+  /** This process's members per group (the layer's view of them). */
+  readonly groups: Pick<GroupLayer, 'size'>;
   /** Typed events of `channel` from outside a connection (Chanx's broadcast_event / send_event). */
   events<Out>(channel: ChannelDefinition<any, Out, any>): ChannelEvents<Out>;
   /** Starts listening; resolves with the bound port (pass 0 for an ephemeral one). */
@@ -170,6 +172,7 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
     httpServer,
     layer,
     events: (channel) => channelEvents(channel, layer),
+    groups: layer,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
