@@ -10,6 +10,8 @@ import { benchCheck, benchGeneration, benchGrowth, benchWatch } from './generati
 import type { Row } from './stats.js';
 import { benchIdle, benchWs, type ServerUnderTest } from './ws-load.js';
 import { benchIdleRatio } from './idle-ratio.js';
+import { benchFanout } from './fanout.js';
+import { benchRedisBroadcast } from './redis-broadcast.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
@@ -33,6 +35,8 @@ const sections: [string, () => Promise<Row[]> | Row[]][] = [
   ['Generation (whole process, cold)', () => benchGeneration(quick ? 2 : 5)],
   ['Growth with document size', () => benchGrowth(quick ? [10, 100] : [10, 100, 1000], quick ? 1 : 3)],
   ['--check and --watch', async () => [...(await benchCheck(quick ? 3 : 7)), ...(await benchWatch(quick ? 3 : 5))]],
+  ['Group fan-out (in process)', () => benchFanout([1000, 10000], quick ? 9 : 31)],
+  ['Cross-process broadcast through Redis', () => benchRedisBroadcast(quick ? 2 : 9, quick ? 5000 : 10000)],
 ];
 
 const results: { section: string; rows: Row[] }[] = [];
@@ -102,6 +106,8 @@ if (process.argv.includes('--write')) {
     '  full pipeline and takes about as long as generation.',
     '- --watch: from writing a one-line edit to the spec to the rewritten messages.ts, minus the 50 ms the',
     '  watcher waits for the file to settle.',
+    '- Fan-out (bench/fanout.ts): CPU time of one ctx.broadcast to N members vs a loop over the same ws sockets.',
+    '- Redis broadcast (bench/redis-broadcast.ts): RedisLayer vs a hand-written ioredis pub/sub relay on one redis-server.',
     '',
   ].join('\n');
   writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), doc);

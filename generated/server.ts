@@ -18,5 +18,5 @@ export function createServer(options: ServerOptions = {}): ChanxServer {
 }
 
 if (isEntryPoint(import.meta.url)) {
-  await serveFromEnv(createServer());
+  await serveFromEnv(createServer); // REDIS_URL set: groups through Redis
 }

@@ -41,4 +41,10 @@ export interface SystemHandlers<TUser = unknown> {
   onConnect?(ctx: SystemContext<TUser>): MaybePromise<void>;
   /** Runs once the connection has closed. */
   onDisconnect?(ctx: SystemContext<TUser>): MaybePromise<void>;
+  /**
+   * Sees each event sent to this connection from outside (`server.events(channel)`, Chanx's
+   * @event_handler) before its client does: return what the client gets (the event, or another
+   * message), or nothing to drop it. Without this hook events go to the client as they are.
+   */
+  onEvent?(event: SystemToClient, ctx: SystemContext<TUser>): MaybePromise<SystemToClient | null | undefined | void>;
 }

@@ -6,7 +6,9 @@
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { authenticateConnection, type Authenticate } from './auth.js';
-import type { GroupMember, GroupRegistry } from './groups.js';
+import type { GroupLayer, LayerMember } from './layer.js';
+import { handleEvent, type EventHook } from './events.js';
+import { memberId, nextMemberSerial } from './member-id.js';
 import { dispatchFrame, sendFrames, type DispatchOptions } from './dispatch.js';
 import { FrameQueue, type QueueOwner } from './frame-queue.js';
 import type { Beating } from './heartbeat.js';
@@ -37,6 +39,7 @@ interface Handlers {
   authenticate?: Authenticate;
   onConnect?(ctx: unknown): unknown;
   onDisconnect?(ctx: unknown): unknown;
+  onEvent?: EventHook;
 }
 
 /** What the server shares with all its connections: limits, and the set of live connections. */
@@ -52,11 +55,9 @@ const NO_GROUPS: ReadonlySet<string> = new Set();
 const CONNECTION = Symbol('chanx-gen connection');
 const DEFAULT_RUNTIME: ConnectionRuntime = { limits: resolveLimits({}), live: new Set() };
 
-let nextId = 0;
-
-export class Connection implements ConnectionContext<unknown, Record<string, string>>, GroupMember, QueueOwner, Beating {
-  /** A small integer, stored as such; the id string is made when asked for. */
-  private readonly serial = ++nextId;
+export class Connection implements ConnectionContext<unknown, Record<string, string>>, LayerMember, QueueOwner, Beating {
+  /** A small integer, stored as such; the id string (unique across processes) is made when asked for. */
+  private readonly serial = nextMemberSerial();
   private joined: Set<string> | undefined;
   /** What `authenticate` returned (undefined without one). */
   user: unknown = undefined;
@@ -81,7 +82,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
     private readonly mounted: MountedChannel,
     readonly params: Record<string, string>,
     request: IncomingMessage,
-    private readonly registry: GroupRegistry,
+    private readonly layer: GroupLayer,
     private readonly logger: Logger,
     private readonly runtime: ConnectionRuntime = DEFAULT_RUNTIME,
   ) {
@@ -94,6 +95,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
     ws.on('error', onError);
     ws.on('close', onClose);
     runtime.live.add(this);
+    layer.attach(this);
     // Authentication is the connection's first task: onConnect and frames queue behind it.
     const authenticate = this.handlers.authenticate;
     if (authenticate !== undefined) this.queue.push(() => this.admit(authenticate));
@@ -115,7 +117,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   }
 
   get id(): string {
-    return `c${this.serial.toString(36)}`;
+    return memberId(this.serial);
   }
 
   get groups(): ReadonlySet<string> {
@@ -140,17 +142,28 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   }
 
   broadcast(message: unknown, options: BroadcastOptions = {}): void {
-    this.registry.send(options.groups ?? this.groups, JSON.stringify(message), options.excludeSelf === true ? this : undefined);
+    this.layer.sendToGroups(options.groups ?? this.groups, JSON.stringify(message), options.excludeSelf === true ? this.id : undefined);
   }
 
   join(group: string): void {
     (this.joined ??= new Set()).add(group);
-    this.registry.join(group, this);
+    this.layer.join(group, this);
   }
 
   leave(group: string): void {
     this.joined?.delete(group);
-    this.registry.leave(group, this);
+    this.layer.leave(group, this);
+  }
+
+  /** A frame from the layer; an event of this channel goes through the consumer's onEvent first, in order. */
+  deliver(frame: string, eventOf?: string): void {
+    if (eventOf === undefined) return this.sendRaw(frame);
+    if (eventOf !== this.mounted.channel.key || this.refused) return;
+    const hook = this.handlers.onEvent;
+    if (hook === undefined) return this.sendRaw(frame);
+    if (!this.queue.push(() => this.handleEvent(frame, hook), this.runtime.limits.maxQueuedFrames)) {
+      this.logger.error(`${this.mounted.channel.address}: connection ${this.id} dropped an event: its queue is full`);
+    }
   }
 
   close(code = 1000, reason = ''): void {
@@ -232,6 +245,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
     this.isClosed = true;
     this.ending = true;
     if (this.joined !== undefined) for (const group of [...this.joined]) this.leave(group);
+    this.layer.detach(this);
     this.runHook('onDisconnect');
     void this.queue.idle().then(() => this.runtime.live.delete(this));
   }
@@ -251,7 +265,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
     return undefined;
   }
 
-/** Made on the first frame: an idle connection carries no closure for it. */
+  /** Made on the first frame: an idle connection carries no closure for it. */
   private get report(): (tag: string, err: unknown) => void {
     return (this.reporter ??= (tag, err) => this.logger.error(`${this.mounted.channel.address}: handler for ${tag} failed: ${describeError(err)}`, err));
   }
@@ -259,6 +273,18 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   /** Made on the first frame, like `report`. */
   private get sendFrame(): (frame: string) => void {
     return (this.frameSender ??= (frame) => this.sendRaw(frame));
+  }
+
+  /** Runs onEvent on one event and sends what it returned. */
+  private handleEvent(frame: string, hook: EventHook): Promise<void> | undefined {
+    const out = handleEvent(frame, hook, this.handlers, this, (err) => this.report('(event)', err));
+    if (typeof out !== 'object') {
+      if (out !== undefined) this.sendRaw(out);
+      return undefined;
+    }
+    return out.then((reply) => {
+      if (reply !== undefined) this.sendRaw(reply);
+    });
   }
 
   /** Runs `authenticate`; on refusal sends the authentication frame and closes. */

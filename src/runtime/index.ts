@@ -2,7 +2,10 @@
 export type { BroadcastOptions, ChannelDefinition, ConnectionContext, MaybePromise, TopicRouter, Validator, ValidatorError } from './types.js';
 export { Rejection, rejectAmbiguous, rejectInvalid, rejectTag, rejectUnmatched } from './rejections.js';
 export type { ErrorItem, ModelTitles } from './validation-errors.js';
-export { GroupRegistry } from './groups.js';
+export type { GroupLayer, LayerMember } from './layer.js';
+export { MemoryLayer } from './memory-layer.js';
+export { RedisLayer, type RedisLayerOptions } from './redis-layer.js';
+export { channelEvents, type ChannelEvents, type EventHook } from './events.js';
 export { AuthRefusal, refuse, type UpgradeRequest } from './auth.js';
 export { dispatchFrame, sendFrames, type DispatchOptions, type Frames, type Outcome, type FailureReporter } from './dispatch.js';
 export { ENVELOPE_VERSION, NO_ENVELOPE, answerWithoutTopics, takeEnvelope, topicError, topicFrame, type Envelope, type TopicEnvelope, type TopicErrorReason } from './envelope.js';

@@ -8,7 +8,9 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { admission, refuseUpgrade } from './admission.js';
 import { Connection, describeError, type ConnectionRuntime, type Logger, type MountedChannel } from './connection.js';
-import { GroupRegistry } from './groups.js';
+import { channelEvents, type ChannelEvents } from './events.js';
+import type { GroupLayer } from './layer.js';
+import { MemoryLayer } from './memory-layer.js';
 import { createRequestHandler, type ServedContent } from './http.js';
 import { DEFAULT_HEARTBEAT_MS, startHeartbeat } from './heartbeat.js';
 import { positive, resolveLimits } from './limits.js';
@@ -25,6 +27,8 @@ export interface ServerOptions extends ServedContent {
   logger?: Logger;
   /** Attach to an existing HTTP server instead of creating one. */
   server?: Server;
+  /** Where groups live: default a MemoryLayer (this process); a RedisLayer spans processes. */
+  layer?: GroupLayer;
   /**
    * Chanx's SEND_COMPLETION: after every frame that reached message validation (answered or not),
    * send `{"action":"complete","payload":null}`. Default false, as in Chanx.
@@ -76,7 +80,11 @@ export function mount<H, Out, P>(channel: ChannelDefinition<H, Out, P>, Consumer
 
 export interface ChanxServer {
   readonly httpServer: Server;
-  readonly groups: GroupRegistry;
+  readonly layer: GroupLayer;
+  /** This process's members per group (the layer's view of them). */
+  readonly groups: Pick<GroupLayer, 'size'>;
+  /** Typed events of `channel` from outside a connection (Chanx's broadcast_event / send_event). */
+  events<Out>(channel: ChannelDefinition<any, Out, any>): ChannelEvents<Out>;
   /** Starts listening; resolves with the bound port (pass 0 for an ephemeral one). */
   listen(port: number, host?: string): Promise<number>;
   /**
@@ -90,7 +98,7 @@ const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 
 export function createChanxServer(routes: readonly Route[], options: ServerOptions = {}): ChanxServer {
   const logger: Logger = guardLogger(options.logger ?? { error: (message) => console.error(message) });
-  const groups = new GroupRegistry();
+  const layer = options.layer ?? new MemoryLayer();
   const httpServer = options.server ?? createHttpServer();
   const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: options.maxPayload ?? DEFAULT_MAX_PAYLOAD });
   const runtime: ConnectionRuntime = { limits: resolveLimits(options), live: new Set(), keepRequest: options.keepUpgradeRequest === true };
@@ -144,7 +152,7 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
       socket.off('close', upgraded);
       if (state.closing) return ws.close(1001, 'Server shutting down');
       try {
-        new Connection(ws, found.route.mounted, sharedIfEmpty(found.params), req, groups, logger, runtime);
+        new Connection(ws, found.route.mounted, sharedIfEmpty(found.params), req, layer, logger, runtime);
       } catch (err) {
         // The consumer could not be made: this connection ends, the server goes on.
         logger.error(`${found.route.mounted.channel.address}: could not start a connection: ${describeError(err)}`, err);
@@ -167,7 +175,9 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
 
   return {
     httpServer,
-    groups,
+    layer,
+    events: (channel) => channelEvents(channel, layer),
+    groups: layer,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);

@@ -1,0 +1,33 @@
+// The test app's room consumer (copied over the generated stub by test/redis/app.ts). It joins
+// room:<name> on connect, broadcasts what is said, and handles events before its client sees them.
+import type { RoomContext, RoomHandlers } from './handlers.js';
+import type * as M from './messages.js';
+import type { RoomToClient } from './messages.js';
+
+export class RoomConsumer implements RoomHandlers {
+  onConnect(ctx: RoomContext): void {
+    ctx.join(`room:${ctx.params.room}`);
+    ctx.send({ action: 'joined', payload: { id: ctx.id } });
+  }
+
+  onSay(message: M.Say, ctx: RoomContext): void {
+    ctx.broadcast({ action: 'said', payload: { text: message.payload.text, from: ctx.id } }, { excludeSelf: message.payload.others === true });
+  }
+
+  onLeave(_message: M.Leave, ctx: RoomContext): M.Left {
+    ctx.leave(`room:${ctx.params.room}`);
+    return { action: 'left', payload: null };
+  }
+
+  /** Events whose text starts with drop are dropped, fail throws, shout is upper-cased, answer is acknowledged, slow waits. */
+  async onEvent(event: RoomToClient, ctx: RoomContext): Promise<RoomToClient | undefined> {
+    if (event.action !== 'notice') return event;
+    const text = event.payload.text;
+    if (text.startsWith('drop')) return undefined;
+    if (text.startsWith('fail')) throw new Error('the hook failed');
+    if (text.startsWith('shout')) return { action: 'notice', payload: { text: text.toUpperCase() } };
+    if (text.startsWith('answer')) ctx.send({ action: 'said', payload: { text: `ack ${text}`, from: 'hook' } });
+    if (text.startsWith('slow')) await new Promise((resolve) => setTimeout(resolve, 30));
+    return event;
+  }
+}

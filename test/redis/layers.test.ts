@@ -1,0 +1,109 @@
+/**
+ * The layers alone, with plain members: what the interface promises (once per member, exclusion,
+ * by id) holds for the in-memory layer and across RedisLayers on a real redis-server.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryLayer, RedisLayer, type LayerMember } from 'chanx-gen/runtime';
+import { nextMemberId } from '../../src/runtime/member-id.js';
+import { redisRunnable, startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { subscribers } from './wait.js';
+
+class Inbox implements LayerMember {
+  readonly id = nextMemberId();
+  readonly got: [string, string | undefined][] = [];
+  deliver(frame: string, eventOf?: string): void {
+    this.got.push([frame, eventOf]);
+  }
+}
+
+async function settle(check: () => boolean, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('MemoryLayer', () => {
+  it('sends once per member across groups, leaves out the excluded id, and forgets who left', () => {
+    const layer = new MemoryLayer();
+    const [a, b, c] = [new Inbox(), new Inbox(), new Inbox()];
+    for (const m of [a, b, c]) layer.attach(m);
+    layer.join('x', a);
+    layer.join('y', a);
+    layer.join('y', b);
+    layer.join('x', c);
+    layer.sendToGroups(['x', 'y'], 'f1');
+    layer.sendToGroups(new Set(['y']), 'f2', b.id);
+    layer.sendToGroups(['nobody'], 'f3');
+    layer.leave('x', c);
+    layer.sendToGroups(['x'], 'f4', undefined, 'room');
+    layer.sendToMember(b.id, 'f5');
+    layer.detach(b);
+    layer.sendToMember(b.id, 'f6');
+    expect(a.got).toEqual([['f1', undefined], ['f2', undefined], ['f4', 'room']]);
+    expect(b.got).toEqual([['f1', undefined], ['f5', undefined]]);
+    expect(c.got).toEqual([['f1', undefined]]);
+    expect(layer.size('x')).toBe(1);
+    layer.leave('x', a);
+    expect(layer.size('x')).toBe(0);
+    expect([...layer.groupNames()]).toEqual(['y']);
+  });
+});
+
+describe.skipIf(!redisRunnable)('RedisLayer', () => {
+  let redis: RedisServer;
+  const layers: RedisLayer[] = [];
+  const logs: string[] = [];
+  const make = async (): Promise<RedisLayer> => {
+    const layer = new RedisLayer({ url: redis.url, prefix: 'unit:', logger: { error: (m) => void logs.push(m) } });
+    layers.push(layer);
+    await layer.ready();
+    return layer;
+  };
+
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await Promise.all(layers.map((l) => l.close()));
+    await redis?.stop();
+  });
+
+  it('sends across layers once per member, excludes by id anywhere, and reaches one member by id', async () => {
+    const [one, two] = [await make(), await make()];
+    const [a, b, c] = [new Inbox(), new Inbox(), new Inbox()];
+    one.attach(a);
+    two.attach(b);
+    two.attach(c);
+    one.join('p', a);
+    two.join('p', b);
+    two.join('q', b);
+    two.join('q', c);
+    await subscribers(redis.url, 'unit:g:p', 2);
+    await subscribers(redis.url, 'unit:g:q', 1);
+    one.sendToGroups(['q', 'p'], 'both');
+    one.sendToGroups(['p'], 'not b', b.id);
+    one.sendToMember(c.id, 'to c', 'room');
+    two.sendToMember(a.id, 'to a');
+    one.sendToGroups(['p'], 'last');
+    await settle(() => b.got.length === 2 && c.got.length === 2 && a.got.length === 4);
+    // a is local to `one`, whose own frames come at once and in order; `two`'s comes through Redis.
+    expect(a.got.filter(([f]) => f !== 'to a')).toEqual([['both', undefined], ['not b', undefined], ['last', undefined]]);
+    expect(a.got).toContainEqual(['to a', undefined]);
+    expect(b.got).toEqual([['both', undefined], ['last', undefined]]);
+    expect(c.got).toEqual([['both', undefined], ['to c', 'room']]);
+    expect(logs).toEqual([]);
+  });
+
+  it('subscribes only to groups with members here, and drops them when the last one leaves', async () => {
+    const layer = await make();
+    const a = new Inbox();
+    layer.attach(a);
+    layer.join('only-here', a);
+    await subscribers(redis.url, 'unit:g:only-here', 1);
+    await subscribers(redis.url, 'unit:g:elsewhere', 0);
+    layer.leave('only-here', a);
+    await subscribers(redis.url, 'unit:g:only-here', 0);
+  });
+});
