@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import type { GroupMember, GroupRegistry } from './groups.js';
 import { dispatchFrame } from './dispatch.js';
 import { BINARY_FRAME } from './rejections.js';
+import { TopicSession, type TopicMount } from './topics-session.js';
 import type { BroadcastOptions, ChannelDefinition, ConnectionContext } from './types.js';
 
 export interface Logger {
@@ -23,6 +24,8 @@ export function describeError(err: unknown): string {
 export interface MountedChannel {
   channel: ChannelDefinition<unknown, unknown, unknown>;
   createHandlers(): Handlers;
+  /** Topics served on this channel's connections (DESIGN §10). */
+  topics?: TopicMount;
 }
 
 interface Handlers {
@@ -36,6 +39,8 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   readonly id = `c${(++nextId).toString(36)}`;
   readonly groups = new Set<string>();
   private readonly handlers: Handlers;
+  /** This connection's topic subscriptions, when the channel serves topics. */
+  readonly topics: TopicSession | undefined;
   /** The frame (or hook) being awaited, if any; frames that arrive meanwhile queue behind it. */
   private tail: Promise<void> | undefined;
 
@@ -48,6 +53,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
     private readonly logger: Logger,
   ) {
     this.handlers = mounted.createHandlers();
+    this.topics = mounted.topics === undefined ? undefined : new TopicSession(this, mounted.topics, registry, logger);
     ws.on('message', (data, isBinary) => this.enqueue(data as Buffer, isBinary));
     ws.on('error', (err) => this.logger.error(`connection ${this.id} on ${mounted.channel.address}: ${err.message}`));
     ws.once('close', () => this.closed());
@@ -102,7 +108,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
       this.sendRaw(BINARY_FRAME.frame);
       return undefined;
     }
-    const outcome = dispatchFrame(data.toString(), this.mounted.channel, this.handlers, this, this.report);
+    const outcome = dispatchFrame(data.toString(), this.mounted.channel, this.handlers, this, this.report, this.topics);
     if (typeof outcome === 'string') this.sendRaw(outcome);
     else if (outcome !== undefined) {
       return outcome.then(
@@ -144,6 +150,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   }
 
   private closed(): void {
+    this.topics?.disconnect();
     for (const group of [...this.groups]) this.leave(group);
     this.runHook('onDisconnect');
   }

@@ -5,6 +5,8 @@
  */
 import { handlerFailed, invalidJson, NOT_AN_OBJECT, Rejection } from './rejections.js';
 import type { ChannelDefinition, ConnectionContext } from './types.js';
+import type { TopicSession } from './topics-session.js';
+import { splitTopicEnvelope } from './topics.js';
 
 /** What to send back: a frame, nothing, or (for an async handler) a promise of either. */
 export type Outcome = string | undefined | Promise<string | undefined>;
@@ -12,7 +14,7 @@ export type Outcome = string | undefined | Promise<string | undefined>;
 /** Called with the cause when a handler throws; the client only sees the `detail` frame. */
 export type FailureReporter = (tag: string, error: unknown) => void;
 
-export function dispatchFrame(text: string, channel: ChannelDefinition<unknown, unknown, unknown>, handlers: unknown, ctx: ConnectionContext<unknown, unknown>, report: FailureReporter): Outcome {
+export function dispatchFrame(text: string, channel: ChannelDefinition<unknown, unknown, unknown>, handlers: unknown, ctx: ConnectionContext<unknown, unknown>, report: FailureReporter, topics?: TopicSession): Outcome {
   let message: unknown;
   try {
     message = JSON.parse(text);
@@ -20,6 +22,10 @@ export function dispatchFrame(text: string, channel: ChannelDefinition<unknown, 
     return invalidJson((err as Error).message).frame;
   }
   if (message === null || typeof message !== 'object' || Array.isArray(message)) return NOT_AN_OBJECT.frame;
+  if (topics !== undefined) {
+    const split = splitTopicEnvelope(message as Record<string, unknown>);
+    if (topics.accepts(split.envelope)) return topics.dispatch(split.message, split.envelope);
+  }
   let result: unknown;
   try {
     result = channel.route(message as Record<string, unknown>, handlers, ctx);

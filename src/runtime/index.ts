@@ -8,3 +8,18 @@ export type { Logger } from './connection.js';
 export { createChanxServer, mount, type ChanxServer, type Route, type ServerOptions } from './server.js';
 export { isEntryPoint, serveFromEnv } from './entry.js';
 export { ajvRuntime } from './ajv-runtime.js';
+export {
+  compileTopicPattern,
+  ENVELOPE_VERSION,
+  publishTopic,
+  topicGroup,
+  type TopicBroadcastOptions,
+  type TopicContext,
+  type TopicDefinition,
+  type TopicErrorReason,
+  type TopicHooks,
+  type TopicPattern,
+  type TopicSendOptions,
+} from './topics.js';
+export { hostTopic, TopicSession, type HostedTopic, type TopicMount } from './topics-session.js';
+export { mountTopicRoute, type TopicRouteOptions } from './topics-route.js';

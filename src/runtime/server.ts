@@ -10,6 +10,7 @@ import { Connection, describeError, type Logger, type MountedChannel } from './c
 import { GroupRegistry } from './groups.js';
 import { compilePath, type PathTemplate } from './path-template.js';
 import type { ChannelDefinition } from './types.js';
+import type { HostedTopic } from './topics-session.js';
 
 export interface ServerOptions {
   /** Largest accepted frame in bytes; a larger one closes that connection with 1009. Default 1 MiB. */
@@ -26,8 +27,8 @@ export interface Route {
 }
 
 /** Pairs a generated channel with its consumer class (one instance per connection). */
-export function mount<H, Out, P>(channel: ChannelDefinition<H, Out, P>, Consumer: new () => H): Route {
-  return { mounted: { channel: channel as ChannelDefinition<unknown, unknown, unknown>, createHandlers: () => new Consumer() as object } };
+export function mount<H, Out, P>(channel: ChannelDefinition<H, Out, P>, Consumer: new () => H, topics?: readonly HostedTopic[]): Route {
+  return { mounted: { channel: channel as ChannelDefinition<unknown, unknown, unknown>, createHandlers: () => new Consumer() as object, ...(topics !== undefined ? { topics: { topics } } : {}) } };
 }
 
 export interface ChanxServer {
