@@ -12,6 +12,7 @@ import { consumerClassName, stubMethod } from './stub-methods.js';
 import { render } from './templates.js';
 import { validatorsSource } from './validators.js';
 import { camelCase, isIdentifier } from '../model/names.js';
+import { isTopic, routerTopicView, topicHandlers, topicStub } from './topic-files.js';
 
 export function channelNames(channel: ChannelModel) {
   const t = channel.typeName;
@@ -52,7 +53,8 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     toClientUnion: union(channel.outgoing.map((m) => m.typeName)),
   });
 
-  if (channel.topicOf !== undefined) return [{ kind: 'generated', path: `${dir}/messages.ts`, content: messages }];
+  // A topic's twin (the same topic on another route) is typed here and implemented in the twin's folder.
+  if (channel.topic !== undefined && channel.topic.implementedBy !== channel.key) return [{ kind: 'generated', path: `${dir}/messages.ts`, content: messages }];
 
   const incomingTypes = [...new Set(channel.incoming.map((m) => m.typeName))].sort();
   const validatorsDts = render('validators.d.ts', {
@@ -62,7 +64,7 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
   });
 
   const handlerTypes = [...new Set([...incomingTypes, ...channel.incoming.flatMap((m) => m.handler.replies), names.toClient])].sort();
-  const handlers = render('handlers.ts', {
+  const handlers = isTopic(channel) ? topicHandlers(model, channel, handlerTypes) : render('handlers.ts', {
     header: head,
     typeImports: handlerTypes.join(', '),
     addressLiteral,
@@ -105,6 +107,7 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     discriminatorLiteral: channel.discriminator === null ? 'null' : stringLiteral(channel.discriminator),
     paramValues: channel.params.filter((p) => p.enum !== undefined).map((p) => `${isIdentifier(p.name) ? p.name : stringLiteral(p.name)}: [${p.enum!.map(stringLiteral).join(', ')}]`).join(', '),
     routeFn: names.routeFn,
+    ...routerTopicView(channel),
     channelConst: names.channelConst,
     channelLiteral,
     addressLiteral,
@@ -129,7 +132,7 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     { kind: 'generated', path: `${dir}/validators.d.ts`, content: validatorsDts },
     { kind: 'generated', path: `${dir}/handlers.ts`, content: handlers },
     { kind: 'generated', path: `${dir}/router.ts`, content: router },
-    { kind: 'stub', path: `${dir}/consumer.ts`, content: consumer, className: names.consumerClass, methods },
+    isTopic(channel) ? topicStub(model, channel) : { kind: 'stub', path: `${dir}/consumer.ts`, content: consumer, className: names.consumerClass, methods },
   ];
   return files;
 }

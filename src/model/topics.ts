@@ -71,7 +71,7 @@ export function linkTopics(channels: ChannelModel[], document: DocumentView, loc
 
   // One implementation per topic: a dedicated route that documents the same topic as a hosted
   // channel (same name, pattern and messages) reuses its class, so both routes share code and groups.
-  const classes = new NameAllocator(channels.flatMap((c) => [c.typeName, `${c.typeName}Consumer`]));
+  const classes = new NameAllocator(channels.map((c) => `${c.typeName}Consumer`));
   const consts = new NameAllocator(channels.map((c) => camelCase(`${c.typeName}_channel`)));
   for (const name of [...byName.keys()].sort()) {
     const group = byName.get(name)!.sort((a, b) => Number(a.topic!.parent === null) - Number(b.topic!.parent === null) || cmp(a.key, b.key));

@@ -35,9 +35,10 @@ describe.skipIf(!existsSync(SANDBOX))('the Chanx sandbox document', () => {
     expect(typecheck(path.join(dir, 'generated'))).toBe('');
   });
 
-  it('types x-topic channels without mounting them', () => {
-    expect(existsSync(path.join(dir, 'generated/topic_hub_room_topic/messages.ts'))).toBe(true);
-    expect(existsSync(path.join(dir, 'generated/topic_hub_room_topic/router.ts'))).toBe(false);
+  it('implements each x-topic topic once: in its hosted channel\'s folder, the dedicated route only typed (test/topics)', () => {
+    expect(existsSync(path.join(dir, 'generated/topic_hub_room_topic/topic.ts'))).toBe(true);
+    expect(existsSync(path.join(dir, 'generated/room_topic/messages.ts'))).toBe(true);
+    expect(existsSync(path.join(dir, 'generated/room_topic/router.ts'))).toBe(false);
   });
 
   it('still answers the tutorial frames on /ws/system', async () => {
