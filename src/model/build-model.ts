@@ -1,6 +1,10 @@
 /**
  * model: parsed AsyncAPI document -> ApiModel. Pure: no I/O. Every naming, routing and typing
- * decision is made here so that emitters only lay things out.
+ * decision is made here so that emitters only lay things out. buildModel runs one step per
+ * decision, each a function below that says what it decides: the message keys of a channel, which
+ * messages travel which way, the routing field and every message's tag, the handler of each incoming
+ * message, and the messages no operation uses. Type names are allocated in the order the steps run
+ * (component schemas, then per channel: incoming, replies, outgoing, unused), which keeps them stable.
  */
 import type { ChannelView, DocumentView, MessageView, OperationView } from '../load/document-view.js';
 import { InputError, type Diagnostic } from '../load/diagnostics.js';
@@ -32,142 +36,197 @@ export interface ModelResult {
 /** Names the generated code itself uses in every channel's modules; schemas must not take them. */
 const RESERVED_TYPE_NAMES = ['MaybePromise', 'ConnectionContext', 'Validator'];
 
+/** What every step shares: the allocators that keep names unique, and the problems found so far. */
+interface ModelContext {
+  spec: SourceFile;
+  isV2: boolean;
+  registry: SchemaRegistry;
+  folders: NameAllocator;
+  channelTypes: NameAllocator;
+  warnings: Diagnostic[];
+  errors: Diagnostic[];
+}
+
 export function buildModel(input: ModelInput, options: ModelOptions = {}): ModelResult {
   const { document, spec } = input;
-  const registry = new SchemaRegistry(RESERVED_TYPE_NAMES);
-  const folders = new NameAllocator();
-  const channelTypes = new NameAllocator();
-  const warnings: Diagnostic[] = [];
-  const errors: Diagnostic[] = [];
-  const isV2 = document.version.startsWith('2.');
-  const locateChannel = (key: string, ...rest: string[]) => ({ file: spec.displayPath, ...spec.locate(['channels', key, ...rest]) });
-
-  // Component schemas first, in key order, so that they keep their own names when a message clashes.
-  for (const schema of [...document.componentSchemas].sort((a, b) => cmp(a.id, b.id))) {
-    registry.nameSchema(schema.schema, schema.id);
-  }
-
-  const channels: ChannelModel[] = [];
-  for (const channel of [...document.channels].sort((a, b) => cmp(a.id, b.id))) {
-    const key = channel.id;
-    const messageTypeName = (m: MessageView): string => {
-      const payload = m.payload;
-      return registry.nameSchema(payload ?? true, messageName(m));
-    };
-
-    // Message keys: the document's own (3.x), else the message's name or title (2.x may have neither id).
-    const keys = new WeakMap<object, string>();
-    const keyNames = new NameAllocator();
-    const keyOf = (m: MessageView): string => {
-      const raw = m.identity;
-      let k = keys.get(raw);
-      if (k === undefined) keys.set(raw, (k = keyNames.allocate(m.id ?? messageName(m))));
-      return k;
-    };
-    for (const m of [...channel.messages].sort((a, b) => cmp(a.id ?? messageName(a), b.id ?? messageName(b)))) keyOf(m);
-
-    const ops = channel.operations;
-    const receivedBy = new Map<string, OperationView[]>();
-    const incomingMessages = new Map<string, MessageView>();
-    const outgoingMessages = new Map<string, MessageView>();
-    for (const op of ops) {
-      for (const m of op.messages) {
-        if (op.isReceive) {
-          incomingMessages.set(keyOf(m), m);
-          receivedBy.set(keyOf(m), [...(receivedBy.get(keyOf(m)) ?? []), op]);
-        } else outgoingMessages.set(keyOf(m), m);
-      }
-      for (const m of op.replies ?? []) outgoingMessages.set(keyOf(m), m);
-    }
-
-    const base = (m: MessageView): MessageModel => ({
-      key: keyOf(m),
-      typeName: messageTypeName(m),
-      tag: null,
-      ...doc('summary', m.summary),
-      ...doc('description', m.description),
-    });
-    const incomingSorted = [...incomingMessages.values()].sort((a, b) => cmp(keyOf(a), keyOf(b)));
-    const incomingBase = incomingSorted.map(base);
-    const resolve = (s: JsonSchema): JsonSchema => {
-      let current = s;
-      for (let name = refName(current); name !== undefined; name = refName(current)) current = registry.schemas[name] ?? true;
-      return current;
-    };
-    const schemasOf = incomingBase.map((m) => registry.schemas[m.typeName] ?? true);
-
-    let discriminator: string | null = options.discriminator ?? detectDiscriminator(schemasOf, resolve) ?? null;
-    if (discriminator !== null) {
-      for (const [i, m] of incomingBase.entries()) {
-        const value = fixedValue(schemasOf[i]!, discriminator, resolve);
-        if (value === undefined) {
-          errors.push({ severity: 'error', ...locateMessage(key, m.key), message: `message '${m.key}' of channel '${key}' does not fix a value for discriminator '${discriminator}' (const, one-value enum or ^value$ pattern)` });
-        }
-        m.tag = value ?? null;
-      }
-      const byTag = new Map<string, MessageModel>();
-      for (const m of incomingBase) {
-        if (m.tag === null) continue;
-        const other = byTag.get(m.tag);
-        if (other !== undefined) {
-          const a = locateMessage(key, other.key);
-          errors.push({ severity: 'error', ...locateMessage(key, m.key), message: `messages '${other.key}' (${a.file}:${a.line}:${a.column}) and '${m.key}' of channel '${key}' both have ${discriminator} '${m.tag}': the server could not tell them apart` });
-        } else byTag.set(m.tag, m);
-      }
-    } else if (incomingBase.length > 1) {
-      warnings.push({ severity: 'warning', ...locateChannel(key), message: `channel '${key}' has no field that every incoming message fixes; frames are routed by trying each message schema (oneOf). Pass --discriminator FIELD to route by a field` });
-    }
-
-    const methods = new NameAllocator(['onConnect', 'onDisconnect']);
-    const validators = new NameAllocator();
-    const incoming: IncomingMessageModel[] = incomingBase
-      .sort((a, b) => cmp(a.tag ?? a.key, b.tag ?? b.key))
-      .map((m) => {
-        const received = receivedBy.get(m.key) ?? [];
-        const replies = new Set<string>();
-        for (const op of received) for (const r of op.replies ?? []) replies.add(messageTypeName(r));
-        const first = received[0];
-        const handler: HandlerModel = {
-          method: methods.allocate(camelCase(`on_${m.tag ?? m.key}`)),
-          operations: received.map((op) => op.id ?? '').filter((id) => id !== '').sort(),
-          ...doc('summary', first?.summary),
-          ...doc('description', first?.description),
-          replies: [...replies].sort(),
-        };
-        return { ...m, handler, validatorName: validators.allocate(`validate${m.typeName}`) };
-      });
-
-    const outgoing = [...outgoingMessages.values()].sort((a, b) => cmp(keyOf(a), keyOf(b))).map(base);
-    const used = new Set([...incomingMessages.keys(), ...outgoingMessages.keys()]);
-    const unused = [...channel.messages].filter((m) => !used.has(keyOf(m))).sort((a, b) => cmp(keyOf(a), keyOf(b))).map(base);
-    if (unused.length > 0) {
-      warnings.push({ severity: 'warning', ...locateChannel(key), message: `channel '${key}' lists ${unused.map((m) => `'${m.key}'`).join(', ')} but no operation sends or receives ${unused.length === 1 ? 'it' : 'them'}; typed only` });
-    }
-    const typeStem = channelTypes.allocate(pascalCase(channel.title ?? key, 'Channel'));
-    channels.push({
-      key,
-      folder: folders.allocate(folderName(key)),
-      typeName: typeStem,
-      address: channelAddress(channel, isV2),
-      ...doc('description', channel.description),
-      params: channelParams(channel, channelAddress(channel, isV2)),
-      discriminator: incoming.length > 0 ? discriminator : null,
-      incoming,
-      outgoing,
-      unused,
-    });
-  }
-  for (const problem of linkTopics(channels, document, locateChannel)) (problem.severity === 'error' ? errors : warnings).push(problem);
-  if (errors.length > 0) throw new InputError(errors);
+  const ctx: ModelContext = {
+    spec,
+    isV2: document.version.startsWith('2.'),
+    registry: new SchemaRegistry(RESERVED_TYPE_NAMES),
+    folders: new NameAllocator(),
+    channelTypes: new NameAllocator(),
+    warnings: [],
+    errors: [],
+  };
+  nameComponentSchemas(ctx, document);
+  const channels = [...document.channels].sort((a, b) => cmp(a.id, b.id)).map((channel) => buildChannel(ctx, channel, options));
+  for (const problem of linkTopics(channels, document, (key, ...rest) => locateChannel(ctx, key, ...rest))) (problem.severity === 'error' ? ctx.errors : ctx.warnings).push(problem);
+  if (ctx.errors.length > 0) throw new InputError(ctx.errors);
 
   return {
-    model: { specPath: input.specPath, inputHash: input.inputHash, title: document.title, version: document.apiVersion, schemas: sortKeys(registry.schemas), channels },
-    warnings,
+    model: { specPath: input.specPath, inputHash: input.inputHash, title: document.title, version: document.apiVersion, schemas: sortKeys(ctx.registry.schemas), channels },
+    warnings: ctx.warnings,
   };
+}
 
-  function locateMessage(channelKey: string, messageKey: string): { file: string; line: number; column: number } {
-    return isV2 ? locateChannel(channelKey) : locateChannel(channelKey, 'messages', messageKey);
+/** Component schemas are named first, in key order, so that they keep their own names when a message clashes. */
+function nameComponentSchemas(ctx: ModelContext, document: DocumentView): void {
+  for (const schema of [...document.componentSchemas].sort((a, b) => cmp(a.id, b.id))) {
+    ctx.registry.nameSchema(schema.schema, schema.id);
   }
+}
+
+function buildChannel(ctx: ModelContext, channel: ChannelView, options: ModelOptions): ChannelModel {
+  const key = channel.id;
+  const keyOf = messageKeys(channel);
+  const { incomingViews, outgoingViews, receivedBy } = directions(channel, keyOf);
+  const typeNameOf = (m: MessageView): string => ctx.registry.nameSchema(m.payload ?? true, messageName(m));
+  const describe = (m: MessageView): MessageModel => ({
+    key: keyOf(m),
+    typeName: typeNameOf(m),
+    tag: null,
+    ...doc('summary', m.summary),
+    ...doc('description', m.description),
+  });
+
+  const routed = incomingViews.map(describe);
+  const discriminator = tagIncoming(ctx, key, routed, options.discriminator);
+  const incoming = attachHandlers(routed, receivedBy, typeNameOf);
+  const outgoing = outgoingViews.map(describe);
+  const unused = unusedMessages(ctx, channel, keyOf, new Set([...incomingViews, ...outgoingViews].map(keyOf))).map(describe);
+  const address = channelAddress(channel, ctx.isV2);
+  return {
+    key,
+    folder: ctx.folders.allocate(folderName(key)),
+    typeName: ctx.channelTypes.allocate(pascalCase(channel.title ?? key, 'Channel')),
+    address,
+    ...doc('description', channel.description),
+    params: channelParams(channel, address),
+    discriminator: incoming.length > 0 ? discriminator : null,
+    incoming,
+    outgoing,
+    unused,
+  };
+}
+
+/**
+ * Decides each message's key in its channel: the document's own (3.x), else the message's name or
+ * title (2.x may have neither id), made unique in the order of those names.
+ */
+function messageKeys(channel: ChannelView): (m: MessageView) => string {
+  const keys = new WeakMap<object, string>();
+  const keyNames = new NameAllocator();
+  const keyOf = (m: MessageView): string => {
+    const raw = m.identity;
+    let k = keys.get(raw);
+    if (k === undefined) keys.set(raw, (k = keyNames.allocate(m.id ?? messageName(m))));
+    return k;
+  };
+  for (const m of [...channel.messages].sort((a, b) => cmp(a.id ?? messageName(a), b.id ?? messageName(b)))) keyOf(m);
+  return keyOf;
+}
+
+/**
+ * Decides which messages the server receives (those of `receive` operations) and which it sends
+ * (those of `send` operations and every reply), each sorted by key, and which operations receive each.
+ */
+function directions(channel: ChannelView, keyOf: (m: MessageView) => string): { incomingViews: MessageView[]; outgoingViews: MessageView[]; receivedBy: Map<string, OperationView[]> } {
+  const receivedBy = new Map<string, OperationView[]>();
+  const incoming = new Map<string, MessageView>();
+  const outgoing = new Map<string, MessageView>();
+  for (const op of channel.operations) {
+    for (const m of op.messages) {
+      if (op.isReceive) {
+        incoming.set(keyOf(m), m);
+        receivedBy.set(keyOf(m), [...(receivedBy.get(keyOf(m)) ?? []), op]);
+      } else outgoing.set(keyOf(m), m);
+    }
+    for (const m of op.replies ?? []) outgoing.set(keyOf(m), m);
+  }
+  const byKey = (a: MessageView, b: MessageView) => cmp(keyOf(a), keyOf(b));
+  return { incomingViews: [...incoming.values()].sort(byKey), outgoingViews: [...outgoing.values()].sort(byKey), receivedBy };
+}
+
+/**
+ * Decides the channel's routing field (the option, else the one every incoming message fixes) and
+ * sets each message's tag to the value it fixes. A message without a value, or two with the same,
+ * are errors; several messages with no common field are routed by trying each schema (a warning).
+ */
+function tagIncoming(ctx: ModelContext, key: string, incoming: MessageModel[], option: string | undefined): string | null {
+  const { registry } = ctx;
+  const resolve = (s: JsonSchema): JsonSchema => {
+    let current = s;
+    for (let name = refName(current); name !== undefined; name = refName(current)) current = registry.schemas[name] ?? true;
+    return current;
+  };
+  const schemasOf = incoming.map((m) => registry.schemas[m.typeName] ?? true);
+  const discriminator = option ?? detectDiscriminator(schemasOf, resolve) ?? null;
+  if (discriminator === null) {
+    if (incoming.length > 1) {
+      ctx.warnings.push({ severity: 'warning', ...locateChannel(ctx, key), message: `channel '${key}' has no field that every incoming message fixes; frames are routed by trying each message schema (oneOf). Pass --discriminator FIELD to route by a field` });
+    }
+    return null;
+  }
+  for (const [i, m] of incoming.entries()) {
+    const value = fixedValue(schemasOf[i]!, discriminator, resolve);
+    if (value === undefined) {
+      ctx.errors.push({ severity: 'error', ...locateMessage(ctx, key, m.key), message: `message '${m.key}' of channel '${key}' does not fix a value for discriminator '${discriminator}' (const, one-value enum or ^value$ pattern)` });
+    }
+    m.tag = value ?? null;
+  }
+  const byTag = new Map<string, MessageModel>();
+  for (const m of incoming) {
+    if (m.tag === null) continue;
+    const other = byTag.get(m.tag);
+    if (other !== undefined) {
+      const a = locateMessage(ctx, key, other.key);
+      ctx.errors.push({ severity: 'error', ...locateMessage(ctx, key, m.key), message: `messages '${other.key}' (${a.file}:${a.line}:${a.column}) and '${m.key}' of channel '${key}' both have ${discriminator} '${m.tag}': the server could not tell them apart` });
+    } else byTag.set(m.tag, m);
+  }
+  return discriminator;
+}
+
+/**
+ * Decides each incoming message's handler, in tag (else key) order: its method name (`on` + tag,
+ * never a hook's name), the operations it documents, its replies, and the validator's name.
+ */
+function attachHandlers(incoming: MessageModel[], receivedBy: Map<string, OperationView[]>, typeNameOf: (m: MessageView) => string): IncomingMessageModel[] {
+  const methods = new NameAllocator(['onConnect', 'onDisconnect']);
+  const validators = new NameAllocator();
+  return incoming
+    .sort((a, b) => cmp(a.tag ?? a.key, b.tag ?? b.key))
+    .map((m) => {
+      const received = receivedBy.get(m.key) ?? [];
+      const replies = new Set<string>();
+      for (const op of received) for (const r of op.replies ?? []) replies.add(typeNameOf(r));
+      const first = received[0];
+      const handler: HandlerModel = {
+        method: methods.allocate(camelCase(`on_${m.tag ?? m.key}`)),
+        operations: received.map((op) => op.id ?? '').filter((id) => id !== '').sort(),
+        ...doc('summary', first?.summary),
+        ...doc('description', first?.description),
+        replies: [...replies].sort(),
+      };
+      return { ...m, handler, validatorName: validators.allocate(`validate${m.typeName}`) };
+    });
+}
+
+/** The messages the channel lists that no operation sends or receives: typed only, with a warning. */
+function unusedMessages(ctx: ModelContext, channel: ChannelView, keyOf: (m: MessageView) => string, used: Set<string>): MessageView[] {
+  const unused = [...channel.messages].filter((m) => !used.has(keyOf(m))).sort((a, b) => cmp(keyOf(a), keyOf(b)));
+  if (unused.length > 0) {
+    const key = channel.id;
+    ctx.warnings.push({ severity: 'warning', ...locateChannel(ctx, key), message: `channel '${key}' lists ${unused.map((m) => `'${keyOf(m)}'`).join(', ')} but no operation sends or receives ${unused.length === 1 ? 'it' : 'them'}; typed only` });
+  }
+  return unused;
+}
+
+function locateChannel(ctx: ModelContext, key: string, ...rest: string[]): { file: string; line: number; column: number } {
+  return { file: ctx.spec.displayPath, ...ctx.spec.locate(['channels', key, ...rest]) };
+}
+
+function locateMessage(ctx: ModelContext, channelKey: string, messageKey: string): { file: string; line: number; column: number } {
+  return ctx.isV2 ? locateChannel(ctx, channelKey) : locateChannel(ctx, channelKey, 'messages', messageKey);
 }
 
 function messageName(m: MessageView): string {

@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import type { GroupMember, GroupRegistry } from './groups.js';
-import { dispatchFrame } from './dispatch.js';
+import { dispatchFrame, sendFrames, type DispatchOptions } from './dispatch.js';
 import { BINARY_FRAME } from './rejections.js';
 import { TopicSession, type TopicMount } from './topics-session.js';
 import type { BroadcastOptions, ChannelDefinition, ConnectionContext } from './types.js';
@@ -24,6 +24,8 @@ export function describeError(err: unknown): string {
 export interface MountedChannel {
   channel: ChannelDefinition<unknown, unknown, unknown>;
   createHandlers(): Handlers;
+  /** Server-wide choices that shape the answers (completion frames). */
+  dispatch?: DispatchOptions;
   /** Topics served on this channel's connections (DESIGN §10). */
   topics?: TopicMount;
 }
@@ -108,18 +110,18 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
       this.sendRaw(BINARY_FRAME.frame);
       return undefined;
     }
-    const outcome = dispatchFrame(data.toString(), this.mounted.channel, this.handlers, this, this.report, this.topics);
-    if (typeof outcome === 'string') this.sendRaw(outcome);
-    else if (outcome !== undefined) {
+    const outcome = dispatchFrame(data.toString(), this.mounted.channel, this.handlers, this, this.report, this.mounted.dispatch);
+    if (!(outcome instanceof Promise)) sendFrames(outcome, this.sendFrame);
+    else {
       return outcome.then(
-        (frame) => {
-          if (frame !== undefined) this.sendRaw(frame);
-        },
+        (frames) => sendFrames(frames, this.sendFrame),
         (err: unknown) => this.report('(reply)', err),
       );
     }
     return undefined;
   }
+
+  private readonly sendFrame = (frame: string): void => this.sendRaw(frame);
 
   private readonly report = (tag: string, err: unknown): void => {
     this.logger.error(`${this.mounted.channel.address}: handler for ${tag} failed: ${describeError(err)}`, err);

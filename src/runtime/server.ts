@@ -10,7 +10,7 @@ import { Connection, describeError, type Logger, type MountedChannel } from './c
 import { GroupRegistry } from './groups.js';
 import { compilePath, type PathTemplate } from './path-template.js';
 import type { ChannelDefinition } from './types.js';
-import type { HostedTopic } from './topics-session.js';
+import { SESSION_TOPICS, type HostedTopic } from './topics-session.js';
 
 export interface ServerOptions {
   /** Largest accepted frame in bytes; a larger one closes that connection with 1009. Default 1 MiB. */
@@ -19,6 +19,11 @@ export interface ServerOptions {
   logger?: Logger;
   /** Attach to an existing HTTP server instead of creating one. */
   server?: Server;
+  /**
+   * Chanx's SEND_COMPLETION: after every frame that reached message validation (answered or not),
+   * send `{"action":"complete","payload":null}`. Default false, as in Chanx.
+   */
+  sendCompletion?: boolean;
 }
 
 /** A channel with the class that handles it; made by `mount`. */
@@ -28,7 +33,9 @@ export interface Route {
 
 /** Pairs a generated channel with its consumer class (one instance per connection). */
 export function mount<H, Out, P>(channel: ChannelDefinition<H, Out, P>, Consumer: new () => H, topics?: readonly HostedTopic[]): Route {
-  return { mounted: { channel: channel as ChannelDefinition<unknown, unknown, unknown>, createHandlers: () => new Consumer() as object, ...(topics !== undefined ? { topics: { topics } } : {}) } };
+  const erased = channel as ChannelDefinition<unknown, unknown, unknown>;
+  if (topics === undefined || topics.length === 0) return { mounted: { channel: erased, createHandlers: () => new Consumer() as object } };
+  return { mounted: { channel: { ...erased, topics: SESSION_TOPICS }, createHandlers: () => new Consumer() as object, topics: { topics } } };
 }
 
 export interface ChanxServer {
@@ -55,7 +62,8 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
     const address = route.mounted.channel.address;
     if (seen.has(address)) continue;
     seen.add(address);
-    table.push({ path: compilePath(address, route.mounted.channel.paramValues), route });
+    const mounted: MountedChannel = options.sendCompletion === true ? { ...route.mounted, dispatch: { sendCompletion: true } } : route.mounted;
+    table.push({ path: compilePath(address, route.mounted.channel.paramValues), route: { mounted } });
   }
   table.sort((a, b) => Number(a.path.address.includes('{')) - Number(b.path.address.includes('{')));
 

@@ -6,7 +6,7 @@
 import type { Connection } from './connection.js';
 import { rejectUnmatched } from './rejections.js';
 import type { Route } from './server.js';
-import { hostTopic } from './topics-session.js';
+import { hostTopic, SESSION_TOPICS } from './topics-session.js';
 import type { TopicDefinition, TopicHooks } from './topics.js';
 import type { ChannelDefinition } from './types.js';
 
@@ -26,8 +26,9 @@ export function mountTopicRoute<H, Out, P>(definition: TopicDefinition<H, Out, P
     address: options.address,
     discriminator: definition.discriminator,
     ...(options.paramValues !== undefined ? { paramValues: options.paramValues } : {}),
-    // Every frame belongs to the route's topic; the session answers them all.
+    // Every frame belongs to the route's topic (SESSION_TOPICS.defaultTopic); the session answers them all.
     route: () => rejectUnmatched([]),
+    topics: SESSION_TOPICS,
   };
   return {
     mounted: {

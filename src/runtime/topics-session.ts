@@ -5,6 +5,7 @@
  * on `this`) and membership of the topic instance's group in the server's group layer.
  */
 import type { IncomingMessage } from 'node:http';
+import type { TopicEnvelope } from './envelope.js';
 import type { GroupMember, GroupRegistry } from './groups.js';
 import { handlerFailed, Rejection } from './rejections.js';
 import {
@@ -19,7 +20,7 @@ import {
   type TopicPattern,
   type TopicSendOptions,
 } from './topics.js';
-import type { ConnectionContext } from './types.js';
+import type { ConnectionContext, TopicRouter } from './types.js';
 
 /** A topic mounted on a channel, with its class erased. */
 export interface HostedTopic {
@@ -54,12 +55,6 @@ export interface TopicLogger {
   error(message: string, error?: unknown): void;
 }
 
-/** The topic fields of a frame; the rest of the frame is the message. */
-export interface TopicEnvelope {
-  topic: string | undefined;
-  ref: string | undefined;
-}
-
 interface Subscription {
   readonly topic: string;
   readonly hosted: HostedTopic;
@@ -72,7 +67,7 @@ type Done = undefined | Promise<undefined>;
 
 export class TopicSession {
   private readonly subscriptions = new Map<string, Subscription>();
-  private defaultTopic: string | undefined;
+  private ownTopic: string | undefined;
   private closed = false;
 
   constructor(
@@ -87,27 +82,28 @@ export class TopicSession {
     return [...this.subscriptions.keys()];
   }
 
-  /** Is this frame for the topics? A frame naming a topic is; on a dedicated route, every frame is. */
-  accepts(envelope: TopicEnvelope): boolean {
-    return envelope.topic !== undefined || this.defaultTopic !== undefined;
+  /** On a dedicated route, the route's own topic: frames that name no topic belong to it. */
+  get defaultTopic(): string | undefined {
+    return this.ownTopic;
   }
 
   /**
-   * Handles one topic frame (`message` without its envelope). Sends what it answers itself, so
-   * that a subscription's `subscribed` goes out before what onSubscribe pushes. Never throws.
+   * Handles one frame addressed to a topic (`message` without its envelope). Sends what it answers
+   * itself, so that `subscribed` goes out before what onSubscribe pushes. Never throws. As in Chanx,
+   * only `subscribe` asks whether a pattern matches; other frames need a subscription, and
+   * `unsubscribe` is idempotent.
    */
   dispatch(message: Record<string, unknown>, envelope: TopicEnvelope): Done {
-    const topic = envelope.topic ?? this.defaultTopic;
-    if (topic === undefined) return undefined;
+    const { topic, ref } = envelope;
     const action = message['action'];
-    if (action === 'subscribe') return this.subscribe(topic, envelope.ref);
-    if (action === 'unsubscribe') return this.unsubscribe(topic, envelope.ref);
+    if (action === 'subscribe') return this.subscribe(topic, ref);
+    if (action === 'unsubscribe') return this.unsubscribe(topic, ref);
     const sub = this.subscriptions.get(topic);
     if (sub === undefined) {
-      this.host.sendRaw(topicErrorFrame(this.find(topic) === undefined ? 'unknown_topic' : 'not_subscribed', { topic, ref: envelope.ref }));
+      this.host.sendRaw(topicErrorFrame('not_subscribed', topic, ref));
       return undefined;
     }
-    return this.route(sub, message, envelope.ref);
+    return this.route(sub, message, ref);
   }
 
   /** On a dedicated route, at connect: subscribes to the route's own topic; a refusal closes the connection (1008). */
@@ -115,7 +111,7 @@ export class TopicSession {
     const dedicated = this.mount.dedicated;
     if (dedicated === undefined) return undefined;
     const topic = dedicated.pattern.fill(this.host.params);
-    this.defaultTopic = topic;
+    this.ownTopic = topic;
     const refused = (): undefined => {
       this.host.close(1008, 'Topic subscription refused');
       return undefined;
@@ -147,7 +143,7 @@ export class TopicSession {
   private subscribe(topic: string, ref: string | undefined): Done {
     const found = this.find(topic);
     if (found === undefined) {
-      this.host.sendRaw(topicErrorFrame('unknown_topic', { topic, ref }));
+      this.host.sendRaw(topicErrorFrame('unknown_topic', topic, ref));
       return undefined;
     }
     if (this.subscriptions.has(topic)) {
@@ -171,7 +167,7 @@ export class TopicSession {
     const sub: Subscription = { topic, hosted, instance, params, group: topicGroup(hosted.definition.name, topic) };
     const decide = (allowed: unknown): boolean => {
       if (allowed !== true) {
-        this.host.sendRaw(topicErrorFrame('unauthorized', { topic, ref }));
+        this.host.sendRaw(topicErrorFrame('unauthorized', topic, ref));
         return false;
       }
       if (this.closed) return false;
@@ -208,7 +204,7 @@ export class TopicSession {
   private unsubscribe(topic: string, ref: string | undefined): Done {
     const sub = this.subscriptions.get(topic);
     if (sub === undefined) {
-      this.host.sendRaw(topicErrorFrame(this.find(topic) === undefined ? 'unknown_topic' : 'not_subscribed', { topic, ref }));
+      this.host.sendRaw(stampFrame(UNSUBSCRIBED, { topic, ref }));
       return undefined;
     }
     this.subscriptions.delete(topic);
@@ -327,4 +323,19 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 
 function describe(err: unknown): string {
   return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
+
+/** What a connection that hosts topics answers through; each connection's session does the work. */
+export const SESSION_TOPICS: TopicRouter = {
+  route(message, envelope, _handlers, ctx) {
+    const session = sessionOf(ctx);
+    if (session !== undefined) return session.dispatch(message, envelope);
+    return topicErrorFrame('not_subscribed', envelope.topic, envelope.ref);
+  },
+  defaultTopic: (ctx) => sessionOf(ctx)?.defaultTopic,
+};
+
+/** The session of a connection (the context generated routers receive is the Connection itself). */
+function sessionOf(ctx: unknown): TopicSession | undefined {
+  return (ctx as { topics?: TopicSession }).topics;
 }

@@ -5,11 +5,9 @@
  * publishing from outside a connection. The per-connection part is topics-session.ts.
  */
 import type { IncomingMessage } from 'node:http';
+import { ENVELOPE_VERSION, topicError, type TopicEnvelope, type TopicErrorReason } from './envelope.js';
 import type { GroupRegistry } from './groups.js';
 import type { ConnectionContext, MaybePromise } from './types.js';
-
-/** Envelope version stamped on every topic frame (Chanx's ENVELOPE_VERSION). */
-export const ENVELOPE_VERSION = 1;
 
 /** A topic as generated code describes it (`router.ts` of the topic's folder). */
 export interface TopicDefinition<Handlers, Out, Params> {
@@ -102,7 +100,8 @@ export function topicGroup(name: string, topic: string): string {
   return `topic:${name}:${topic}`;
 }
 
-export interface Envelope {
+/** Where a topic frame goes: its topic, and the request's `ref` or a push's `seq` when there is one. */
+export interface Stamp {
   topic: string;
   ref?: string | undefined;
   seq?: number | undefined;
@@ -110,28 +109,24 @@ export interface Envelope {
 
 const ENVELOPE_KEYS = new Set(['version', 'topic', 'ref', 'seq']);
 
-/** A frame of `message` on a topic: `version`, `topic`, then `ref`/`seq` when set, then the message's own keys. */
-export function stampFrame(message: unknown, envelope: Envelope): string {
-  const out: Record<string, unknown> = { version: ENVELOPE_VERSION, topic: envelope.topic };
-  if (envelope.ref !== undefined) out['ref'] = envelope.ref;
-  if (envelope.seq !== undefined) out['seq'] = envelope.seq;
+/** A frame of `message` on a topic, as Chanx writes them: the message's own keys, then `version`, `topic`, `ref`/`seq` when set. */
+export function stampFrame(message: unknown, stamp: Stamp): string {
+  const out: Record<string, unknown> = {};
   if (message !== null && typeof message === 'object') {
     for (const [key, value] of Object.entries(message)) if (!ENVELOPE_KEYS.has(key)) out[key] = value;
   }
+  out['version'] = ENVELOPE_VERSION;
+  out['topic'] = stamp.topic;
+  if (stamp.ref !== undefined) out['ref'] = stamp.ref;
+  if (stamp.seq !== undefined) out['seq'] = stamp.seq;
   return JSON.stringify(out);
 }
 
-/** Why a topic frame could not be served (Chanx's TopicErrorReason). */
-export type TopicErrorReason = 'unknown_topic' | 'unauthorized' | 'not_subscribed';
-
-/** `{"action":"error","payload":{"reason":...,"detail":...}}`, stamped with the topic and the request's ref. */
-export function topicErrorFrame(reason: TopicErrorReason, envelope: Envelope): string {
-  const detail = {
-    unknown_topic: `No topic matches '${envelope.topic}'`,
-    unauthorized: `Not authorized to subscribe to '${envelope.topic}'`,
-    not_subscribed: `Not subscribed to '${envelope.topic}'`,
-  }[reason];
-  return stampFrame({ action: 'error', payload: { reason, detail } }, envelope);
+/** Chanx's topic error for `reason`, with its detail text, stamped with the topic and the request's ref. */
+export function topicErrorFrame(reason: TopicErrorReason, topic: string, ref: string | undefined): string {
+  const detail = { unknown_topic: `Unknown topic '${topic}'`, unauthorized: `Not authorized to subscribe to '${topic}'`, not_subscribed: `Not subscribed to '${topic}'` }[reason];
+  const envelope: TopicEnvelope = ref === undefined ? { topic } : { topic, ref };
+  return topicError(reason, detail, envelope);
 }
 
 /** Anything that carries the server's group layer: a ChanxServer, or a connection's session. */
@@ -146,22 +141,18 @@ export interface HasGroupLayer {
  * Returns how many local connections got it. Throws when `topic` is not an instance of the pattern.
  */
 export function publishTopic<Out>(server: HasGroupLayer, definition: TopicDefinition<any, Out, any>, topic: string, message: Out, options: TopicSendOptions = {}): number {
-  if (compileTopicPattern(definition.pattern).match(topic) === undefined) {
+  if (patternOf(definition).match(topic) === undefined) {
     throw new Error(`'${topic}' is not a topic of ${definition.name} ('${definition.pattern}')`);
   }
   return server.groups.send([topicGroup(definition.name, topic)], stampFrame(message, { topic, seq: options.seq }));
 }
 
-/**
- * The topic envelope of a decoded frame, and the message without it. Stands in until the envelope
- * module validates and strips `version`/`topic`/`ref`/`seq` for every channel.
- */
-export function splitTopicEnvelope(frame: Record<string, unknown>): { message: Record<string, unknown>; envelope: { topic: string | undefined; ref: string | undefined } } {
-  const topic = frame['topic'];
-  const ref = frame['ref'];
-  const envelope = { topic: typeof topic === 'string' ? topic : undefined, ref: typeof ref === 'string' ? ref : undefined };
-  if (!('version' in frame || 'topic' in frame || 'ref' in frame || 'seq' in frame)) return { message: frame, envelope };
-  const message: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(frame)) if (!ENVELOPE_KEYS.has(key)) message[key] = value;
-  return { message, envelope };
+
+const patterns = new WeakMap<object, TopicPattern>();
+
+/** The compiled pattern of a definition, compiled once. */
+export function patternOf(definition: TopicDefinition<unknown, unknown, unknown>): TopicPattern {
+  let pattern = patterns.get(definition);
+  if (pattern === undefined) patterns.set(definition, (pattern = compileTopicPattern(definition.pattern)));
+  return pattern;
 }

@@ -1,10 +1,14 @@
 import type { IncomingMessage } from 'node:http';
+import type { FailureReporter, Outcome } from './dispatch.js';
+import type { TopicEnvelope } from './envelope.js';
 
 export type MaybePromise<T> = T | Promise<T>;
 
 /** One error of a precompiled (ajv) validator, as much of it as the runtime reads. */
 export interface ValidatorError {
   instancePath: string;
+  /** Where in the schema it failed: `#/...` in the message's own schema, `<id>/...` in a named one. */
+  schemaPath?: string;
   keyword: string;
   params: Record<string, unknown>;
   message?: string;
@@ -54,4 +58,20 @@ export interface ChannelDefinition<Handlers, Out, Params> {
   /** Path parameters restricted to some values: any other value is not this channel (404). */
   readonly paramValues?: Readonly<Record<string, readonly string[]>>;
   route(message: Record<string, unknown>, handlers: Handlers, ctx: ConnectionContext<Out, Params>): unknown;
+  /**
+   * Serves the frames that name a `topic` (DESIGN §10). Absent: the channel hosts no topics, and
+   * such frames get Chanx's answers for that case (unknown topic, not subscribed, unsubscribed).
+   */
+  readonly topics?: TopicRouter;
+}
+
+/**
+ * The seam between dispatch and topics: a frame whose envelope names a topic, with the envelope
+ * already checked and taken off `message`. Returns the frames to send back (stamp them with
+ * `topicFrame` / `topicError` from the envelope module).
+ */
+export interface TopicRouter {
+  route(message: Record<string, unknown>, envelope: TopicEnvelope, handlers: unknown, ctx: ConnectionContext<unknown, unknown>, report: FailureReporter): Outcome;
+  /** On a dedicated topic route: the connection's own topic, which frames naming none belong to. */
+  defaultTopic?(ctx: ConnectionContext<unknown, unknown>): string | undefined;
 }

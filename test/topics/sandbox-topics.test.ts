@@ -155,7 +155,7 @@ describe.skipIf(missing)('topics of the Chanx sandbox document', () => {
     expect(await c.nextJson()).toMatchObject({ ref: '10', action: 'error', payload: { reason: 'not_subscribed' } });
   });
 
-  it('unsubscribes with its ref, stops delivering, and answers not_subscribed afterwards', async () => {
+  it('unsubscribes with its ref, stops delivering, and answers not_subscribed to topic messages afterwards', async () => {
     const leaver = await client('/ws/topics');
     const stayer = await client('/ws/topics');
     for (const c of [leaver, stayer]) {
@@ -169,8 +169,11 @@ describe.skipIf(missing)('topics of the Chanx sandbox document', () => {
     stayer.ws.send(JSON.stringify({ topic: 'room:u', action: 'post', payload: { body: 'after' } }));
     expect(await stayer.nextJson()).toMatchObject({ action: 'room_event', payload: { body: 'after' } });
     expect(await quietFor(leaver, 100)).toEqual([]);
-    leaver.ws.send(JSON.stringify({ topic: 'room:u', ref: 'u2', action: 'unsubscribe' }));
+    leaver.ws.send(JSON.stringify({ topic: 'room:u', ref: 'u2', action: 'echo', payload: { body: 'still there?' } }));
     expect(await leaver.nextJson()).toEqual({ version: 1, topic: 'room:u', ref: 'u2', action: 'error', payload: { reason: 'not_subscribed', detail: "Not subscribed to 'room:u'" } });
+    // Unsubscribing is idempotent, as in Chanx.
+    leaver.ws.send(JSON.stringify({ topic: 'room:u', ref: 'u3', action: 'unsubscribe' }));
+    expect(await leaver.nextJson()).toEqual({ version: 1, topic: 'room:u', ref: 'u3', action: 'unsubscribed', payload: null });
   });
 
   it('runs onUnsubscribe when a subscriber disconnects, and leaves the group', async () => {
@@ -187,13 +190,16 @@ describe.skipIf(missing)('topics of the Chanx sandbox document', () => {
     expect(await stayer.nextJson()).toMatchObject({ payload: { body: 'anyone?' } });
   });
 
-  it('answers unknown_topic for a topic no pattern matches, on subscribe and on any other frame', async () => {
+  it('answers unknown_topic to a subscription no pattern matches; other frames to it are not subscribed, as in Chanx', async () => {
     const c = await client('/ws/topics');
-    expect(await subscribe(c, 'nope:1', 'k')).toEqual({ version: 1, topic: 'nope:1', ref: 'k', action: 'error', payload: { reason: 'unknown_topic', detail: "No topic matches 'nope:1'" } });
+    expect(await subscribe(c, 'nope:1', 'k')).toEqual({ version: 1, topic: 'nope:1', ref: 'k', action: 'error', payload: { reason: 'unknown_topic', detail: "Unknown topic 'nope:1'" } });
     // A parameter stops at ':' as in Chanx, so `room:a:b` is no room.
     expect(await subscribe(c, 'room:a:b', 'l')).toMatchObject({ ref: 'l', payload: { reason: 'unknown_topic' } });
     c.ws.send(JSON.stringify({ topic: 'nope:1', ref: 'm', action: 'echo', payload: { body: 'x' } }));
-    expect(await c.nextJson()).toMatchObject({ ref: 'm', action: 'error', payload: { reason: 'unknown_topic' } });
+    expect(await c.nextJson()).toMatchObject({ ref: 'm', action: 'error', payload: { reason: 'not_subscribed' } });
+    // The envelope is checked before anything else: a topic that is not a string is the envelope's error.
+    c.ws.send(JSON.stringify({ topic: 5, ref: 'n', action: 'subscribe' }));
+    expect(await c.nextJson()).toEqual({ action: 'error', payload: [{ type: 'string_type', loc: ['topic'], msg: 'Input should be a valid string' }], ref: 'n' });
   });
 
   it('publishes to a topic from outside any connection, through the group layer, with seq', async () => {
