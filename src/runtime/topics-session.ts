@@ -5,7 +5,7 @@
  * on `this`) and membership of the topic instance's group in the server's group layer.
  */
 import type { IncomingMessage } from 'node:http';
-import type { TopicEnvelope } from './envelope.js';
+import { topicError, type TopicEnvelope } from './envelope.js';
 import type { GroupMember, GroupRegistry } from './groups.js';
 import { handlerFailed, Rejection } from './rejections.js';
 import {
@@ -64,6 +64,9 @@ interface Subscription {
 }
 
 type Done = undefined | Promise<undefined>;
+
+/** Topic instances one connection may be subscribed to at once. */
+export const MAX_SUBSCRIPTIONS = 1024;
 
 export class TopicSession {
   private readonly subscriptions = new Map<string, Subscription>();
@@ -148,6 +151,11 @@ export class TopicSession {
     }
     if (this.subscriptions.has(topic)) {
       this.host.sendRaw(stampFrame(SUBSCRIBED, { topic, ref }));
+      return undefined;
+    }
+    if (this.subscriptions.size >= MAX_SUBSCRIPTIONS) {
+      // A client cannot grow the server's memory without bound (DESIGN §9): refused like authorize refuses.
+      this.host.sendRaw(topicError('unauthorized', `Too many subscriptions on this connection (at most ${MAX_SUBSCRIPTIONS})`, ref === undefined ? { topic } : { topic, ref }));
       return undefined;
     }
     const outcome = this.subscribeTo(found.hosted, found.params, topic, ref);

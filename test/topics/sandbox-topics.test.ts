@@ -7,6 +7,7 @@ import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishTopic, type ChanxServer, type TopicDefinition } from 'chanx-gen/runtime';
+import { MAX_SUBSCRIPTIONS } from '../../src/runtime/topics-session.js';
 import { cli, ROOT, scratch, typecheck } from '../helpers/cli.js';
 import { connect, quietFor, type Recorder } from '../helpers/ws-client.js';
 
@@ -208,6 +209,15 @@ describe.skipIf(missing)('topics of the Chanx sandbox document', () => {
     expect(publishTopic(server, presenceTopic, 'presence:alice', { action: 'presence_changed', payload: { user: 'alice', online: true } }, { seq: 7 })).toBe(1);
     expect(await c.nextJson()).toEqual({ version: 1, topic: 'presence:alice', seq: 7, action: 'presence_changed', payload: { user: 'alice', online: true } });
     expect(() => publishTopic(server, presenceTopic, 'room:x', { action: 'presence_changed', payload: { user: 'a', online: false } })).toThrow(/not a topic of presence_topic/);
+  });
+
+  it('bounds the subscriptions of one connection', async () => {
+    const c = await client('/ws/topics');
+    for (let i = 0; i <= MAX_SUBSCRIPTIONS; i++) c.ws.send(JSON.stringify({ action: 'subscribe', topic: `presence:u${i}`, ref: String(i) }));
+    const answers = [];
+    for (let i = 0; i <= MAX_SUBSCRIPTIONS; i++) answers.push((await c.nextJson()) as { action: string; ref: string; payload: unknown });
+    expect(answers.slice(0, -1).every((a, i) => a.action === 'subscribed' && a.ref === String(i))).toBe(true);
+    expect(answers.at(-1)).toMatchObject({ action: 'error', ref: String(MAX_SUBSCRIPTIONS), payload: { reason: 'unauthorized' } });
   });
 
   it('serves the topic on its dedicated route: connecting subscribes, frames need no envelope, and the group is shared', async () => {
