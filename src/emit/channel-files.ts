@@ -11,7 +11,9 @@ import { declareType } from './schema-to-ts.js';
 import { consumerClassName, stubMethod } from './stub-methods.js';
 import { render } from './templates.js';
 import { validatorsSource } from './validators.js';
+import { clientFiles } from './client-files.js';
 import { camelCase, isIdentifier } from '../model/names.js';
+import { modelTitles, titlesLiteral } from './model-titles.js';
 import { isTopic, routerTopicView, topicHandlers, topicStub } from './topic-files.js';
 
 export function channelNames(channel: ChannelModel) {
@@ -54,7 +56,10 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
   });
 
   // A topic's twin (the same topic on another route) is typed here and implemented in the twin's folder.
-  if (channel.topic !== undefined && channel.topic.implementedBy !== channel.key) return [{ kind: 'generated', path: `${dir}/messages.ts`, content: messages }];
+  if (channel.topic !== undefined && channel.topic.implementedBy !== channel.key) {
+    // A dedicated route's client needs no envelope: it is a channel client (client-files.ts).
+    return [{ kind: 'generated', path: `${dir}/messages.ts`, content: messages }, ...(channel.topicOf === undefined ? clientFiles(model, channel, warn) : [])];
+  }
 
   const incomingTypes = [...new Set(channel.incoming.map((m) => m.typeName))].sort();
   const validatorsDts = render('validators.d.ts', {
@@ -96,6 +101,7 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     params: names.params,
     typeImports: [...new Set([names.toClient, ...(mode === 'byTag' ? [names.toServer] : []), ...(mode === 'byTrial' ? incomingTypes : [])])].sort().join(', '),
     validatorImports: channel.incoming.map((m) => m.validatorName).join(', ') || '',
+    titles: titlesLiteral(modelTitles(incomingTypes, model.schemas)),
     byTag: mode === 'byTag',
     single: mode === 'single',
     byTrial: mode === 'byTrial',
@@ -133,6 +139,8 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     { kind: 'generated', path: `${dir}/handlers.ts`, content: handlers },
     { kind: 'generated', path: `${dir}/router.ts`, content: router },
     isTopic(channel) ? topicStub(model, channel) : { kind: 'stub', path: `${dir}/consumer.ts`, content: consumer, className: names.consumerClass, methods },
+    // A hosted topic is reached through its host's connection, not with a client of its own.
+    ...(channel.topicOf === undefined ? clientFiles(model, channel, warn) : []),
   ];
   return files;
 }

@@ -9,6 +9,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { admission, refuseUpgrade } from './admission.js';
 import { Connection, describeError, type ConnectionRuntime, type Logger, type MountedChannel } from './connection.js';
 import { GroupRegistry } from './groups.js';
+import { createRequestHandler, type ServedContent } from './http.js';
 import { DEFAULT_HEARTBEAT_MS, startHeartbeat } from './heartbeat.js';
 import { positive, resolveLimits } from './limits.js';
 import type { OriginRule } from './origin.js';
@@ -18,7 +19,7 @@ import { compilePath, type PathTemplate } from './path-template.js';
 import type { ChannelDefinition } from './types.js';
 import { SESSION_TOPICS, type HostedTopic } from './topics-session.js';
 
-export interface ServerOptions {
+export interface ServerOptions extends ServedContent {
   /** Largest accepted frame in bytes; a larger one closes that connection with 1009. Default 1 MiB. */
   maxPayload?: number;
   /** Where handler failures and connection errors are reported. Default: console. */
@@ -149,13 +150,7 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
       }
     });
   });
-  if (options.server === undefined) {
-    httpServer.on('request', (req, res) => {
-      const status = find(req) === undefined ? 404 : 426;
-      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...(status === 426 ? { upgrade: 'websocket' } : {}) });
-      res.end(status === 404 ? 'Not Found\n' : 'This address takes WebSocket connections\n');
-    });
-  }
+  if (options.server === undefined) httpServer.on('request', createRequestHandler(options, (req) => find(req) !== undefined));
 
   let closed: Promise<void> | undefined;
   const shutDown = async (): Promise<void> => {
