@@ -147,7 +147,7 @@ export async function once(options: PipelineOptions, flags: Pick<Flags, 'check' 
   if (flags.quiet !== true) {
     for (const change of plan.changes) {
       const file = result.files.find((f) => f.path === change.path);
-      if (change.kind === 'add' && file?.kind === 'stub') io.stdout(`created ${shownOut}/${change.path}: yours to fill in (${file.methods.map((m) => m.name).join(', ')}); chanx-gen will never rewrite it\n`);
+      if (change.kind === 'add' && file?.kind === 'stub') io.stdout(`created ${shownOut}/${change.path}: yours to fill in${file.methods.length > 0 ? ` (${file.methods.map((m) => m.name).join(', ')})` : ''}; chanx-gen will never rewrite it\n`);
     }
     const by = (k: string) => plan.changes.filter((c) => c.kind === k).length;
     io.stdout(`chanx-gen: ${shownOut}/ from ${result.model.specPath}: ${by('add')} added, ${by('update')} updated, ${by('remove')} removed, ${plan.unchanged} unchanged\n`);

@@ -14,6 +14,7 @@ import { validatorsSource } from './validators.js';
 import { clientFiles } from './client-files.js';
 import { camelCase, isIdentifier } from '../model/names.js';
 import { modelTitles, titlesLiteral } from './model-titles.js';
+import { isTopic, routerTopicView, topicHandlers, topicStub } from './topic-files.js';
 
 export function channelNames(channel: ChannelModel) {
   const t = channel.typeName;
@@ -54,7 +55,11 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     toClientUnion: union(channel.outgoing.map((m) => m.typeName)),
   });
 
-  if (channel.topicOf !== undefined) return [{ kind: 'generated', path: `${dir}/messages.ts`, content: messages }];
+  // A topic's twin (the same topic on another route) is typed here and implemented in the twin's folder.
+  if (channel.topic !== undefined && channel.topic.implementedBy !== channel.key) {
+    // A dedicated route's client needs no envelope: it is a channel client (client-files.ts).
+    return [{ kind: 'generated', path: `${dir}/messages.ts`, content: messages }, ...(channel.topicOf === undefined ? clientFiles(model, channel, warn) : [])];
+  }
 
   const incomingTypes = [...new Set(channel.incoming.map((m) => m.typeName))].sort();
   const validators = render('validators.ts', {
@@ -65,7 +70,7 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
   });
 
   const handlerTypes = [...new Set([...incomingTypes, ...channel.incoming.flatMap((m) => m.handler.replies), names.toClient])].sort();
-  const handlers = render('handlers.ts', {
+  const handlers = isTopic(channel) ? topicHandlers(model, channel, handlerTypes) : render('handlers.ts', {
     header: head,
     typeImports: handlerTypes.join(', '),
     addressLiteral,
@@ -109,6 +114,7 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     discriminatorLiteral: channel.discriminator === null ? 'null' : stringLiteral(channel.discriminator),
     paramValues: channel.params.filter((p) => p.enum !== undefined).map((p) => `${isIdentifier(p.name) ? p.name : stringLiteral(p.name)}: [${p.enum!.map(stringLiteral).join(', ')}]`).join(', '),
     routeFn: names.routeFn,
+    ...routerTopicView(channel),
     channelConst: names.channelConst,
     channelLiteral,
     addressLiteral,
@@ -132,8 +138,9 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     { kind: 'generated', path: `${dir}/validators.ts`, content: validators },
     { kind: 'generated', path: `${dir}/handlers.ts`, content: handlers },
     { kind: 'generated', path: `${dir}/router.ts`, content: router },
-    { kind: 'stub', path: `${dir}/consumer.ts`, content: consumer, className: names.consumerClass, methods },
-    ...clientFiles(model, channel, warn),
+    isTopic(channel) ? topicStub(model, channel) : { kind: 'stub', path: `${dir}/consumer.ts`, content: consumer, className: names.consumerClass, methods },
+    // A hosted topic is reached through its host's connection, not with a client of its own.
+    ...(channel.topicOf === undefined ? clientFiles(model, channel, warn) : []),
   ];
   return files;
 }

@@ -9,6 +9,7 @@ import { playgroundFile } from './playground.js';
 import type { GeneratedFile } from './generated-file.js';
 import { header } from './header.js';
 import { render } from './templates.js';
+import { hostedTopics, topicServerView } from './topic-files.js';
 
 export interface Emitted {
   files: GeneratedFile[];
@@ -22,7 +23,8 @@ export function emitProject(model: ApiModel, sources: readonly SourceFile[]): Em
   const files = model.channels.flatMap((channel) => channelFiles(model, channel, (message) => warnings.add(message)));
   const server = render('server.ts', {
     header: header(model),
-    channels: model.channels.filter((c) => c.topicOf === undefined).map((c) => ({ folder: c.folder, ...channelNames(c) })),
+    channels: model.channels.filter((c) => c.topic === undefined).map((c) => ({ folder: c.folder, ...channelNames(c), hostedTopics: hostedTopics(model, c) })),
+    ...topicServerView(model),
   });
   files.push({ kind: 'generated', path: 'server.ts', content: server });
   const info = (sources[0]?.data as { info?: { description?: unknown } } | undefined)?.info;

@@ -12,7 +12,7 @@ export function consumerClassName(channel: ChannelModel): string {
   return `${channel.typeName}Consumer`;
 }
 
-export function stubMethod(channel: ChannelModel, m: IncomingMessageModel, schemas: Record<string, JsonSchema>): string {
+export function stubMethod(channel: ChannelModel, m: IncomingMessageModel, schemas: Record<string, JsonSchema>, className = consumerClassName(channel)): string {
   const replies = m.handler.replies;
   const only = replies.length === 1 ? replies[0] : undefined;
   const body = only !== undefined ? fixedValue(schemas[only] ?? true, schemas) : undefined;
@@ -23,7 +23,7 @@ export function stubMethod(channel: ChannelModel, m: IncomingMessageModel, schem
     context: `${channel.typeName}Context`,
     returns: replies.length === 0 ? 'void' : replies.map((r) => `M.${r}`).join(' | '),
     body: body ?? false,
-    notImplemented: stringLiteral(`not implemented: ${consumerClassName(channel)}.${m.handler.method}`),
+    notImplemented: stringLiteral(`not implemented: ${className}.${m.handler.method}`),
   }).trimEnd();
 }
 

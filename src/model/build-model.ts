@@ -12,6 +12,7 @@ import type { SourceFile } from '../load/source-files.js';
 import { detectDiscriminator, fixedValue } from './discriminator.js';
 import { camelCase, folderName, NameAllocator, pascalCase } from './names.js';
 import { refName, SchemaRegistry } from './schema-registry.js';
+import { linkTopics } from './topics.js';
 import type { ApiModel, ChannelModel, HandlerModel, IncomingMessageModel, JsonSchema, MessageModel } from './types.js';
 
 export interface ModelOptions {
@@ -59,8 +60,8 @@ export function buildModel(input: ModelInput, options: ModelOptions = {}): Model
   };
   nameComponentSchemas(ctx, document);
   const channels = [...document.channels].sort((a, b) => cmp(a.id, b.id)).map((channel) => buildChannel(ctx, channel, options));
+  for (const problem of linkTopics(channels, document, (key, ...rest) => locateChannel(ctx, key, ...rest))) (problem.severity === 'error' ? ctx.errors : ctx.warnings).push(problem);
   if (ctx.errors.length > 0) throw new InputError(ctx.errors);
-  markTopics(channels, document);
 
   return {
     model: { specPath: input.specPath, inputHash: input.inputHash, title: document.title, version: document.apiVersion, schemas: sortKeys(ctx.registry.schemas), channels },
@@ -226,22 +227,6 @@ function locateChannel(ctx: ModelContext, key: string, ...rest: string[]): { fil
 
 function locateMessage(ctx: ModelContext, channelKey: string, messageKey: string): { file: string; line: number; column: number } {
   return ctx.isV2 ? locateChannel(ctx, channelKey) : locateChannel(ctx, channelKey, 'messages', messageKey);
-}
-
-/** x-topic channels that share an address with a plain channel are that channel's topics. */
-function markTopics(channels: ChannelModel[], document: DocumentView): void {
-  const topicInfo = new Map<string, { name?: unknown; pattern?: unknown }>();
-  for (const c of document.channels) {
-    const topic = c.extensions['x-topic'];
-    if (topic !== null && typeof topic === 'object') topicInfo.set(c.id, topic as { name?: unknown; pattern?: unknown });
-  }
-  for (const channel of channels) {
-    const topic = topicInfo.get(channel.key);
-    if (topic === undefined) continue;
-    const parent = channels.find((c) => c !== channel && c.address === channel.address && !topicInfo.has(c.key));
-    if (parent === undefined) continue;
-    channel.topicOf = { parent: parent.key, name: typeof topic.name === 'string' ? topic.name : channel.key, pattern: typeof topic.pattern === 'string' ? topic.pattern : '' };
-  }
 }
 
 function messageName(m: MessageView): string {

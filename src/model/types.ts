@@ -44,6 +44,29 @@ export interface ChannelModel {
    * (messages.ts) but not routed or mounted itself; the parent is mounted once at the address.
    */
   topicOf?: { parent: string; name: string; pattern: string };
+  /** Set for every Chanx `x-topic` channel, hosted by a parent or served on its own route (src/model/topics.ts). */
+  topic?: TopicModel;
+  /** On a channel that hosts topics: the keys of its `x-topic` channels, sorted. */
+  topics?: string[];
+}
+
+/** A Chanx topic (DESIGN §10): a pattern such as `room:{room_name}` with its own handlers and group. */
+export interface TopicModel {
+  /** The `x-topic` name (`room_topic`); channels documenting the same topic share it, and its groups. */
+  name: string;
+  pattern: string;
+  /** The pattern's `{variables}`, in order. */
+  params: string[];
+  /** The channel hosting it at the same address, or null: a dedicated route where connecting subscribes. */
+  parent: string | null;
+  /**
+   * The channel whose folder holds the topic's handlers, router and stub: this one, or a twin that
+   * documents the same topic (same name, pattern and messages), so one class serves both routes.
+   */
+  implementedBy: string;
+  /** The stub's class (`RoomTopic`) and the router's exported definition (`roomTopic`). */
+  className: string;
+  definition: string;
 }
 
 export interface ParamModel {

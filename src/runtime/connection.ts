@@ -16,6 +16,7 @@ import { resolveLimits, type ConnectionLimits } from './limits.js';
 import { OVERFLOW_CLOSE_GRACE_MS, outboundVerdict, whenDrained } from './outbound-limit.js';
 import { HANDLERS_BEHIND, holdReading, releaseReading, REPLIES_UNDRAINED, SHUTTING_DOWN } from './read-gate.js';
 import { BINARY_FRAME } from './rejections.js';
+import { TopicSession, type TopicMount } from './topics-session.js';
 import type { BroadcastOptions, ChannelDefinition, ConnectionContext } from './types.js';
 
 export interface Logger {
@@ -33,6 +34,8 @@ export interface MountedChannel {
   createHandlers(): Handlers;
   /** Server-wide choices that shape the answers (completion frames). */
   dispatch?: DispatchOptions;
+  /** Topics served on this channel's connections (DESIGN §10). */
+  topics?: TopicMount;
 }
 
 interface Handlers {
@@ -64,6 +67,8 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   /** Set when `authenticate` refused: nothing else runs for this connection. */
   private refused = false;
   private readonly handlers: Handlers;
+  /** This connection's topic subscriptions, when the channel serves topics. */
+  readonly topics: TopicSession | undefined;
   private readonly queue: FrameQueue;
   /** What holds reading paused (read-gate.ts bits); 0: reading. */
   private pausedBy = 0;
@@ -88,6 +93,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   ) {
     this.upgrade = request;
     this.handlers = mounted.createHandlers();
+    this.topics = mounted.topics === undefined ? undefined : new TopicSession(this, mounted.topics, layer, logger);
     this.queue = new FrameQueue(this);
     (ws as unknown as Record<symbol, Connection>)[CONNECTION] = this;
     ws.on('message', onMessage);
@@ -244,6 +250,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   closed(): void {
     this.isClosed = true;
     this.ending = true;
+    this.topics?.disconnect();
     if (this.joined !== undefined) for (const group of [...this.joined]) this.leave(group);
     this.layer.detach(this);
     this.runHook('onDisconnect');

@@ -49,10 +49,13 @@ export function dispatchFrame(
   const message = decoded as Record<string, unknown>;
   const envelope = takeEnvelope(message);
   if (envelope instanceof Rejection) return envelope.frame;
-  if (envelope.topic !== undefined) {
+  // On a dedicated topic route, a frame that names no topic belongs to the route's own topic.
+  const topic = envelope.topic ?? channel.topics?.defaultTopic?.(ctx);
+  if (topic !== undefined) {
+    const addressed = (envelope.topic === topic ? envelope : { ...envelope, topic }) as TopicEnvelope;
     const topics = channel.topics;
-    if (topics !== undefined) return topics.route(message, envelope as TopicEnvelope, handlers, ctx, report);
-    return answerWithoutTopics(message[channel.discriminator ?? 'action'], envelope as TopicEnvelope);
+    if (topics !== undefined) return topics.route(message, addressed, handlers, ctx, report);
+    return answerWithoutTopics(message[channel.discriminator ?? 'action'], addressed);
   }
   const ref = envelope.ref;
   const complete = options.sendCompletion === true;

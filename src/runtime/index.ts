@@ -15,3 +15,16 @@ export { createChanxServer, mount, type ChanxServer, type Route, type ServerOpti
 export { isEntryPoint, serveFromEnv } from './entry.js';
 export { createRequestHandler, type ServedContent } from './http.js';
 export { ajvRuntime } from './ajv-runtime.js';
+export {
+  compileTopicPattern,
+  publishTopic,
+  topicGroup,
+  type TopicBroadcastOptions,
+  type TopicContext,
+  type TopicDefinition,
+  type TopicHooks,
+  type TopicPattern,
+  type TopicSendOptions,
+} from './topics.js';
+export { hostTopic, TopicSession, type HostedTopic, type TopicMount } from './topics-session.js';
+export { mountTopicRoute, type TopicRouteOptions } from './topics-route.js';

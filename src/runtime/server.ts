@@ -19,6 +19,7 @@ import { guardLogger } from './safe-logger.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, endAll } from './shutdown.js';
 import { compilePath, type PathTemplate } from './path-template.js';
 import type { ChannelDefinition } from './types.js';
+import { SESSION_TOPICS, type HostedTopic } from './topics-session.js';
 
 export interface ServerOptions extends ServedContent {
   /** Largest accepted frame in bytes; a larger one closes that connection with 1009. Default 1 MiB. */
@@ -74,8 +75,10 @@ export interface Route {
 }
 
 /** Pairs a generated channel with its consumer class (one instance per connection). */
-export function mount<H, Out, P>(channel: ChannelDefinition<H, Out, P>, Consumer: new () => H): Route {
-  return { mounted: { channel: channel as ChannelDefinition<unknown, unknown, unknown>, createHandlers: () => new Consumer() as object } };
+export function mount<H, Out, P>(channel: ChannelDefinition<H, Out, P>, Consumer: new () => H, topics?: readonly HostedTopic[]): Route {
+  const erased = channel as ChannelDefinition<unknown, unknown, unknown>;
+  if (topics === undefined || topics.length === 0) return { mounted: { channel: erased, createHandlers: () => new Consumer() as object } };
+  return { mounted: { channel: { ...erased, topics: SESSION_TOPICS }, createHandlers: () => new Consumer() as object, topics: { topics } } };
 }
 
 export interface ChanxServer {

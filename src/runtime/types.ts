@@ -80,4 +80,6 @@ export interface ChannelDefinition<Handlers, Out, Params> {
  */
 export interface TopicRouter {
   route(message: Record<string, unknown>, envelope: TopicEnvelope, handlers: unknown, ctx: ConnectionContext<unknown, unknown>, report: FailureReporter): Outcome;
+  /** On a dedicated topic route: the connection's own topic, which frames naming none belong to. */
+  defaultTopic?(ctx: ConnectionContext<unknown, unknown>): string | undefined;
 }

@@ -17,7 +17,7 @@ export interface StubMerge {
   problem?: string;
 }
 
-const HOOKS = new Set(['onConnect', 'onDisconnect']);
+const HOOKS = new Set(['onConnect', 'onDisconnect', 'onSubscribe', 'onUnsubscribe']);
 
 /** Methods named like handlers (`onX`, not the hooks) that the document no longer has. */
 export function formerHandlers(present: Iterable<string>, wanted: readonly string[]): string[] {

@@ -37,9 +37,10 @@ describe.skipIf(requireOrSkip('../shared/chanx/fastapi-sandbox.asyncapi.json', e
     expect(typecheck(path.join(dir, 'generated'))).toBe('');
   }, 180_000);
 
-  it('types x-topic channels without mounting them', () => {
-    expect(existsSync(path.join(dir, 'generated/topic_hub_room_topic/messages.ts'))).toBe(true);
-    expect(existsSync(path.join(dir, 'generated/topic_hub_room_topic/router.ts'))).toBe(false);
+  it('implements each x-topic topic once: in its hosted channel\'s folder, the dedicated route only typed (test/topics)', () => {
+    expect(existsSync(path.join(dir, 'generated/topic_hub_room_topic/topic.ts'))).toBe(true);
+    expect(existsSync(path.join(dir, 'generated/room_topic/messages.ts'))).toBe(true);
+    expect(existsSync(path.join(dir, 'generated/room_topic/router.ts'))).toBe(false);
   });
 
   it('still answers the tutorial frames on /ws/system', async () => {
@@ -95,6 +96,8 @@ describe.skipIf(requireOrSkip('../shared/chanx/fastapi-sandbox.asyncapi.json', e
 
   it.each(['/ws/topics', '/ws/topics/room/general'])('serves %s: a frame gets an answer, not silence', async (p) => {
     const client = await connect(`${base}${p}`);
+    // On a dedicated topic route connecting is subscribing: the route first confirms its topic.
+    if (p !== '/ws/topics') expect(await client.nextJson()).toMatchObject({ action: 'subscribed', topic: 'room:general' });
     client.ws.send('{"action":"nope"}');
     expect(await client.nextJson()).toMatchObject({ action: 'error' });
     client.ws.close();
