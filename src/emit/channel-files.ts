@@ -13,6 +13,7 @@ import { render } from './templates.js';
 import { validatorsSource } from './validators.js';
 import { clientFiles } from './client-files.js';
 import { camelCase, isIdentifier } from '../model/names.js';
+import { modelTitles, titlesLiteral } from './model-titles.js';
 
 export function channelNames(channel: ChannelModel) {
   const t = channel.typeName;
@@ -95,6 +96,7 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     params: names.params,
     typeImports: [...new Set([names.toClient, ...(mode === 'byTag' ? [names.toServer] : []), ...(mode === 'byTrial' ? incomingTypes : [])])].sort().join(', '),
     validatorImports: channel.incoming.map((m) => m.validatorName).join(', ') || '',
+    titles: titlesLiteral(modelTitles(incomingTypes, model.schemas)),
     byTag: mode === 'byTag',
     single: mode === 'single',
     byTrial: mode === 'byTrial',

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
+import { authenticateConnection, type Authenticate } from './auth.js';
 import type { GroupMember, GroupRegistry } from './groups.js';
 import { dispatchFrame, sendFrames, type DispatchOptions } from './dispatch.js';
 import { FrameQueue, type QueueOwner } from './frame-queue.js';
@@ -33,6 +34,7 @@ export interface MountedChannel {
 }
 
 interface Handlers {
+  authenticate?: Authenticate;
   onConnect?(ctx: unknown): unknown;
   onDisconnect?(ctx: unknown): unknown;
 }
@@ -53,6 +55,10 @@ let nextId = 0;
 export class Connection implements ConnectionContext<unknown, Record<string, string>>, GroupMember, QueueOwner, Beating {
   readonly id = `c${(++nextId).toString(36)}`;
   private joined: Set<string> | undefined;
+  /** What `authenticate` returned (undefined without one). */
+  user: unknown = undefined;
+  /** Set when `authenticate` refused: nothing else runs for this connection. */
+  private refused = false;
   private readonly handlers: Handlers;
   private readonly queue: FrameQueue;
   private readonly gate: ReadGate;
@@ -80,6 +86,9 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
     ws.on('error', onError);
     ws.once('close', onClose);
     runtime.live.add(this);
+    // Authentication is the connection's first task: onConnect and frames queue behind it.
+    const authenticate = this.handlers.authenticate;
+    if (authenticate !== undefined) this.queue.push(() => this.admit(authenticate));
     this.runHook('onConnect');
   }
 
@@ -202,6 +211,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
 
   /** Handles one frame; returns a promise only when a handler went asynchronous. */
   private handleFrame(data: Buffer, isBinary: boolean): Promise<void> | undefined {
+    if (this.refused) return undefined;
     if (isBinary) {
       this.sendRaw(BINARY_FRAME.frame);
       return undefined;
@@ -220,9 +230,28 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
     this.logger.error(`${this.mounted.channel.address}: handler for ${tag} failed: ${describeError(err)}`, err);
   };
 
+  /** Runs `authenticate`; on refusal sends the authentication frame and closes. */
+  private admit(authenticate: Authenticate): Promise<void> | undefined {
+    const verdict = authenticateConnection(authenticate, this.handlers, this.request, this.params, (err) =>
+      this.logger.error(`${this.mounted.channel.address}: authenticate failed: ${describeError(err)}`, err),
+    );
+    const apply = (v: Awaited<typeof verdict>): void => {
+      if (v.admitted) this.user = v.user;
+      else {
+        this.refused = true;
+        this.sendRaw(v.refusal.frame);
+        this.close(1000);
+      }
+    };
+    if (verdict instanceof Promise) return verdict.then(apply);
+    apply(verdict);
+    return undefined;
+  }
+
   private runHook(name: 'onConnect' | 'onDisconnect'): void {
-    if (this.handlers[name] === undefined) return;
+    if (this.handlers[name] === undefined || this.refused) return;
     this.queue.push(() => {
+      if (this.refused) return undefined;
       try {
         const result = this.handlers[name]!.call(this.handlers, this);
         if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {

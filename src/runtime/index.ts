@@ -3,6 +3,7 @@ export type { BroadcastOptions, ChannelDefinition, ConnectionContext, MaybePromi
 export { Rejection, rejectAmbiguous, rejectInvalid, rejectTag, rejectUnmatched } from './rejections.js';
 export type { ErrorItem, ModelTitles } from './validation-errors.js';
 export { GroupRegistry } from './groups.js';
+export { AuthRefusal, refuse, type UpgradeRequest } from './auth.js';
 export { dispatchFrame, sendFrames, type DispatchOptions, type Frames, type Outcome, type FailureReporter } from './dispatch.js';
 export { ENVELOPE_VERSION, NO_ENVELOPE, answerWithoutTopics, takeEnvelope, topicError, topicFrame, type Envelope, type TopicEnvelope, type TopicErrorReason } from './envelope.js';
 export type { Logger } from './connection.js';

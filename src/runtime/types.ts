@@ -27,8 +27,11 @@ export interface BroadcastOptions {
   excludeSelf?: boolean;
 }
 
-/** What a handler gets besides the message. `Out` is the channel's server-to-client union. */
-export interface ConnectionContext<Out, Params> {
+/**
+ * What a handler gets besides the message. `Out` is the channel's server-to-client union; `User`
+ * is what the consumer's `authenticate` returns.
+ */
+export interface ConnectionContext<Out, Params, User = unknown> {
   /** Unique per connection within the process. */
   readonly id: string;
   /** Path parameters of the channel address, decoded. */
@@ -37,6 +40,8 @@ export interface ConnectionContext<Out, Params> {
   readonly request: IncomingMessage;
   /** Groups this connection has joined. */
   readonly groups: ReadonlySet<string>;
+  /** What the consumer's `authenticate` returned; undefined when it has none. */
+  readonly user: User;
   /** Sends to this connection only. */
   send(message: Out): void;
   /** Sends to every member of the groups (serialised once). */
