@@ -6,6 +6,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ChanxClient, ChanxFrameError, type ClientChannel } from 'chanx-gen/client';
+import { connectHub } from '../fixtures/client-topics/expected/hub/client.js';
 
 const channel: ClientChannel = {
   key: 'hub',
@@ -50,9 +51,9 @@ async function topicServer(port = 0): Promise<{ url: string; port: number; subsc
         if (f.topic === 'room:secret') return ws.send(JSON.stringify({ action: 'error', payload: { reason: 'unauthorized', detail: "Not authorized to subscribe to 'room:secret'" }, ...stamp }));
         subscribes.set(f.topic, (subscribes.get(f.topic) ?? 0) + 1);
         ws.send(JSON.stringify({ action: 'subscribed', payload: null, ...stamp }));
-        ws.send(JSON.stringify({ action: 'room_event', payload: { joined: true }, version: 1, topic: f.topic, seq: 1 }));
+        ws.send(JSON.stringify({ action: 'room_event', payload: { text: 'joined' }, version: 1, topic: f.topic, seq: 1 }));
       } else if (f.action === 'unsubscribe') ws.send(JSON.stringify({ action: 'unsubscribed', payload: null, ...stamp }));
-      else if (f.action === 'echo') ws.send(JSON.stringify({ action: 'posted', payload: f.payload, ...stamp }));
+      else if (f.action === 'echo' || f.action === 'post') ws.send(JSON.stringify({ action: 'posted', payload: f.payload, ...stamp }));
     });
   });
   const stop = () => new Promise<void>((r) => { for (const ws of wss.clients) ws.terminate(); wss.close(() => r()); });
@@ -72,7 +73,7 @@ it('subscribes, requests and receives pushes on a topic; refusals reject', async
   await lobby.subscribe();
   expect(lobby.subscribed).toBe(true);
   expect(await lobby.request({ action: 'echo', payload: { body: 'hi' } })).toMatchObject({ action: 'posted', topic: 'room:lobby', payload: { body: 'hi' } });
-  await expect.poll(() => events).toEqual([{ action: 'room_event', payload: { joined: true }, version: 1, topic: 'room:lobby', seq: 1 }]);
+  await expect.poll(() => events).toEqual([{ action: 'room_event', payload: { text: 'joined' }, version: 1, topic: 'room:lobby', seq: 1 }]);
   const refused = await client.topic('room:{room_name}', { room_name: 'secret' }).subscribe().catch((e: unknown) => e);
   expect(refused).toBeInstanceOf(ChanxFrameError);
   expect((refused as ChanxFrameError).frame?.payload).toEqual({ reason: 'unauthorized', detail: "Not authorized to subscribe to 'room:secret'" });
@@ -93,4 +94,21 @@ it('subscribes again after a reconnect', async () => {
   const second = await topicServer(first.port);
   await expect.poll(() => opens, { timeout: 5000 }).toBe(2);
   await expect.poll(() => second.subscribes).toEqual(new Map([['room:a', 1]]));
+});
+
+it('the generated client of a hub gives typed topic handles (test/fixtures/client-topics)', async () => {
+  const server = await topicServer();
+  const invalid: string[] = [];
+  const client = await connectHub(server.url, { onInvalid: (_f, problem) => invalid.push(problem) });
+  cleanups.push(() => client.close());
+  const room = client.roomTopic({ room_name: 'lobby' });
+  const events: string[] = [];
+  room.on('room_event', (m) => events.push(m.payload.text));
+  await room.subscribe();
+  const posted = await room.request({ action: 'post', payload: { text: 'hello' } });
+  expect(posted.payload.text).toBe('hello');
+  await expect.poll(() => events).toEqual(['joined']);
+  // A reply the topic's schema does not allow fails the request and reaches onInvalid.
+  await expect(room.request({ action: 'post', payload: { text: 5 } } as never)).rejects.toBeInstanceOf(ChanxFrameError);
+  expect(invalid).toEqual([expect.stringMatching(/^posted: \/payload\/text must be string/)]);
 });
