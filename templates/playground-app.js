@@ -106,8 +106,18 @@
   $('disconnect').addEventListener('click', function () { if (socket) socket.close(1000); });
 
   // Sending: the frame is checked with the channel's precompiled validators first.
+  var topicPattern = function (pattern) {
+    var source = pattern.split(/\{[^}]+\}/).map(function (part) { return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }).join('[^:]+');
+    return new RegExp('^' + source + '$');
+  };
   var problemsOf = function (ch, frame) {
     if (frame === null || typeof frame !== 'object' || Array.isArray(frame)) return ['A frame is a JSON object.'];
+    if (typeof frame.topic === 'string' && ch.topics) {
+      if (frame.action === 'subscribe' || frame.action === 'unsubscribe') return [];
+      var topic = ch.topics.filter(function (t) { return topicPattern(t.pattern).test(frame.topic); })[0];
+      if (!topic) return ["Topic '" + frame.topic + "' matches none of " + ch.topics.map(function (t) { return t.pattern; }).join(', ') + '.'];
+      ch = topic;
+    }
     var validators = VALIDATORS[ch.key] || {};
     var candidates = ch.send;
     if (ch.sendField !== null) {
@@ -156,7 +166,8 @@
       use.addEventListener('click', function () {
         if (!socket) { $('channel').value = String(index); showParams(); }
         $('frame').value = pretty(m.example);
-        $('problems').textContent = socket && connectedChannel !== ch ? 'Connected to ' + connectedChannel.key + ', not ' + ch.key + '.' : '';
+        var host = DATA.channels[index];
+        $('problems').textContent = socket && connectedChannel !== host ? 'Connected to ' + connectedChannel.key + ', not ' + host.key + '.' : '';
         $('frame').focus();
       });
       block.appendChild(use);
@@ -181,6 +192,14 @@
       section.appendChild(el('h3', { text: 'Messages the server sends' }));
       ch.receive.forEach(function (m) { section.appendChild(messageBlock(ch, index, m, false)); });
     }
+    (ch.topics || []).forEach(function (t) {
+      section.appendChild(el('h3', { text: 'Topic ' + t.name + ' (' + t.pattern + ')' }));
+      if (t.description) section.appendChild(el('p', { text: t.description }));
+      var subscribe = { key: 'subscribe', tag: 'subscribe', summary: 'Subscribe to a ' + t.name + ' topic; then send its messages with the same topic.', example: { action: 'subscribe', topic: t.example } };
+      section.appendChild(messageBlock({ key: t.key, sendField: 'action' }, index, subscribe, true));
+      t.send.forEach(function (m) { section.appendChild(messageBlock(t, index, m, true)); });
+      t.receive.forEach(function (m) { section.appendChild(messageBlock(t, index, m, false)); });
+    });
     $('channels').appendChild(section);
   });
 
