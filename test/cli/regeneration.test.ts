@@ -54,7 +54,7 @@ function fillStub(out: string): string {
 }
 
 describe('stub merging', () => {
-  it('keeps every user line in order, appends the new handler, and still compiles', async () => {
+  it('keeps every user line in order, appends the new handler, and still compiles', { timeout: 120_000 }, async () => {
     const { dir, spec, out } = await generated();
     const filled = fillStub(out);
     expect(await cli(['specs/system.yaml', '--check'], dir)).toMatchObject({ code: 0 });
@@ -163,7 +163,7 @@ describe('generation', () => {
   it('gives identical bytes on a second run and in another folder', async () => {
     const a = await generated();
     const first = snapshotTree(a.out);
-    expect((await cli(['specs/system.yaml'], a.dir)).stdout).toContain('0 added, 0 updated, 0 removed, 7 unchanged');
+    expect((await cli(['specs/system.yaml'], a.dir)).stdout).toContain('0 added, 0 updated, 0 removed, 12 unchanged');
     expect(snapshotTree(a.out)).toEqual(first);
     const b = await generated();
     expect(snapshotTree(b.out)).toEqual(first);
@@ -175,7 +175,7 @@ describe('generation', () => {
     const reordered = readFileSync(b.spec, 'utf8').replace(/(  handle_ping:\n[\s\S]*?)(  handle_system:\n[\s\S]*?)(  system_notify:)/, '$2$1$3');
     expect(reordered).not.toBe(readFileSync(b.spec, 'utf8'));
     write(b.spec, reordered);
-    expect((await cli(['specs/system.yaml'], b.dir)).stdout).toContain('7 unchanged');
+    expect((await cli(['specs/system.yaml'], b.dir)).stdout).toContain('0 updated, 0 removed, 12 unchanged');
     expect(snapshotTree(b.out)).toEqual(snapshotTree(a.out));
   });
 });
@@ -282,7 +282,7 @@ describe('a failure while writing', () => {
     const before = snapshotTree(dir);
     const run = await cli(['specs/system.yaml'], dir);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^generated\/system\/consumer\.ts: error: cannot write \((EEXIST|ENOTDIR)\)/m);
+    expect(run.stderr).toMatch(/^generated\/system\/[\w.-]+: error: cannot write \((EEXIST|ENOTDIR)\)/m);
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(snapshotTree(dir)).toEqual(before);
   });
