@@ -43,8 +43,7 @@ export function bundleDocument(files: readonly SourceFile[]): unknown {
       }
     }
     const out: Record<string, unknown> = {};
-    // Keys in sorted order, so that where a target is first inlined does not depend on the spec's key order.
-    for (const [key, value] of Object.entries(node).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) out[key] = walk(value, file, `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    for (const [key, value] of Object.entries(node)) out[key] = walk(value, file, `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
     return out;
   };
   return walk(spec.data, spec, '');

@@ -1,8 +1,7 @@
-/** The served document: references to other files inlined (once, then referred to), the spec's own kept, keys in one order. */
+/** The served document: references to other files inlined (once, then referred to), the spec's own kept. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { canonicalOrder } from '../../src/emit/documents.js';
 import { bundleDocument } from '../../src/emit/documents-bundle.js';
 import { readSourceTree } from '../../src/load/source-files.js';
 import { scratch } from '../helpers/cli.js';
@@ -34,10 +33,4 @@ components:
   expect(tree).toEqual({ type: 'object', properties: { label: { type: 'string' }, children: { type: 'array', items: { $ref: '#/components/messages/m/payload' } } } });
   expect(bundled.components.messages.n.payload).toEqual({ $ref: '#/components/messages/m/payload' });
   expect(JSON.stringify(bundled)).not.toContain('common.yaml');
-});
-
-it('puts keys in one order: the specification order at the top, sorted below', () => {
-  expect(Object.keys(canonicalOrder({ components: {}, zeta: 1, channels: {}, info: {}, asyncapi: '3.0.0' }) as object)).toEqual(['asyncapi', 'info', 'channels', 'components', 'zeta']);
-  expect(canonicalOrder({ a: { z: 1, b: [{ y: 1, x: 2 }] } })).toEqual({ a: { b: [{ x: 2, y: 1 }], z: 1 } });
-  expect(JSON.stringify(canonicalOrder({ a: { z: 1, b: 2 } }))).toBe('{"a":{"b":2,"z":1}}');
 });
