@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { PipelineOptions } from './pipeline.js';
 import { displayPath } from './load/display-path.js';
 import { applyPlan } from './write/apply-plan.js';
-import { remember, upToDate, type CacheKey } from './write/check-cache.js';
+import { recallStubParses, remember, upToDate, type CacheKey } from './write/check-cache.js';
 import { unifiedDiff } from './write/unified-diff.js';
 import { watchSpec } from './watch.js';
 import { plannedRuns } from './config/runs.js';
@@ -107,6 +107,7 @@ export async function once(options: PipelineOptions, flags: Pick<Flags, 'check' 
       return { code: EXIT_OK, inputs: [] };
     }
   }
+  recallStubParses(key);
   const { runPipeline } = await import('./pipeline.js');
   let result;
   try {

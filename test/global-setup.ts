@@ -4,10 +4,14 @@ import { fileURLToPath } from 'node:url';
 
 const scratchRoot = fileURLToPath(new URL('../.scratch', import.meta.url));
 
+// Under mutation testing (npm run mutate) several runners share one sandbox: one must not remove
+// another's scratch folders; Stryker removes the whole sandbox afterwards.
+const shared = process.env.STRYKER_MUTATOR_WORKER !== undefined;
+
 export function setup(): void {
-  rmSync(scratchRoot, { recursive: true, force: true });
+  if (!shared) rmSync(scratchRoot, { recursive: true, force: true });
 }
 
 export function teardown(): void {
-  rmSync(scratchRoot, { recursive: true, force: true });
+  if (!shared) rmSync(scratchRoot, { recursive: true, force: true });
 }

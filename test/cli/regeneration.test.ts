@@ -6,33 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, ROOT, scratch, snapshotTree, typecheck, write } from '../helpers/cli.js';
-
-const GROWN_MESSAGES = `
-    time_message:
-      payload:
-        type: object
-        properties:
-          action: { type: string, const: time, default: time }
-          payload: { type: 'null', default: null }
-    time_reply:
-      payload:
-        type: object
-        properties:
-          action: { type: string, const: time_reply, default: time_reply }
-          payload: { type: object, properties: { now: { type: string } }, required: [now] }
-        required: [payload]
-`;
-
-/** specs/system.yaml plus a `time` request with a `time_reply`. */
-function grow(spec: string): string {
-  return spec
-    .replace('      user_message:\n        $ref', "      time_message:\n        $ref: '#/components/messages/time_message'\n      time_reply:\n        $ref: '#/components/messages/time_reply'\n      user_message:\n        $ref")
-    .replace(
-      'operations:\n',
-      "operations:\n  handle_time:\n    action: receive\n    channel:\n      $ref: '#/channels/system'\n    summary: Tell the time\n    messages:\n      - $ref: '#/channels/system/messages/time_message'\n    reply:\n      channel:\n        $ref: '#/channels/system'\n      messages:\n        - $ref: '#/channels/system/messages/time_reply'\n",
-    )
-    .replace('components:\n  messages:\n', `components:\n  messages:${GROWN_MESSAGES}`);
-}
+import { grow } from '../helpers/grow-spec.js';
 
 async function generated(): Promise<{ dir: string; spec: string; out: string }> {
   const dir = scratch(['specs']);

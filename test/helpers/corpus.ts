@@ -6,7 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cli, ROOT } from './cli.js';
 
-export const SHARED = path.resolve(ROOT, '../shared');
+/** ../shared beside the checkout; CHANX_GEN_SHARED points elsewhere (e.g. from a git worktree). */
+export const SHARED = path.resolve(ROOT, process.env.CHANX_GEN_SHARED ?? '../shared');
 export const CORPUS = path.join(SHARED, 'corpus');
 
 export interface CorpusDoc {

@@ -32,11 +32,16 @@ export async function connect(url: string): Promise<Recorder> {
     new Promise<string>((resolve, reject) => {
       const queued = queue.shift();
       if (queued !== undefined) return resolve(queued);
-      const timer = setTimeout(() => reject(new Error(`no frame within ${ms} ms`)), ms);
-      waiters.push((frame) => {
+      const waiter = (frame: string) => {
         clearTimeout(timer);
         resolve(frame);
-      });
+      };
+      // A waiter that timed out leaves: the next frame goes to the next caller, not to nobody.
+      const timer = setTimeout(() => {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        reject(new Error(`no frame within ${ms} ms`));
+      }, ms);
+      waiters.push(waiter);
     });
   return { ws, next, nextJson: async (ms) => JSON.parse(await next(ms)), closed, pending: () => [...queue] };
 }
