@@ -16,7 +16,7 @@ import { render } from './templates.js';
 import { standaloneValidators } from './validators.js';
 
 const require = createRequire(import.meta.url);
-const APP = new URL('../../templates/playground-app.js', import.meta.url);
+const APP = new URL('../../templates/playground-app.js.hbs', import.meta.url);
 
 export function playgroundFile(model: ApiModel, description: string): GeneratedFile {
   const channels = model.channels.filter((c) => c.topicOf === undefined);
