@@ -1,6 +1,7 @@
 /**
- * A channel's typed client (DESIGN §11): client.ts over chanx-gen/client, and client-validators.ts
- * the precompiled validators of what the server sends, which the client checks frames with.
+ * A channel's typed client (DESIGN §11): client.ts over chanx-gen/client, and client-validators.ts,
+ * the precompiled validators of what the server sends, which the client checks frames with. A
+ * channel hosting x-topic topics gets a typed handle per topic.
  */
 import type { ApiModel, ChannelModel, JsonSchema, MessageModel } from '../model/types.js';
 import { fixedValue } from '../model/discriminator.js';
@@ -14,7 +15,7 @@ import { standaloneValidators } from './validators.js';
 
 export function clientNames(channel: ChannelModel) {
   const t = channel.typeName;
-  return { client: `${t}Client`, connectFn: camelCase(`connect_${t}`), connectOptions: `${t}ConnectOptions`, receives: `${t}Receives`, params: `${t}ClientParams` };
+  return { client: `${t}Client`, connectFn: camelCase(`connect_${t}`), connectOptions: `${t}ConnectOptions`, receives: `${t}Receives`, params: `${t}ClientParams`, handle: `${t}Handle` };
 }
 
 /** How frames from the server are told apart: by a field every server-to-client message fixes, else by trial. */
@@ -35,38 +36,22 @@ export function receiveNaming(model: ApiModel, channel: ChannelModel): { field: 
   return { field: null, names: new Map(channel.outgoing.map((m) => [m, m.key])) };
 }
 
-export function clientFiles(model: ApiModel, channel: ChannelModel, warn: (message: string) => void): GeneratedFile[] {
-  const head = header(model);
-  const n = clientNames(channel);
-  const dir = channel.folder;
+const key = (name: string): string => (isIdentifier(name) ? name : stringLiteral(name));
+
+/** What client.ts says of one channel's (or topic's) messages: types, validators, requests, tables. */
+function messagesView(model: ApiModel, channel: ChannelModel) {
   const { field, names } = receiveNaming(model, channel);
   // An outgoing message named `error` would be taken for an error frame; the error frame type wins.
   const receiving = channel.outgoing.filter((m) => names.get(m) !== 'error');
   const validated = receiving.map((m) => ({ message: m, name: names.get(m)!, validatorName: `validate${m.typeName}` }));
-  const key = (name: string): string => (isIdentifier(name) ? name : stringLiteral(name));
   const requests = channel.incoming.filter((m) => m.handler.replies.length > 0);
-  const types = new Set<string>([channel.typeName + 'ToServer', ...receiving.map((m) => m.typeName), ...requests.flatMap((m) => [m.typeName, ...m.handler.replies])]);
   const replyNames = (m: (typeof requests)[number]): string[] => channel.outgoing.filter((o) => m.handler.replies.includes(o.typeName)).map((o) => names.get(o)!);
-
-  const client = render('client.ts', {
-    header: head,
-    typeImports: [...types].sort().join(', '),
-    validatorImports: validated.map((v) => v.validatorName).join(', '),
-    addressLiteral: stringLiteral(channel.address),
-    channelLiteral: stringLiteral(channel.key),
-    hasParams: channel.params.length > 0,
-    params: n.params,
-    paramsDeclaration:
-      channel.params.length === 0
-        ? `type ${n.params} = Record<string, never>;`
-        : `interface ${n.params} {\n${channel.params.map((p) => `${jsDoc([p.description], '  ')}  readonly ${key(p.name)}: ${p.enum === undefined ? 'string' : p.enum.map(stringLiteral).join(' | ')};`).join('\n')}\n}`,
-    connectOptions: n.connectOptions,
-    receives: n.receives,
+  return {
+    validated,
+    types: [`${channel.typeName}ToServer`, ...receiving.map((m) => m.typeName), ...requests.flatMap((m) => [m.typeName, ...m.handler.replies])],
+    toServer: `${channel.typeName}ToServer`,
     receiveWhat: field === null ? 'message name' : stringLiteral(field),
     receiveEntries: validated.map((v) => ({ name: key(v.name), type: v.message.typeName })),
-    client: n.client,
-    doc: jsDoc([`A connection to channel ${channel.key} (${channel.address}).`, channel.description]),
-    toServer: `${channel.typeName}ToServer`,
     requests: requests.map((m) => ({
       doc: jsDoc([m.handler.summary ?? `Sends ${m.key} and resolves with its reply.`, 'Rejects with ChanxFrameError on an error frame, ChanxTimeoutError, or ChanxClosedError.'], '  '),
       message: m.typeName,
@@ -76,7 +61,69 @@ export function clientFiles(model: ApiModel, channel: ChannelModel, warn: (messa
     receiveField: field === null ? 'null' : stringLiteral(field),
     receivesTable: validated.map((v) => `${key(v.name)}: ${v.validatorName}`).join(', '),
     repliesTable: channel.discriminator === null ? '' : requests.map((m) => `${key(m.tag ?? m.key)}: [${replyNames(m).map(stringLiteral).join(', ')}]`).join(', '),
+  };
+}
+
+function paramsDeclaration(name: string, params: readonly { name: string; description?: string; enum?: string[] }[]): string {
+  if (params.length === 0) return `type ${name} = Record<string, never>;`;
+  return `interface ${name} {\n${params.map((p) => `${jsDoc([p.description], '  ')}  readonly ${key(p.name)}: ${p.enum === undefined ? 'string' : p.enum.map(stringLiteral).join(' | ')};`).join('\n')}\n}`;
+}
+
+/** Members a topic accessor must not take: the client's own. */
+const CLIENT_MEMBERS = new Set(['state', 'send', 'request', 'on', 'close', 'topic', 'onReopen', 'url', 'channel', 'reportTopicFailure']);
+
+export function clientFiles(model: ApiModel, channel: ChannelModel, warn: (message: string) => void): GeneratedFile[] {
+  const head = header(model);
+  const n = clientNames(channel);
+  const dir = channel.folder;
+  const own = messagesView(model, channel);
+  const topicChannels = model.channels.filter((c) => c.topicOf?.parent === channel.key);
+  const taken = new Set(CLIENT_MEMBERS);
+  const topics = topicChannels.map((t) => {
+    const view = messagesView(model, t);
+    const pattern = t.topicOf!.pattern || t.topicOf!.name;
+    const params = [...pattern.matchAll(/\{([^}]+)\}/g)].map((m) => ({ name: m[1]! }));
+    let accessor = camelCase(t.topicOf!.name);
+    while (taken.has(accessor)) accessor = `${accessor}Topic`;
+    taken.add(accessor);
+    const tn = clientNames(t);
+    return {
+      ...view,
+      channel: t,
+      folder: t.folder,
+      key: stringLiteral(t.key),
+      patternLiteral: stringLiteral(pattern),
+      accessor,
+      hasParams: params.length > 0,
+      params: `${t.typeName}TopicParams`,
+      paramsDeclaration: paramsDeclaration(`${t.typeName}TopicParams`, params),
+      handle: tn.handle,
+      receives: tn.receives,
+      doc: jsDoc([`Topic ${t.topicOf!.name} ('${pattern}') on this connection.`, t.description], ''),
+      accessorDoc: jsDoc([`A handle on topic ${t.topicOf!.name}: \`${pattern}\` with its parameters filled in. Call \`subscribe()\` on it first.`], '  '),
+    };
+  });
+  const validated = [...own.validated, ...topics.flatMap((t) => t.validated)].filter((v, i, all) => all.findIndex((w) => w.validatorName === v.validatorName) === i);
+
+  const client = render('client.ts', {
+    header: head,
+    typeImports: [...new Set(own.types)].sort().join(', '),
+    topicImports: topics.map((t) => ({ folder: t.folder, types: [...new Set(t.types)].sort().join(', ') })),
+    validatorImports: validated.map((v) => v.validatorName).join(', '),
+    addressLiteral: stringLiteral(channel.address),
+    channelLiteral: stringLiteral(channel.key),
+    hasParams: channel.params.length > 0,
+    params: n.params,
+    paramsDeclaration: paramsDeclaration(n.params, channel.params),
+    connectOptions: n.connectOptions,
+    receives: n.receives,
+    client: n.client,
+    doc: jsDoc([`A connection to channel ${channel.key} (${channel.address}).`, channel.description]),
     connectFn: n.connectFn,
+    ...own,
+    topics,
+    hasTopics: topics.length > 0,
+    handleImport: topics.length > 0 ? ', type TopicHandle' : '',
   });
   const validatorsJs = standaloneValidators(
     channel.key,

@@ -16,7 +16,7 @@ import { render } from './templates.js';
 import { standaloneValidators } from './validators.js';
 
 const require = createRequire(import.meta.url);
-const APP = new URL('../../templates/playground-app.js', import.meta.url);
+const APP = new URL('../../templates/playground-app.js.hbs', import.meta.url);
 
 export function playgroundFile(model: ApiModel, description: string): GeneratedFile {
   const channels = model.channels.filter((c) => c.topicOf === undefined);
@@ -26,7 +26,8 @@ export function playgroundFile(model: ApiModel, description: string): GeneratedF
     description,
     channels: channels.map((c) => channelData(model, c)),
   };
-  const validators = channels.map((c) => `VALIDATORS[${inScript(JSON.stringify(c.key))}] = (function (ajvRuntime) {\n  var exports = {};\n  ${validatorCode(model, c)}\n  return exports;\n})(AJV_RUNTIME);`);
+  const validated = [...channels, ...model.channels.filter((c) => c.topicOf !== undefined && channels.some((p) => p.key === c.topicOf!.parent))];
+  const validators = validated.map((c) => `VALIDATORS[${inScript(JSON.stringify(c.key))}] = (function (ajvRuntime) {\n  var exports = {};\n  ${validatorCode(model, c)}\n  return exports;\n})(AJV_RUNTIME);`);
   const script = [
     `var DATA = ${JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')};`,
     `var AJV_RUNTIME = ${ajvShim()};`,
@@ -50,15 +51,30 @@ export const playgroundCsp = ${JSON.stringify(csp)};
 }
 
 function channelData(model: ApiModel, channel: ChannelModel) {
+  const topics = model.channels.filter((c) => c.topicOf?.parent === channel.key);
+  return {
+    ...messagesData(model, channel, {}),
+    address: channel.address,
+    params: channel.params.map((p) => ({ name: p.name, description: p.description ?? '', ...(p.enum !== undefined ? { enum: p.enum } : {}) })),
+    topics: topics.map((t) => {
+      const pattern = t.topicOf!.pattern || t.topicOf!.name;
+      // The example's topic name: each parameter stands for itself (`room:{room_name}` -> `room:room_name`).
+      const name = pattern.replace(/\{([^}]+)\}/g, '$1');
+      return { ...messagesData(model, t, { topic: name }), name: t.topicOf!.name, pattern, example: name };
+    }),
+  };
+}
+
+/** A channel's or topic's messages, each with an example (`envelope` keys added to those sent). */
+function messagesData(model: ApiModel, channel: ChannelModel, envelope: Record<string, string>) {
   const { names } = receiveNaming(model, channel);
   const example = (typeName: string): unknown => exampleOf(model.schemas[typeName] ?? true, model.schemas, [typeName]);
+  const withEnvelope = (value: unknown): unknown => (value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...value, ...envelope } : value);
   return {
     key: channel.key,
-    address: channel.address,
     description: channel.description ?? '',
-    params: channel.params.map((p) => ({ name: p.name, description: p.description ?? '', ...(p.enum !== undefined ? { enum: p.enum } : {}) })),
     sendField: channel.discriminator,
-    send: channel.incoming.map((m) => ({ key: m.key, tag: m.tag, summary: m.handler.summary ?? m.summary ?? '', description: m.handler.description ?? m.description ?? '', validator: m.validatorName, example: example(m.typeName) })),
+    send: channel.incoming.map((m) => ({ key: m.key, tag: m.tag, summary: m.handler.summary ?? m.summary ?? '', description: m.handler.description ?? m.description ?? '', validator: m.validatorName, example: withEnvelope(example(m.typeName)) })),
     receive: channel.outgoing.map((m) => ({ key: names.get(m) ?? m.key, summary: m.summary ?? '', description: m.description ?? '', example: example(m.typeName) })),
   };
 }

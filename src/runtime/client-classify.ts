@@ -1,18 +1,55 @@
 /** Which server-to-client message a frame is, by the precompiled validators: a name, or why none. */
-import type { ClientChannel } from './client-types.js';
+import type { ClientChannel, ClientTopic } from './client-types.js';
+
+type Receiver = Pick<ClientChannel, 'receiveField' | 'receives'>;
+
+/** Topic control answers (DESIGN §10) that no document lists. */
+const TOPIC_CONTROL = new Set(['subscribed', 'unsubscribed']);
 
 export function classifyFrame(channel: ClientChannel, frame: Record<string, unknown>): string | { problem: string } {
-  if (channel.receiveField !== null) {
-    const name = frame[channel.receiveField];
-    if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(channel.receives, name)) {
-      return { problem: `'${channel.receiveField}' is ${JSON.stringify(name)}, which is none of ${Object.keys(channel.receives).map((n) => `'${n}'`).join(', ') || 'nothing (this channel sends no messages)'}` };
+  const topic = frame['topic'];
+  if (typeof topic !== 'string') return classify(channel, frame);
+  if (typeof frame['action'] === 'string' && TOPIC_CONTROL.has(frame['action'])) return frame['action'];
+  const spec = topicOf(channel, topic);
+  return spec === undefined ? { problem: `topic '${topic}' matches no topic of channel '${channel.key}'` } : classify(spec, frame);
+}
+
+/** The topic whose pattern matches `name`. */
+export function topicOf(channel: ClientChannel, name: string): ClientTopic | undefined {
+  return channel.topics?.find((t) => patternRegExp(t.pattern).test(name));
+}
+
+const compiled = new Map<string, RegExp>();
+export function patternRegExp(pattern: string): RegExp {
+  let re = compiled.get(pattern);
+  if (re === undefined) {
+    const source = pattern.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('([^:]+)');
+    compiled.set(pattern, (re = new RegExp(`^${source}$`)));
+  }
+  return re;
+}
+
+/** A pattern's parameters filled in: `room:{room_name}` with `{ room_name: 'lobby' }` is `room:lobby`. */
+export function topicName(pattern: string, params: Readonly<Record<string, string>>): string {
+  return pattern.replace(/\{([^}]+)\}/g, (_m, name: string) => {
+    const value = params[name];
+    if (typeof value !== 'string') throw new TypeError(`topic parameter '${name}' of ${pattern} is missing`);
+    return value;
+  });
+}
+
+function classify(receiver: Receiver, frame: Record<string, unknown>): string | { problem: string } {
+  if (receiver.receiveField !== null) {
+    const name = frame[receiver.receiveField];
+    if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(receiver.receives, name)) {
+      return { problem: `'${receiver.receiveField}' is ${JSON.stringify(name)}, which is none of ${Object.keys(receiver.receives).map((n) => `'${n}'`).join(', ') || 'nothing (no messages are sent here)'}` };
     }
-    const validate = channel.receives[name]!;
+    const validate = receiver.receives[name]!;
     return validate(frame) ? name : { problem: `${name}: ${explain(validate.errors)}` };
   }
-  const matches = Object.entries(channel.receives).filter(([, validate]) => validate(frame));
+  const matches = Object.entries(receiver.receives).filter(([, validate]) => validate(frame));
   if (matches.length === 1) return matches[0]![0];
-  return { problem: matches.length === 0 ? 'it matches no message of the channel' : `it matches several messages: ${matches.map(([n]) => n).join(', ')}` };
+  return { problem: matches.length === 0 ? 'it matches no message here' : `it matches several messages: ${matches.map(([n]) => n).join(', ')}` };
 }
 
 function explain(errors: { instancePath: string; message?: string }[] | null | undefined): string {

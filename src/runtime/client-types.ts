@@ -80,11 +80,9 @@ export interface ClientValidator {
   errors?: { instancePath: string; message?: string }[] | null;
 }
 
-/** What a generated client.ts tells the core about its channel. */
-export interface ClientChannel {
-  readonly key: string;
-  readonly address: string;
-  /** The field that names a client-to-server message (null: the channel has no discriminator). */
+/** How frames are named and checked in one direction pair: a channel's own, or one topic's. */
+export interface ClientMessages {
+  /** The field that names a client-to-server message (null: no discriminator). */
   readonly sendField: string | null;
   /** The field that names a server-to-client message (null: told apart by trying each schema). */
   readonly receiveField: string | null;
@@ -92,4 +90,19 @@ export interface ClientChannel {
   readonly receives: Readonly<Record<string, ClientValidator>>;
   /** For each client-to-server tag, the names of its replies (used when matching by order). */
   readonly replies: Readonly<Record<string, readonly string[]>>;
+}
+
+/** What a generated client.ts tells the core about one of its channel's x-topic topics (DESIGN §10). */
+export interface ClientTopic extends ClientMessages {
+  readonly key: string;
+  /** Chanx's topic pattern, such as `room:{room_name}`; a parameter matches up to the next `:`. */
+  readonly pattern: string;
+}
+
+/** What a generated client.ts tells the core about its channel. */
+export interface ClientChannel extends ClientMessages {
+  readonly key: string;
+  readonly address: string;
+  /** The topics the channel hosts; frames naming a `topic` are checked with that topic's validators. */
+  readonly topics?: readonly ClientTopic[];
 }

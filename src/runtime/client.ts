@@ -9,10 +9,12 @@
  */
 import type { ClientChannel, ClientOptions, ReconnectOptions, RequestOptions, Unsubscribe, WebSocketConstructor, WebSocketLike } from './client-types.js';
 import { ChanxClosedError, ChanxFrameError, ChanxTimeoutError, isErrorFrame } from './client-errors.js';
-import { classifyFrame } from './client-classify.js';
+import { classifyFrame, topicName, topicOf } from './client-classify.js';
+import { failureFrame, TopicHandle, topicListenerKey, type TopicHost } from './client-topic.js';
 
 export type * from './client-types.js';
 export { ChanxClosedError, ChanxFrameError, ChanxTimeoutError, isErrorFrame } from './client-errors.js';
+export { TopicHandle } from './client-topic.js';
 
 const DEFAULT_TIMEOUT = 10_000;
 const OPEN = 1;
@@ -29,7 +31,7 @@ interface Pending {
 /** Something to run again after every reconnect (topic subscriptions). */
 export type ReopenHook = () => void;
 
-export class ChanxClient {
+export class ChanxClient implements TopicHost {
   private ws: WebSocketLike | undefined;
   private readonly pending = new Map<string, Pending>();
   private readonly listeners = new Map<string, Set<(message: never) => void>>();
@@ -117,12 +119,23 @@ export class ChanxClient {
     };
   }
 
-  /** Runs `hook` now if connected and after every reconnect; returns a function that stops it. */
+  /** Runs `hook` after every reconnect; returns a function that stops it. */
   onReopen(hook: ReopenHook): Unsubscribe {
     this.reopenHooks.add(hook);
     return () => {
       this.reopenHooks.delete(hook);
     };
+  }
+
+  /** A handle on topic `pattern` with its parameters filled in (`room:{room_name}` -> `room:lobby`). */
+  topic(pattern: string, params: object = {}): TopicHandle {
+    return new TopicHandle(this, topicName(pattern, params as Readonly<Record<string, string>>));
+  }
+
+  reportTopicFailure(topic: string, error: unknown): void {
+    const frame = failureFrame(error);
+    if (frame !== undefined) this.emitTopic(topic, 'error', frame);
+    else console.warn(`chanx-gen client (${this.channel.key}): could not subscribe to '${topic}' again: ${String(error)}`);
   }
 
   /** Closes for good (no reconnect); resolves once the socket has closed. */
@@ -216,9 +229,10 @@ export class ChanxClient {
     if (frame === null || typeof frame !== 'object' || Array.isArray(frame)) return this.invalid(frame, 'not a JSON object');
     const record = frame as Record<string, unknown>;
     const pending = this.pendingFor(record);
+    const topic = typeof record['topic'] === 'string' ? record['topic'] : undefined;
     if (isErrorFrame(record)) {
       if (pending !== undefined) return this.settle(pending, () => pending.p.reject(new ChanxFrameError(record)));
-      return this.emit('error', record);
+      return topic === undefined ? this.emit('error', record) : this.emitTopic(topic, 'error', record);
     }
     const kind = classifyFrame(this.channel, record);
     if (typeof kind !== 'string') {
@@ -227,7 +241,15 @@ export class ChanxClient {
       return;
     }
     if (pending !== undefined) return this.settle(pending, () => pending.p.resolve(record));
-    this.emit(kind, record);
+    if (topic === undefined) this.emit(kind, record);
+    else this.emitTopic(topic, kind, record);
+  }
+
+  /** A topic's frame goes to that topic's listeners; its error frames to the client's when it has none. */
+  private emitTopic(topic: string, kind: string, message: unknown): void {
+    const key = topicListenerKey(topic, kind);
+    if (kind === 'error' && (this.listeners.get(key)?.size ?? 0) === 0) return this.emit('error', message);
+    this.emit(key, message);
   }
 
   /** The request a frame answers: by its `ref`, or (matchReplies 'order') the oldest one it can answer. */
@@ -242,7 +264,8 @@ export class ChanxClient {
     for (const [key, p] of this.pending) {
       if (p.topic !== topic) continue;
       if (isErrorFrame(frame)) return { ref: key, p };
-      const answers = p.tag === undefined ? undefined : this.channel.replies[p.tag];
+      const replies = topic === undefined ? this.channel.replies : topicOf(this.channel, topic)?.replies ?? {};
+      const answers = p.tag === undefined ? undefined : replies[p.tag];
       const kind = this.channel.receiveField === null ? undefined : frame[this.channel.receiveField];
       if (answers === undefined || (typeof kind === 'string' && answers.includes(kind))) return { ref: key, p };
     }

@@ -9,7 +9,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { ChanxServer } from 'chanx-gen/runtime';
+import { createServer as createHttpServer } from 'node:http';
+import { createRequestHandler } from 'chanx-gen/runtime';
 import { createServer } from '../../generated/server.js';
+import { playgroundCsp, playgroundHtml } from '../fixtures/client-topics/expected/playground.js';
 import { ROOT } from '../helpers/cli.js';
 import { launch, runBrowserTests } from './chromium.js';
 
@@ -108,6 +111,28 @@ describe.skipIf(!runBrowserTests)('playground in Chromium', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it("lists a hub's topics with a subscribe example and their messages (test/fixtures/client-topics)", async () => {
+    const http = createHttpServer(createRequestHandler({ playground: { html: playgroundHtml, csp: playgroundCsp } }, () => false));
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+      page.on('pageerror', (e) => problems.push(e.message));
+      await page.goto(`http://127.0.0.1:${(http.address() as { port: number }).port}/`);
+      const text = await page.locator('section.channel').first().innerText();
+      expect(text).toContain('Topic room_topic (room:{room_name})');
+      await page.locator('button[aria-label="Use subscribe of hub_room in the send box"]').click();
+      expect(JSON.parse(await page.locator('#frame').inputValue())).toEqual({ action: 'subscribe', topic: 'room:room_name' });
+      await page.locator('button[aria-label="Use post of hub_room in the send box"]').click();
+      expect(JSON.parse(await page.locator('#frame').inputValue())).toEqual({ action: 'post', payload: { text: 'string' }, topic: 'room:room_name' });
+      expect(problems).toEqual([]);
+      await page.close();
+    } finally {
+      await new Promise((r) => http.close(r));
+    }
   });
 
   it('serves the document as JSON and YAML', async () => {

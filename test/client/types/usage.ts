@@ -2,6 +2,7 @@
 // must be an error (tsc reports an unused one), and every other line must compile.
 import { connectSystem } from '../../../generated/system/client.js';
 import { connectRoomChat } from '../../fixtures/room-chat/expected/room_chat/client.js';
+import { connectHub } from '../../fixtures/client-topics/expected/hub/client.js';
 
 export async function system(url: string): Promise<void> {
   const client = await connectSystem(url, { reconnect: true, timeout: 1000 });
@@ -39,4 +40,22 @@ export async function room(url: string): Promise<void> {
   await connectRoomChat(url);
   // @ts-expect-error a path parameter of the wrong name
   await connectRoomChat(url, { params: { room: 'lobby' } });
+}
+
+export async function topics(url: string): Promise<void> {
+  const client = await connectHub(url);
+  const room = client.roomTopic({ room_name: 'lobby' });
+  await room.subscribe();
+  const posted = await room.request({ action: 'post', payload: { text: 'hi' } });
+  const text: string = posted.payload.text;
+  room.on('room_event', (m) => m.payload.text.toUpperCase());
+  // @ts-expect-error a topic parameter missing
+  client.roomTopic({});
+  // @ts-expect-error a message of the hub, not of the topic
+  room.send({ action: 'ping' });
+  // @ts-expect-error a topic payload field of the wrong type
+  await room.request({ action: 'post', payload: { text: 1 } });
+  // @ts-expect-error the topic sends no pong
+  room.on('pong', () => undefined);
+  void text;
 }
