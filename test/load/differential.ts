@@ -143,6 +143,8 @@ export interface Judged {
 }
 
 /** One document (`dir`/`file`, whose text is `text`) judged by chanx-gen and by the parser. */
+const REMOTE_REF = /points to a remote document; chanx-gen never fetches/;
+
 export async function judgeBoth(dir: string, file: string, text: string, label: string): Promise<Judged> {
   const variant = { file, text };
   let a: Outcome;
@@ -166,6 +168,9 @@ export async function judgeBoth(dir: string, file: string, text: string, label: 
   }
   if (a.accepted && b.accepted && a.model !== b.model) return { accepted: true, disagreement: `${label}: the models differ` };
   if (!a.accepted && !b.accepted && a.modelLevel !== b.modelLevel) return { accepted: false, disagreement: `${label}: refused at different steps` };
+  // chanx-gen refuses a remote $ref before reading further (it never fetches); the parser fetches it,
+  // so what it says next depends on the network. Both refuse: that is the verdict that must agree.
+  if (!a.accepted && !b.accepted && REMOTE_REF.test(a.first ?? '')) return { accepted: false };
   if (!a.accepted && !b.accepted && b.threw === undefined) {
     // The parser's own words at the parser's own lines: each of its errors is among ours.
     const unsaid = (b.said ?? []).filter((theirs) => !(a.said ?? []).some((mine) => mine.startsWith(theirs)));

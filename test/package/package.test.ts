@@ -53,12 +53,12 @@ afterAll(async () => {
 
 describe('chanx-gen as users install it', () => {
   it('packs what a user needs and nothing else', () => {
-    const allowed = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^bin\/chanx-gen\.js$/, /^dist\/.+\.(js|d\.ts)$/, /^dist\/asyncapi-validators\/[\d.]+\.cjs$/, /^templates\/[\w.-]+\.(hbs|js)$/, /^specs\/system\.yaml$/, /^generated\/system\/consumer\.ts$/];
+    const allowed = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^bin\/chanx-gen\.js$/, /^dist\/.+\.(js|d\.ts)$/, /^dist\/asyncapi-validators\/([\d.]+-(resolved|unresolved)\.cjs|stamp\.json)$/, /^templates\/[\w.-]+\.(hbs|js)$/, /^specs\/system\.yaml$/, /^generated\/system\/consumer\.ts$/];
     expect(packed.filter((f) => !allowed.some((re) => re.test(f)))).toEqual([]);
     // Every compiled module comes from a source file of this checkout (no leftovers of old builds).
     const compiled = packed.filter((f) => /^dist\/.+\.(js|d\.ts)$/.test(f));
     expect(compiled.filter((f) => !existsSync(path.join(repo, f.replace(/^dist\//, 'src/').replace(/\.(js|d\.ts)$/, '.ts'))))).toEqual([]);
-    for (const needed of ['bin/chanx-gen.js', 'dist/cli.js', 'dist/index.d.ts', 'dist/runtime/index.js', 'dist/runtime/index.d.ts', 'dist/asyncapi-validators/3.0.0.cjs', 'templates/server.ts.hbs', 'specs/system.yaml', 'generated/system/consumer.ts']) {
+    for (const needed of ['bin/chanx-gen.js', 'dist/cli.js', 'dist/index.d.ts', 'dist/runtime/index.js', 'dist/runtime/index.d.ts', 'dist/asyncapi-validators/3.0.0-resolved.cjs', 'dist/asyncapi-validators/stamp.json', 'templates/server.ts.hbs', 'specs/system.yaml', 'generated/system/consumer.ts']) {
       expect(packed).toContain(needed);
     }
   });
