@@ -66,7 +66,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     { document: loaded.view, spec, specPath: spec.displayPath, inputHash: loaded.inputHash },
     options.discriminator === undefined ? {} : { discriminator: options.discriminator },
   );
-  const emitted = emitProject(model);
+  const emitted = emitProject(model, loaded.files);
   const files = emitted.files;
   const schemaWarnings = emitted.warnings.map((message): Diagnostic => ({ severity: 'warning', file: spec.displayPath, line: 0, column: 0, message: `validator: ${message}` }));
   const outDir = path.resolve(cwd, options.out ?? 'generated');

@@ -11,7 +11,9 @@ import { declareType } from './schema-to-ts.js';
 import { consumerClassName, stubMethod } from './stub-methods.js';
 import { render } from './templates.js';
 import { validatorsSource } from './validators.js';
+import { clientFiles } from './client-files.js';
 import { camelCase, isIdentifier } from '../model/names.js';
+import { modelTitles, titlesLiteral } from './model-titles.js';
 
 export function channelNames(channel: ChannelModel) {
   const t = channel.typeName;
@@ -94,6 +96,7 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     params: names.params,
     typeImports: [...new Set([names.toClient, ...(mode === 'byTag' ? [names.toServer] : []), ...(mode === 'byTrial' ? incomingTypes : [])])].sort().join(', '),
     validatorImports: channel.incoming.map((m) => m.validatorName).join(', ') || '',
+    titles: titlesLiteral(modelTitles(incomingTypes, model.schemas)),
     byTag: mode === 'byTag',
     single: mode === 'single',
     byTrial: mode === 'byTrial',
@@ -130,6 +133,7 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     { kind: 'generated', path: `${dir}/handlers.ts`, content: handlers },
     { kind: 'generated', path: `${dir}/router.ts`, content: router },
     { kind: 'stub', path: `${dir}/consumer.ts`, content: consumer, className: names.consumerClass, methods },
+    ...clientFiles(model, channel, warn),
   ];
   return files;
 }

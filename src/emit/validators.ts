@@ -16,7 +16,19 @@ const ANNOTATIONS = ['discriminator', 'externalDocs', 'example', 'xml', 'x-discr
  * formats, loose tuples, ...): JSON Schema says to ignore those, so they are warnings, not errors.
  */
 export function validatorsSource(channel: ChannelModel, schemas: Record<string, JsonSchema>, specPath: string, warn: (message: string) => void): string {
-  if (channel.incoming.length === 0) return 'export {};\n';
+  return standaloneValidators(channel.key, channel.incoming, schemas, specPath, warn, 'chanx-gen/runtime');
+}
+
+/** Validators named `validatorName` for `messages`; the ajv helpers they need come from `runtimeModule`. */
+export function standaloneValidators(
+  channelKey: string,
+  messages: readonly { typeName: string; validatorName: string }[],
+  schemas: Record<string, JsonSchema>,
+  specPath: string,
+  warn: (message: string) => void,
+  runtimeModule: string,
+): string {
+  if (messages.length === 0) return 'export {};\n';
   // ajv is loaded only when code is generated (not for --check on an unchanged tree later on).
   const Ajv = require('ajv').default as typeof import('ajv').default;
   const addFormats = require('ajv-formats').default as typeof import('ajv-formats').default;
@@ -38,22 +50,22 @@ export function validatorsSource(channel: ChannelModel, schemas: Record<string, 
   });
   addFormats(ajv);
   ajv.addVocabulary(ANNOTATIONS);
-  const names = reachableSchemas(channel.incoming.map((m) => m.typeName), schemas);
+  const names = reachableSchemas(messages.map((m) => m.typeName), schemas);
   for (const format of formatsUsed(names.map((n) => schemas[n]))) {
     if (ajv.formats[format] !== undefined) continue;
     ajv.addFormat(format, true);
     warn(`format "${format}" is not one ajv-formats knows; values are not checked against it`);
   }
-  const roots = new Set(channel.incoming.map((m) => m.typeName));
+  const roots = new Set(messages.map((m) => m.typeName));
   try {
     for (const name of names) {
       const schema = forAjv(schemas[name] ?? true, roots.has(name));
       ajv.addSchema(typeof schema === 'boolean' ? { $id: name, ...(schema ? {} : { not: {} }) } : { ...schema, $id: name }, name);
     }
-    const exports = Object.fromEntries(channel.incoming.map((m) => [m.validatorName, m.typeName]));
-    return importRuntime(standaloneCode(ajv, exports));
+    const exports = Object.fromEntries(messages.map((m) => [m.validatorName, m.typeName]));
+    return importRuntime(standaloneCode(ajv, exports), runtimeModule);
   } catch (err) {
-    throw new InputError([{ severity: 'error', file: specPath, line: 0, column: 0, message: `channel '${channel.key}': a message schema cannot be compiled into a validator: ${(err as Error).message}` }]);
+    throw new InputError([{ severity: 'error', file: specPath, line: 0, column: 0, message: `channel '${channelKey}': a message schema cannot be compiled into a validator: ${(err as Error).message}` }]);
   }
 }
 
@@ -80,7 +92,7 @@ function forAjv(schema: JsonSchema, isEnvelope: boolean): JsonSchema {
 }
 
 /** ajv's ESM output still `require`s its runtime helpers; point them at chanx-gen/runtime instead. */
-function importRuntime(code: string): string {
+function importRuntime(code: string, runtimeModule: string): string {
   let uses = false;
   const rewritten = code
     .replace(/require\("ajv\/dist\/runtime\/(\w+)"\)\.default/g, (_m, name: string) => {
@@ -93,7 +105,7 @@ function importRuntime(code: string): string {
     });
   if (/\brequire\(/.test(rewritten)) throw new Error('ajv produced code that needs a module chanx-gen/runtime does not provide');
   const body = rewritten.replace(/^"use strict";/, '');
-  return `${uses ? "import { ajvRuntime } from 'chanx-gen/runtime';\n" : ''}${body}\n`;
+  return `${uses ? `import { ajvRuntime } from '${runtimeModule}';\n` : ''}${body}\n`;
 }
 
 function formatsUsed(nodes: unknown[]): Set<string> {

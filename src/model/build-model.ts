@@ -33,7 +33,7 @@ export interface ModelResult {
 }
 
 /** Names the generated code itself uses in every channel's modules; schemas must not take them. */
-const RESERVED_TYPE_NAMES = ['MaybePromise', 'ConnectionContext', 'Validator'];
+const RESERVED_TYPE_NAMES = ['MaybePromise', 'ConnectionContext', 'Validator', 'AuthRefusal', 'UpgradeRequest', 'ModelTitles', 'TUser'];
 
 /** What every step shares: the allocators that keep names unique, and the problems found so far. */
 interface ModelContext {

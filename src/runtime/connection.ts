@@ -1,12 +1,18 @@
 /**
- * One accepted WebSocket: its context (send, broadcast, groups) and the frame loop.
- * Frames are handled one at a time, in order; a handler that returns a promise holds back the
- * frames behind it, so replies keep the order of requests (as a Chanx consumer does).
+ * One accepted WebSocket: its context (send, broadcast, groups) and its lifecycle. Frames and the
+ * connect/disconnect hooks run through one FrameQueue (in order, never poisoned); inbound and
+ * outbound backpressure and the heartbeat are decided by their own modules.
  */
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
+import { authenticateConnection, type Authenticate } from './auth.js';
 import type { GroupMember, GroupRegistry } from './groups.js';
-import { dispatchFrame } from './dispatch.js';
+import { dispatchFrame, sendFrames, type DispatchOptions } from './dispatch.js';
+import { FrameQueue, type QueueOwner } from './frame-queue.js';
+import type { Beating } from './heartbeat.js';
+import { resolveLimits, type ConnectionLimits } from './limits.js';
+import { OVERFLOW_CLOSE_GRACE_MS, outboundVerdict, whenDrained } from './outbound-limit.js';
+import { HANDLERS_BEHIND, ReadGate, REPLIES_UNDRAINED, SHUTTING_DOWN } from './read-gate.js';
 import { BINARY_FRAME } from './rejections.js';
 import type { BroadcastOptions, ChannelDefinition, ConnectionContext } from './types.js';
 
@@ -23,21 +29,44 @@ export function describeError(err: unknown): string {
 export interface MountedChannel {
   channel: ChannelDefinition<unknown, unknown, unknown>;
   createHandlers(): Handlers;
+  /** Server-wide choices that shape the answers (completion frames). */
+  dispatch?: DispatchOptions;
 }
 
 interface Handlers {
+  authenticate?: Authenticate;
   onConnect?(ctx: unknown): unknown;
   onDisconnect?(ctx: unknown): unknown;
 }
 
+/** What the server shares with all its connections: limits, and the set of live connections. */
+export interface ConnectionRuntime {
+  readonly limits: ConnectionLimits;
+  /** Every connection adds itself on start and removes itself once closed and done. */
+  readonly live: Set<Connection>;
+}
+
+const NO_GROUPS: ReadonlySet<string> = new Set();
+const CONNECTION = Symbol('chanx-gen connection');
+const DEFAULT_RUNTIME: ConnectionRuntime = { limits: resolveLimits({}), live: new Set() };
+
 let nextId = 0;
 
-export class Connection implements ConnectionContext<unknown, Record<string, string>>, GroupMember {
+export class Connection implements ConnectionContext<unknown, Record<string, string>>, GroupMember, QueueOwner, Beating {
   readonly id = `c${(++nextId).toString(36)}`;
-  readonly groups = new Set<string>();
+  private joined: Set<string> | undefined;
+  /** What `authenticate` returned (undefined without one). */
+  user: unknown = undefined;
+  /** Set when `authenticate` refused: nothing else runs for this connection. */
+  private refused = false;
   private readonly handlers: Handlers;
-  /** The frame (or hook) being awaited, if any; frames that arrive meanwhile queue behind it. */
-  private tail: Promise<void> | undefined;
+  private readonly queue: FrameQueue;
+  private readonly gate: ReadGate;
+  /** Set when the server decided to end this connection (a limit, shutdown): frames are no longer taken. */
+  private ending = false;
+  private isClosed = false;
+  /** Life seen since the last heartbeat tick (a pong or a frame). */
+  private alive = true;
 
   constructor(
     private readonly ws: WebSocket,
@@ -46,12 +75,25 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
     readonly request: IncomingMessage,
     private readonly registry: GroupRegistry,
     private readonly logger: Logger,
+    private readonly runtime: ConnectionRuntime = DEFAULT_RUNTIME,
   ) {
     this.handlers = mounted.createHandlers();
-    ws.on('message', (data, isBinary) => this.enqueue(data as Buffer, isBinary));
-    ws.on('error', (err) => this.logger.error(`connection ${this.id} on ${mounted.channel.address}: ${err.message}`));
-    ws.once('close', () => this.closed());
+    this.queue = new FrameQueue(this);
+    this.gate = new ReadGate(ws);
+    (ws as unknown as Record<symbol, Connection>)[CONNECTION] = this;
+    ws.on('message', onMessage);
+    ws.on('pong', onPong);
+    ws.on('error', onError);
+    ws.once('close', onClose);
+    runtime.live.add(this);
+    // Authentication is the connection's first task: onConnect and frames queue behind it.
+    const authenticate = this.handlers.authenticate;
+    if (authenticate !== undefined) this.queue.push(() => this.admit(authenticate));
     this.runHook('onConnect');
+  }
+
+  get groups(): ReadonlySet<string> {
+    return this.joined ?? NO_GROUPS;
   }
 
   send(message: unknown): void {
@@ -59,7 +101,16 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   }
 
   sendRaw(frame: string): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(frame);
+    if (this.ending || this.ws.readyState !== WebSocket.OPEN) return;
+    this.ws.send(frame);
+    const verdict = outboundVerdict(this.ws, this.runtime.limits);
+    if (verdict === 'ok') return;
+    if (verdict === 'over') {
+      this.endForLimit(`${this.ws.bufferedAmount} bytes wait to be sent, over maxBufferedBytes (${this.runtime.limits.maxBufferedBytes}): the peer does not read`, 'Outbound buffer limit exceeded');
+    } else if (!this.gate.holds(REPLIES_UNDRAINED)) {
+      this.gate.hold(REPLIES_UNDRAINED);
+      whenDrained(this.ws, () => this.gate.release(REPLIES_UNDRAINED));
+    }
   }
 
   broadcast(message: unknown, options: BroadcastOptions = {}): void {
@@ -67,12 +118,12 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   }
 
   join(group: string): void {
-    this.groups.add(group);
+    (this.joined ??= new Set()).add(group);
     this.registry.join(group, this);
   }
 
   leave(group: string): void {
-    this.groups.delete(group);
+    this.joined?.delete(group);
     this.registry.leave(group, this);
   }
 
@@ -80,71 +131,166 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
     this.ws.close(code, reason);
   }
 
-  private enqueue(data: Buffer, isBinary: boolean): void {
-    if (this.tail !== undefined) {
-      this.track(this.tail.then(() => this.handleFrame(data, isBinary)));
+  /** Heartbeat tick. A connection paused because its own handlers are behind is not the peer's fault. */
+  beat(): void {
+    if (this.isClosed || this.ending) return;
+    if (!this.alive && !this.gate.holds(HANDLERS_BEHIND)) {
+      this.ws.terminate();
       return;
     }
-    const pending = this.handleFrame(data, isBinary);
-    if (pending !== undefined) this.track(pending);
+    this.alive = false;
+    try {
+      this.ws.ping();
+    } catch {
+      // The socket is going away; its close event does the rest.
+    }
   }
 
-  private track(pending: Promise<void>): void {
-    this.tail = pending;
-    void pending.then(() => {
-      if (this.tail === pending) this.tail = undefined;
-    });
+  /** Shutdown, first step: read nothing more; what was read still runs. Resolves when it has. */
+  stopReading(): Promise<void> {
+    this.gate.hold(SHUTTING_DOWN);
+    return this.queue.idle();
   }
 
-  /** Handles one frame; returns a promise only when a handler went asynchronous. Never throws or rejects. */
+  /**
+   * Shutdown, second step (the handlers' grace is over): drop what still runs or waits, close
+   * (terminated if the peer does not answer within `graceMs`), then onDisconnect.
+   */
+  end(code: number, reason: string, graceMs: number): Promise<void> {
+    this.queue.abandon();
+    if (this.isClosed) return this.queue.idle();
+    return new Promise<void>((resolve) => {
+      this.ws.once('close', resolve);
+      this.ending = true;
+      this.ws.resume(); // to read the peer's close frame; data frames are ignored from now on
+      this.ws.close(code, reason);
+      setTimeout(() => this.ws.terminate(), graceMs).unref();
+    }).then(() => this.queue.idle());
+  }
+
+  // QueueOwner: what the frame queue reports.
+  fault(err: unknown): void {
+    this.logger.error(`${this.mounted.channel.address}: connection ${this.id} failed: ${describeError(err)}`, err);
+  }
+
+  backlogged(): void {
+    this.gate.hold(HANDLERS_BEHIND);
+  }
+
+  caughtUp(): void {
+    this.gate.release(HANDLERS_BEHIND);
+  }
+
+  /** @internal the ws 'message' listener */
+  received(data: Buffer, isBinary: boolean): void {
+    this.alive = true;
+    if (this.ending) return;
+    if (!this.queue.push(() => this.handleFrame(data, isBinary), this.runtime.limits.maxQueuedFrames)) {
+      this.endForLimit(`more than maxQueuedFrames (${this.runtime.limits.maxQueuedFrames}) frames wait behind its handlers`, 'Too many queued frames');
+    }
+  }
+
+  /** @internal the ws 'pong' listener */
+  ponged(): void {
+    this.alive = true;
+  }
+
+  /** @internal the ws 'error' listener */
+  failed(err: Error): void {
+    this.logger.error(`connection ${this.id} on ${this.mounted.channel.address}: ${err.message}`);
+  }
+
+  /** @internal the ws 'close' listener: leave every group, then onDisconnect after what is queued. */
+  closed(): void {
+    this.isClosed = true;
+    this.ending = true;
+    if (this.joined !== undefined) for (const group of [...this.joined]) this.leave(group);
+    this.runHook('onDisconnect');
+    void this.queue.idle().then(() => this.runtime.live.delete(this));
+  }
+
+  /** Handles one frame; returns a promise only when a handler went asynchronous. */
   private handleFrame(data: Buffer, isBinary: boolean): Promise<void> | undefined {
+    if (this.refused) return undefined;
     if (isBinary) {
       this.sendRaw(BINARY_FRAME.frame);
       return undefined;
     }
-    const outcome = dispatchFrame(data.toString(), this.mounted.channel, this.handlers, this, this.report);
-    if (typeof outcome === 'string') this.sendRaw(outcome);
-    else if (outcome !== undefined) {
-      return outcome.then(
-        (frame) => {
-          if (frame !== undefined) this.sendRaw(frame);
-        },
-        (err: unknown) => this.report('(reply)', err),
-      );
+    const outcome = dispatchFrame(data.toString(), this.mounted.channel, this.handlers, this, this.report, this.mounted.dispatch);
+    if (!(outcome instanceof Promise)) sendFrames(outcome, this.sendFrame);
+    else {
+      return outcome.then((frames) => sendFrames(frames, this.sendFrame));
     }
     return undefined;
   }
+
+  private readonly sendFrame = (frame: string): void => this.sendRaw(frame);
 
   private readonly report = (tag: string, err: unknown): void => {
     this.logger.error(`${this.mounted.channel.address}: handler for ${tag} failed: ${describeError(err)}`, err);
   };
 
-  private runHook(name: 'onConnect' | 'onDisconnect'): void {
-    const hook = this.handlers[name];
-    if (hook === undefined) return;
-    const run = (): Promise<void> | undefined => {
-      try {
-        const result = hook.call(this.handlers, this);
-        if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
-          return Promise.resolve(result).then(
-            () => undefined,
-            (err: unknown) => this.logger.error(`${this.mounted.channel.address}: ${name} failed: ${describeError(err)}`, err),
-          );
-        }
-      } catch (err) {
-        this.logger.error(`${this.mounted.channel.address}: ${name} failed: ${describeError(err)}`, err);
+  /** Runs `authenticate`; on refusal sends the authentication frame and closes. */
+  private admit(authenticate: Authenticate): Promise<void> | undefined {
+    const verdict = authenticateConnection(authenticate, this.handlers, this.request, this.params, (err) =>
+      this.logger.error(`${this.mounted.channel.address}: authenticate failed: ${describeError(err)}`, err),
+    );
+    const apply = (v: Awaited<typeof verdict>): void => {
+      if (v.admitted) this.user = v.user;
+      else {
+        this.refused = true;
+        this.sendRaw(v.refusal.frame);
+        this.close(1000);
       }
-      return undefined;
     };
-    if (this.tail !== undefined) this.track(this.tail.then(run));
-    else {
-      const pending = run();
-      if (pending !== undefined) this.track(pending);
-    }
+    if (verdict instanceof Promise) return verdict.then(apply);
+    apply(verdict);
+    return undefined;
   }
 
-  private closed(): void {
-    for (const group of [...this.groups]) this.leave(group);
-    this.runHook('onDisconnect');
+  private runHook(name: 'onConnect' | 'onDisconnect'): void {
+    if (this.handlers[name] === undefined || this.refused) return;
+    this.queue.push(() => {
+      if (this.refused) return undefined;
+      try {
+        const result = this.handlers[name]!.call(this.handlers, this);
+        if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
+          return Promise.resolve(result).then(undefined, (err: unknown) => this.hookFailed(name, err));
+        }
+      } catch (err) {
+        this.hookFailed(name, err);
+      }
+      return undefined;
+    });
   }
+
+  private hookFailed(name: string, err: unknown): void {
+    this.logger.error(`${this.mounted.channel.address}: ${name} failed: ${describeError(err)}`, err);
+  }
+
+  /** A limit was exceeded: log once, take nothing more, close with 1008, and cut it if the close cannot be flushed. */
+  private endForLimit(why: string, reason: string): void {
+    if (this.ending) return;
+    this.ending = true;
+    this.logger.error(`${this.mounted.channel.address}: connection ${this.id} closed (1008): ${why}`);
+    this.ws.resume(); // to read the peer's close frame; data frames are ignored from now on
+    this.ws.close(1008, reason);
+    setTimeout(() => this.ws.terminate(), OVERFLOW_CLOSE_GRACE_MS).unref();
+  }
+}
+
+function connectionOf(ws: WebSocket): Connection {
+  return (ws as unknown as Record<symbol, Connection>)[CONNECTION]!;
+}
+function onMessage(this: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
+  connectionOf(this).received(data as Buffer, isBinary);
+}
+function onPong(this: WebSocket): void {
+  connectionOf(this).ponged();
+}
+function onError(this: WebSocket, err: Error): void {
+  connectionOf(this).failed(err);
+}
+function onClose(this: WebSocket): void {
+  connectionOf(this).closed();
 }

@@ -1,54 +1,104 @@
 /**
- * The hot path of one text frame (DESIGN §5): one JSON.parse, the generated router (one branch on
- * the discriminator, one precompiled validator, the handler), one JSON.stringify. Pure: it returns
- * the frame to send back, so the server and the benchmarks run the very same code.
+ * The hot path of one text frame (DESIGN §5): one JSON.parse, the envelope check, the generated
+ * router (one branch on the discriminator, one precompiled validator, the handler), one
+ * JSON.stringify. Pure: it returns the frames to send back, so the server and the benchmarks run
+ * the very same code.
+ *
+ * Order, as in Chanx: not JSON / not an object -> envelope (version, topic, ref, seq) -> a frame
+ * naming a `topic` goes to the channel's topic router -> the channel's own router. Every frame
+ * that answers a request carrying `ref` carries it too (DESIGN §4); with `sendCompletion`, a
+ * `complete` frame follows every frame that reached message validation.
  */
+import { answerWithoutTopics, takeEnvelope, type TopicEnvelope } from './envelope.js';
 import { handlerFailed, invalidJson, NOT_AN_OBJECT, Rejection } from './rejections.js';
 import type { ChannelDefinition, ConnectionContext } from './types.js';
 
-/** What to send back: a frame, nothing, or (for an async handler) a promise of either. */
-export type Outcome = string | undefined | Promise<string | undefined>;
+/** Frames to send back, in order: one, several, or none. */
+export type Frames = string | readonly string[] | undefined;
+
+/** What to send back: frames, or (for an async handler) a promise of them. */
+export type Outcome = Frames | Promise<Frames>;
 
 /** Called with the cause when a handler throws; the client only sees the `detail` frame. */
 export type FailureReporter = (tag: string, error: unknown) => void;
 
-export function dispatchFrame(text: string, channel: ChannelDefinition<unknown, unknown, unknown>, handlers: unknown, ctx: ConnectionContext<unknown, unknown>, report: FailureReporter): Outcome {
-  let message: unknown;
+export interface DispatchOptions {
+  /** Chanx's SEND_COMPLETION: `{"action":"complete","payload":null}` after every validated frame. Default false. */
+  readonly sendCompletion?: boolean;
+}
+
+const DEFAULTS: DispatchOptions = Object.freeze({});
+
+const COMPLETE = '{"action":"complete","payload":null}';
+
+export function dispatchFrame(
+  text: string,
+  channel: ChannelDefinition<unknown, unknown, unknown>,
+  handlers: unknown,
+  ctx: ConnectionContext<unknown, unknown>,
+  report: FailureReporter,
+  options: DispatchOptions = DEFAULTS,
+): Outcome {
+  let decoded: unknown;
   try {
-    message = JSON.parse(text);
+    decoded = JSON.parse(text);
   } catch (err) {
     return invalidJson((err as Error).message).frame;
   }
-  if (message === null || typeof message !== 'object' || Array.isArray(message)) return NOT_AN_OBJECT.frame;
+  if (decoded === null || typeof decoded !== 'object' || Array.isArray(decoded)) return NOT_AN_OBJECT.frame;
+  const message = decoded as Record<string, unknown>;
+  const envelope = takeEnvelope(message);
+  if (envelope instanceof Rejection) return envelope.frame;
+  if (envelope.topic !== undefined) {
+    const topics = channel.topics;
+    if (topics !== undefined) return topics.route(message, envelope as TopicEnvelope, handlers, ctx, report);
+    return answerWithoutTopics(message[channel.discriminator ?? 'action'], envelope as TopicEnvelope);
+  }
+  const ref = envelope.ref;
+  const complete = options.sendCompletion === true;
   let result: unknown;
   try {
-    result = channel.route(message as Record<string, unknown>, handlers, ctx);
+    result = channel.route(message, handlers, ctx);
   } catch (err) {
-    return failed(channel, message as Record<string, unknown>, err, report);
+    return answer(failed(channel, message, err, report, ref), ref, complete);
   }
-  if (result === undefined || result === null) return undefined;
-  if (result instanceof Rejection) return result.frame;
+  if (result === undefined || result === null) return answer(undefined, ref, complete);
+  if (result instanceof Rejection) return answer(result.withRef(ref).frame, ref, complete && result.validated);
   if (typeof (result as PromiseLike<unknown>).then === 'function') {
     return Promise.resolve(result).then(
-      (reply) => serialize(reply, channel, message as Record<string, unknown>, report),
-      (err: unknown) => failed(channel, message as Record<string, unknown>, err, report),
+      (reply) => answer(serialize(reply, channel, message, report, ref), ref, complete),
+      (err: unknown) => answer(failed(channel, message, err, report, ref), ref, complete),
     );
   }
-  return serialize(result, channel, message as Record<string, unknown>, report);
+  return answer(serialize(result, channel, message, report, ref), ref, complete);
+}
+
+/** Calls `send` with each frame of `frames`, in order. */
+export function sendFrames(frames: Frames, send: (frame: string) => void): void {
+  if (frames === undefined) return;
+  if (typeof frames === 'string') send(frames);
+  else for (const frame of frames) send(frame);
+}
+
+/** The reply (if any), then the completion frame when one is due. */
+function answer(frame: string | undefined, ref: string | undefined, complete: boolean): Frames {
+  if (!complete) return frame;
+  const done = ref === undefined ? COMPLETE : JSON.stringify({ action: 'complete', payload: null, ref });
+  return frame === undefined ? done : [frame, done];
 }
 
 /** The reply as a frame; a reply JSON cannot express (a cycle, a BigInt) is the handler's failure. */
-function serialize(reply: unknown, channel: ChannelDefinition<unknown, unknown, unknown>, message: Record<string, unknown>, report: FailureReporter): string | undefined {
+function serialize(reply: unknown, channel: ChannelDefinition<unknown, unknown, unknown>, message: Record<string, unknown>, report: FailureReporter, ref: string | undefined): string | undefined {
   if (reply === undefined || reply === null) return undefined;
   try {
-    return JSON.stringify(reply);
+    return JSON.stringify(ref === undefined || typeof reply !== 'object' ? reply : { ...reply, ref });
   } catch (err) {
-    return failed(channel, message, err, report);
+    return failed(channel, message, err, report, ref);
   }
 }
 
-function failed(channel: ChannelDefinition<unknown, unknown, unknown>, message: Record<string, unknown>, err: unknown, report: FailureReporter): string {
+function failed(channel: ChannelDefinition<unknown, unknown, unknown>, message: Record<string, unknown>, err: unknown, report: FailureReporter, ref?: string): string {
   const tag = channel.discriminator === null ? channel.key : String(message[channel.discriminator]);
   report(tag, err);
-  return handlerFailed(tag).frame;
+  return handlerFailed(tag).withRef(ref).frame;
 }

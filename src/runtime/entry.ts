@@ -14,15 +14,28 @@ export function isEntryPoint(moduleUrl: string): boolean {
   }
 }
 
-/** Listens on PORT (default 8000) and HOST, prints the address, and closes cleanly on SIGINT/SIGTERM. */
+/**
+ * Listens on PORT (default 8000) and HOST, prints the address, and shuts down gracefully on the
+ * first SIGINT/SIGTERM (`server.close()`: stop accepting, let in-flight handlers finish, 1001 to
+ * every client, onDisconnect, exit 0). A second signal exits at once with 1.
+ */
 export async function serveFromEnv(server: ChanxServer): Promise<void> {
   const port = Number(process.env['PORT'] ?? 8000);
   const host = process.env['HOST'];
   const bound = await server.listen(Number.isInteger(port) && port >= 0 ? port : 8000, host);
   console.log(`chanx-gen server listening on ws://${host ?? 'localhost'}:${bound}`);
+  let stopping = false;
   const stop = (): void => {
-    void server.close().then(() => process.exit(0));
+    if (stopping) process.exit(1);
+    stopping = true;
+    void server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(`chanx-gen server: shutdown failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        process.exit(1);
+      },
+    );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }

@@ -1,4 +1,7 @@
-/** Channel addresses with `{param}` segments, matched against request paths. */
+/**
+ * Channel addresses with `{param}` segments, matched against request paths strictly, as Chanx's
+ * routes match: case-sensitive, and no trailing slash the address does not have.
+ */
 export interface PathTemplate {
   readonly address: string;
   /** Decoded parameters when `pathname` matches, else undefined. */
@@ -16,7 +19,7 @@ export function compilePath(address: string, allowed: Readonly<Record<string, re
       return '([^/]+)';
     })
     .join('');
-  const pattern = new RegExp(`^${source}/?$`);
+  const pattern = new RegExp(`^${source}$`);
   return {
     address,
     match(pathname) {

@@ -2,36 +2,53 @@
  * Error frames, exactly as Chanx sends them (DESIGN §4). A Rejection is what a generated router
  * returns instead of calling a handler; the connection sends its frame and keeps going.
  */
-import { toErrorItems, type ErrorItem } from './validation-errors.js';
+import { pythonStr } from './python-repr.js';
+import { toErrorItems, type ErrorItem, type ModelTitles } from './validation-errors.js';
 import type { ValidatorError } from './types.js';
 
 export class Rejection {
   /** The error frame, serialised. */
   readonly frame: string;
-  constructor(readonly payload: ErrorItem[] | { detail: string }) {
-    this.frame = JSON.stringify({ action: 'error', payload });
+  /**
+   * @param validated whether the frame reached message validation (then a completion frame follows
+   *   it when `sendCompletion` is on, as in Chanx); false for envelope errors and consumers without handlers.
+   * @param ref the request's `ref`, copied onto the frame (DESIGN §4).
+   */
+  constructor(
+    readonly payload: ErrorItem[] | { detail: string },
+    readonly validated = true,
+    readonly ref?: string,
+  ) {
+    this.frame = JSON.stringify(ref === undefined ? { action: 'error', payload } : { action: 'error', payload, ref });
+  }
+
+  /** The same rejection answering a request that carried `ref` (itself when there is none). */
+  withRef(ref: string | undefined): Rejection {
+    return ref === undefined || ref === this.ref ? this : new Rejection(this.payload, this.validated, ref);
   }
 }
 
-/** The message has the right tag but fails its schema. */
-export function rejectInvalid(tag: string | undefined, errors: readonly ValidatorError[] | null | undefined): Rejection {
-  return new Rejection(toErrorItems(tag === undefined ? [] : [tag], errors));
+/** The message has the right tag but fails its schema; `titles` names the schemas that are models. */
+export function rejectInvalid(tag: string | undefined, errors: readonly ValidatorError[] | null | undefined, titles?: ModelTitles): Rejection {
+  return new Rejection(toErrorItems(tag === undefined ? [] : [tag], errors, titles));
 }
 
-/** The discriminator is missing, or has a value no handler takes. */
+/** The discriminator is missing, or has a value no handler takes (shown as Python's str() shows it). */
 export function rejectTag(tag: unknown, field: string, tags: readonly string[]): Rejection {
   if (tag === undefined) {
     return new Rejection([{ type: 'union_tag_not_found', loc: [], msg: `Unable to extract tag using discriminator '${field}'` }]);
   }
   const expected = tags.map((t) => `'${t}'`).join(', ');
-  const shown = typeof tag === 'string' ? tag : JSON.stringify(tag);
-  return new Rejection([{ type: 'union_tag_invalid', loc: [], msg: `Input tag '${shown}' found using '${field}' does not match any of the expected tags: ${expected}` }]);
+  return new Rejection([{ type: 'union_tag_invalid', loc: [], msg: `Input tag '${pythonStr(tag)}' found using '${field}' does not match any of the expected tags: ${expected}` }]);
 }
 
-/** No discriminator: the frame matched none of the message schemas. */
-export function rejectUnmatched(attempts: readonly [string, readonly ValidatorError[] | null | undefined][]): Rejection {
-  if (attempts.length === 0) return new Rejection([{ type: 'no_handler', loc: [], msg: 'This channel accepts no messages from clients' }]);
-  return new Rejection(attempts.flatMap(([name, errors]) => toErrorItems([name], errors)));
+/**
+ * No discriminator: the frame matched none of the message schemas. With no schemas at all, the
+ * channel takes no messages: Chanx's consumer without handlers answers `Failed to process message`.
+ */
+export function rejectUnmatched(attempts: readonly [string, readonly ValidatorError[] | null | undefined][], titles?: ModelTitles): Rejection {
+  if (attempts.length === 0) return NO_HANDLERS;
+  return new Rejection(attempts.flatMap(([name, errors]) => toErrorItems([name], errors, titles)));
 }
 
 /** No discriminator: the frame matched several message schemas, so it cannot be routed. */
@@ -39,13 +56,18 @@ export function rejectAmbiguous(names: readonly string[]): Rejection {
   return new Rejection([{ type: 'union_ambiguous', loc: [], msg: `Input matches more than one message: ${names.join(', ')}` }]);
 }
 
+/** Not JSON. Chanx drops the connection here (1006); we answer and keep it (DESIGN §4). */
 export function invalidJson(reason: string): Rejection {
-  return new Rejection([{ type: 'json_invalid', loc: [], msg: `Invalid JSON: ${reason}` }]);
+  return new Rejection([{ type: 'json_invalid', loc: [], msg: `Invalid JSON: ${reason}` }], false);
 }
 
-export const NOT_AN_OBJECT = new Rejection([{ type: 'model_type', loc: [], msg: 'Input should be a valid dictionary or object to extract fields from' }]);
+/** JSON that is not an object: Chanx's envelope model refuses it before anything else. */
+export const NOT_AN_OBJECT = new Rejection([{ type: 'model_type', loc: [], msg: 'Input should be a valid dictionary or instance of Envelope' }], false);
 
-export const BINARY_FRAME = new Rejection([{ type: 'json_invalid', loc: [], msg: 'Invalid JSON: binary frames are not accepted; send JSON in a text frame' }]);
+export const BINARY_FRAME = new Rejection([{ type: 'json_invalid', loc: [], msg: 'Invalid JSON: binary frames are not accepted; send JSON in a text frame' }], false);
+
+/** A consumer with no client-to-server messages, as Chanx answers (no completion frame follows). */
+export const NO_HANDLERS = new Rejection({ detail: 'Failed to process message' }, false);
 
 export function handlerFailed(tag: string): Rejection {
   return new Rejection({ detail: `Failed to process message for ${tag}` });

@@ -1,23 +1,62 @@
 /**
- * The ws server glue: HTTP upgrades routed by path to mounted channels, path parameters, a
- * frame-size limit, and graceful shutdown.
+ * The ws server glue: HTTP upgrades routed by path to mounted channels, path parameters, and the
+ * server-wide parts of the limits (admission, heartbeat timer, shutdown order).
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { Connection, describeError, type Logger, type MountedChannel } from './connection.js';
+import { admission, refuseUpgrade } from './admission.js';
+import { Connection, describeError, type ConnectionRuntime, type Logger, type MountedChannel } from './connection.js';
 import { GroupRegistry } from './groups.js';
+import { createRequestHandler, type ServedContent } from './http.js';
+import { DEFAULT_HEARTBEAT_MS, startHeartbeat } from './heartbeat.js';
+import { positive, resolveLimits } from './limits.js';
+import type { OriginRule } from './origin.js';
+import { guardLogger } from './safe-logger.js';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS, endAll } from './shutdown.js';
 import { compilePath, type PathTemplate } from './path-template.js';
 import type { ChannelDefinition } from './types.js';
 
-export interface ServerOptions {
+export interface ServerOptions extends ServedContent {
   /** Largest accepted frame in bytes; a larger one closes that connection with 1009. Default 1 MiB. */
   maxPayload?: number;
   /** Where handler failures and connection errors are reported. Default: console. */
   logger?: Logger;
   /** Attach to an existing HTTP server instead of creating one. */
   server?: Server;
+  /**
+   * Chanx's SEND_COMPLETION: after every frame that reached message validation (answered or not),
+   * send `{"action":"complete","payload":null}`. Default false, as in Chanx.
+   */
+  sendCompletion?: boolean;
+  /**
+   * Bytes queued for sending to one connection (ws `bufferedAmount`) above which it is closed with
+   * 1008 and its pending frames dropped; the peer is not reading. Reading from a connection pauses
+   * well before that (at 64 KiB of unsent replies) until it drains. Default 4 MiB.
+   */
+  maxBufferedBytes?: number;
+  /**
+   * Frames of one connection that may wait behind an unfinished (async) handler; reading pauses as
+   * soon as one waits, so only frames already received can queue. One more closes it with 1008.
+   * Default 4096.
+   */
+  maxQueuedFrames?: number;
+  /**
+   * ws-level ping interval in ms; a connection that shows no life (pong or frame) by the next tick
+   * is terminated and runs onDisconnect. 0 turns the heartbeat off. Default 30,000.
+   */
+  heartbeatIntervalMs?: number;
+  /** On close/SIGTERM, how long in-flight handlers may run before connections are closed (ms). Default 3000. */
+  shutdownTimeoutMs?: number;
+  /**
+   * Browser origins allowed to connect: exact origins (`https://app.example.com`), patterns with `*`
+   * (`https://*.example.com`) or RegExps. Others get 403 before the upgrade; requests without an
+   * Origin header (non-browser clients) pass. Default: every origin.
+   */
+  allowedOrigins?: readonly OriginRule[];
+  /** Open connections at most; upgrades over it get 503. Default: no cap. */
+  maxConnections?: number;
 }
 
 /** A channel with the class that handles it; made by `mount`. */
@@ -35,17 +74,26 @@ export interface ChanxServer {
   readonly groups: GroupRegistry;
   /** Starts listening; resolves with the bound port (pass 0 for an ephemeral one). */
   listen(port: number, host?: string): Promise<number>;
-  /** Closes every connection (1001) and stops listening. */
+  /**
+   * Stops accepting, lets in-flight handlers finish (up to `shutdownTimeoutMs`), closes every
+   * connection with 1001, runs onDisconnect and leaves every group, then stops listening.
+   */
   close(): Promise<void>;
 }
 
 const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 
 export function createChanxServer(routes: readonly Route[], options: ServerOptions = {}): ChanxServer {
-  const logger: Logger = options.logger ?? { error: (message) => console.error(message) };
+  const logger: Logger = guardLogger(options.logger ?? { error: (message) => console.error(message) });
   const groups = new GroupRegistry();
   const httpServer = options.server ?? createHttpServer();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? DEFAULT_MAX_PAYLOAD });
+  const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: options.maxPayload ?? DEFAULT_MAX_PAYLOAD });
+  const runtime: ConnectionRuntime = { limits: resolveLimits(options), live: new Set() };
+  const heartbeatMs = options.heartbeatIntervalMs === 0 ? Infinity : positive(options.heartbeatIntervalMs, DEFAULT_HEARTBEAT_MS, 'heartbeatIntervalMs');
+  const shutdownMs = positive(options.shutdownTimeoutMs, DEFAULT_SHUTDOWN_TIMEOUT_MS, 'shutdownTimeoutMs');
+  const state = { closing: false, upgrading: 0, get count() { return runtime.live.size + this.upgrading; } };
+  const refusal = admission(options, state);
+  const heartbeat = startHeartbeat(heartbeatMs, runtime.live);
   // Mount each address once (channels that share an address, such as x-topic ones, keep the first),
   // and try fixed addresses before parameterised ones so `/ws/room/new` beats `/ws/room/{name}`.
   const seen = new Set<string>();
@@ -54,7 +102,8 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
     const address = route.mounted.channel.address;
     if (seen.has(address)) continue;
     seen.add(address);
-    table.push({ path: compilePath(address, route.mounted.channel.paramValues), route });
+    const mounted: MountedChannel = options.sendCompletion === true ? { ...route.mounted, dispatch: { sendCompletion: true } } : route.mounted;
+    table.push({ path: compilePath(address, route.mounted.channel.paramValues), route: { mounted } });
   }
   table.sort((a, b) => Number(a.path.address.includes('{')) - Number(b.path.address.includes('{')));
 
@@ -74,14 +123,23 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
 
   httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
+    const refused = refusal(req);
+    if (refused !== undefined) return refuseUpgrade(socket, refused.status, refused.text);
     const found = find(req);
-    if (found === undefined) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
+    if (found === undefined) return refuseUpgrade(socket, 404, 'Not Found');
+    state.upgrading++;
+    let settled = false;
+    const upgraded = (): void => {
+      if (!settled) state.upgrading--;
+      settled = true;
+    };
+    socket.once('close', upgraded);
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      upgraded();
+      socket.off('close', upgraded);
+      if (state.closing) return ws.close(1001, 'Server shutting down');
       try {
-        new Connection(ws, found.route.mounted, found.params, req, groups, logger);
+        new Connection(ws, found.route.mounted, found.params, req, groups, logger, runtime);
       } catch (err) {
         // The consumer could not be made: this connection ends, the server goes on.
         logger.error(`${found.route.mounted.channel.address}: could not start a connection: ${describeError(err)}`, err);
@@ -89,13 +147,18 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
       }
     });
   });
-  if (options.server === undefined) {
-    httpServer.on('request', (req, res) => {
-      const status = find(req) === undefined ? 404 : 426;
-      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...(status === 426 ? { upgrade: 'websocket' } : {}) });
-      res.end(status === 404 ? 'Not Found\n' : 'This address takes WebSocket connections\n');
-    });
-  }
+  if (options.server === undefined) httpServer.on('request', createRequestHandler(options, (req) => find(req) !== undefined));
+
+  let closed: Promise<void> | undefined;
+  const shutDown = async (): Promise<void> => {
+    state.closing = true;
+    heartbeat.stop();
+    const stopped = httpServer.listening ? new Promise<void>((resolve) => httpServer.close(() => resolve())) : Promise.resolve();
+    httpServer.closeIdleConnections();
+    await endAll(runtime.live, shutdownMs);
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+    await stopped;
+  };
 
   return {
     httpServer,
@@ -109,19 +172,8 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
         });
       });
     },
-    async close() {
-      const closing = [...wss.clients].map(
-        (ws) =>
-          new Promise<void>((resolve) => {
-            if (ws.readyState === ws.CLOSED) return resolve();
-            ws.once('close', () => resolve());
-            ws.close(1001, 'Server shutting down');
-            setTimeout(() => ws.terminate(), 1000).unref();
-          }),
-      );
-      await Promise.all(closing);
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    close() {
+      return (closed ??= shutDown());
     },
   };
 }

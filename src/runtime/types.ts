@@ -1,10 +1,14 @@
 import type { IncomingMessage } from 'node:http';
+import type { FailureReporter, Outcome } from './dispatch.js';
+import type { TopicEnvelope } from './envelope.js';
 
 export type MaybePromise<T> = T | Promise<T>;
 
 /** One error of a precompiled (ajv) validator, as much of it as the runtime reads. */
 export interface ValidatorError {
   instancePath: string;
+  /** Where in the schema it failed: `#/...` in the message's own schema, `<id>/...` in a named one. */
+  schemaPath?: string;
   keyword: string;
   params: Record<string, unknown>;
   message?: string;
@@ -23,8 +27,11 @@ export interface BroadcastOptions {
   excludeSelf?: boolean;
 }
 
-/** What a handler gets besides the message. `Out` is the channel's server-to-client union. */
-export interface ConnectionContext<Out, Params> {
+/**
+ * What a handler gets besides the message. `Out` is the channel's server-to-client union; `User`
+ * is what the consumer's `authenticate` returns.
+ */
+export interface ConnectionContext<Out, Params, User = unknown> {
   /** Unique per connection within the process. */
   readonly id: string;
   /** Path parameters of the channel address, decoded. */
@@ -33,6 +40,8 @@ export interface ConnectionContext<Out, Params> {
   readonly request: IncomingMessage;
   /** Groups this connection has joined. */
   readonly groups: ReadonlySet<string>;
+  /** What the consumer's `authenticate` returned; undefined when it has none. */
+  readonly user: User;
   /** Sends to this connection only. */
   send(message: Out): void;
   /** Sends to every member of the groups (serialised once). */
@@ -54,4 +63,18 @@ export interface ChannelDefinition<Handlers, Out, Params> {
   /** Path parameters restricted to some values: any other value is not this channel (404). */
   readonly paramValues?: Readonly<Record<string, readonly string[]>>;
   route(message: Record<string, unknown>, handlers: Handlers, ctx: ConnectionContext<Out, Params>): unknown;
+  /**
+   * Serves the frames that name a `topic` (DESIGN §10). Absent: the channel hosts no topics, and
+   * such frames get Chanx's answers for that case (unknown topic, not subscribed, unsubscribed).
+   */
+  readonly topics?: TopicRouter;
+}
+
+/**
+ * The seam between dispatch and topics: a frame whose envelope names a topic, with the envelope
+ * already checked and taken off `message`. Returns the frames to send back (stamp them with
+ * `topicFrame` / `topicError` from the envelope module).
+ */
+export interface TopicRouter {
+  route(message: Record<string, unknown>, envelope: TopicEnvelope, handlers: unknown, ctx: ConnectionContext<unknown, unknown>, report: FailureReporter): Outcome;
 }

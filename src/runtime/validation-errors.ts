@@ -10,13 +10,19 @@ export interface ErrorItem {
   msg: string;
 }
 
-export function toErrorItems(prefix: readonly (string | number)[], errors: readonly ValidatorError[] | null | undefined): ErrorItem[] {
+/**
+ * Named object schemas (pydantic models in Chanx) by validator schema id, with the title pydantic
+ * names them by: a value that is not an object there is `model_type`, not `dict_type`.
+ */
+export type ModelTitles = Readonly<Record<string, string>>;
+
+export function toErrorItems(prefix: readonly (string | number)[], errors: readonly ValidatorError[] | null | undefined, titles?: ModelTitles): ErrorItem[] {
   const items: ErrorItem[] = [];
   const seen = new Set<string>();
   for (const e of errors ?? []) {
     // oneOf/anyOf/if report a summary beside the errors of their branches; the branches say more.
     if ((e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if') && (errors?.length ?? 0) > 1) continue;
-    const item = toItem(prefix, e);
+    const item = toItem(prefix, e, titles);
     const key = `${item.type}\u0000${item.loc.join('\u0000')}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -25,7 +31,7 @@ export function toErrorItems(prefix: readonly (string | number)[], errors: reado
   return items;
 }
 
-function toItem(prefix: readonly (string | number)[], e: ValidatorError): ErrorItem {
+function toItem(prefix: readonly (string | number)[], e: ValidatorError, titles: ModelTitles | undefined): ErrorItem {
   const loc = [...prefix, ...pointerSegments(e.instancePath)];
   const p = e.params;
   switch (e.keyword) {
@@ -33,8 +39,11 @@ function toItem(prefix: readonly (string | number)[], e: ValidatorError): ErrorI
       return { type: 'missing', loc: [...loc, String(p['missingProperty'])], msg: 'Field required' };
     case 'additionalProperties':
       return { type: 'extra_forbidden', loc: [...loc, String(p['additionalProperty'])], msg: 'Extra inputs are not permitted' };
-    case 'type':
+    case 'type': {
+      const title = p['type'] === 'object' ? modelTitle(e.schemaPath, titles) : undefined;
+      if (title !== undefined) return { type: 'model_type', loc, msg: `Input should be a valid dictionary or instance of ${title}` };
       return typeError(loc, String(p['type']));
+    }
     case 'const':
       return { type: 'literal_error', loc, msg: `Input should be ${repr(p['allowedValue'])}` };
     case 'enum':
@@ -80,6 +89,13 @@ function typeError(loc: (string | number)[], type: string): ErrorItem {
   const known = TYPE_ERRORS[type];
   if (known !== undefined) return { type: known[0], loc, msg: known[1] };
   return { type: 'type_error', loc, msg: `Input should be of type ${type.split(',').join(' or ')}` };
+}
+
+/** The title of the named schema whose own `type: object` failed (ajv's schemaPath `<id>/type`). */
+function modelTitle(schemaPath: string | undefined, titles: ModelTitles | undefined): string | undefined {
+  if (titles === undefined || schemaPath === undefined || !schemaPath.endsWith('/type')) return undefined;
+  const id = schemaPath.slice(0, -'/type'.length);
+  return Object.hasOwn(titles, id) ? titles[id] : undefined;
 }
 
 /** `/payload/items/0/a~1b` -> ['payload', 'items', 0, 'a/b'] */

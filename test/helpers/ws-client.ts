@@ -52,9 +52,9 @@ export async function quietFor(rec: Recorder, ms: number): Promise<string[]> {
   return rec.pending();
 }
 
-/** The HTTP status a WebSocket upgrade to `url` gets (101 when it is accepted). */
-export function upgradeStatus(url: string): Promise<number | undefined> {
-  const ws = new WebSocket(url);
+/** The HTTP status a WebSocket upgrade to `url` gets (101 when it is accepted); `origin` as a browser sends it. */
+export function upgradeStatus(url: string, origin?: string): Promise<number | undefined> {
+  const ws = new WebSocket(url, origin === undefined ? {} : { origin });
   return new Promise((resolve) => {
     ws.on('unexpected-response', (_req, res) => resolve(res.statusCode));
     ws.on('open', () => {

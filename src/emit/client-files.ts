@@ -1,0 +1,95 @@
+/**
+ * A channel's typed client (DESIGN §11): client.ts over chanx-gen/client, and client-validators.js
+ * (+ .d.ts), the precompiled validators of what the server sends, which the client checks frames with.
+ */
+import type { ApiModel, ChannelModel, JsonSchema, MessageModel } from '../model/types.js';
+import { fixedValue } from '../model/discriminator.js';
+import { refName } from '../model/schema-registry.js';
+import { camelCase, isIdentifier } from '../model/names.js';
+import { jsDoc, stringLiteral } from './escape.js';
+import type { GeneratedFile } from './generated-file.js';
+import { header } from './header.js';
+import { render } from './templates.js';
+import { standaloneValidators } from './validators.js';
+
+export function clientNames(channel: ChannelModel) {
+  const t = channel.typeName;
+  return { client: `${t}Client`, connectFn: camelCase(`connect_${t}`), connectOptions: `${t}ConnectOptions`, receives: `${t}Receives`, params: `${t}ClientParams` };
+}
+
+/** How frames from the server are told apart: by a field every server-to-client message fixes, else by trial. */
+export function receiveNaming(model: ApiModel, channel: ChannelModel): { field: string | null; names: Map<MessageModel, string> } {
+  const field = channel.discriminator ?? 'action';
+  const resolve = (s: JsonSchema): JsonSchema => {
+    let current = s;
+    for (let name = refName(current); name !== undefined; name = refName(current)) current = model.schemas[name] ?? true;
+    return current;
+  };
+  const names = new Map<MessageModel, string>();
+  for (const m of channel.outgoing) {
+    const value = fixedValue(model.schemas[m.typeName] ?? true, field, resolve);
+    if (value === undefined || [...names.values()].includes(value)) break;
+    names.set(m, value);
+  }
+  if (names.size === channel.outgoing.length) return { field, names };
+  return { field: null, names: new Map(channel.outgoing.map((m) => [m, m.key])) };
+}
+
+export function clientFiles(model: ApiModel, channel: ChannelModel, warn: (message: string) => void): GeneratedFile[] {
+  const head = header(model);
+  const n = clientNames(channel);
+  const dir = channel.folder;
+  const { field, names } = receiveNaming(model, channel);
+  // An outgoing message named `error` would be taken for an error frame; the error frame type wins.
+  const receiving = channel.outgoing.filter((m) => names.get(m) !== 'error');
+  const validated = receiving.map((m) => ({ message: m, name: names.get(m)!, validatorName: `validate${m.typeName}` }));
+  const key = (name: string): string => (isIdentifier(name) ? name : stringLiteral(name));
+  const requests = channel.incoming.filter((m) => m.handler.replies.length > 0);
+  const types = new Set<string>([channel.typeName + 'ToServer', ...receiving.map((m) => m.typeName), ...requests.flatMap((m) => [m.typeName, ...m.handler.replies])]);
+  const replyNames = (m: (typeof requests)[number]): string[] => channel.outgoing.filter((o) => m.handler.replies.includes(o.typeName)).map((o) => names.get(o)!);
+
+  const client = render('client.ts', {
+    header: head,
+    typeImports: [...types].sort().join(', '),
+    validatorImports: validated.map((v) => v.validatorName).join(', '),
+    addressLiteral: stringLiteral(channel.address),
+    channelLiteral: stringLiteral(channel.key),
+    hasParams: channel.params.length > 0,
+    params: n.params,
+    paramsDeclaration:
+      channel.params.length === 0
+        ? `type ${n.params} = Record<string, never>;`
+        : `interface ${n.params} {\n${channel.params.map((p) => `${jsDoc([p.description], '  ')}  readonly ${key(p.name)}: ${p.enum === undefined ? 'string' : p.enum.map(stringLiteral).join(' | ')};`).join('\n')}\n}`,
+    connectOptions: n.connectOptions,
+    receives: n.receives,
+    receiveWhat: field === null ? 'message name' : stringLiteral(field),
+    receiveEntries: validated.map((v) => ({ name: key(v.name), type: v.message.typeName })),
+    client: n.client,
+    doc: jsDoc([`A connection to channel ${channel.key} (${channel.address}).`, channel.description]),
+    toServer: `${channel.typeName}ToServer`,
+    requests: requests.map((m) => ({
+      doc: jsDoc([m.handler.summary ?? `Sends ${m.key} and resolves with its reply.`, 'Rejects with ChanxFrameError on an error frame, ChanxTimeoutError, or ChanxClosedError.'], '  '),
+      message: m.typeName,
+      reply: m.handler.replies.join(' | '),
+    })),
+    sendField: channel.discriminator === null ? 'null' : stringLiteral(channel.discriminator),
+    receiveField: field === null ? 'null' : stringLiteral(field),
+    receivesTable: validated.map((v) => `${key(v.name)}: ${v.validatorName}`).join(', '),
+    repliesTable: channel.discriminator === null ? '' : requests.map((m) => `${key(m.tag ?? m.key)}: [${replyNames(m).map(stringLiteral).join(', ')}]`).join(', '),
+    connectFn: n.connectFn,
+  });
+  const validatorsJs = standaloneValidators(
+    channel.key,
+    validated.map((v) => ({ typeName: v.message.typeName, validatorName: v.validatorName })),
+    model.schemas,
+    model.specPath,
+    (message) => warn(`channel '${channel.key}' (client): ${message}`),
+    'chanx-gen/client-ajv',
+  );
+  const validatorsDts = render('client-validators.d.ts', { header: head, validators: validated.map((v) => ({ name: v.validatorName })) });
+  return [
+    { kind: 'generated', path: `${dir}/client.ts`, content: client },
+    { kind: 'generated', path: `${dir}/client-validators.js`, content: `${head}${validatorsJs}` },
+    { kind: 'generated', path: `${dir}/client-validators.d.ts`, content: validatorsDts },
+  ];
+}

@@ -1,0 +1,94 @@
+/**
+ * generated/playground.ts: the page `npm start` serves at GET / (DESIGN §11). Static HTML and
+ * plain JavaScript made from the document: every channel with its parameters and messages (each
+ * with an example built from its schema), the channel's precompiled validators for the send box,
+ * and a CSP hash for the one inline script.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { ApiModel, ChannelModel } from '../model/types.js';
+import type { GeneratedFile } from './generated-file.js';
+import { header } from './header.js';
+import { exampleOf } from './playground-example.js';
+import { receiveNaming } from './client-files.js';
+import { render } from './templates.js';
+import { standaloneValidators } from './validators.js';
+
+const require = createRequire(import.meta.url);
+const APP = new URL('../../templates/playground-app.js', import.meta.url);
+
+export function playgroundFile(model: ApiModel, description: string): GeneratedFile {
+  const channels = model.channels.filter((c) => c.topicOf === undefined);
+  const data = {
+    title: model.title,
+    version: model.version,
+    description,
+    channels: channels.map((c) => channelData(model, c)),
+  };
+  const validators = channels.map((c) => `VALIDATORS[${inScript(JSON.stringify(c.key))}] = (function (ajvRuntime) {\n  var exports = {};\n  ${validatorCode(model, c)}\n  return exports;\n})(AJV_RUNTIME);`);
+  const script = [
+    `var DATA = ${JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')};`,
+    `var AJV_RUNTIME = ${ajvShim()};`,
+    'var VALIDATORS = {};',
+    ...validators,
+    readFileSync(APP, 'utf8').trimEnd(),
+  ].join('\n');
+  const html = render('playground.html', { title: escapeHtml(model.title), script });
+  // Hash the script as the page holds it (rendering tidies blank lines).
+  const inline = html.slice(html.indexOf('<script>') + '<script>'.length, html.lastIndexOf('</script>'));
+  const hash = createHash('sha256').update(inline).digest('base64');
+  const csp = `default-src 'none'; script-src 'sha256-${hash}'; style-src 'unsafe-inline'; connect-src 'self' ws: wss:; img-src 'self' data:; base-uri 'none'; form-action 'none'`;
+  const content = `${header(model)}
+/** The playground page (GET /): static HTML and JavaScript generated from the document. */
+export const playgroundHtml = ${JSON.stringify(html).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')};
+
+/** The Content-Security-Policy the page is served with: its one inline script, by hash. */
+export const playgroundCsp = ${JSON.stringify(csp)};
+`;
+  return { kind: 'generated', path: 'playground.ts', content };
+}
+
+function channelData(model: ApiModel, channel: ChannelModel) {
+  const { names } = receiveNaming(model, channel);
+  const example = (typeName: string): unknown => exampleOf(model.schemas[typeName] ?? true, model.schemas, [typeName]);
+  return {
+    key: channel.key,
+    address: channel.address,
+    description: channel.description ?? '',
+    params: channel.params.map((p) => ({ name: p.name, description: p.description ?? '', ...(p.enum !== undefined ? { enum: p.enum } : {}) })),
+    sendField: channel.discriminator,
+    send: channel.incoming.map((m) => ({ key: m.key, tag: m.tag, summary: m.handler.summary ?? m.summary ?? '', description: m.handler.description ?? m.description ?? '', validator: m.validatorName, example: example(m.typeName) })),
+    receive: channel.outgoing.map((m) => ({ key: names.get(m) ?? m.key, summary: m.summary ?? '', description: m.description ?? '', example: example(m.typeName) })),
+  };
+}
+
+/** The channel's validators (the server's own) as a script body that fills `exports`. */
+function validatorCode(model: ApiModel, channel: ChannelModel): string {
+  if (channel.incoming.length === 0) return '';
+  const esm = standaloneValidators(channel.key, channel.incoming, model.schemas, model.specPath, () => undefined, 'ajv-runtime');
+  let code = esm.replace(/^import \{ ajvRuntime \} from 'ajv-runtime';\n/, '');
+  for (const m of channel.incoming) code = code.replace(`export const ${m.validatorName} = `, `exports.${m.validatorName} = `);
+  if (/\bexport\b\s*(const|\{)/.test(code.replace(/"(?:[^"\\]|\\.)*"/g, '""'))) throw new Error(`playground: unexpected module syntax in the validators of channel '${channel.key}'`);
+  return inScript(code.trimEnd());
+}
+
+/**
+ * ajv's run-time helpers for the page: string length and deep equality as ajv has them; formats
+ * are not checked in the page (the server checks them).
+ */
+function ajvShim(): string {
+  const ucs2length = String((require('ajv/dist/runtime/ucs2length') as { default: unknown }).default);
+  const equal = String(require('fast-deep-equal') as unknown);
+  const anyFormat = '(function () { var f = function () { return true; }; f.test = f; f.validate = f; return f; })()';
+  return `{ ucs2length: ${ucs2length}, equal: ${equal}, formats: new Proxy({}, { get: function () { return ${anyFormat}; } }), uri: null, validation_error: Error }`;
+}
+
+/** Text that cannot end the inline <script> early or open an HTML comment in it. */
+function inScript(code: string): string {
+  return code.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}

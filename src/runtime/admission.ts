@@ -1,0 +1,42 @@
+/**
+ * Which upgrade requests are refused before any WebSocket work: while shutting down (503), from a
+ * browser origin not on the allow-list (403), and over the connection cap (503). Both the list and
+ * the cap are off unless configured.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { originAllowed, type OriginRule } from './origin.js';
+
+export interface AdmissionOptions {
+  allowedOrigins?: readonly OriginRule[];
+  maxConnections?: number;
+}
+
+export interface Refusal {
+  status: 403 | 503;
+  text: string;
+}
+
+export interface AdmissionState {
+  /** True once shutdown began. */
+  readonly closing: boolean;
+  /** Connections open or being opened. */
+  readonly count: number;
+}
+
+export function admission(options: AdmissionOptions, state: AdmissionState): (req: IncomingMessage) => Refusal | undefined {
+  const allowed = options.allowedOrigins === undefined ? undefined : originAllowed(options.allowedOrigins);
+  const cap = options.maxConnections ?? Infinity;
+  if (!(cap > 0)) throw new RangeError(`maxConnections must be a positive number, got ${String(options.maxConnections)}`);
+  return (req) => {
+    if (state.closing) return { status: 503, text: 'Service Unavailable' };
+    if (allowed !== undefined && !allowed(req.headers.origin)) return { status: 403, text: 'Forbidden' };
+    if (state.count >= cap) return { status: 503, text: 'Service Unavailable' };
+    return undefined;
+  };
+}
+
+/** Answers an upgrade request with a plain HTTP status and closes its socket. */
+export function refuseUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}

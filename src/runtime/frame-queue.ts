@@ -1,0 +1,140 @@
+/**
+ * One connection's work, one task at a time, in arrival order: frames and the connect/disconnect
+ * hooks. A task that returns a promise holds back the tasks behind it, so replies keep the order of
+ * requests (as a Chanx consumer does). Nothing a task does can stop the queue: a throw or a
+ * rejection goes to `fault` and the next task runs; no rejected promise is left behind.
+ */
+export type Task = () => unknown;
+
+/** What the queue tells its connection. None of these may throw (the queue guards them anyway). */
+export interface QueueOwner {
+  /** A task failed: it threw or its promise rejected. */
+  fault(error: unknown): void;
+  /** A task now waits behind an unfinished one (reading should pause). */
+  backlogged(): void;
+  /** Every waiting task has run (reading may resume). */
+  caughtUp(): void;
+}
+
+export class FrameQueue {
+  private busy = false;
+  private hadBacklog = false;
+  /** Tasks behind the running one; made on first use (most connections never need it). */
+  private waiting: Task[] | undefined;
+  private idleWaiters: (() => void)[] | undefined;
+  /** Bumped by abandon(): a task of an older generation that finishes later runs nothing after it. */
+  private generation = 0;
+
+  constructor(private readonly owner: QueueOwner) {}
+
+  /** Tasks waiting behind the running one. */
+  get backlog(): number {
+    return this.waiting === undefined ? 0 : this.waiting.length;
+  }
+
+  /** True while a task is running or waiting. */
+  get active(): boolean {
+    return this.busy;
+  }
+
+  /**
+   * Runs `task` now when nothing is pending, else after everything pushed before it.
+   * Returns false, and drops the task, when `limit` tasks already wait.
+   */
+  push(task: Task, limit = Infinity): boolean {
+    if (!this.busy) {
+      this.runFrom(task);
+      return true;
+    }
+    const waiting = (this.waiting ??= []);
+    if (waiting.length >= limit) return false;
+    waiting.push(task);
+    if (!this.hadBacklog) {
+      this.hadBacklog = true;
+      this.tell('backlogged');
+    }
+    return true;
+  }
+
+  /** Resolves once no task is running or waiting. */
+  idle(): Promise<void> {
+    if (!this.busy) return Promise.resolve();
+    return new Promise((resolve) => (this.idleWaiters ??= []).push(resolve));
+  }
+
+  /**
+   * Gives up on what is running and drops what waits (shutdown, once its grace is over): the queue
+   * is idle at once, and a task pushed now runs at once. A failure of the abandoned task is still reported.
+   */
+  abandon(): void {
+    if (!this.busy) return;
+    this.generation++;
+    this.waiting = undefined;
+    this.settle();
+  }
+
+  private runFrom(first: Task): void {
+    this.busy = true;
+    let task: Task | undefined = first;
+    while (task !== undefined) {
+      const pending = this.runOne(task);
+      if (pending !== undefined) {
+        const generation = this.generation;
+        pending.then(
+          () => {
+            if (generation === this.generation) this.next();
+          },
+          (err: unknown) => {
+            this.tell('fault', err);
+            if (generation === this.generation) this.next();
+          },
+        );
+        return;
+      }
+      task = this.waiting?.shift();
+    }
+    this.settle();
+  }
+
+  /** Runs one task; returns its promise when it went asynchronous. */
+  private runOne(task: Task): Promise<unknown> | undefined {
+    try {
+      const result = task();
+      if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
+        return Promise.resolve(result);
+      }
+    } catch (err) {
+      this.tell('fault', err);
+    }
+    return undefined;
+  }
+
+  private next(): void {
+    const task = this.waiting?.shift();
+    if (task === undefined) this.settle();
+    else this.runFrom(task);
+  }
+
+  private settle(): void {
+    this.busy = false;
+    if (this.hadBacklog) {
+      this.hadBacklog = false;
+      this.tell('caughtUp');
+    }
+    const waiters = this.idleWaiters;
+    if (waiters !== undefined) {
+      this.idleWaiters = undefined;
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  private tell(what: 'fault', err: unknown): void;
+  private tell(what: 'backlogged' | 'caughtUp'): void;
+  private tell(what: keyof QueueOwner, err?: unknown): void {
+    try {
+      this.owner[what](err);
+    } catch {
+      // The owner's own reporting failed; the queue must still go on.
+    }
+  }
+}

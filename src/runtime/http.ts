@@ -1,0 +1,51 @@
+/**
+ * Plain HTTP requests (everything but WebSocket upgrades): the document at /asyncapi.json and
+ * /asyncapi.yaml, the playground page at /, 426 at a channel's address, 404 elsewhere.
+ * What is served is generated with the code and passed in by generated/server.ts.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export interface ServedContent {
+  /** The document the code was generated from, bundled (GET /asyncapi.json, /asyncapi.yaml). */
+  documents?: { json: string; yaml: string };
+  /** The playground page (GET /) and the Content-Security-Policy it is served with. */
+  playground?: { html: string; csp: string };
+}
+
+const COMMON = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' };
+
+export function createRequestHandler(content: ServedContent, isChannelPath: (req: IncomingMessage) => boolean): (req: IncomingMessage, res: ServerResponse) => void {
+  const pages = new Map<string, { type: string; body: Buffer; headers?: Record<string, string> }>();
+  if (content.documents !== undefined) {
+    pages.set('/asyncapi.json', { type: 'application/json; charset=utf-8', body: Buffer.from(content.documents.json) });
+    pages.set('/asyncapi.yaml', { type: 'application/yaml; charset=utf-8', body: Buffer.from(content.documents.yaml) });
+  }
+  if (content.playground !== undefined) {
+    const page = { type: 'text/html; charset=utf-8', body: Buffer.from(content.playground.html), headers: { 'content-security-policy': content.playground.csp, 'referrer-policy': 'no-referrer' } };
+    pages.set('/', page);
+    pages.set('/index.html', page);
+  }
+
+  return (req, res) => {
+    let pathname: string;
+    try {
+      pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    } catch {
+      pathname = '';
+    }
+    const page = pages.get(pathname);
+    if (page !== undefined) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405, { ...COMMON, allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
+        res.end('Method Not Allowed\n');
+        return;
+      }
+      res.writeHead(200, { ...COMMON, 'content-type': page.type, 'content-length': String(page.body.length), ...page.headers });
+      res.end(req.method === 'HEAD' ? undefined : page.body);
+      return;
+    }
+    const status = isChannelPath(req) ? 426 : 404;
+    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...(status === 426 ? { upgrade: 'websocket' } : {}) });
+    res.end(status === 404 ? 'Not Found\n' : 'This address takes WebSocket connections\n');
+  };
+}

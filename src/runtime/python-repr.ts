@@ -1,0 +1,55 @@
+/**
+ * JSON values as Python prints them, for error texts that must read as pydantic's do: `str()` of a
+ * decoded value (`None`, `True`, `42`, `['ping']`, `{'a': 1}`) and `repr()` of a string.
+ * A JSON number that is whole is shown as a Python int: after JSON.parse, `1.0` and `1` are the same.
+ */
+
+/** Python's `str(value)` for a value JSON.parse produced. */
+export function pythonStr(value: unknown): string {
+  return typeof value === 'string' ? value : pythonRepr(value);
+}
+
+/** Python's `repr(value)` for a value JSON.parse produced. */
+export function pythonRepr(value: unknown): string {
+  if (value === null || value === undefined) return 'None';
+  if (value === true) return 'True';
+  if (value === false) return 'False';
+  if (typeof value === 'number') return pythonNumber(value);
+  if (typeof value === 'string') return pythonStringRepr(value);
+  if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
+  if (typeof value === 'object') {
+    return `{${Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${pythonStringRepr(k)}: ${pythonRepr(v)}`)
+      .join(', ')}}`;
+  }
+  return String(value);
+}
+
+function pythonNumber(n: number): string {
+  if (Number.isNaN(n)) return 'nan';
+  if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf';
+  if (Number.isInteger(n)) return BigInt(n).toString();
+  // float repr: the shortest round-tripping digits (as JS finds them), laid out as Python lays them out.
+  const [mantissa, exp] = n.toExponential().split('e') as [string, string];
+  const e = Number(exp);
+  if (e < -4 || e >= 16) return `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  return String(n);
+}
+
+/** Python's repr of a str: single quotes unless the text has one and no double quote. */
+export function pythonStringRepr(s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const ch of s) {
+    const code = ch.codePointAt(0)!;
+    if (ch === quote || ch === '\\') out += `\\${ch}`;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else if (code >= 0x80 && code <= 0xa0) out += `\\x${code.toString(16)}`;
+    else if (code >= 0xd800 && code <= 0xdfff) out += `\\u${code.toString(16)}`;
+    else out += ch;
+  }
+  return out + quote;
+}

@@ -1,0 +1,63 @@
+/** Issue 11 item 5: the origin allow-list (403 before the upgrade) and the connection cap (503). */
+import { describe, expect, it } from 'vitest';
+import { originAllowed } from '../../src/runtime/origin.js';
+import { connect, upgradeStatus } from '../helpers/ws-client.js';
+import { serve } from './serve.js';
+
+describe('allowedOrigins', () => {
+  it('lets in listed origins, patterns and clients without an Origin; refuses others with 403', async () => {
+    const s = await serve(undefined, { allowedOrigins: ['https://app.example.com', 'https://*.example.org', /^http:\/\/localhost:\d+$/] });
+    expect(await upgradeStatus(s.url, 'https://app.example.com')).toBe(101);
+    expect(await upgradeStatus(s.url, 'HTTPS://APP.EXAMPLE.COM')).toBe(101);
+    expect(await upgradeStatus(s.url, 'https://a.example.org')).toBe(101);
+    expect(await upgradeStatus(s.url, 'http://localhost:5173')).toBe(101);
+    expect(await upgradeStatus(s.url)).toBe(101);
+    expect(await upgradeStatus(s.url, 'https://evil.example.com')).toBe(403);
+    expect(await upgradeStatus(s.url, 'https://example.org')).toBe(403);
+    expect(await upgradeStatus(s.url, 'https://a.example.org.evil.com')).toBe(403);
+    expect(await upgradeStatus(s.url, 'null')).toBe(403);
+    // Refused before the path is even looked at: a foreign page learns nothing of the routes.
+    expect(await upgradeStatus(`${s.base}/nope`, 'https://evil.example.com')).toBe(403);
+    await s.close();
+  });
+
+  it('is off by default: any origin connects', async () => {
+    const s = await serve();
+    expect(await upgradeStatus(s.url, 'https://anything.test')).toBe(101);
+    await s.close();
+  });
+
+  it('matches `*` within one host label run, never across `/`', () => {
+    const allowed = originAllowed(['https://*.example.com']);
+    expect(allowed('https://x.y.example.com')).toBe(true);
+    expect(allowed('https://example.com')).toBe(false);
+    expect(allowed('https://x/y.example.com')).toBe(false);
+  });
+});
+
+describe('maxConnections', () => {
+  it('answers 503 over the cap and accepts again once a connection closed', async () => {
+    const s = await serve(undefined, { maxConnections: 2 });
+    const a = await connect(s.url);
+    const b = await connect(s.url);
+    expect(await upgradeStatus(s.url)).toBe(503);
+    a.ws.close();
+    await a.closed;
+    let status: number | undefined;
+    for (let i = 0; i < 50 && status !== 101; i++) {
+      status = await upgradeStatus(s.url);
+      if (status !== 101) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(status).toBe(101);
+    b.ws.close();
+    await s.close();
+  });
+
+  it('has no cap by default', async () => {
+    const s = await serve();
+    const clients = await Promise.all(Array.from({ length: 30 }, () => connect(s.url)));
+    expect(await upgradeStatus(s.url)).toBe(101);
+    for (const c of clients) c.ws.close();
+    await s.close();
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * Issue 11 items 1-2: what one client can make the server hold. Inbound: reading pauses while
+ * handlers are behind (observed as bytes the server has read), and a bound on queued frames.
+ * Outbound: a peer that does not read is closed with 1008, once logged, and nobody else waits.
+ */
+import { expect, it } from 'vitest';
+import type { Socket } from 'node:net';
+import { SystemConsumer } from '../../generated/system/consumer.js';
+import type { SystemContext } from '../../generated/system/handlers.js';
+import type * as M from '../../generated/system/messages.js';
+import { connect, quietFor } from '../helpers/ws-client.js';
+import { gate, serve, until, WELCOME } from './serve.js';
+
+const MiB = 1024 * 1024;
+
+it('stops reading a connection while its handlers are behind, then answers every frame in order', async () => {
+  const held = gate();
+  let bytesRead = 0;
+  class Blocked extends SystemConsumer {
+    override async onUserMessage(message: M.UserMessage, ctx: SystemContext): Promise<M.SystemEchoMessage> {
+      await held.promise;
+      if (bytesRead === 0) bytesRead = (ctx.request.socket as Socket).bytesRead; // the first, released while reading was paused
+      return { action: 'system_echo', payload: { message: String(message.payload.message.length) } };
+    }
+  }
+  const s = await serve(Blocked);
+  const client = await connect(s.url);
+  expect(await client.next()).toBe(WELCOME);
+  const frames = 1500;
+  const body = 'x'.repeat(16 * 1024);
+  for (let i = 0; i < frames; i++) client.ws.send(JSON.stringify({ action: 'user_message', payload: { message: `${i}:${body}` } }));
+  const sent = frames * (body.length + 50);
+  // TCP holds what the server does not read: the client's own buffer stops draining.
+  await until(() => client.ws.bufferedAmount > sent / 2, 5000, 'client writes backing up');
+  await new Promise((r) => setTimeout(r, 200));
+  expect(client.ws.bufferedAmount).toBeGreaterThan(sent / 2);
+  held.open();
+  for (let i = 0; i < frames; i++) expect(await client.nextJson()).toEqual({ action: 'system_echo', payload: { message: String(`${i}:`.length + body.length) } });
+  // The handler saw the socket while reading was paused: far less than what was sent had been read.
+  expect(bytesRead).toBeLessThan(sent / 2);
+  expect(s.logged).toEqual([]);
+  client.ws.close();
+  await s.close();
+});
+
+it('closes with 1008, logged once, a connection with more frames queued than maxQueuedFrames', async () => {
+  const held = gate();
+  class Blocked extends SystemConsumer {
+    override async onUserMessage(message: M.UserMessage, ctx: SystemContext): Promise<M.SystemEchoMessage> {
+      await held.promise;
+      return super.onUserMessage(message, ctx);
+    }
+  }
+  const s = await serve(Blocked, { maxQueuedFrames: 10 });
+  const client = await connect(s.url);
+  expect(await client.next()).toBe(WELCOME);
+  const socket = (client.ws as unknown as { _socket: Socket })._socket;
+  socket.cork(); // one TCP write: the frames reach the server in one read, before reading can pause
+  for (let i = 0; i < 50; i++) client.ws.send('{"action":"user_message","payload":{"message":"m"}}');
+  socket.uncork();
+  const [code] = await client.closed;
+  expect(code).toBe(1008);
+  expect(s.logged.filter((l) => l.includes('maxQueuedFrames'))).toHaveLength(1);
+  held.open();
+  const other = await connect(s.url);
+  expect(await other.next()).toBe(WELCOME);
+  other.ws.close();
+  await s.close();
+});
+
+it('closes with 1008 a member that does not read its broadcasts; sender and other members never wait', async () => {
+  class Room extends SystemConsumer {
+    override onConnect(ctx: SystemContext): void {
+      ctx.join('room');
+    }
+    override onUserMessage(message: M.UserMessage, ctx: SystemContext): M.SystemEchoMessage {
+      ctx.broadcast({ action: 'system_echo', payload: { message: message.payload.message } }, { excludeSelf: true });
+      return { action: 'system_echo', payload: { message: 'sent' } };
+    }
+  }
+  const s = await serve(Room, { maxBufferedBytes: MiB });
+  const stalled = await connect(s.url);
+  const reader = await connect(s.url);
+  const sender = await connect(s.url);
+  stalled.ws.pause(); // never reads: its TCP buffers fill, then the server's
+  let received = 0;
+  reader.ws.on('message', () => received++);
+  const chunk = 'y'.repeat(256 * 1024);
+  let rounds = 0;
+  // At most 40 MiB (more than loopback's socket buffers hold), paced by the sender's replies.
+  while (s.logged.length === 0 && rounds < 160) {
+    sender.ws.send(JSON.stringify({ action: 'user_message', payload: { message: chunk } }));
+    expect(await sender.nextJson()).toEqual({ action: 'system_echo', payload: { message: 'sent' } });
+    rounds++;
+  }
+  stalled.ws.resume(); // to read what was flushed, then the close frame
+  await until(() => received === rounds, 10_000, 'the reading member got every broadcast');
+  const [code] = await stalled.closed;
+  expect(code).toBe(1008);
+  expect(s.logged).toHaveLength(1);
+  expect(s.logged[0]).toMatch(/closed \(1008\).*maxBufferedBytes/);
+  await until(() => s.server.groups.size('room') === 2, 2000, 'the closed member left its group');
+  expect(await quietFor(sender, 0)).toEqual([]);
+  for (const c of [reader, sender]) c.ws.close();
+  await s.close();
+});

@@ -1,0 +1,103 @@
+/** The per-connection queue: order, and nothing a task or its owner does can stop it (issue 14 item 2). */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FrameQueue, type QueueOwner } from '../../src/runtime/frame-queue.js';
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+let unhandled: unknown[];
+const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+beforeEach(() => {
+  unhandled = [];
+  process.on('unhandledRejection', onUnhandled);
+});
+afterEach(() => void process.off('unhandledRejection', onUnhandled));
+
+function recordingOwner(): QueueOwner & { events: string[] } {
+  const events: string[] = [];
+  return {
+    events,
+    fault: (err) => void events.push(`fault ${(err as Error).message}`),
+    backlogged: () => void events.push('backlogged'),
+    caughtUp: () => void events.push('caught up'),
+  };
+}
+
+describe('FrameQueue', () => {
+  it('runs synchronous tasks at once and asynchronous ones in order, holding back what follows', async () => {
+    const owner = recordingOwner();
+    const q = new FrameQueue(owner);
+    const ran: string[] = [];
+    let release!: () => void;
+    q.push(() => void ran.push('a'));
+    expect(ran).toEqual(['a']);
+    q.push(() => new Promise<void>((r) => (release = () => (ran.push('b'), r()))));
+    q.push(() => void ran.push('c'));
+    q.push(() => void ran.push('d'));
+    expect(ran).toEqual(['a']);
+    expect(q.backlog).toBe(2);
+    expect(owner.events).toEqual(['backlogged']);
+    release();
+    await q.idle();
+    expect(ran).toEqual(['a', 'b', 'c', 'd']);
+    expect(owner.events).toEqual(['backlogged', 'caught up']);
+    expect(q.active).toBe(false);
+  });
+
+  it('goes on after a task that throws, rejects, or returns a thenable whose then throws', async () => {
+    const owner = recordingOwner();
+    const q = new FrameQueue(owner);
+    const ran: number[] = [];
+    q.push(() => new Promise((r) => setTimeout(r, 5)));
+    q.push(() => {
+      throw new Error('sync');
+    });
+    q.push(() => Promise.reject(new Error('async')));
+    q.push(() => ({ then: () => { throw new Error('bad thenable'); } }));
+    q.push(() => void ran.push(1));
+    await q.idle();
+    await tick();
+    expect(ran).toEqual([1]);
+    expect(owner.events.filter((e) => e.startsWith('fault'))).toEqual(['fault sync', 'fault async', 'fault bad thenable']);
+    expect(unhandled).toEqual([]);
+  });
+
+  it('survives an owner whose every callback throws', async () => {
+    const boom = () => {
+      throw new Error('owner');
+    };
+    const q = new FrameQueue({ fault: boom, backlogged: boom, caughtUp: boom });
+    const ran: number[] = [];
+    q.push(() => Promise.reject(new Error('x')));
+    q.push(() => {
+      throw new Error('y');
+    });
+    q.push(() => void ran.push(1));
+    await q.idle();
+    q.push(() => void ran.push(2));
+    await tick();
+    expect(ran).toEqual([1, 2]);
+    expect(unhandled).toEqual([]);
+  });
+
+  it('refuses a task when `limit` already wait, and takes it again once they ran', async () => {
+    const q = new FrameQueue(recordingOwner());
+    let release!: () => void;
+    q.push(() => new Promise<void>((r) => (release = r)));
+    expect(q.push(() => undefined, 2)).toBe(true);
+    expect(q.push(() => undefined, 2)).toBe(true);
+    expect(q.push(() => undefined, 2)).toBe(false);
+    expect(q.backlog).toBe(2);
+    release();
+    await q.idle();
+    expect(q.push(() => undefined, 2)).toBe(true);
+  });
+
+  it('idle() resolves at once when nothing runs, and after the last task otherwise', async () => {
+    const q = new FrameQueue(recordingOwner());
+    await q.idle();
+    let done = false;
+    q.push(() => new Promise((r) => setTimeout(r, 10)).then(() => (done = true)));
+    await q.idle();
+    expect(done).toBe(true);
+  });
+});

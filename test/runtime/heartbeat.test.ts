@@ -1,0 +1,56 @@
+/** Issue 11 item 3: a peer that stops answering pings is terminated and runs onDisconnect; live ones stay. */
+import { expect, it } from 'vitest';
+import { SystemConsumer } from '../../generated/system/consumer.js';
+import type { SystemContext } from '../../generated/system/handlers.js';
+import type * as M from '../../generated/system/messages.js';
+import { connect, quietFor } from '../helpers/ws-client.js';
+import { serve, until, WELCOME } from './serve.js';
+
+const gone: string[] = [];
+class Tracked extends SystemConsumer {
+  onDisconnect(ctx: SystemContext): void {
+    gone.push(new URL(ctx.request.url ?? '/', 'http://x').searchParams.get('who') ?? '?');
+  }
+  override async onUserMessage(message: M.UserMessage, ctx: SystemContext): Promise<M.SystemEchoMessage> {
+    await new Promise((r) => setTimeout(r, Number(message.payload.message)));
+    return super.onUserMessage(message, ctx);
+  }
+}
+
+it('terminates a silent peer, runs its onDisconnect, and keeps live and merely busy ones', async () => {
+  const interval = 100;
+  const s = await serve(Tracked, { heartbeatIntervalMs: interval });
+  const silent = await connect(`${s.url}?who=silent`);
+  const live = await connect(`${s.url}?who=live`);
+  const busy = await connect(`${s.url}?who=busy`);
+  for (const c of [silent, live, busy]) expect(await c.next()).toBe(WELCOME);
+  silent.ws.pause(); // reads nothing, so answers no ping
+  // The busy peer's frames wait behind a handler slower than several intervals: reading pauses, its
+  // pongs go unread, but the server is the slow side, so it must not be cut for that.
+  busy.ws.send('{"action":"user_message","payload":{"message":"600"}}');
+  busy.ws.send('{"action":"user_message","payload":{"message":"0"}}');
+  await until(() => gone.includes('silent'), 3000, 'the silent peer terminated');
+  expect(await busy.nextJson()).toMatchObject({ action: 'system_echo' });
+  expect(await busy.nextJson()).toMatchObject({ action: 'system_echo' });
+  await quietFor(live, 5 * interval);
+  expect(gone).toEqual(['silent']);
+  live.ws.send('{"action":"ping"}');
+  expect(await live.nextJson()).toEqual({ action: 'pong', payload: null });
+  for (const c of [live, busy]) c.ws.close();
+  await s.close();
+});
+
+it.each([
+  [0, 0],
+  [50, 3],
+])('heartbeatIntervalMs %i: at least %i pings in 300 ms (0: none)', async (interval, least) => {
+  const s = await serve(SystemConsumer, { heartbeatIntervalMs: interval });
+  const client = await connect(s.url);
+  let pings = 0;
+  client.ws.on('ping', () => pings++);
+  await quietFor(client, 300);
+  if (least === 0) expect(pings).toBe(0);
+  else expect(pings).toBeGreaterThanOrEqual(least);
+  client.ws.close();
+  await s.close();
+});
