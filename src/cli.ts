@@ -12,6 +12,8 @@ import { applyPlan } from './write/apply-plan.js';
 import { recallStubParses, remember, upToDate, type CacheKey } from './write/check-cache.js';
 import { unifiedDiff } from './write/unified-diff.js';
 import { watchSpec } from './watch.js';
+import { plannedRuns } from './config/runs.js';
+import { runInit } from './init.js';
 
 export interface CliIO {
   stdout(text: string): void;
@@ -26,7 +28,7 @@ export const EXIT_DRIFT = 1;
 export const EXIT_BAD_INPUT = 2;
 
 interface Flags {
-  out: string;
+  out?: string;
   check?: boolean;
   discriminator?: string;
   watch?: boolean;
@@ -35,16 +37,18 @@ interface Flags {
 }
 
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  if (argv[0] === 'init') return runInit(argv.slice(1), io);
   const program = new Command('chanx-gen')
     .description('Generate a typed, validated WebSocket back end from an AsyncAPI document')
-    .argument('<spec>', 'AsyncAPI document (YAML or JSON)')
-    .option('-o, --out <dir>', 'output folder', 'generated')
+    .argument('[spec]', 'AsyncAPI document (YAML or JSON); default: every document of chanx-gen.config.json')
+    .option('-o, --out <dir>', 'output folder (default: the configuration\'s, else generated)')
     .option('--check', 'write nothing; exit 1 with a diff when generating would change anything')
     .option('--discriminator <field>', 'routing field (default: action, else detected)')
     .option('--watch', 'regenerate when the spec or a file it references changes')
     .addOption(new Option('-q, --quiet', 'print errors only').conflicts('verbose'))
     .option('--verbose', "also run @asyncapi/parser with all its rules and print its findings as warnings")
     .version(packageVersion(), '-V, --version')
+    .addHelpText('after', '\n  chanx-gen init           start a project here: starter document, config, scripts')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
 
@@ -54,7 +58,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
     throw err;
   }
-  const spec = program.args[0]!;
+  const spec = program.args[0];
   const flags = program.opts<Flags>();
   if (flags.check === true && flags.watch === true) {
     io.stderr('chanx-gen: error: --check and --watch cannot be used together\n');
@@ -64,9 +68,24 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     io.stderr(`chanx-gen: error: --discriminator takes a field name, not '${flags.discriminator}'\n`);
     return EXIT_BAD_INPUT;
   }
-  const options: PipelineOptions = { spec, out: flags.out, cwd: io.cwd, styleWarnings: flags.verbose === true, ...(flags.discriminator !== undefined ? { discriminator: flags.discriminator } : {}) };
-  if (flags.watch === true) return watchSpec(options, io, (o) => once(o, flags, io));
-  return (await once(options, flags, io)).code;
+  let runs;
+  try {
+    runs = plannedRuns(spec, flags, io.cwd, flags.verbose === true);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    printDiagnostics(err.diagnostics, io);
+    io.stderr(`chanx-gen: ${count(err.diagnostics.length, 'error')} in the configuration; nothing written\n`);
+    return EXIT_BAD_INPUT;
+  }
+  if (typeof runs === 'string') {
+    io.stderr(`chanx-gen: error: ${runs}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const ioIn = (cwd: string): CliIO => (cwd === io.cwd ? io : { ...io, cwd });
+  if (flags.watch === true) return Math.max(...(await Promise.all(runs.map((r) => watchSpec(r.options, ioIn(r.cwd), (o) => once(o, flags, ioIn(r.cwd)))))));
+  let code = EXIT_OK;
+  for (const r of runs) code = Math.max(code, (await once(r.options, flags, ioIn(r.cwd))).code);
+  return code;
 }
 
 export interface OnceResult {

@@ -37,9 +37,9 @@ it('generated/ and every golden tree compile under tsc --strict, module nodenext
 
 it('compiles no schema at run time: validators are standalone and the runtime loads only ajv\'s helpers', async () => {
   const { readFileSync, readdirSync } = await import('node:fs');
-  const validators = [path.join(ROOT, 'generated/system/validators.js'), ...cases.flatMap((c) => {
+  const validators = [path.join(ROOT, 'generated/system/validators.ts'), ...cases.flatMap((c) => {
     const dir = path.join(ROOT, 'test/fixtures', c, 'expected');
-    return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('validators.js')).map((f) => path.join(dir, f));
+    return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('validators.ts')).map((f) => path.join(dir, f));
   })];
   expect(validators.length).toBeGreaterThan(4);
   for (const file of validators) {

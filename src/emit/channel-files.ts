@@ -1,5 +1,5 @@
 /**
- * The files of one channel's folder: messages.ts, validators.js (+ .d.ts), handlers.ts, router.ts and
+ * The files of one channel's folder: messages.ts, validators.ts, handlers.ts, router.ts and
  * the consumer.ts stub. Views are computed here; templates only lay them out.
  */
 import type { ApiModel, ChannelModel } from '../model/types.js';
@@ -57,10 +57,11 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
   if (channel.topicOf !== undefined) return [{ kind: 'generated', path: `${dir}/messages.ts`, content: messages }];
 
   const incomingTypes = [...new Set(channel.incoming.map((m) => m.typeName))].sort();
-  const validatorsDts = render('validators.d.ts', {
+  const validators = render('validators.ts', {
     header: head,
     typeImports: incomingTypes.join(', '),
-    validators: channel.incoming.map((m) => ({ name: m.validatorName, type: m.typeName })),
+    validators: channel.incoming.length > 0,
+    code: validatorsSource(channel, model.schemas, model.specPath, (message) => warn(`channel '${channel.key}': ${message}`)),
   });
 
   const handlerTypes = [...new Set([...incomingTypes, ...channel.incoming.flatMap((m) => m.handler.replies), names.toClient])].sort();
@@ -128,8 +129,7 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
 
   const files: GeneratedFile[] = [
     { kind: 'generated', path: `${dir}/messages.ts`, content: messages },
-    { kind: 'generated', path: `${dir}/validators.js`, content: `${head}${validatorsSource(channel, model.schemas, model.specPath, (message) => warn(`channel '${channel.key}': ${message}`))}` },
-    { kind: 'generated', path: `${dir}/validators.d.ts`, content: validatorsDts },
+    { kind: 'generated', path: `${dir}/validators.ts`, content: validators },
     { kind: 'generated', path: `${dir}/handlers.ts`, content: handlers },
     { kind: 'generated', path: `${dir}/router.ts`, content: router },
     { kind: 'stub', path: `${dir}/consumer.ts`, content: consumer, className: names.consumerClass, methods },

@@ -1,6 +1,6 @@
 /**
- * A channel's typed client (DESIGN §11): client.ts over chanx-gen/client, and client-validators.js
- * (+ .d.ts), the precompiled validators of what the server sends, which the client checks frames with.
+ * A channel's typed client (DESIGN §11): client.ts over chanx-gen/client, and client-validators.ts
+ * the precompiled validators of what the server sends, which the client checks frames with.
  */
 import type { ApiModel, ChannelModel, JsonSchema, MessageModel } from '../model/types.js';
 import { fixedValue } from '../model/discriminator.js';
@@ -85,11 +85,11 @@ export function clientFiles(model: ApiModel, channel: ChannelModel, warn: (messa
     model.specPath,
     (message) => warn(`channel '${channel.key}' (client): ${message}`),
     'chanx-gen/client-ajv',
+    () => 'ClientValidator',
   );
-  const validatorsDts = render('client-validators.d.ts', { header: head, validators: validated.map((v) => ({ name: v.validatorName })) });
+  const validators = render('client-validators.ts', { header: head, validators: validated.length > 0, code: validatorsJs });
   return [
     { kind: 'generated', path: `${dir}/client.ts`, content: client },
-    { kind: 'generated', path: `${dir}/client-validators.js`, content: `${head}${validatorsJs}` },
-    { kind: 'generated', path: `${dir}/client-validators.d.ts`, content: validatorsDts },
+    { kind: 'generated', path: `${dir}/client-validators.ts`, content: validators },
   ];
 }

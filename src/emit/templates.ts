@@ -11,7 +11,7 @@ const hbs = Handlebars.create();
 // Code is not HTML: nothing is HTML-escaped. Views carry strings already escaped for their context.
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
 
-export type TemplateName = 'messages.ts' | 'validators.d.ts' | 'handlers.ts' | 'router.ts' | 'consumer.ts' | 'consumer-method' | 'server.ts' | 'client.ts' | 'client-validators.d.ts' | 'playground.html';
+export type TemplateName = 'messages.ts' | 'validators.ts' | 'handlers.ts' | 'router.ts' | 'consumer.ts' | 'consumer-method' | 'server.ts' | 'client.ts' | 'client-validators.ts' | 'playground.html';
 
 export function render(name: TemplateName, view: object): string {
   let template = compiled.get(name);

@@ -1,5 +1,7 @@
 /**
- * validators.js: ajv standalone code, generated now so that the server never compiles a schema.
+ * validators.ts: ajv standalone code, generated now so that the server never compiles a schema.
+ * It is emitted as TypeScript (under `// @ts-nocheck`, with typed exports) so that a user's ordinary
+ * tsc build emits it beside the rest; a .js file would be left out of a build without `allowJs`.
  */
 import { createRequire } from 'node:module';
 import type { ChannelModel, JsonSchema } from '../model/types.js';
@@ -16,7 +18,7 @@ const ANNOTATIONS = ['discriminator', 'externalDocs', 'example', 'xml', 'x-discr
  * formats, loose tuples, ...): JSON Schema says to ignore those, so they are warnings, not errors.
  */
 export function validatorsSource(channel: ChannelModel, schemas: Record<string, JsonSchema>, specPath: string, warn: (message: string) => void): string {
-  return standaloneValidators(channel.key, channel.incoming, schemas, specPath, warn, 'chanx-gen/runtime');
+  return standaloneValidators(channel.key, channel.incoming, schemas, specPath, warn, 'chanx-gen/runtime', (type) => `Validator<${type}>`);
 }
 
 /** Validators named `validatorName` for `messages`; the ajv helpers they need come from `runtimeModule`. */
@@ -27,6 +29,8 @@ export function standaloneValidators(
   specPath: string,
   warn: (message: string) => void,
   runtimeModule: string,
+  /** The declared type of each exported validator, given its message type; none: plain JavaScript. */
+  typeOf?: (messageType: string) => string,
 ): string {
   if (messages.length === 0) return 'export {};\n';
   // ajv is loaded only when code is generated (not for --check on an unchanged tree later on).
@@ -63,7 +67,8 @@ export function standaloneValidators(
       ajv.addSchema(typeof schema === 'boolean' ? { $id: name, ...(schema ? {} : { not: {} }) } : { ...schema, $id: name }, name);
     }
     const exports = Object.fromEntries(messages.map((m) => [m.validatorName, m.typeName]));
-    return importRuntime(standaloneCode(ajv, exports), runtimeModule);
+    const code = importRuntime(standaloneCode(ajv, exports), runtimeModule);
+    return typeOf === undefined ? code : typedExports(code, exports, typeOf);
   } catch (err) {
     throw new InputError([{ severity: 'error', file: specPath, line: 0, column: 0, message: `channel '${channelKey}': a message schema cannot be compiled into a validator: ${(err as Error).message}` }]);
   }
@@ -106,6 +111,14 @@ function importRuntime(code: string, runtimeModule: string): string {
   if (/\brequire\(/.test(rewritten)) throw new Error('ajv produced code that needs a module chanx-gen/runtime does not provide');
   const body = rewritten.replace(/^"use strict";/, '');
   return `${uses ? `import { ajvRuntime } from '${runtimeModule}';\n` : ''}${body}\n`;
+}
+
+/** ajv exports `export const validateX = validate0;`; give each its message type. */
+function typedExports(code: string, exports: Record<string, string>, typeOf: (messageType: string) => string): string {
+  return code.replace(/export const (\w+) = (validate\d+);/g, (whole, name: string, fn: string) => {
+    const type = Object.hasOwn(exports, name) ? exports[name] : undefined;
+    return type === undefined ? whole : `export const ${name}: ${typeOf(type)} = ${fn};`;
+  });
 }
 
 function formatsUsed(nodes: unknown[]): Set<string> {

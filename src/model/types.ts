@@ -66,7 +66,7 @@ export interface MessageModel {
 
 export interface IncomingMessageModel extends MessageModel {
   handler: HandlerModel;
-  /** Name of the precompiled validator exported by validators.js. */
+  /** Name of the precompiled validator exported by validators.ts. */
   validatorName: string;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The helpers ajv's standalone validators call at run time, re-exported so that generated
- * validators.js needs only chanx-gen/runtime (ajv's own output would `require` them).
+ * validators.ts needs only chanx-gen/runtime (ajv's own output would `require` them).
  */
 import { createRequire } from 'node:module';
 

@@ -1,5 +1,5 @@
 /**
- * The helpers ajv's standalone validators call, for client-validators.js: static ES imports (which
+ * The helpers ajv's standalone validators call, for client-validators.ts: static ES imports (which
  * browser bundlers follow), unlike ajv-runtime.ts, which loads them with Node's `require`.
  */
 import * as equal from 'ajv/dist/runtime/equal.js';

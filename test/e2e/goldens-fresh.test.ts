@@ -163,8 +163,8 @@ describe('no-discriminator, generated afresh', () => {
   }, 30_000);
 
   it('answers any frame on the send-only /status channel with an error, not silence', async () => {
-    // The error's exact form is the wire protocol's (DESIGN §4); here it matters that there is one.
-    expect(await exchange(await srv.url('/status'), ['{"ok":true}'])).toEqual([expect.objectContaining({ action: 'error' })]);
+    // As Chanx answers on a consumer without handlers (DESIGN §4).
+    expect(await exchange(await srv.url('/status'), ['{"ok":true}'])).toEqual([{ action: 'error', payload: { detail: 'Failed to process message' } }]);
   });
 });
 

@@ -66,9 +66,7 @@ describe('what regeneration leaves alone', () => {
     expect(readFileSync(path.join(dir, 'generated/.hidden/router.ts'), 'utf8')).toBe(header);
     expect(readFileSync(path.join(dir, 'generated/node_modules/pkg/router.ts'), 'utf8')).toBe(header);
     // The emptied folders of the orphan go too, and nothing above the output folder.
-    const top = readdirSync(path.join(dir, 'generated'));
-    expect(top).not.toContain('old');
-    expect(top).toEqual(expect.arrayContaining(['.hidden', 'node_modules', 'server.ts', 'system']));
+    expect(readdirSync(path.join(dir, 'generated')).sort()).toEqual(['.hidden', 'documents.ts', 'node_modules', 'playground.ts', 'server.ts', 'system']);
   });
 
   it('lists --check changes in path order', async () => {
@@ -77,7 +75,6 @@ describe('what regeneration leaves alone', () => {
     expect(check.code).toBe(1);
     const missing = check.stderr.split('\n').filter((l) => l.startsWith('missing: '));
     expect(missing).toEqual([...missing].sort());
-    expect(missing.length).toBeGreaterThan(5);
-    expect(missing).toContain('missing: generated/system/consumer.ts');
+    expect(missing).toHaveLength(10);
   });
 });
