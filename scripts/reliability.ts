@@ -254,8 +254,18 @@ const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}
 const table = ['| scenario | measured | target | met | reproduce |', '| --- | --- | --- | --- | --- |', ...results.map((r) => `| ${r.scenario} | ${r.measured} | ${r.target} | ${r.met ? 'yes' : 'NO'} | \`npm run reliability -- --only ${r.id}\` |`)];
 console.log(table.join('\n'));
 if (!process.argv.includes('--no-write') && only === undefined) {
+  // Sections that other commands own (npm run mutate's "Mutation testing") are carried over as they are.
+  const file = path.join(ROOT, 'RELIABILITY.md');
+  let kept = '';
+  try {
+    const previous = readFileSync(file, 'utf8');
+    const at = previous.indexOf('\n## Mutation testing');
+    if (at !== -1) kept = previous.slice(at + 1);
+  } catch {
+    // no previous file
+  }
   writeFileSync(
-    path.join(ROOT, 'RELIABILITY.md'),
+    file,
     [
       '# Reliability',
       '',
@@ -284,6 +294,7 @@ if (!process.argv.includes('--no-write') && only === undefined) {
       '  running and queued handlers finish and reply (up to `shutdownTimeoutMs`, default 3 s), close',
       '  with 1001, leave every group, run onDisconnect, exit 0. A second signal exits at once.',
       '',
+      ...(kept === '' ? [] : [kept]),
     ].join('\n'),
   );
   process.stderr.write('wrote RELIABILITY.md\n');

@@ -33,7 +33,7 @@ it('generated/ and every golden tree compile under tsc --strict, module nodenext
     output = String((err as { stdout?: string }).stdout ?? err);
   }
   expect(output).toBe('');
-}, 120_000);
+}, 180_000);
 
 it('compiles no schema at run time: validators are standalone and the runtime loads only ajv\'s helpers', async () => {
   const { readFileSync, readdirSync } = await import('node:fs');

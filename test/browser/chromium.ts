@@ -4,11 +4,12 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { requireOrSkip } from '../helpers/require.js';
 
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
-/** Run the browser tests: Chromium is there, or CI is set (and then a missing one fails them). */
-export const runBrowserTests = hasChromium || process.env['CI'] !== undefined;
+/** Run the browser tests where Chromium is; without it, skip them, or fail them under CI. */
+export const runBrowserTests = !requireOrSkip(`Chromium (${CHROMIUM})`, hasChromium);
 
 export function launch(): Promise<Browser> {
   if (!hasChromium) throw new Error(`Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium); browser tests cannot run`);

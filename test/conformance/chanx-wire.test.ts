@@ -21,6 +21,7 @@ import { NohandlersConsumer } from '../fixtures/chanx-wire/expected/nohandlers/c
 import { SHARED } from '../helpers/corpus.js';
 import { DELIBERATE } from './deliberate.js';
 import { readCases, recorded, replay, type Observation, type WireCase } from './replay.js';
+import { requireOrSkip } from '../helpers/require.js';
 
 const WIRE = path.join(process.env['CHANX_GEN_SHARED'] ?? SHARED, 'chanx/wire');
 /** Each recording, and the server options it was made with. */
@@ -44,7 +45,7 @@ function judge(c: WireCase, chanx: Observation, ours: Observation): Verdict {
   return rule === undefined ? { kind: 'different' } : { kind: 'deliberate', reason: rule.reason };
 }
 
-describe.skipIf(!present)('Chanx 2.10 wire conformance', () => {
+describe.skipIf(requireOrSkip(`the Chanx wire recordings (${WIRE})`, present))('Chanx 2.10 wire conformance', () => {
   const servers: ChanxServer[] = [];
   const cases = present ? RECORDINGS.flatMap(([file], r) => readCases(path.join(WIRE, file)).map((c) => ({ file, r, c, name: `${file}: ${c.case}` }))) : [];
   const observed = new Map<string, Observation>();

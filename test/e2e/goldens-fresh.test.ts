@@ -257,3 +257,39 @@ describe('hostile, generated afresh', () => {
     ]);
   });
 });
+
+describe('chanx-wire, generated afresh with its own stubs and server.ts', () => {
+  type Server = typeof import('../fixtures/chanx-wire/expected/server.js');
+  let gen: Awaited<ReturnType<typeof fresh>>;
+  let server: ChanxServer;
+  let base: string;
+  beforeAll(async () => {
+    gen = await fresh('chanx-wire');
+    const { createServer } = await gen.load<Server>('server.ts');
+    server = createServer({ logger: { error: () => undefined } });
+    base = `ws://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
+  });
+  afterAll(() => server.close());
+
+  it('names the messages after their schemas; nohandlers takes nothing from clients', () => {
+    const messages = gen.text('failing/messages.ts');
+    for (const name of ['PingMessage', 'PongMessage', 'UserMessage', 'SystemEchoMessage']) expect(messages).toContain(`export interface ${name} {`);
+    expect(messages).toContain('export type FailingToServer = PingMessage | UserMessage;');
+    expect(gen.text('nohandlers/messages.ts')).not.toContain('UserMessage');
+  });
+
+  it('validates a user message: payload.message is a required string', async () => {
+    const { validateUserMessage } = await gen.load<Record<string, Validate>>('failing/validators.js');
+    expect(validateUserMessage!({ action: 'user_message', payload: { message: 'x' } })).toBe(true);
+    expect(validateUserMessage!({ action: 'user_message', payload: {} })).toBe(false);
+    expect(validateUserMessage!({ action: 'user_message', payload: { message: 1 } })).toBe(false);
+  });
+
+  it('serves the fresh stubs: ping is answered, the unfilled user_message fails as an error frame, nohandlers refuses', async () => {
+    const [pong, failed] = await exchange(`${base}/ws/failing`, ['{"action":"ping"}', '{"action":"user_message","payload":{"message":"hi"}}']);
+    expect(pong).toEqual({ action: 'pong', payload: null });
+    expect(failed).toMatchObject({ action: 'error' });
+    expect(JSON.stringify(failed)).not.toContain('not implemented');
+    expect(await exchange(`${base}/ws/nohandlers`, ['{"action":"ping"}'])).toEqual([expect.objectContaining({ action: 'error' })]);
+  });
+});

@@ -94,9 +94,10 @@ describe.each([
     expect(regen.stderr).toContain('appended onTime');
     const merged = readFileSync(path.join(out, 'system/consumer.ts'), 'utf8');
     expect(merged).toContain(ON_TIME.replace("'not implemented'", "'not implemented: SystemConsumer.onTime'"));
-    expect(typecheck(out)).toBe('');
+    // The cache changes nothing in what is written: one compile (without it) is enough.
+    if (!warmCache) expect(typecheck(out)).toBe('');
     expect(await cli(['specs/system.yaml', '--check'], dir)).toMatchObject({ code: 0 });
-  }, 120_000);
+  }, 300_000);
 
   it('is drift when a handler method is renamed away and its name stays only as text', async () => {
     const { dir, out } = await setUp();
@@ -104,9 +105,9 @@ describe.each([
     const file = path.join(out, 'system/consumer.ts');
     mentionOnTime(out);
     write(file, readFileSync(file, 'utf8').replace('  onPing(_message', '  onPingOld(_message'));
-    if (!TSC_SKIPPED) expect(typecheck(out)).toContain("Property 'onPing' is missing");
+    if (!TSC_SKIPPED && !warmCache) expect(typecheck(out)).toContain("Property 'onPing' is missing");
     const check = await cli(['specs/system.yaml', '--check'], dir);
     expect(check.code).toBe(1);
     expect(check.stdout).toContain('+  onPing(');
-  }, 120_000);
+  }, 300_000);
 });
