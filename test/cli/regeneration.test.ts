@@ -202,7 +202,7 @@ operations:
     expect(run.code).toBe(2);
     const errors = run.stderr.split('\n').filter((l) => l.includes(': error: '));
     expect(errors.filter((l) => l.includes('must be number'))).toEqual(['api.yaml:7:80: error: "minimum" property type must be number (at channels.c.messages.m.payload.properties.n.minimum)']);
-    expect(errors.some((l) => l.startsWith('api.yaml:13:5: error: Property "bogus" is not expected to be here'))).toBe(true);
+    expect(errors.some((l) => l.startsWith('api.yaml:13:12: error: Property "bogus" is not expected to be here'))).toBe(true);
     const lines = errors.map((l) => Number(l.split(':')[1]));
     expect(lines).toEqual([...lines].sort((a, b) => a - b));
   });
