@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { authenticateConnection, type Authenticate } from './auth.js';
 import type { GroupLayer, LayerMember } from './layer.js';
 import { handleEvent, type EventHook } from './events.js';
-import { memberId, nextMemberSerial } from './member-id.js';
+import { nextMemberId } from './member-id.js';
 import { dispatchFrame, sendFrames, type DispatchOptions } from './dispatch.js';
 import { FrameQueue, type QueueOwner } from './frame-queue.js';
 import type { Beating } from './heartbeat.js';
@@ -59,8 +59,8 @@ const CONNECTION = Symbol('chanx-gen connection');
 const DEFAULT_RUNTIME: ConnectionRuntime = { limits: resolveLimits({}), live: new Set() };
 
 export class Connection implements ConnectionContext<unknown, Record<string, string>>, LayerMember, QueueOwner, Beating {
-  /** A small integer, stored as such; the id string (unique across processes) is made when asked for. */
-  private readonly serial = nextMemberSerial();
+  /** Unique across processes; made once, since the layer keys its members by it and broadcasts compare it per member. */
+  readonly id = nextMemberId();
   private joined: Set<string> | undefined;
   /** What `authenticate` returned (undefined without one). */
   user: unknown = undefined;
@@ -120,10 +120,6 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
       );
     }
     return this.upgrade;
-  }
-
-  get id(): string {
-    return memberId(this.serial);
   }
 
   get groups(): ReadonlySet<string> {

@@ -9,16 +9,7 @@ export const PROCESS_TAG = randomBytes(6).toString('base64url');
 let next = 0;
 
 export function nextMemberId(): string {
-  return memberId(nextMemberSerial());
-}
-
-/** A new member's number in this process; `memberId` turns it into its id. */
-export function nextMemberSerial(): number {
-  return ++next;
-}
-
-export function memberId(serial: number): string {
-  return `${PROCESS_TAG}.${serial.toString(36)}`;
+  return `${PROCESS_TAG}.${(++next).toString(36)}`;
 }
 
 /** The process tag of a member id, or undefined when the id is not one of ours. */
