@@ -8,18 +8,21 @@ export interface PathTemplate {
   match(pathname: string): Record<string, string> | undefined;
 }
 
+/**
+ * A template with `{name}` placeholders as an anchored RegExp: literal parts escaped, each
+ * placeholder one capture of `segment` (what one value may span). `parts` alternates literal text
+ * and placeholder names, for filling the template in. Shared by channel addresses and
+ * topic patterns (topics.ts).
+ */
+export function templatePattern(template: string, segment: string): { names: string[]; parts: string[]; regex: RegExp } {
+  const parts = template.split(/\{([^}]+)\}/);
+  const names = parts.filter((_, i) => i % 2 === 1);
+  const source = parts.map((part, i) => (i % 2 === 0 ? part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : segment)).join('');
+  return { names, parts, regex: new RegExp(`^${source}$`) };
+}
+
 export function compilePath(address: string, allowed: Readonly<Record<string, readonly string[]>> = {}): PathTemplate {
-  const names: string[] = [];
-  const source = address
-    .split(/(\{[^}]+\})/)
-    .map((part) => {
-      const param = /^\{([^}]+)\}$/.exec(part);
-      if (param === null) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      names.push(param[1]!);
-      return '([^/]+)';
-    })
-    .join('');
-  const pattern = new RegExp(`^${source}$`);
+  const { names, regex: pattern } = templatePattern(address, '([^/]+)');
   return {
     address,
     match(pathname) {

@@ -7,6 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import { ENVELOPE_VERSION, topicError, type TopicEnvelope, type TopicErrorReason } from './envelope.js';
 import type { GroupLayer } from './layer.js';
+import { templatePattern } from './path-template.js';
 import type { ConnectionContext, MaybePromise } from './types.js';
 
 /** A topic as generated code describes it (`router.ts` of the topic's folder). */
@@ -76,10 +77,7 @@ export interface TopicPattern {
 }
 
 export function compileTopicPattern(pattern: string): TopicPattern {
-  const parts = pattern.split(/\{(\w+)\}/);
-  const params = parts.filter((_, i) => i % 2 === 1);
-  const source = parts.map((part, i) => (i % 2 === 0 ? part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : '([^:]+)')).join('');
-  const regex = new RegExp(`^${source}$`);
+  const { names: params, parts, regex } = templatePattern(pattern, '([^:]+)');
   return {
     params,
     match(topic) {
