@@ -8,6 +8,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import type { MaybePromise } from './types.js';
+import { isThenable } from './thenable.js';
 
 /** The HTTP upgrade request a connection was opened with (headers, URL with query string). */
 export type UpgradeRequest = IncomingMessage;
@@ -67,7 +68,7 @@ export function authenticateConnection(
     report(err);
     return { admitted: false, refusal: CRASHED };
   }
-  if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
+  if (isThenable(result)) {
     return Promise.resolve(result).then(verdict, (err: unknown) => {
       report(err);
       return { admitted: false, refusal: CRASHED } as const;

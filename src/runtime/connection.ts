@@ -18,6 +18,7 @@ import { HANDLERS_BEHIND, holdReading, releaseReading, REPLIES_UNDRAINED, SHUTTI
 import { BINARY_FRAME } from './rejections.js';
 import { TopicSession, type TopicMount } from './topics-session.js';
 import type { BroadcastOptions, ChannelDefinition, ConnectionContext } from './types.js';
+import { isThenable } from './thenable.js';
 
 export interface Logger {
   /** `message` already says what failed and why (with the stack when there is one). */
@@ -314,7 +315,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
       if (this.refused) return undefined;
       try {
         const result = this.handlers[name]!.call(this.handlers, this);
-        if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
+        if (isThenable(result)) {
           return Promise.resolve(result).then(undefined, (err: unknown) => this.hookFailed(name, err));
         }
       } catch (err) {

@@ -6,6 +6,7 @@
  */
 import type { GroupLayer } from './layer.js';
 import type { ChannelDefinition, MaybePromise } from './types.js';
+import { isThenable } from './thenable.js';
 
 export interface ChannelEvents<Out> {
   /** Sends `event` to every connection of this channel in `groups`, on every process (Chanx's broadcast_event). */
@@ -42,7 +43,7 @@ export function handleEvent(frame: string, hook: EventHook, handlers: object, ct
     report(err);
     return undefined;
   }
-  if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
+  if (isThenable(result)) {
     return Promise.resolve(result).then(
       (reply) => encode(reply, report),
       (err: unknown) => {

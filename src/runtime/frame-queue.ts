@@ -4,6 +4,8 @@
  * requests (as a Chanx consumer does). Nothing a task does can stop the queue: a throw or a
  * rejection goes to `fault` and the next task runs; no rejected promise is left behind.
  */
+import { isThenable } from './thenable.js';
+
 export type Task = () => unknown;
 
 /** What the queue tells its connection. None of these may throw (the queue guards them anyway). */
@@ -100,7 +102,7 @@ export class FrameQueue {
   private runOne(task: Task): Promise<unknown> | undefined {
     try {
       const result = task();
-      if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
+      if (isThenable(result)) {
         return Promise.resolve(result);
       }
     } catch (err) {

@@ -3,13 +3,14 @@
  * rejected promise), a call to it returns normally and leaves no rejection behind.
  */
 import type { Logger } from './connection.js';
+import { isThenable } from './thenable.js';
 
 export function guardLogger(logger: Logger): Logger {
   return {
     error(message, error) {
       try {
         const result: unknown = (logger.error as (m: string, e?: unknown) => unknown).call(logger, message, error);
-        if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
+        if (isThenable(result)) {
           Promise.resolve(result).then(undefined, () => undefined);
         }
       } catch {

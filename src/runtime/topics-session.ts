@@ -21,6 +21,7 @@ import {
   type TopicSendOptions,
 } from './topics.js';
 import type { ConnectionContext, TopicRouter } from './types.js';
+import { isThenable } from './thenable.js';
 
 /** A topic mounted on a channel, with its class erased. */
 export interface HostedTopic {
@@ -79,11 +80,6 @@ export class TopicSession {
     readonly groups: GroupLayer,
     private readonly logger: TopicLogger,
   ) {}
-
-  /** Topic instances this connection is subscribed to. */
-  get subscribed(): string[] {
-    return [...this.subscriptions.keys()];
-  }
 
   /** On a dedicated route, the route's own topic: frames that name no topic belong to it. */
   get defaultTopic(): string | undefined {
@@ -323,10 +319,6 @@ class TopicCall implements TopicContext<unknown, Record<string, string>> {
   close(code?: number, reason?: string): void {
     this.session.host.close(code, reason);
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
 function describe(err: unknown): string {

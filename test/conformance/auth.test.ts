@@ -46,10 +46,23 @@ class Closed extends SystemConsumer {
   }
 }
 
+/** Synchronous: `?as=null` and `?as=none` admit an anonymous user (null, undefined), `?as=throw` throws. */
+class Anonymous extends SystemConsumer {
+  authenticate(request: UpgradeRequest): null | undefined {
+    const as = new URL(request.url ?? '/', 'http://x').searchParams.get('as');
+    if (as === 'throw') throw new Error('sync failure');
+    return as === 'null' ? null : undefined;
+  }
+  override onPing(_message: M.PingMessage, ctx: SystemContext<unknown>): M.PongMessage {
+    ran.push(`ping as ${String(ctx.user)}`);
+    return { action: 'pong', payload: null };
+  }
+}
+
 let server: ChanxServer;
 let base: string;
 beforeAll(async () => {
-  server = createChanxServer([mount(systemChannel, Guarded), mount({ ...systemChannel, address: '/ws/closed' }, Closed)], { logger: { error: (m) => void logged.push(m) } });
+  server = createChanxServer([mount(systemChannel, Guarded), mount({ ...systemChannel, address: '/ws/closed' }, Closed), mount({ ...systemChannel, address: '/ws/open' }, Anonymous)], { logger: { error: (m) => void logged.push(m) } });
   base = `ws://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
 });
 afterAll(() => server.close());
@@ -98,5 +111,34 @@ describe('authenticate', () => {
     expect(logged.some((l) => l.includes('authenticate failed') && l.includes('token store down'))).toBe(true);
     expect(await quietFor(client, 0)).toEqual([]);
     expect(ran).toEqual([]);
+  });
+
+  it.each([['null'], ['none']])('admits a user that is nothing (?as=%s): the handlers run with it', async (as) => {
+    ran.length = 0;
+    const client = await connect(`${base}/ws/open?as=${as}`);
+    await client.next(); // the welcome
+    client.ws.send('{"action":"ping"}');
+    expect(await client.nextJson()).toEqual({ action: 'pong', payload: null });
+    expect(ran).toEqual([`ping as ${as === 'null' ? 'null' : 'undefined'}`]);
+    client.ws.close();
+  });
+
+  it('turns a synchronous throw into the same 500 refusal, logged', async () => {
+    logged.length = 0;
+    const client = await connect(`${base}/ws/open?as=throw`);
+    expect(await client.nextJson()).toEqual({ action: 'authentication', payload: { status_code: 500, status_text: 'Internal Server Error', data: { detail: 'Internal server error' } } });
+    expect((await client.closed)[0]).toBe(1000);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain('authenticate failed: Error: sync failure');
+  });
+});
+
+describe('refuse', () => {
+  it('fills in the reason phrase and detail from the status code, and has a word for codes HTTP does not name', () => {
+    expect([refuse().statusCode, refuse().statusText, refuse().data]).toEqual([403, 'Forbidden', { detail: 'You do not have permission to perform this action.' }]);
+    expect([refuse(401).statusText, refuse(401).data]).toEqual(['Unauthorized', { detail: 'Authentication credentials were not provided.' }]);
+    expect([refuse(429).statusText, refuse(429).data]).toEqual(['Too Many Requests', { detail: 'Too Many Requests' }]);
+    expect([refuse(599).statusText, refuse(599).data]).toEqual(['Refused', { detail: 'Refused' }]);
+    expect(refuse(451, { why: 'law' }, 'Nope').data).toEqual({ why: 'law' });
   });
 });

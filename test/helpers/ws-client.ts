@@ -56,13 +56,18 @@ export async function quietFor(rec: Recorder, ms: number): Promise<string[]> {
 }
 
 /** The HTTP status a WebSocket upgrade to `url` gets (101 when it is accepted); `origin` as a browser sends it. */
-export function upgradeStatus(url: string, origin?: string): Promise<number | undefined> {
+export async function upgradeStatus(url: string, origin?: string): Promise<number | undefined> {
+  return (await upgradeStatusLine(url, origin))?.code;
+}
+
+/** The status code and reason phrase a WebSocket upgrade to `url` gets (101 when it is accepted). */
+export function upgradeStatusLine(url: string, origin?: string): Promise<{ code: number | undefined; text: string | undefined } | undefined> {
   const ws = new WebSocket(url, origin === undefined ? { handshakeTimeout: HANDSHAKE_MS } : { origin, handshakeTimeout: HANDSHAKE_MS });
   return new Promise((resolve) => {
-    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode));
+    ws.on('unexpected-response', (_req, res) => resolve({ code: res.statusCode, text: res.statusMessage }));
     ws.on('open', () => {
       ws.close();
-      resolve(101);
+      resolve({ code: 101, text: 'Switching Protocols' });
     });
     ws.on('error', () => resolve(undefined));
   });

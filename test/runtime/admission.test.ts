@@ -1,7 +1,7 @@
 /** Issue 11 item 5: the origin allow-list (403 before the upgrade) and the connection cap (503). */
 import { describe, expect, it } from 'vitest';
 import { originAllowed } from '../../src/runtime/origin.js';
-import { connect, upgradeStatus } from '../helpers/ws-client.js';
+import { connect, upgradeStatus, upgradeStatusLine } from '../helpers/ws-client.js';
 import { serve } from './serve.js';
 
 describe('allowedOrigins', () => {
@@ -16,6 +16,7 @@ describe('allowedOrigins', () => {
     expect(await upgradeStatus(s.url, 'https://example.org')).toBe(403);
     expect(await upgradeStatus(s.url, 'https://a.example.org.evil.com')).toBe(403);
     expect(await upgradeStatus(s.url, 'null')).toBe(403);
+    expect(await upgradeStatusLine(s.url, 'https://evil.example.com')).toEqual({ code: 403, text: 'Forbidden' });
     // Refused before the path is even looked at: a foreign page learns nothing of the routes.
     expect(await upgradeStatus(`${s.base}/nope`, 'https://evil.example.com')).toBe(403);
     await s.close();
@@ -40,7 +41,7 @@ describe('maxConnections', () => {
     const s = await serve(undefined, { maxConnections: 2 });
     const a = await connect(s.url);
     const b = await connect(s.url);
-    expect(await upgradeStatus(s.url)).toBe(503);
+    expect(await upgradeStatusLine(s.url)).toEqual({ code: 503, text: 'Service Unavailable' });
     a.ws.close();
     await a.closed;
     let status: number | undefined;
