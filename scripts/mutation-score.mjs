@@ -3,8 +3,9 @@
  * The kill ratio per folder, computed from Stryker's JSON report (mutation-testing-report-schema),
  * independently of Stryker's own summary: `npm run mutate:score [-- report.json] [--min 85]`.
  * Killed and timed-out mutants count as detected; survivors and mutants no test covers as not;
- * compile errors and ignored mutants are left out. Exits 1 when a folder of src/runtime or
- * src/write is under --min (default 85).
+ * ignored (static: module-level code, see RELIABILITY.md) and compile errors are shown but left out
+ * of the ratio. `--files` gives one row per file, `--survivors` lists each undetected mutant. Exits
+ * 1 when a folder of src/runtime or src/write is under --min (default 85).
  */
 import { readFileSync } from 'node:fs';
 
@@ -18,23 +19,26 @@ const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 const folders = new Map();
 const survivors = [];
+const perFile = args.includes('--files');
 for (const [name, result] of Object.entries(report.files)) {
-  const folder = name.split('/').slice(0, -1).join('/');
-  const row = folders.get(folder) ?? { detected: 0, undetected: 0, other: 0 };
+  const folder = perFile ? name : name.split('/').slice(0, -1).join('/');
+  const row = folders.get(folder) ?? { detected: 0, undetected: 0, ignored: 0, other: 0 };
   for (const m of result.mutants) {
     if (DETECTED.has(m.status)) row.detected++;
     else if (UNDETECTED.has(m.status)) {
       row.undetected++;
       survivors.push(`${name}:${m.location.start.line}:${m.location.start.column} ${m.status} ${m.mutatorName}${m.replacement !== undefined ? ` -> ${JSON.stringify(m.replacement).slice(0, 80)}` : ''}`);
-    } else row.other++;
+    } else if (m.status === 'Ignored') row.ignored++;
+    else row.other++;
   }
   folders.set(folder, row);
 }
 
 const pct = (r) => (r.detected + r.undetected === 0 ? 100 : (100 * r.detected) / (r.detected + r.undetected));
 const lines = [...folders.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
-console.log('folder              detected  undetected  excluded  score');
-for (const [folder, r] of lines) console.log(`${folder.padEnd(20)}${String(r.detected).padStart(8)}${String(r.undetected).padStart(12)}${String(r.other).padStart(10)}  ${pct(r).toFixed(1)}%`);
+// ignored: static mutants (module-level code) under ignoreStatic; other: compile errors and the like.
+console.log(`${'folder'.padEnd(perFile ? 40 : 20)}detected  undetected  ignored  other  score`);
+for (const [folder, r] of lines) console.log(`${folder.padEnd(perFile ? 40 : 20)}${String(r.detected).padStart(8)}${String(r.undetected).padStart(12)}${String(r.ignored).padStart(9)}${String(r.other).padStart(7)}  ${pct(r).toFixed(1)}%`);
 if (args.includes('--survivors')) for (const s of survivors.sort()) console.log(s);
 
 const failing = lines.filter(([folder]) => /^src\/(runtime|write)$/.test(folder)).filter(([, r]) => pct(r) < min);
