@@ -172,7 +172,7 @@ describe('tags that match no message, shown as Python str() shows them', () => {
     [`["\\u0001\\u001f\\u007f"]`, `['\\x01\\x1f\\x7f']`],
     [`["\\u0085\\u00a0\\u00ad"]`, `['\\x85\\xa0\\xad']`],
     [`["\\u00e9 \\ud83d\\udd27"]`, `['é 🔧']`],
-    [`["\\u2028\\ufeff\\uffff\\u3000"]`, `['\\u2028\\ufeff\\uffff\\u3000']`],
+    [`["\\u2028\\ufeff\\uffff\\u3000\\u0600"]`, `['\\u2028\\ufeff\\uffff\\u3000\\u0600']`],
     [`["\\ud800"]`, `['\\ud800']`],
     [`["\\udb40\\udc01"]`, `['\\U000e0001']`],
     [`{"k'": [1e-7, 2.5e-5, 0.0001, 0.5, null, true, false]}`, `{"k'": [1e-07, 2.5e-05, 0.0001, 0.5, None, True, False]}`],
