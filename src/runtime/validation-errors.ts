@@ -2,6 +2,7 @@
  * ajv errors -> Chanx (pydantic) error items: `{type, loc, msg}`, `loc` starting with the tag.
  * Runs only on the error path.
  */
+import { pythonRepr } from './python-repr.js';
 import type { ValidatorError } from './types.js';
 
 export interface ErrorItem {
@@ -45,9 +46,9 @@ function toItem(prefix: readonly (string | number)[], e: ValidatorError, titles:
       return typeError(loc, String(p['type']));
     }
     case 'const':
-      return { type: 'literal_error', loc, msg: `Input should be ${repr(p['allowedValue'])}` };
+      return { type: 'literal_error', loc, msg: `Input should be ${pythonRepr(p['allowedValue'])}` };
     case 'enum':
-      return { type: 'literal_error', loc, msg: `Input should be ${orList(((p['allowedValues'] as unknown[]) ?? []).map(repr))}` };
+      return { type: 'literal_error', loc, msg: `Input should be ${orList((p['allowedValues'] as unknown[]).map(pythonRepr))}` };
     case 'minLength':
       return { type: 'string_too_short', loc, msg: `String should have at least ${String(p['limit'])} character${p['limit'] === 1 ? '' : 's'}` };
     case 'maxLength':
@@ -110,15 +111,8 @@ function pointerSegments(pointer: string): (string | number)[] {
     });
 }
 
-/** Python-style repr of a literal, as pydantic shows it. */
-function repr(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
-  if (value === null) return 'None';
-  if (value === true) return 'True';
-  if (value === false) return 'False';
-  return JSON.stringify(value);
-}
-
+/** pydantic's list of expected literals: `'a'`, `'a' or 'b'`, `'a', 'b' or 'c'` (ajv never gives an empty enum). */
 function orList(items: string[]): string {
-  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+  const last = items[items.length - 1]!;
+  return items.length === 1 ? last : `${items.slice(0, -1).join(', ')} or ${last}`;
 }
