@@ -151,7 +151,7 @@ export class TopicSession {
     }
     if (this.subscriptions.size >= MAX_SUBSCRIPTIONS) {
       // A client cannot grow the server's memory without bound (DESIGN §9): refused like authorize refuses.
-      this.host.sendRaw(topicError('unauthorized', `Too many subscriptions on this connection (at most ${MAX_SUBSCRIPTIONS})`, ref === undefined ? { topic } : { topic, ref }));
+      this.host.sendRaw(topicError('unauthorized', `Too many subscriptions on this connection (at most ${MAX_SUBSCRIPTIONS})`, { topic, ref }));
       return undefined;
     }
     const outcome = this.subscribeTo(found.hosted, found.params, topic, ref);

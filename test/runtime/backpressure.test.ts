@@ -104,3 +104,35 @@ it('closes with 1008 a member that does not read its broadcasts; sender and othe
   for (const c of [reader, sender]) c.ws.close();
   await s.close();
 });
+
+it('pauses reading from a peer that is slow to read its replies, and neither closes it nor loses a reply', async () => {
+  let handled = 0;
+  class Big extends SystemConsumer {
+    override onUserMessage(message: M.UserMessage): M.SystemEchoMessage {
+      handled++;
+      return { action: 'system_echo', payload: { message: message.payload.message.repeat(100 * 1024) } };
+    }
+  }
+  // 100 replies of 100 KiB: 10 MiB, five times the limit, if the server kept reading requests.
+  const s = await serve(Big, { maxBufferedBytes: 2 * MiB });
+  const client = await connect(s.url);
+  expect(await client.next()).toBe(WELCOME);
+  client.ws.pause();
+  const requests = 100;
+  // One at a time, as a client waiting on user input would: each reaches the server in its own read.
+  for (let i = 0; i < requests; i++) {
+    client.ws.send(JSON.stringify({ action: 'user_message', payload: { message: String(i % 10) } }));
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  await new Promise((r) => setTimeout(r, 100));
+  // Reading stopped long before the replies could pass maxBufferedBytes.
+  expect(handled).toBeLessThan(requests);
+  client.ws.resume();
+  await until(() => client.pending().length === requests, 10_000, 'every reply');
+  const digits = client.pending().map((f) => (JSON.parse(f) as M.SystemEchoMessage).payload.message[0]);
+  expect(digits).toEqual(Array.from({ length: requests }, (_, i) => String(i % 10)));
+  expect(s.logged).toEqual([]);
+  expect(client.ws.readyState).toBe(client.ws.OPEN);
+  client.ws.close();
+  await s.close();
+});
