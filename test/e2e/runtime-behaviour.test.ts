@@ -111,6 +111,24 @@ describe('connection lifecycle', () => {
   });
 });
 
+describe('closing from a handler', () => {
+  class Closer extends RoomChatConsumer {
+    override onRoomChat(message: M.RoomChatMessage, ctx: RoomChatContext): void {
+      if (message.payload.message === 'plain') ctx.close();
+      else ctx.close(4001, message.payload.message);
+    }
+  }
+  it.each([
+    ['plain', 1000, ''],
+    ['go away', 4001, 'go away'],
+  ])('ctx.close() for %j closes with %i and reason %j', async (text, code, reason) => {
+    const base = await serve(mount(roomChatChannel, Closer));
+    const client = await connect(`${base}/ws/room/r`);
+    client.ws.send(JSON.stringify({ action: 'room_chat', payload: { message: text } }));
+    expect(await client.closed).toEqual([code, reason]);
+  });
+});
+
 describe('handler failures', () => {
   it("answers an async handler's rejection with the error frame, logs it, and keeps going", async () => {
     class Slow extends RoomChatConsumer {

@@ -35,6 +35,8 @@ it('terminates a silent peer, runs its onDisconnect, and keeps live and merely b
   busy.ws.send('{"action":"user_message","payload":{"message":"600"}}');
   busy.ws.send('{"action":"user_message","payload":{"message":"0"}}');
   await until(() => gone.includes('silent'), 3000, 'the silent peer terminated');
+  expect(s.logged).toHaveLength(1);
+  expect(s.logged[0]).toMatch(/^\/ws\/system: connection \S+ terminated: no pong since the last heartbeat$/);
   expect(await busy.nextJson()).toMatchObject({ action: 'system_echo' });
   expect(await busy.nextJson()).toMatchObject({ action: 'system_echo' });
   await quietFor(live, 5 * interval);
