@@ -8,6 +8,7 @@
  * Everything goes through the public API over real sockets on 127.0.0.1.
  */
 import { request } from 'node:http';
+import { connect as connectTcp } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createChanxServer, mount, type ChanxServer, type Route } from 'chanx-gen/runtime';
 import { roomChatChannel } from '../fixtures/room-chat/expected/room_chat/router.js';
@@ -221,4 +222,30 @@ describe('addresses', () => {
     expect(await plainGet(`${base}/ws/nowhere`)).toEqual({ status: 404, upgrade: undefined });
     expect(await upgradeStatus(`${base}/ws/nowhere`)).toBe(404);
   });
+
+  it('answers 404 to a request whose target is no URL at all, plain or upgrade, and goes on serving', async () => {
+    const base = await serve(mount(roomChatChannel, Rooms));
+    const port = Number(new URL(base).port);
+    const upgrade = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
+    expect(await statusLine(port, 'GET http://[ HTTP/1.1\r\nHost: x\r\n\r\n')).toBe('HTTP/1.1 404 Not Found');
+    expect(await statusLine(port, `GET //[x HTTP/1.1\r\nHost: x\r\n${upgrade}\r\n`)).toBe('HTTP/1.1 404 Not Found');
+    const client = await joined(base, 'after');
+    client.ws.close();
+  });
 });
+
+/** The status line the server answers a raw HTTP request with. */
+function statusLine(port: number, raw: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connectTcp(port, '127.0.0.1', () => socket.write(raw));
+    let data = '';
+    socket.on('data', (chunk) => {
+      data += chunk;
+      if (data.includes('\r\n')) {
+        resolve(data.split('\r\n')[0]!);
+        socket.destroy();
+      }
+    });
+    socket.on('error', reject);
+  });
+}
