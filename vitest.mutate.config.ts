@@ -2,16 +2,19 @@
  * The test suite as Stryker runs it (npm run mutate): room for a loaded machine (two runners at
  * once), and no tsc runs (CHANX_GEN_MUTATING: typecheck() in test/helpers/cli.ts answers '' without
  * compiling), since a full tsc per mutant would take hours; a mutant only tsc could catch is counted
- * as a survivor, never as killed. Tests that cannot reach the mutated folders are left out unless
- * src/model is mutated too (MUTATE_MODEL=1). MUTATE_TESTS=glob,glob runs only those test files
+ * as a survivor, never as killed. Tests that cannot reach the mutated folder (MUTATE_SCOPE, see
+ * stryker.config.mjs) are left out. MUTATE_TESTS=glob,glob runs only those test files
  * (fewer tests can only kill fewer mutants: a faster run's score is a lower bound).
  */
 import { defineConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
 process.env.CHANX_GEN_MUTATING = '1';
-const model = process.env.MUTATE_MODEL === '1';
+const scope = (process.env.MUTATE_SCOPE ??= 'runtime');
+const model = scope === 'model';
 const only = process.env.MUTATE_TESTS;
+// Tests of the generator alone (the CLI, stub merging, the loader) cannot reach src/runtime.
+const generatorOnly = scope === 'runtime' ? ['test/cli/**', 'test/write/**', 'test/load/**'] : [];
 
 export default defineConfig({
   ...base,
@@ -20,7 +23,7 @@ export default defineConfig({
     include: only ? only.split(',') : base.test!.include!,
     // The packaging test (npm pack and install in child processes) and the differential loader test
     // reach neither src/runtime nor src/write in this process: they only cost time.
-    exclude: ['**/node_modules/**', 'test/corpus.test.ts', 'test/package/**', 'test/load/differential.test.ts', ...(model ? [] : ['test/model/**', 'test/emit/**'])],
+    exclude: ['**/node_modules/**', 'test/corpus.test.ts', 'test/package/**', 'test/load/differential.test.ts', ...generatorOnly, ...(model ? [] : ['test/model/**', 'test/emit/**'])],
     // A mutant that makes a test wait forever (an upgrade never answered, a close that never comes)
     // fails that test here, killed, instead of costing Stryker's own timeout and a runner restart
     // (about 30 s each, most of a run's time). Tests slower than this by design set their own.

@@ -1,19 +1,26 @@
 #!/usr/bin/env node
 /**
  * The kill ratio per folder, computed from Stryker's JSON report (mutation-testing-report-schema),
- * independently of Stryker's own summary: `npm run mutate:score [-- report.json] [--min 85]`.
+ * independently of Stryker's own summary: `npm run mutate:score [-- report.json ...] [--min 85]`.
  * Killed and timed-out mutants count as detected; survivors and mutants no test covers as not;
  * ignored (static: module-level code, see RELIABILITY.md) and compile errors are shown but left out
  * of the ratio. `--files` gives one row per file, `--survivors` lists each undetected mutant. Exits
  * 1 when a folder of src/runtime or src/write is under --min (default 85).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);
 const minAt = args.indexOf('--min');
 const min = minAt >= 0 ? Number(args[minAt + 1]) : 85;
-const file = args.find((a, i) => !a.startsWith('--') && (minAt < 0 || i !== minAt + 1)) ?? 'reports/mutation/mutation.json';
-const report = JSON.parse(readFileSync(file, 'utf8'));
+const given = args.filter((a, i) => !a.startsWith('--') && (minAt < 0 || i !== minAt + 1));
+// npm run mutate writes one report per run (stryker.config.mjs): read every one there is.
+const files = given.length > 0 ? given : ['runtime', 'write', 'model'].map((s) => `reports/mutation/${s}.json`).filter((f) => existsSync(f));
+if (files.length === 0) {
+  console.error('no report: run npm run mutate first (reports/mutation/runtime.json, write.json)');
+  process.exit(2);
+}
+const report = { files: Object.assign({}, ...files.map((f) => JSON.parse(readFileSync(f, 'utf8')).files)) };
+console.log(`from ${files.join(', ')}`);
 
 const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);

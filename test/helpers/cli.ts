@@ -1,6 +1,7 @@
 /** Runs the CLI in process on a scratch folder, capturing what it prints. */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { run } from '../../src/cli.js';
 
@@ -13,10 +14,51 @@ export interface CliRun {
 }
 
 export async function cli(args: string[], cwd: string): Promise<CliRun> {
+  if (REPLAY_GENERATIONS) return replayed(args, cwd);
   let stdout = '';
   let stderr = '';
   const code = await run(args, { cwd, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
   return { code, stdout, stderr };
+}
+
+/**
+ * Mutation testing of src/runtime alone (MUTATE_SCOPE=runtime, see stryker.config.mjs): the
+ * generator is not mutated, so a run over the same arguments and the same folder contents writes
+ * the same files. Each is run once per Stryker sandbox and replayed from .scratch/cli-cache after
+ * that: generating in beforeAll for every mutant was most of a runtime mutant's time.
+ */
+const REPLAY_GENERATIONS = process.env.MUTATE_SCOPE === 'runtime';
+
+interface Replay {
+  result: CliRun;
+  files: Record<string, string>;
+  removed: string[];
+}
+
+async function replayed(args: string[], cwd: string): Promise<CliRun> {
+  const before = snapshotTree(cwd);
+  const key = createHash('sha256').update(JSON.stringify([args, before])).digest('hex');
+  const file = path.join(ROOT, '.scratch', 'cli-cache', `${key}.json`);
+  if (existsSync(file)) {
+    const replay = JSON.parse(readFileSync(file, 'utf8')) as Replay;
+    for (const [rel, text] of Object.entries(replay.files)) write(path.join(cwd, rel), text);
+    for (const rel of replay.removed) rmSync(path.join(cwd, rel), { force: true });
+    return replay.result;
+  }
+  let stdout = '';
+  let stderr = '';
+  const code = await run(args, { cwd, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  const after = snapshotTree(cwd);
+  const replay: Replay = {
+    result: { code, stdout, stderr },
+    files: Object.fromEntries(Object.entries(after).filter(([rel, text]) => before[rel] !== text)),
+    removed: Object.keys(before).filter((rel) => !(rel in after)),
+  };
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, JSON.stringify(replay));
+  renameSync(temp, file); // another runner may write the same answer at the same time
+  return replay.result;
 }
 
 /**
