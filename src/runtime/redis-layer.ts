@@ -215,7 +215,8 @@ export class RedisLayer implements GroupLayer {
 
   private loseOne(): void {
     this.lost++;
-    if (this.lost - this.lostReported === 1 && this.lossTimer === undefined) {
+    // No timer: the first loss since Redis went away (the timer starts here and stops when Redis is back).
+    if (this.lossTimer === undefined) {
       this.logger.error('redis layer: Redis is unavailable; a broadcast was delivered in this process only and lost for other processes');
       this.lostReported = this.lost;
       this.lossTimer = setInterval(() => this.reportLoss(), LOSS_REPORT_MS);
