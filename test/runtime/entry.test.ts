@@ -128,6 +128,18 @@ describe('serveFromEnv', () => {
     expect(await exit).toBe(1);
     expect(proc.errors).toEqual([`chanx-gen server: shutdown failed: ${failure.stack!}`]);
   });
+
+  it('logs a shutdown that fails with something other than an Error as it is', async () => {
+    const server = systemServer();
+    const close = server.close.bind(server);
+    server.close = () => close().then(() => Promise.reject('layer gone'));
+    const proc = new FakeProcess({ PORT: '0', HOST: '127.0.0.1' });
+    await serveFromEnv(server, proc, proc.out);
+    const exit = proc.nextExit();
+    proc.signals.emit('SIGINT');
+    expect(await exit).toBe(1);
+    expect(proc.errors).toEqual(['chanx-gen server: shutdown failed: layer gone']);
+  });
 });
 
 describe('isEntryPoint', () => {
