@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import type { GroupLayer } from './layer.js';
 import type { ChanxServer, ServerOptions } from './server.js';
 
-/** Is the module at `moduleUrl` the program node was asked to run? */
-export function isEntryPoint(moduleUrl: string): boolean {
-  const script = process.argv[1];
+/** Is the module at `moduleUrl` the program node was asked to run (argv[1]; none under `node -e`)? */
+export function isEntryPoint(moduleUrl: string, argv: readonly string[] = process.argv): boolean {
+  const script = argv[1];
   if (script === undefined) return false;
   try {
     return realpathSync(fileURLToPath(moduleUrl)) === realpathSync(script);
@@ -15,46 +15,64 @@ export function isEntryPoint(moduleUrl: string): boolean {
   }
 }
 
+/** What serveFromEnv uses of the process it runs in (`process` itself by default). */
+export interface EntryProcess {
+  readonly env: Record<string, string | undefined>;
+  on(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
+  exit(code: number): void;
+}
+
+/** Where serveFromEnv prints (`console` by default). */
+export interface EntryConsole {
+  log(line: string): void;
+  error(line: string): void;
+}
+
 /**
  * Listens on PORT (default 8000) and HOST, prints the address, and shuts down gracefully on the
  * first SIGINT/SIGTERM (`server.close()`: stop accepting, let in-flight handlers finish, 1001 to
  * every client, onDisconnect, exit 0). A second signal exits at once with 1. Given the server's
  * factory, REDIS_URL (and REDIS_PREFIX) put its groups on Redis (a RedisLayer, closed last).
  */
-export async function serveFromEnv(create: ChanxServer | ((options: ServerOptions) => ChanxServer)): Promise<void> {
-  const layer = typeof create === 'function' ? await layerFromEnv() : undefined;
+export async function serveFromEnv(
+  create: ChanxServer | ((options: ServerOptions) => ChanxServer),
+  proc: EntryProcess = process,
+  out: EntryConsole = console,
+): Promise<void> {
+  const { env } = proc;
+  const layer = typeof create === 'function' ? await layerFromEnv(env, out) : undefined;
   const server = typeof create === 'function' ? create(layer === undefined ? {} : { layer }) : create;
-  const port = Number(process.env['PORT'] ?? 8000);
-  const host = process.env['HOST'];
+  const port = Number(env['PORT'] ?? 8000);
+  const host = env['HOST'];
   const bound = await server.listen(Number.isInteger(port) && port >= 0 ? port : 8000, host);
-  console.log(`chanx-gen server listening on ws://${host ?? 'localhost'}:${bound}`);
+  out.log(`chanx-gen server listening on ws://${host ?? 'localhost'}:${bound}`);
   let stopping = false;
   const stop = (): void => {
-    if (stopping) process.exit(1);
+    if (stopping) return proc.exit(1);
     stopping = true;
     void server
       .close()
       .then(() => layer?.close())
       .then(
-        () => process.exit(0),
+        () => proc.exit(0),
         (err: unknown) => {
-          console.error(`chanx-gen server: shutdown failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-          process.exit(1);
+          out.error(`chanx-gen server: shutdown failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+          proc.exit(1);
         },
       );
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  proc.on('SIGINT', stop);
+  proc.on('SIGTERM', stop);
 }
 
 /** A RedisLayer when REDIS_URL is set (loaded only then), else undefined: the in-memory default. */
-async function layerFromEnv(): Promise<GroupLayer | undefined> {
-  const url = process.env['REDIS_URL'];
-  if (url === undefined || url === '') return undefined;
+async function layerFromEnv(env: EntryProcess['env'], out: EntryConsole): Promise<GroupLayer | undefined> {
+  const url = env['REDIS_URL'];
+  if (!url) return undefined; // unset or empty
   const { RedisLayer } = await import('./redis-layer.js');
-  const prefix = process.env['REDIS_PREFIX'];
-  const layer = new RedisLayer({ url, ...(prefix !== undefined && prefix !== '' ? { prefix } : {}) });
+  // Unset or empty: the layer's default prefix.
+  const layer = new RedisLayer({ url, prefix: env['REDIS_PREFIX'] || undefined });
   const shown = url.replace(/\/\/[^@/]*@/, '//***@');
-  console.log(`chanx-gen groups through Redis at ${shown}`);
+  out.log(`chanx-gen groups through Redis at ${shown}`);
   return layer;
 }

@@ -12,7 +12,7 @@ export { ENVELOPE_VERSION, NO_ENVELOPE, answerWithoutTopics, takeEnvelope, topic
 export type { Logger } from './connection.js';
 export type { OriginRule } from './origin.js';
 export { createChanxServer, mount, type ChanxServer, type Route, type ServerOptions } from './server.js';
-export { isEntryPoint, serveFromEnv } from './entry.js';
+export { isEntryPoint, serveFromEnv, type EntryConsole, type EntryProcess } from './entry.js';
 export { createRequestHandler, type ServedContent } from './http.js';
 export { ajvRuntime } from './ajv-runtime.js';
 export {

@@ -14,6 +14,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Redis, RedisOptions } from 'ioredis';
+import { reconnectDelay } from './backoff.js';
 import { describeError, type Logger } from './connection.js';
 import type { GroupLayer, LayerMember } from './layer.js';
 import { MemoryLayer } from './memory-layer.js';
@@ -27,7 +28,7 @@ export interface RedisLayerOptions {
   prefix?: string;
   /** Where outages and lost broadcasts are reported. Default: console. */
   logger?: Logger;
-  /** Longest wait between reconnection attempts, in ms. Default 2000. */
+  /** Longest wait between reconnection attempts, in ms, before ±25% jitter. Default 2000. */
   maxBackoffMs?: number;
   /**
    * Most publishes awaiting Redis's answer; beyond it (Redis stalled but still connected) sends are
@@ -85,7 +86,7 @@ export class RedisLayer implements GroupLayer {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       autoResubscribe: false,
-      retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 10), maxBackoff) * (0.75 + Math.random() / 2),
+      retryStrategy: (times) => reconnectDelay(times, maxBackoff),
       ...options.redisOptions,
     };
     const url = options.url ?? 'redis://127.0.0.1:6379';
@@ -215,7 +216,8 @@ export class RedisLayer implements GroupLayer {
 
   private loseOne(): void {
     this.lost++;
-    if (this.lost - this.lostReported === 1 && this.lossTimer === undefined) {
+    // No timer: the first loss since Redis went away (the timer starts here and stops when Redis is back).
+    if (this.lossTimer === undefined) {
       this.logger.error('redis layer: Redis is unavailable; a broadcast was delivered in this process only and lost for other processes');
       this.lostReported = this.lost;
       this.lossTimer = setInterval(() => this.reportLoss(), LOSS_REPORT_MS);

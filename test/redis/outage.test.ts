@@ -1,0 +1,167 @@
+/**
+ * RedisLayer in this process when Redis goes away or refuses (DESIGN §9): local delivery goes on,
+ * what could not be published is counted and logged as lost (once at once, then a summary every
+ * 5 s), the layer reconnects and subscribes again to every group with local members, and what
+ * arrives on its channels that it cannot read is ignored.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Redis } from 'ioredis';
+import { RedisLayer, type LayerMember } from 'chanx-gen/runtime';
+import { nextMemberId } from '../../src/runtime/member-id.js';
+import { redisRunnable, startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { until } from '../runtime/serve.js';
+import { subscribers } from './wait.js';
+
+class Inbox implements LayerMember {
+  readonly id = nextMemberId();
+  readonly got: string[] = [];
+  deliver(frame: string): void {
+    this.got.push(frame);
+  }
+}
+
+const LOST_NOW = 'redis layer: Redis is unavailable; a broadcast was delivered in this process only and lost for other processes';
+
+describe.skipIf(!redisRunnable)('RedisLayer when Redis fails', () => {
+  let redis: RedisServer;
+  let admin: Redis;
+  let down = false;
+  const kill = async (): Promise<void> => {
+    down = true;
+    await redis.kill();
+  };
+  const restart = async (): Promise<void> => {
+    await redis.restart();
+    down = false;
+  };
+  const layers: RedisLayer[] = [];
+  const make = async (prefix: string, logs: string[], options: { maxInFlight?: number; wait?: boolean } = {}): Promise<RedisLayer> => {
+    const layer = new RedisLayer({ url: redis.url, prefix, maxBackoffMs: 50, logger: { error: (m) => void logs.push(m) }, ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }) });
+    layers.push(layer);
+    if (options.wait !== false) await layer.ready();
+    return layer;
+  };
+  /** Two layers (two processes' worth) with a member each in group g, both subscribed. */
+  const pair = async (prefix: string, options: { maxInFlight?: number } = {}) => {
+    const [oneLogs, twoLogs]: string[][] = [[], []];
+    const [one, two] = [await make(prefix, oneLogs, options), await make(prefix, twoLogs, options)];
+    const [a, b] = [new Inbox(), new Inbox()];
+    one.attach(a);
+    two.attach(b);
+    one.join('g', a);
+    two.join('g', b);
+    await subscribers(redis.url, `${prefix}g:g`, 2);
+    return { one, two, a, b, oneLogs, twoLogs };
+  };
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    admin = new Redis(redis.url, { retryStrategy: () => 50 });
+    admin.on('error', () => undefined); // it reconnects after the outages
+  });
+  afterEach(async () => {
+    vi.useRealTimers();
+    if (down) await restart(); // a test that failed in its outage
+  });
+  afterAll(async () => {
+    admin?.disconnect();
+    await Promise.all(layers.map((l) => l.close()));
+    await redis?.stop();
+  });
+
+  it('delivers locally through an outage, logs the loss once and then a count every 5 s, and after the restart crosses again and says how much was lost', async () => {
+    const { one, two, a, b, oneLogs, twoLogs } = await pair('down:');
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    await kill();
+    await until(() => oneLogs.length > 0 && twoLogs.length > 0, 5000, 'the outage logged');
+    // Both of a layer's connections see the same end of the server; let the other one notice it too.
+    await new Promise((r) => setTimeout(r, 100));
+    for (const logs of [oneLogs, twoLogs]) expect(logs).toEqual([expect.stringMatching(/^redis layer: lost the connection to Redis(?: \(.+\))?; reconnecting with backoff, local delivery goes on$/)]);
+    expect(oneLogs[0]).not.toContain('undefined');
+
+    for (const frame of ['f1', 'f2', 'f3']) one.sendToGroups(['g'], frame);
+    expect(a.got).toEqual(['f1', 'f2', 'f3']); // at once, from memory
+    await until(() => oneLogs.length > 1, 3000, 'the loss logged');
+    expect(oneLogs.slice(1)).toEqual([LOST_NOW]);
+    vi.advanceTimersByTime(5000);
+    expect(oneLogs.slice(2)).toEqual(['redis layer: 2 more broadcast(s) lost for other processes while Redis is unavailable']);
+    vi.advanceTimersByTime(5000); // nothing more lost: nothing more said
+    expect(oneLogs).toHaveLength(3);
+
+    await restart();
+    await until(() => oneLogs.length === 4 && twoLogs.length === 2, 5000, 'the reconnection logged');
+    expect(oneLogs[3]).toBe('redis layer: reconnected to Redis; 3 broadcast(s) were lost for other processes meanwhile');
+    expect(twoLogs[1]).toBe('redis layer: reconnected to Redis');
+    // Subscribed again to g (its members are still here): a broadcast crosses.
+    await subscribers(redis.url, 'down:g:g', 2);
+    one.sendToGroups(['g'], 'after');
+    await until(() => b.got.includes('after'), 3000, 'b gets the broadcast after the restart');
+    expect(b.got).toEqual(['after']);
+    vi.advanceTimersByTime(5000); // the loss report stopped with the outage
+    expect(oneLogs).toHaveLength(4);
+
+    // A second outage is reported as the first was.
+    await kill();
+    await until(() => oneLogs.length === 5, 5000, 'the second outage logged');
+    await new Promise((r) => setTimeout(r, 100));
+    one.sendToGroups(['g'], 'f4');
+    await until(() => oneLogs.length > 5, 3000, 'the loss logged');
+    expect(oneLogs.slice(5)).toEqual([LOST_NOW]);
+    await restart();
+    await until(() => oneLogs.length === 7, 5000, 'the second reconnection logged');
+    expect(oneLogs[6]).toBe('redis layer: reconnected to Redis; 1 broadcast(s) were lost for other processes meanwhile');
+  });
+
+  it('counts a publish Redis refuses as lost, and it does not hold a place among the publishes in flight', async () => {
+    const { one, a, b, oneLogs } = await pair('refused:', { maxInFlight: 1 });
+    await admin.call('ACL', 'SETUSER', 'default', '-publish');
+    try {
+      one.sendToGroups(['g'], 'refused');
+      await until(() => oneLogs.length > 0, 3000, 'the refused publish logged');
+    } finally {
+      await admin.call('ACL', 'SETUSER', 'default', '+publish');
+    }
+    expect(oneLogs).toEqual([LOST_NOW]);
+    expect(a.got).toEqual(['refused']);
+    one.sendToGroups(['g'], 'accepted');
+    await until(() => b.got.length > 0, 3000, 'b gets the next broadcast');
+    expect(b.got).toEqual(['accepted']);
+  });
+
+  it('says when it cannot subscribe, and ignores a message on its channels that is not one of its own kind', async () => {
+    const logs: string[] = [];
+    await admin.call('ACL', 'SETUSER', 'default', 'resetchannels');
+    try {
+      const layer = await make('acl:', logs);
+      await until(() => logs.length > 0, 3000, 'the failed subscription logged');
+      expect(logs[0]).toMatch(/^redis layer: could not subscribe: .*NOPERM/);
+      await layer.close();
+    } finally {
+      await admin.call('ACL', 'SETUSER', 'default', 'allchannels');
+    }
+
+    const { one, a } = await pair('odd:');
+    expect(one.size('g')).toBe(1); // members here only
+    // Another process's message: its 8-character origin, '1' (a header follows), the header, a newline, the frame.
+    await admin.publish('odd:g:g', 'outside01{not json\nframe');
+    await admin.publish('odd:g:g', 'outside01["","",0]\nreadable');
+    await until(() => a.got.length > 0, 3000, 'a gets the readable message');
+    expect(a.got).toEqual(['readable']);
+  });
+
+  it('logs to the console by default, with the reason it cannot connect', async () => {
+    const probe = await startRedis();
+    const url = probe.url;
+    await probe.stop(); // nothing listens there now
+    const printed = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const layer = new RedisLayer({ url });
+      layers.push(layer);
+      await until(() => printed.mock.calls.length > 0, 3000, 'the failure printed');
+      expect(printed.mock.calls[0]![0]).toMatch(/^redis layer: lost the connection to Redis \(.*ECONNREFUSED.*\); reconnecting/);
+      await layer.close();
+    } finally {
+      printed.mockRestore();
+    }
+  });
+});
