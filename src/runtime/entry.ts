@@ -44,7 +44,7 @@ export async function serveFromEnv(
   const server = typeof create === 'function' ? create(layer === undefined ? {} : { layer }) : create;
   const port = Number(env['PORT'] ?? 8000);
   const host = env['HOST'];
-  const bound = await server.listen(Number.isInteger(port) && port >= 0 ? port : 8000, host);
+  const bound = await server.listen(Number.isInteger(port) && port >= 0 && port <= 65535 ? port : 8000, host);
   out.log(`chanx-gen server listening on ws://${host ?? 'localhost'}:${bound}`);
   let stopping = false;
   const stop = (): void => {

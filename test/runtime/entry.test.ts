@@ -61,9 +61,9 @@ describe('serveFromEnv', () => {
 
   it('asks for port 8000 when PORT is unset or not a port number, and any free port for PORT=0', async () => {
     const { create, asked, servers } = recording();
-    for (const PORT of [undefined, 'abc', '-1', '80.5', '0']) await serveFromEnv(create, new FakeProcess({ PORT, HOST: '127.0.0.1' }), new FakeProcess({}).out);
+    for (const PORT of [undefined, 'abc', '-1', '80.5', '65536', '0']) await serveFromEnv(create, new FakeProcess({ PORT, HOST: '127.0.0.1' }), new FakeProcess({}).out);
     await Promise.all(servers.map((s) => s.close()));
-    expect(asked.map(([port]) => port)).toEqual([8000, 8000, 8000, 8000, 0]);
+    expect(asked.map(([port]) => port)).toEqual([8000, 8000, 8000, 8000, 8000, 0]);
   });
 
   it('without HOST listens on every interface and prints localhost with the port it got', async () => {
