@@ -26,8 +26,9 @@ export default defineConfig({
     exclude: ['**/node_modules/**', 'test/corpus.test.ts', 'test/package/**', 'test/load/differential.test.ts', ...generatorOnly, ...(model ? [] : ['test/model/**', 'test/emit/**'])],
     // A mutant that makes a test wait forever (an upgrade never answered, a close that never comes)
     // fails that test here, killed, instead of costing Stryker's own timeout and a runner restart
-    // (about 30 s each, most of a run's time). Tests slower than this by design set their own.
+    // (about 30 s each, most of a run's time), and so does a hook left waiting by such a test.
+    // Tests slower than this by design set their own.
     testTimeout: 10_000,
-    hookTimeout: 30_000,
+    hookTimeout: 15_000,
   },
 });
