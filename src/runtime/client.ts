@@ -200,8 +200,8 @@ export class ChanxClient implements TopicHost {
     const base = Math.min(policy.maxDelay, policy.initialDelay * policy.factor ** this.attempts);
     this.attempts++;
     this.reconnectTimer = setTimeout(() => {
+      // close() clears this timer, and none is set once it has been called.
       this.reconnectTimer = undefined;
-      if (this.closing !== undefined) return;
       this.openSocket().catch(() => {
         if (this.closing !== undefined) return;
         if (this.attempts >= policy.maxAttempts) this.stateNow = 'closed';

@@ -123,3 +123,18 @@ it('stays closed when close() comes while a reconnect attempt is under way', asy
   expect(opens).toBe(1);
   expect(fake.attempts()).toBe(2);
 });
+
+it('makes no further attempt when close() comes while a failing reconnect attempt is under way', async () => {
+  let refuse!: () => void;
+  const held = new Promise<boolean>((r) => (refuse = () => r(false)));
+  const fake = await server({ accept: (attempt) => (attempt === 1 ? true : attempt === 2 ? held : false) });
+  const client = await open(fake.url, { reconnect: { initialDelay: 2, factor: 1 } });
+  fake.drop();
+  await expect.poll(() => fake.attempts()).toBe(2);
+  await client.close();
+  refuse();
+  // Another attempt would come within a few ms (delays of 2 ms at most); wait well beyond that.
+  await new Promise((r) => setTimeout(r, 100));
+  expect(fake.attempts()).toBe(2);
+  expect(client.state).toBe('closed');
+});
