@@ -25,6 +25,8 @@ export interface Fake {
   headers: IncomingHttpHeaders[];
   /** How many upgrades were asked for, accepted or not. */
   attempts(): number;
+  /** The close code and reason of every client that closed its connection. */
+  closes: [number, string][];
   /** How many clients are connected now. */
   connected(): number;
   /** Sends to every connected client. */
@@ -49,10 +51,12 @@ export async function fakeServer(options: FakeOptions = {}): Promise<Fake> {
   await new Promise((r) => wss.once('listening', r));
   const frames: Frame[] = [];
   const headers: IncomingHttpHeaders[] = [];
+  const closes: [number, string][] = [];
   const send = (ws: WebSocket, f: Frame | string) => ws.send(typeof f === 'string' ? f : JSON.stringify(f));
   wss.on('connection', (ws, req) => {
     const connection = ++connections;
     headers.push(req.headers);
+    ws.on('close', (code, reason) => closes.push([code, String(reason)]));
     ws.on('message', (data) => {
       const frame = JSON.parse(String(data)) as Frame;
       frames.push(frame);
@@ -68,6 +72,7 @@ export async function fakeServer(options: FakeOptions = {}): Promise<Fake> {
     port,
     frames,
     headers,
+    closes,
     attempts: () => attempts,
     connected: () => wss.clients.size,
     push: (f) => {
