@@ -138,3 +138,42 @@ it('makes no further attempt when close() comes while a failing reconnect attemp
   expect(fake.attempts()).toBe(2);
   expect(client.state).toBe('closed');
 });
+
+/** The delays the client waits before each reconnect attempt, with Math.random() at 0.5. */
+function reconnectDelays(): number[] {
+  const delays: number[] = [];
+  const real = globalThis.setTimeout;
+  vi.spyOn(Math, 'random').mockReturnValue(0.5);
+  vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
+    if (new Error().stack?.includes('scheduleReconnect') === true) delays.push(ms ?? 0);
+    return real(fn, ms);
+  }) as typeof setTimeout);
+  return delays;
+}
+
+it('backs off by factor up to maxDelay, each delay jittered down by up to half', async () => {
+  const fake = await server({ accept: (attempt) => attempt === 1 });
+  const client = await open(fake.url, { reconnect: { initialDelay: 2, factor: 3, maxDelay: 30, maxAttempts: 4 } });
+  const delays = reconnectDelays();
+  fake.drop();
+  await expect.poll(() => client.state).toBe('closed');
+  // 2, 6, 18, then 54 capped at 30; at random 0.5 each is three quarters of that.
+  expect(delays).toEqual([1.5, 4.5, 13.5, 22.5]);
+});
+
+it('by default waits 250 ms, then twice as long each time, never over 10 s', async () => {
+  const delays = reconnectDelays();
+  /** The delays of a client with `reconnect` whose server lets it connect once; it is closed once `until` of them have been asked for. */
+  const run = async (reconnect: ClientOptions['reconnect'], until: number) => {
+    delays.length = 0;
+    const fake = await server({ accept: (attempt) => attempt === 1 });
+    const client = await open(fake.url, { reconnect });
+    fake.drop();
+    await expect.poll(() => delays.length).toBe(until);
+    await client.close();
+    return [...delays];
+  };
+  expect(await run(true, 1)).toEqual([187.5]);
+  expect(await run({ initialDelay: 2, maxAttempts: 3 }, 3)).toEqual([1.5, 3, 6]);
+  expect(await run({ initialDelay: 20_000 }, 1)).toEqual([7500]);
+});

@@ -49,9 +49,9 @@ it('fails at once without a connection, and close() fails what is pending with i
   await expect(client.request({ action: 'ping' })).rejects.toThrow(ChanxClosedError);
 });
 
-it('a dropped connection fails pending requests with its close code, and onClose hears it', async () => {
+it.each([undefined, false])('a dropped connection fails pending requests with its close code, and onClose hears it (reconnect: %s)', async (reconnect) => {
   const closes: [number, string][] = [];
-  const { fake, client } = await setup({ onClose: (code, reason) => closes.push([code, reason]) });
+  const { fake, client } = await setup({ reconnect, onClose: (code, reason) => closes.push([code, reason]) });
   const pending = client.request({ action: 'ping' });
   await expect.poll(() => fake.frames).toHaveLength(1);
   fake.drop();
