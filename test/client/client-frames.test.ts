@@ -181,3 +181,12 @@ it('a handler that throws does not stop the other handlers, and its error is not
     for (const h of vitestHandlers) process.on('uncaughtException', h);
   }
 });
+
+it("matchReplies 'order' never takes a topic's frame as the reply to a request outside that topic", async () => {
+  const answer = (f: Frame): Frame[] => (f['action'] === 'ping' ? [{ action: 'posted', topic: 'room:a', payload: { body: 'news' } }, { action: 'pong', payload: null }] : []);
+  const { client } = await setup(tagged, { matchReplies: 'order', timeout: 2000 }, { answer });
+  const posted: unknown[] = [];
+  client.topic('room:{room_name}', { room_name: 'a' }).on('posted', (m) => posted.push(m));
+  expect(await client.request({ action: 'ping' })).toEqual({ action: 'pong', payload: null });
+  expect(posted).toEqual([{ action: 'posted', topic: 'room:a', payload: { body: 'news' } }]);
+});

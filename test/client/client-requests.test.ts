@@ -77,3 +77,12 @@ it("an error frame says what the server answered; `action: 'error'` without an o
   await expect.poll(() => problems).toEqual([{ action: 'error', payload: null }, { action: 'error', payload: 'text' }]);
   expect(errors).toEqual([]);
 });
+
+it("by default only the frame carrying a request's ref answers it; others go to handlers", async () => {
+  const { fake, client } = await setup({ timeout: 300 }, { answer: (f) => [{ action: 'pong', payload: null }, { action: 'pong', payload: null, ref: 'someone-else' }, { action: 'pong', payload: null, ref: f['ref'] }] });
+  const seen: unknown[] = [];
+  client.on('pong', (m) => seen.push(m));
+  const reply = await client.request({ action: 'ping' });
+  expect(reply).toEqual({ action: 'pong', payload: null, ref: fake.frames[0]!['ref'] });
+  expect(seen).toEqual([{ action: 'pong', payload: null }, { action: 'pong', payload: null, ref: 'someone-else' }]);
+});
