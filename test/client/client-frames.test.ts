@@ -190,3 +190,14 @@ it("matchReplies 'order' never takes a topic's frame as the reply to a request o
   expect(await client.request({ action: 'ping' })).toEqual({ action: 'pong', payload: null });
   expect(posted).toEqual([{ action: 'posted', topic: 'room:a', payload: { body: 'news' } }]);
 });
+
+it('a topic parameter matches up to the next colon, and the whole name must match the pattern', async () => {
+  const problems: string[] = [];
+  const { fake, client } = await setup(tagged, { onInvalid: (_f, p) => problems.push(p) });
+  const posted: unknown[] = [];
+  client.topic('room:{room_name}', { room_name: 'a-1.b' }).on('posted', (m) => posted.push(m));
+  for (const topic of ['room:a:b', 'xroom:a', 'room:', 'room:a-1.b']) fake.push({ action: 'posted', topic, payload: { body: topic } });
+  await expect.poll(() => posted.length + problems.length).toBe(4);
+  expect(posted).toEqual([{ action: 'posted', topic: 'room:a-1.b', payload: { body: 'room:a-1.b' } }]);
+  expect(problems.map((p) => /'([^']*)'/.exec(p)![1])).toEqual(['room:a:b', 'xroom:a', 'room:']);
+});
