@@ -10,9 +10,9 @@ import * as formats from 'ajv-formats/dist/formats.js';
 
 /** A CommonJS module's `exports.default`, whether the importer wrapped it once (Node) or not (bundlers). */
 function unwrap(ns: unknown): unknown {
-  let value = (ns as { default?: unknown }).default ?? ns;
-  if (value !== null && typeof value === 'object' && 'default' in value && (value as { __esModule?: unknown }).__esModule === true) value = (value as { default: unknown }).default;
-  return value;
+  // Never null: a namespace is an object, and `??` keeps it when its `default` is nullish.
+  const value = ((ns as { default?: unknown }).default ?? ns) as { __esModule?: unknown; default?: unknown };
+  return value.__esModule === true ? value.default : value;
 }
 
 export const ajvRuntime = {

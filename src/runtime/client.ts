@@ -60,7 +60,8 @@ export class ChanxClient implements TopicHost {
     const client = new ChanxClient(channelUrl(baseUrl, channel.address, (params ?? {}) as Readonly<Record<string, string>>), channel, options, Socket);
     await client.openSocket();
     setTimeout(() => {
-      const held = client.held ?? [];
+      // Only this timer empties `held`, once.
+      const held = client.held as unknown[];
       client.held = undefined;
       for (const data of held) client.receive(data);
     }, 0);
@@ -163,6 +164,8 @@ export class ChanxClient implements TopicHost {
       }
       let opened = false;
       ws.addEventListener('open', () => {
+        // close() came while this reconnect attempt was under way: the client stays closed.
+        if (this.closing !== undefined) return ws.close();
         opened = true;
         this.ws = ws;
         this.stateNow = 'open';
@@ -197,8 +200,8 @@ export class ChanxClient implements TopicHost {
     const base = Math.min(policy.maxDelay, policy.initialDelay * policy.factor ** this.attempts);
     this.attempts++;
     this.reconnectTimer = setTimeout(() => {
+      // close() clears this timer, and none is set once it has been called.
       this.reconnectTimer = undefined;
-      if (this.closing !== undefined) return;
       this.openSocket().catch(() => {
         if (this.closing !== undefined) return;
         if (this.attempts >= policy.maxAttempts) this.stateNow = 'closed';
