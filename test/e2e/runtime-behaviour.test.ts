@@ -157,6 +157,16 @@ describe('handler failures', () => {
     expect(logged.join('\n')).toContain('not implemented: CommandsConsumer.onMove');
     client.ws.close();
   });
+
+  it('answers topic frames on a channel without a discriminator or topics as Chanx does, by their action', async () => {
+    const base = await serve(mount(commandsChannel, CommandsConsumer));
+    const client = await connect(`${base}/commands`);
+    client.ws.send('{"action":"subscribe","topic":"t"}');
+    expect(await client.nextJson()).toEqual({ action: 'error', payload: { reason: 'unknown_topic', detail: "Unknown topic 't'" }, version: 1, topic: 't' });
+    client.ws.send('{"dx":1,"topic":"t"}');
+    expect(await client.nextJson()).toEqual({ action: 'error', payload: { reason: 'not_subscribed', detail: "Not subscribed to 't'" }, version: 1, topic: 't' });
+    client.ws.close();
+  });
 });
 
 describe('broadcast', () => {

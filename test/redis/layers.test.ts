@@ -72,12 +72,14 @@ describe.skipIf(!redisRunnable)('RedisLayer', () => {
 
   it('sends across layers once per member, excludes by id anywhere, and reaches one member by id', async () => {
     const [one, two] = [await make(), await make()];
-    const [a, b, c] = [new Inbox(), new Inbox(), new Inbox()];
+    const [a, b, c, d] = [new Inbox(), new Inbox(), new Inbox(), new Inbox()];
     one.attach(a);
     two.attach(b);
     two.attach(c);
+    two.attach(d);
     one.join('p', a);
     two.join('p', b);
+    two.join('p', d); // only in p: gets 'both' through p
     two.join('q', b);
     two.join('q', c);
     await subscribers(redis.url, 'unit:g:p', 2);
@@ -87,12 +89,13 @@ describe.skipIf(!redisRunnable)('RedisLayer', () => {
     one.sendToMember(c.id, 'to c', 'room');
     two.sendToMember(a.id, 'to a');
     one.sendToGroups(['p'], 'last');
-    await settle(() => b.got.length === 2 && c.got.length === 2 && a.got.length === 4);
+    await settle(() => b.got.length === 2 && c.got.length === 2 && a.got.length === 4 && d.got.length === 3);
     // a is local to `one`, whose own frames come at once and in order; `two`'s comes through Redis.
     expect(a.got.filter(([f]) => f !== 'to a')).toEqual([['both', undefined], ['not b', undefined], ['last', undefined]]);
     expect(a.got).toContainEqual(['to a', undefined]);
     expect(b.got).toEqual([['both', undefined], ['last', undefined]]);
     expect(c.got).toEqual([['both', undefined], ['to c', 'room']]);
+    expect(d.got).toEqual([['both', undefined], ['not b', undefined], ['last', undefined]]);
     expect(logs).toEqual([]);
   });
 

@@ -62,3 +62,17 @@ describe('maxConnections', () => {
     await s.close();
   });
 });
+
+describe('options a server refuses to start with', () => {
+  it.each([
+    [{ maxConnections: 0 }, RangeError, 'maxConnections must be a positive number, got 0'],
+    [{ maxConnections: Number.NaN }, RangeError, 'maxConnections must be a positive number, got NaN'],
+    [{ maxQueuedFrames: -1 }, RangeError, 'maxQueuedFrames must be a positive number, got -1'],
+    [{ maxBufferedBytes: 0 }, RangeError, 'maxBufferedBytes must be a positive number, got 0'],
+    [{ allowedOrigins: [5 as unknown as string] }, TypeError, 'allowedOrigins: 5 is neither a string nor a RegExp'],
+  ])('%j: %s', async (options, type, message) => {
+    const made = serve(undefined, options);
+    await expect(made).rejects.toThrow(type);
+    await expect(made).rejects.toThrow(message);
+  });
+});

@@ -241,3 +241,22 @@ it(`refuses subscription number ${MAX_SUBSCRIPTIONS + 1} on one connection, with
     ref: 'm',
   });
 });
+
+it('a topic handler whose answer cannot be sent gets the error frame, logged; one that closes the connection closes it', async () => {
+  class Odd extends Echo {
+    override onPost(message: M.Post, ctx: HubRoomContext): M.Posted {
+      if (message.payload.text === 'bye') ctx.close(4002, 'closed by the room');
+      return { action: 'posted', payload: { text: 10n as unknown as string } };
+    }
+  }
+  const { client, logged } = await hub(Odd);
+  const c = await client();
+  subscribe(c, 'a');
+  await c.nextJson();
+  post(c, 'a', 'x', 'q');
+  expect(await c.nextJson()).toEqual({ action: 'error', payload: { detail: 'Failed to process message for post' }, version: 1, topic: 'room:a', ref: 'q' });
+  await until(() => logged.length === 1);
+  expect(logged[0]).toMatch(/^topic room_topic \('room:a'\): handler for post failed: TypeError: .*BigInt/);
+  post(c, 'a', 'bye');
+  expect(await c.closed).toEqual([4002, 'closed by the room']);
+});
