@@ -44,7 +44,7 @@ export interface CacheKey {
 function cacheFile(key: CacheKey): string | undefined {
   const modules = path.join(key.cwd, 'node_modules');
   if (!existsSync(modules)) return undefined;
-  return path.join(modules, '.cache', 'chanx-gen', `${createHash('sha256').update(key.outDir).digest('hex').slice(0, 32)}.json`);
+  return path.join(modules, '.cache', 'chanx-gen', `${sha(key.outDir)}.json`);
 }
 
 /** The cache's entry for this output folder; undefined when there is none or it cannot be read. */
@@ -57,7 +57,9 @@ function readEntry(key: CacheKey): Entry | undefined {
   }
 }
 
-const sha = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
+function sha(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}
 
 /** Records what is now on disk for `files` (after a generation or a clean full check). */
 export function remember(key: CacheKey, inputs: readonly string[], files: readonly GeneratedFile[]): void {
@@ -65,7 +67,7 @@ export function remember(key: CacheKey, inputs: readonly string[], files: readon
   if (file === undefined) return;
   const entry = noteOf(key, inputs, files);
   try {
-    if (entry === undefined) rmSync(file, { force: true });
+    if (entry === undefined) rmSync(file); // (throws when there is none: caught, nothing to do)
     else {
       mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, JSON.stringify(entry));

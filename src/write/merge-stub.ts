@@ -17,11 +17,14 @@ export interface StubMerge {
   problem?: string;
 }
 
-const HOOKS = new Set(['onConnect', 'onDisconnect', 'onSubscribe', 'onUnsubscribe']);
-
 /** Methods named like handlers (`onX`, not the hooks) that the document no longer has. */
 export function formerHandlers(present: Iterable<string>, wanted: readonly string[]): string[] {
-  return [...present].filter((name) => /^on[A-Z0-9_]/.test(name) && !HOOKS.has(name) && !wanted.includes(name)).sort();
+  return [...present].filter((name) => /^on[A-Z0-9_]/.test(name) && !isHook(name) && !wanted.includes(name)).sort();
+}
+
+/** The lifecycle hooks a class may define: named like handlers, never in the document. */
+function isHook(name: string): boolean {
+  return /^on(?:Connect|Disconnect|Subscribe|Unsubscribe)$/.test(name);
 }
 
 export function mergeStub(existing: string, stub: StubFile): StubMerge {
