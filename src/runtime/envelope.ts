@@ -26,6 +26,8 @@ export type TopicEnvelope = Envelope & { readonly topic: string };
 /** Chanx's ENVELOPE_VERSION: stamped on topic frames. */
 export const ENVELOPE_VERSION = 1;
 
+const ENVELOPE_KEYS = ['version', 'topic', 'ref', 'seq'] as const;
+
 /** The envelope of a frame that carries none of the four keys (the common case: shared, frozen). */
 export const NO_ENVELOPE: Envelope = Object.freeze({});
 
@@ -37,28 +39,14 @@ export const NO_ENVELOPE: Envelope = Object.freeze({});
 export function takeEnvelope(frame: Record<string, unknown>): Envelope | Rejection {
   const { version, topic, ref, seq } = frame;
   if (version === undefined && topic === undefined && ref === undefined && seq === undefined) return NO_ENVELOPE;
+  for (const key of ENVELOPE_KEYS) delete frame[key];
   const errors: ErrorItem[] = [];
-  const envelope: { version?: number; topic?: string; ref?: string; seq?: number } = {};
-  if (version !== undefined) {
-    delete frame['version'];
-    const v = pythonInt(version, 'version', false, errors);
-    if (v !== undefined) envelope.version = v;
-  }
-  if (topic !== undefined) {
-    delete frame['topic'];
-    const t = optionalString(topic, 'topic', errors);
-    if (t !== undefined) envelope.topic = t;
-  }
-  if (ref !== undefined) {
-    delete frame['ref'];
-    const r = optionalString(ref, 'ref', errors);
-    if (r !== undefined) envelope.ref = r;
-  }
-  if (seq !== undefined) {
-    delete frame['seq'];
-    const s = pythonInt(seq, 'seq', true, errors);
-    if (s !== undefined) envelope.seq = s;
-  }
+  const envelope: Envelope = {
+    version: version === undefined ? undefined : pythonInt(version, 'version', false, errors),
+    topic: topic === undefined ? undefined : optionalString(topic, 'topic', errors),
+    ref: ref === undefined ? undefined : optionalString(ref, 'ref', errors),
+    seq: seq === undefined ? undefined : pythonInt(seq, 'seq', true, errors),
+  };
   if (errors.length > 0) return new Rejection(errors, false).withRef(envelope.ref);
   return envelope;
 }
@@ -87,7 +75,7 @@ function pythonInt(value: unknown, field: string, nullable: boolean, errors: Err
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'string') {
     const text = value.trim();
-    if (PY_INT.test(text)) return Number(text.replace(/_/g, '').replace(/\.0*$/, ''));
+    if (PY_INT.test(text)) return Number(text.replace(/_/g, '')); // "12.00" is 12 to Number too
     errors.push({ type: 'int_parsing', loc: [field], msg: 'Input should be a valid integer, unable to parse string as an integer' });
     return undefined;
   }
@@ -100,10 +88,7 @@ function pythonInt(value: unknown, field: string, nullable: boolean, errors: Err
  * (when the request had one) and `seq` (when given).
  */
 export function topicFrame(action: string, payload: unknown, topic: string, ref?: string, seq?: number): string {
-  const frame: Record<string, unknown> = { action, payload, version: ENVELOPE_VERSION, topic };
-  if (ref !== undefined) frame['ref'] = ref;
-  if (seq !== undefined) frame['seq'] = seq;
-  return JSON.stringify(frame);
+  return JSON.stringify({ action, payload, version: ENVELOPE_VERSION, topic, ref, seq }); // undefined keys are left out
 }
 
 /** Why a topic frame could not be served (Chanx's TopicErrorReason). */

@@ -21,6 +21,7 @@ describe('takeEnvelope', () => {
     [{ action: 'ping', version: '  7 ', seq: true }, { version: 7, seq: 1 }, { action: 'ping' }],
     [{ action: 'ping', version: '1_000', seq: 4.0 }, { version: 1000, seq: 4 }, { action: 'ping' }],
     [{ action: 'ping', topic: null, ref: null, seq: null }, {}, { action: 'ping' }],
+    [{ action: 'ping', version: ' 12.00 ', seq: '-3' }, { version: 12, seq: -3 }, { action: 'ping' }],
   ])('%j -> %j', (frame, envelope, rest) => {
     const copy: Record<string, unknown> = { ...frame };
     expect(takeEnvelope(copy)).toEqual(envelope);
@@ -32,6 +33,7 @@ describe('takeEnvelope', () => {
     [{ version: null }, [{ type: 'int_type', loc: ['version'], msg: 'Input should be a valid integer' }]],
     [{ version: 1.5 }, [{ type: 'int_from_float', loc: ['version'], msg: 'Input should be a valid integer, got a number with a fractional part' }]],
     [{ seq: [1] }, [{ type: 'int_type', loc: ['seq'], msg: 'Input should be a valid integer' }]],
+    [JSON.parse('{"seq":1e400}'), [{ type: 'finite_number', loc: ['seq'], msg: 'Input should be a finite number' }]],
     [
       { seq: 'a', ref: 5, topic: false, version: {} },
       [

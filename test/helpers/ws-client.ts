@@ -13,8 +13,11 @@ export interface Recorder {
   pending(): string[];
 }
 
+/** A server that never answers the upgrade fails the test within this time rather than hanging it. */
+const HANDSHAKE_MS = 5000;
+
 export async function connect(url: string, headers?: Record<string, string>): Promise<Recorder> {
-  const ws = new WebSocket(url, headers === undefined ? {} : { headers });
+  const ws = new WebSocket(url, headers === undefined ? { handshakeTimeout: HANDSHAKE_MS } : { headers, handshakeTimeout: HANDSHAKE_MS });
   const queue: string[] = [];
   const waiters: ((frame: string) => void)[] = [];
   ws.on('message', (data) => {
@@ -54,13 +57,13 @@ export async function quietFor(rec: Recorder, ms: number): Promise<string[]> {
 
 /** The HTTP status a WebSocket upgrade to `url` gets (101 when it is accepted); `origin` as a browser sends it. */
 export function upgradeStatus(url: string, origin?: string): Promise<number | undefined> {
-  const ws = new WebSocket(url, origin === undefined ? {} : { origin });
+  const ws = new WebSocket(url, origin === undefined ? { handshakeTimeout: HANDSHAKE_MS } : { origin, handshakeTimeout: HANDSHAKE_MS });
   return new Promise((resolve) => {
     ws.on('unexpected-response', (_req, res) => resolve(res.statusCode));
     ws.on('open', () => {
       ws.close();
       resolve(101);
     });
-    ws.on('error', () => undefined);
+    ws.on('error', () => resolve(undefined));
   });
 }

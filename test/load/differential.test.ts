@@ -11,7 +11,7 @@ import { corpusDocs } from '../helpers/corpus.js';
 import { requireOrSkip } from '../helpers/require.js';
 import { runDifferential, type DifferentialResult } from './differential.js';
 
-const VARIANTS = Number(process.env['CHANX_FUZZ'] ?? 200);
+const VARIANTS = Number(process.env['CHANX_FUZZ'] ?? 80);
 const SEED = Number(process.env['CHANX_FUZZ_SEED'] ?? 12);
 const docs = corpusDocs();
 
