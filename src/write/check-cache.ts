@@ -7,12 +7,12 @@
  * anything else falls through to the full pipeline, which is the only thing that reports drift.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { GENERATED_MARKER, type GeneratedFile } from '../emit/generated-file.js';
 import { classMembers, knownMembers, learnMembers, membersKey, seedMembers, type Members } from './class-members.js';
 import { formerHandlers } from './merge-stub.js';
+import { ownFingerprint } from './generator-fingerprint.js';
 import { listFiles } from './plan.js';
 
 interface Entry {
@@ -41,37 +41,46 @@ export interface CacheKey {
   options: string;
 }
 
-const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-let generatorHash: string | undefined;
-
-/** A hash of the generator itself: its compiled code, templates and version. */
-function generatorFingerprint(): string {
-  if (generatorHash !== undefined) return generatorHash;
-  const h = createHash('sha256');
-  h.update(readFileSync(path.join(PACKAGE_ROOT, 'package.json')));
-  for (const dir of ['dist', 'templates']) {
-    for (const rel of listFiles(path.join(PACKAGE_ROOT, dir)).sort()) {
-      if (rel.endsWith('.map') || rel.endsWith('.d.ts')) continue;
-      h.update(rel).update(readFileSync(path.join(PACKAGE_ROOT, dir, rel)));
-    }
-  }
-  return (generatorHash = h.digest('hex'));
-}
-
 function cacheFile(key: CacheKey): string | undefined {
   const modules = path.join(key.cwd, 'node_modules');
   if (!existsSync(modules)) return undefined;
-  return path.join(modules, '.cache', 'chanx-gen', `${createHash('sha256').update(key.outDir).digest('hex').slice(0, 32)}.json`);
+  return path.join(modules, '.cache', 'chanx-gen', `${sha(key.outDir)}.json`);
 }
 
-const sha = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
+/** The cache's entry for this output folder; undefined when there is none or it cannot be read. */
+function readEntry(key: CacheKey): Entry | undefined {
+  const file = cacheFile(key);
+  try {
+    return file === undefined ? undefined : (JSON.parse(readFileSync(file, 'utf8')) as Entry);
+  } catch {
+    return undefined;
+  }
+}
+
+function sha(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}
 
 /** Records what is now on disk for `files` (after a generation or a clean full check). */
 export function remember(key: CacheKey, inputs: readonly string[], files: readonly GeneratedFile[]): void {
   const file = cacheFile(key);
   if (file === undefined) return;
+  const entry = noteOf(key, inputs, files);
+  try {
+    if (entry === undefined) rmSync(file); // (throws when there is none: caught, nothing to do)
+    else {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(entry));
+    }
+  } catch {
+    // a cache that cannot be written is only slower
+  }
+}
+
+/** The note for the tree as it is; undefined when a stub is not on disk (nothing to vouch for). */
+function noteOf(key: CacheKey, inputs: readonly string[], files: readonly GeneratedFile[]): Entry | undefined {
   const sources = Object.fromEntries(inputs.map((abs) => [abs, sha(readFileSync(abs))]));
-  const entry: Entry = { generator: generatorFingerprint(), options: key.options, sources, files: {}, stubs: {} };
+  const entry: Entry = { generator: ownFingerprint(), options: key.options, sources, files: {}, stubs: {} };
   for (const f of files) {
     if (f.kind !== 'stub') {
       entry.files[f.path] = sha(f.content);
@@ -82,28 +91,21 @@ export function remember(key: CacheKey, inputs: readonly string[], files: readon
     try {
       text = readFileSync(path.join(key.outDir, f.path), 'utf8');
     } catch {
-      continue; // not on disk: nothing to vouch for, the next check runs in full
+      return undefined;
     }
     // A stub just created from the template declares its handlers by construction (the golden
     // tests parse and compile it); anything else is what the parse of its bytes found.
     if (text === f.content && knownMembers(text, f.className) === undefined) learnMembers(text, f.className, wanted);
     entry.stubs[f.path] = { className: f.className, wanted, key: membersKey(text, f.className), members: classMembers(text, f.className) };
   }
-  try {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify(entry));
-  } catch {
-    // a cache that cannot be written is only slower
-  }
+  return entry;
 }
 
 /** Undefined when the shortcut cannot vouch for the tree; else the notes a full check would print. */
 export function upToDate(key: CacheKey): { notes: string[] } | undefined {
-  const file = cacheFile(key);
-  if (file === undefined || !existsSync(file)) return undefined;
+  const entry = readEntry(key);
+  if (entry?.generator !== ownFingerprint() || entry.options !== key.options) return undefined;
   try {
-    const entry = JSON.parse(readFileSync(file, 'utf8')) as Entry;
-    if (entry.generator !== generatorFingerprint() || entry.options !== key.options) return undefined;
     if (!Object.keys(entry.sources).includes(path.resolve(key.cwd, key.spec))) return undefined;
     for (const [abs, hash] of Object.entries(entry.sources)) if (sha(readFileSync(abs)) !== hash) return undefined;
     for (const [rel, hash] of Object.entries(entry.files)) if (sha(readFileSync(path.join(key.outDir, rel))) !== hash) return undefined;
@@ -126,20 +128,17 @@ export function upToDate(key: CacheKey): { notes: string[] } | undefined {
   }
 }
 
-
 /**
  * Before a full run: what earlier parses of the stubs found, so that regenerating over unchanged
  * stubs does not load the compiler. Safe whatever the tree holds: an answer counts only for the
  * exact bytes it was found in.
  */
 export function recallStubParses(key: CacheKey): void {
-  const file = cacheFile(key);
-  if (file === undefined || !existsSync(file)) return;
+  const entry = readEntry(key);
+  if (entry?.generator !== ownFingerprint()) return;
   try {
-    const entry = JSON.parse(readFileSync(file, 'utf8')) as Entry;
-    if (entry.generator !== generatorFingerprint()) return;
     seedMembers(Object.values(entry.stubs).map((s): [string, Members] => [s.key, s.members]));
   } catch {
-    // an unreadable note is only slower
+    // a damaged note is only slower
   }
 }

@@ -43,9 +43,9 @@ export interface ParsedClass {
 }
 
 /** Parses `text` and finds the class: always a real parse, and remembered. */
-export function parseClass(text: string, className: string, fileName = 'consumer.ts'): ParsedClass {
+export function parseClass(text: string, className: string): ParsedClass {
   const ts = require('typescript') as typeof import('typescript');
-  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const source = ts.createSourceFile('consumer.ts', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const cls = source.statements.find((s): s is ClassDeclaration => ts.isClassDeclaration(s) && s.name?.text === className);
   let members: Members = null;
   if (cls !== undefined) {

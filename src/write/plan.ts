@@ -32,8 +32,7 @@ export function planOutput(outDir: string, files: readonly GeneratedFile[], show
   let unchanged = 0;
   const wanted = new Set(files.map((f) => f.path));
   for (const file of files) {
-    const abs = path.join(outDir, file.path);
-    const before = readIfExists(abs);
+    const before = readIfExists(path.join(outDir, file.path), `${shownOut}/${file.path}`);
     if (before === undefined) {
       changes.push({ kind: 'add', path: file.path, before: '', after: file.content });
       continue;
@@ -56,21 +55,22 @@ export function planOutput(outDir: string, files: readonly GeneratedFile[], show
   }
   for (const rel of listFiles(outDir)) {
     if (wanted.has(rel)) continue;
-    const content = readIfExists(path.join(outDir, rel));
+    const content = readIfExists(path.join(outDir, rel), `${shownOut}/${rel}`);
     if (content !== undefined && content.startsWith(GENERATED_MARKER)) changes.push({ kind: 'remove', path: rel, before: content, after: '' });
   }
-  changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  changes.sort((a, b) => (a.path < b.path ? -1 : 1)); // paths are unique
   return { outDir, changes, unchanged, notes };
 }
 
-function readIfExists(abs: string): string | undefined {
+/** The file's text; undefined when there is no file there; a located error when it cannot be read. */
+function readIfExists(abs: string, shown: string): string | undefined {
   try {
     return readFileSync(abs, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     // Missing, or a parent is not a folder: there is no file there (writing will say why it cannot).
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw err;
+    throw inputError(shown, `cannot be read (${code}); move it away or fix its permissions`);
   }
 }
 

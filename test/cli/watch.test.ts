@@ -46,4 +46,4 @@ it('regenerates when the spec or a referenced file changes, and keeps going afte
     stop();
   }
   expect(await done).toBe(0);
-});
+}, 60_000); // four generations in one test: over the 10 s a test gets under mutation (vitest.mutate.config.ts)
