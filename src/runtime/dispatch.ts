@@ -12,6 +12,7 @@
 import { answerWithoutTopics, takeEnvelope, type TopicEnvelope } from './envelope.js';
 import { handlerFailed, invalidJson, NOT_AN_OBJECT, Rejection } from './rejections.js';
 import type { ChannelDefinition, ConnectionContext } from './types.js';
+import { isThenable } from './thenable.js';
 
 /** Frames to send back, in order: one, several, or none. */
 export type Frames = string | readonly string[] | undefined;
@@ -67,7 +68,7 @@ export function dispatchFrame(
   }
   if (result === undefined || result === null) return answer(undefined, ref, complete);
   if (result instanceof Rejection) return answer(result.withRef(ref).frame, ref, complete && result.validated);
-  if (typeof (result as PromiseLike<unknown>).then === 'function') {
+  if (isThenable(result)) {
     return Promise.resolve(result).then(
       (reply) => answer(serialize(reply, channel, message, report, ref), ref, complete),
       (err: unknown) => answer(failed(channel, message, err, report, ref), ref, complete),

@@ -12,6 +12,7 @@ import { roomTopic } from '../fixtures/client-topics/expected/hub_room/router.js
 import type { HubRoomContext, HubRoomHandlers, HubRoomParams } from '../fixtures/client-topics/expected/hub_room/handlers.js';
 import type * as M from '../fixtures/client-topics/expected/hub_room/messages.js';
 import { MAX_SUBSCRIPTIONS } from '../../src/runtime/topics-session.js';
+import { topicGroup } from '../../src/runtime/topics.js';
 import { connect, quietFor, type Recorder } from '../helpers/ws-client.js';
 import { gate, until } from '../runtime/serve.js';
 
@@ -26,7 +27,7 @@ afterEach(async () => {
 });
 
 /** A hub on 127.0.0.1 hosting room:{room_name} with `Room`; returns a client factory and the log. */
-async function hub(Room: RoomClass, options: ServerOptions = {}): Promise<{ client(): Promise<Recorder>; logged: string[] }> {
+async function hub(Room: RoomClass, options: ServerOptions = {}): Promise<{ client(): Promise<Recorder>; logged: string[]; server: ChanxServer }> {
   const logged: string[] = [];
   const server = createChanxServer([mount(hubChannel, HubConsumer, [hostTopic(roomTopic, Room)])], { logger: { error: (m) => void logged.push(m) }, ...options });
   const port = await server.listen(0, '127.0.0.1');
@@ -34,6 +35,7 @@ async function hub(Room: RoomClass, options: ServerOptions = {}): Promise<{ clie
   open.push(entry);
   return {
     logged,
+    server,
     client: async () => {
       const c = await connect(`ws://127.0.0.1:${port}/ws/hub`);
       entry.clients.push(c);
@@ -174,7 +176,7 @@ it('a client that leaves while authorize is deciding is never subscribed: no onS
       hooks++;
     }
   }
-  const { client } = await hub(Slow);
+  const { client, server } = await hub(Slow);
   const c = await client();
   subscribe(c, 'a');
   await new Promise((r) => setTimeout(r, 20));
@@ -184,6 +186,7 @@ it('a client that leaves while authorize is deciding is never subscribed: no onS
   decision.open();
   await new Promise((r) => setTimeout(r, 20));
   expect(hooks).toBe(0);
+  expect(server.groups.size(topicGroup('room_topic', 'room:a'))).toBe(0);
 });
 
 it('what a topic handler gets in its context: topic, params, the upgrade request when kept, connection, ref', async () => {
