@@ -52,7 +52,10 @@ export function parseClass(text: string, className: string): ParsedClass {
     const names: string[] = [];
     for (const member of cls.members) {
       const name = member.name;
-      if (name !== undefined && (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isPrivateIdentifier(name))) names.push(name.text);
+      if (name === undefined) continue;
+      if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isPrivateIdentifier(name)) names.push(name.text);
+      // ['onPing']() and [`onPing`]() declare onPing too; [Symbol.iterator]() names nothing we generate.
+      else if (ts.isComputedPropertyName(name) && ts.isStringLiteralLike(name.expression)) names.push(name.expression.text);
     }
     members = names;
   }

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { classMembers, knownMembers, learnMembers, parseClass, seedMembers, membersKey } from '../../src/write/class-members.js';
 
 describe('parseClass', () => {
-  it('names every named member: fields, #private, quoted methods, accessors, arrow properties', () => {
+  it('names every named member: fields, #private, quoted and computed-literal methods, accessors, arrow properties', () => {
     const text = [
       'export default class {}',
       'export class C {',
@@ -18,6 +18,8 @@ describe('parseClass', () => {
       '  constructor() {}',
       "  'quoted'(): void {}",
       '  [Symbol.iterator](): void {}',
+      "  ['computed'](): void {}",
+      '  [`template`](): void {}',
       '  1(): void {}',
       '  static {}',
       '  ;',
@@ -26,7 +28,7 @@ describe('parseClass', () => {
       '}',
       '',
     ].join('\n');
-    expect(parseClass(text, 'C').members).toEqual(['x', '#secret', 'y', 'quoted', 'value', 'onPing']);
+    expect(parseClass(text, 'C').members).toEqual(['x', '#secret', 'y', 'quoted', 'computed', 'template', 'value', 'onPing']);
   });
 
   it('finds the class among others, and answers null when there is none of that name', () => {

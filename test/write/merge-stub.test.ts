@@ -49,6 +49,11 @@ describe('appending to a class with members', () => {
     expect(syntaxErrors(merged.content)).toEqual([]);
   });
 
+  it('counts a handler declared under a computed literal name as present: no duplicate is appended', () => {
+    const text = "export class C {\n  ['onPing'](): void {}\n  [`onTime`] = (): void => {};\n}\n";
+    expect(mergeStub(text, stub(['onPing', 'onTime']))).toEqual({ content: text, added: [], removed: [] });
+  });
+
   it('appends only what is missing, in the document\'s order', () => {
     const text = 'export class C {\n  onTime(): void {}\n}\n';
     expect(mergeStub(text, stub(['onAlpha', 'onTime', 'onBeta'])).content).toBe('export class C {\n  onTime(): void {}\n\n  onAlpha(): void {}\n\n  onBeta(): void {}\n}\n');
