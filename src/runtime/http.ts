@@ -4,6 +4,7 @@
  * What is served is generated with the code and passed in by generated/server.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requestPath } from './path-template.js';
 
 export interface ServedContent {
   /** The document the code was generated from, bundled (GET /asyncapi.json, /asyncapi.yaml). */
@@ -27,13 +28,8 @@ export function createRequestHandler(content: ServedContent, isChannelPath: (req
   }
 
   return (req, res) => {
-    let pathname: string;
-    try {
-      pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-    } catch {
-      pathname = '';
-    }
-    const page = pages.get(pathname);
+    const pathname = requestPath(req.url);
+    const page = pathname === undefined ? undefined : pages.get(pathname);
     if (page !== undefined) {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405, { ...COMMON, allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });

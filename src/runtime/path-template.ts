@@ -21,6 +21,18 @@ export function templatePattern(template: string, segment: string): { names: str
   return { names, parts, regex: new RegExp(`^${source}$`) };
 }
 
+/**
+ * The path of a request target as sent, up to its query: what addresses are matched against, the
+ * way ws matches its `path` option. Never resolved as a URL: `//host/ws/system` and
+ * `/ws/x/../system` are not `/ws/system`, and a target that is not a path (`*`, absolute form)
+ * matches nothing.
+ */
+export function requestPath(target: string | undefined): string | undefined {
+  if (target === undefined || !target.startsWith('/') || target.startsWith('//')) return undefined;
+  const query = target.indexOf('?');
+  return query === -1 ? target : target.slice(0, query);
+}
+
 export function compilePath(address: string, allowed: Readonly<Record<string, readonly string[]>> = {}): PathTemplate {
   const { names, regex: pattern } = templatePattern(address, '([^/]+)');
   return {

@@ -17,7 +17,7 @@ import { positive, resolveLimits } from './limits.js';
 import type { OriginRule } from './origin.js';
 import { guardLogger } from './safe-logger.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, endAll } from './shutdown.js';
-import { compilePath, type PathTemplate } from './path-template.js';
+import { compilePath, requestPath, type PathTemplate } from './path-template.js';
 import type { ChannelDefinition } from './types.js';
 import { SESSION_TOPICS, type HostedTopic } from './topics-session.js';
 
@@ -124,12 +124,8 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
   table.sort((a, b) => Number(a.path.address.includes('{')) - Number(b.path.address.includes('{')));
 
   const find = (req: IncomingMessage): { route: Route; params: Record<string, string> } | undefined => {
-    let pathname: string;
-    try {
-      pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-    } catch {
-      return undefined;
-    }
+    const pathname = requestPath(req.url);
+    if (pathname === undefined) return undefined;
     for (const { path, route } of table) {
       const params = path.match(pathname);
       if (params !== undefined) return { route, params };

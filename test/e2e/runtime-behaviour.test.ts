@@ -239,8 +239,26 @@ describe('addresses', () => {
     const upgrade = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
     expect(await statusLine(port, 'GET http://[ HTTP/1.1\r\nHost: x\r\n\r\n')).toBe('HTTP/1.1 404 Not Found');
     expect(await statusLine(port, `GET //[x HTTP/1.1\r\nHost: x\r\n${upgrade}\r\n`)).toBe('HTTP/1.1 404 Not Found');
+    expect(await statusLine(port, `GET * HTTP/1.1\r\nHost: x\r\n${upgrade}\r\n`)).toBe('HTTP/1.1 404 Not Found');
     const client = await joined(base, 'after');
     client.ws.close();
+  });
+
+  it('matches the path as sent, as ws does: never resolved as a URL, so no other path reaches a channel', async () => {
+    const base = await serve(mount(roomChatChannel, Rooms));
+    const port = Number(new URL(base).port);
+    const upgrade = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
+    const answers: Record<string, [string, string]> = {};
+    for (const target of ['/ws/room/kitchen?x=/y', '//evil/ws/room/kitchen', '/ws/x/../room/kitchen', '/ws/room/./kitchen', 'http://x/ws/room/kitchen']) {
+      answers[target] = [await statusLine(port, `GET ${target} HTTP/1.1\r\nHost: x\r\n${upgrade}\r\n`), await statusLine(port, `GET ${target} HTTP/1.1\r\nHost: x\r\n\r\n`)];
+    }
+    expect(answers).toEqual({
+      '/ws/room/kitchen?x=/y': ['HTTP/1.1 101 Switching Protocols', 'HTTP/1.1 426 Upgrade Required'],
+      '//evil/ws/room/kitchen': ['HTTP/1.1 404 Not Found', 'HTTP/1.1 404 Not Found'],
+      '/ws/x/../room/kitchen': ['HTTP/1.1 404 Not Found', 'HTTP/1.1 404 Not Found'],
+      '/ws/room/./kitchen': ['HTTP/1.1 404 Not Found', 'HTTP/1.1 404 Not Found'],
+      'http://x/ws/room/kitchen': ['HTTP/1.1 404 Not Found', 'HTTP/1.1 404 Not Found'],
+    });
   });
 });
 

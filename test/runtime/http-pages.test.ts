@@ -67,3 +67,12 @@ it('answers 426 with a body at the channel address and 404 with a body anywhere 
   const nowhere = await fetchPage('/asyncapi.xml');
   expect([nowhere.status, nowhere.headers['upgrade'], nowhere.headers['content-type'], nowhere.body]).toEqual([404, undefined, 'text/plain; charset=utf-8', 'Not Found\n']);
 });
+
+it('finds a page by the path as sent: another path that a URL parser would resolve to it is 404', async () => {
+  const statuses = await Promise.all(['//host/asyncapi.json', '/x/../asyncapi.json', '/./index.html'].map(async (path) => [path, (await fetchPage(path)).status]));
+  expect(statuses).toEqual([
+    ['//host/asyncapi.json', 404],
+    ['/x/../asyncapi.json', 404],
+    ['/./index.html', 404],
+  ]);
+});
