@@ -238,9 +238,9 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
     this.alive = true;
   }
 
-  /** @internal the ws 'error' listener */
+  /** @internal the ws 'error' listener: the peer broke the protocol (ws closes with 1002, 1007 or 1009). */
   failed(err: Error): void {
-    this.logger.error(`connection ${this.id} on ${this.mounted.channel.address}: ${err.message}`);
+    this.logger.error(`${this.mounted.channel.address}: connection ${this.id} closed: ${err.message}`);
   }
 
   /** @internal the ws 'close' listener: leave every group, then onDisconnect after what is queued. */
