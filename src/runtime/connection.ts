@@ -175,7 +175,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
 
   /** Heartbeat tick. A connection paused because its own handlers are behind is not the peer's fault. */
   beat(): void {
-    if (this.isClosed || this.ending) return;
+    if (this.ending) return; // closing or closed (closed() sets it too)
     if (!this.alive && (this.pausedBy & HANDLERS_BEHIND) === 0) {
       this.logger.error(`${this.mounted.channel.address}: connection ${this.id} terminated: no pong since the last heartbeat`);
       this.ws.terminate();

@@ -47,6 +47,29 @@ it('terminates a silent peer, runs its onDisconnect, and keeps live and merely b
   await s.close();
 });
 
+it('leaves alone a connection that closed while its handler still runs: no "no pong" line for it', async () => {
+  const interval = 50;
+  let finished = false;
+  class Slow extends SystemConsumer {
+    override async onUserMessage(message: M.UserMessage, ctx: SystemContext): Promise<M.SystemEchoMessage> {
+      await new Promise((r) => setTimeout(r, 8 * interval));
+      finished = true;
+      return super.onUserMessage(message, ctx);
+    }
+  }
+  const s = await serve(Slow, { heartbeatIntervalMs: interval });
+  const closer = await connect(s.url);
+  expect(await closer.next()).toBe(WELCOME);
+  closer.ws.send('{"action":"user_message","payload":{"message":"slow"}}');
+  await new Promise((r) => setTimeout(r, interval / 2));
+  closer.ws.close();
+  await closer.closed;
+  // The connection stays known to the server until its handler is done, several heartbeats later.
+  await until(() => finished, 3000, 'the handler finished');
+  expect(s.logged).toEqual([]);
+  await s.close();
+});
+
 it.each([
   [0, 0],
   [50, 3],
