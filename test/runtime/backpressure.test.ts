@@ -139,3 +139,37 @@ it('pauses reading from a peer that is slow to read its replies, and neither clo
   client.ws.close();
   await s.close();
 });
+
+it('waits for one drain however many frames pile up for a slow member: no listener piles up with them', async () => {
+  const warnings: Error[] = [];
+  const onWarning = (w: Error) => void warnings.push(w);
+  process.on('warning', onWarning);
+  class Room extends SystemConsumer {
+    override onConnect(ctx: SystemContext): void {
+      ctx.join('room');
+    }
+    override onUserMessage(message: M.UserMessage, ctx: SystemContext): M.SystemEchoMessage {
+      ctx.broadcast({ action: 'system_echo', payload: { message: message.payload.message } }, { excludeSelf: true });
+      return { action: 'system_echo', payload: { message: 'sent' } };
+    }
+  }
+  const s = await serve(Room, { maxBufferedBytes: 64 * MiB });
+  const slow = await connect(s.url);
+  const sender = await connect(s.url);
+  slow.ws.pause();
+  let received = 0;
+  slow.ws.on('message', () => received++);
+  // 8 MiB of broadcasts: more than loopback's buffers take, so most of them wait on the server.
+  const rounds = 80;
+  for (let i = 0; i < rounds; i++) {
+    sender.ws.send(JSON.stringify({ action: 'user_message', payload: { message: 'z'.repeat(100 * 1024) } }));
+    expect(await sender.nextJson()).toEqual({ action: 'system_echo', payload: { message: 'sent' } });
+  }
+  slow.ws.resume();
+  await until(() => received === rounds, 10_000, 'the slow member got every broadcast');
+  process.off('warning', onWarning);
+  expect(warnings.map((w) => w.name)).toEqual([]);
+  expect(s.logged).toEqual([]);
+  for (const c of [slow, sender]) c.ws.close();
+  await s.close();
+});
