@@ -30,7 +30,8 @@ class Guarded extends SystemConsumer implements SystemHandlers<Member> {
     super.onConnect(ctx);
   }
   override onUserMessage(message: M.UserMessage, ctx: SystemContext<Member>): M.SystemEchoMessage {
-    ran.push(`handler ${ctx.user.name}`);
+    // Recorded before anything could throw: a handler that ran for a refused connection must show.
+    ran.push(`handler ${ctx.user?.name ?? '(no user)'}`);
     return { action: 'system_echo', payload: { message: `${ctx.user.name}: ${message.payload.message}` } };
   }
 }

@@ -13,6 +13,32 @@ import { gate, serve, until, WELCOME } from './serve.js';
 
 const MiB = 1024 * 1024;
 
+/** Joins 'room'; a user_message goes to every other member, and the sender hears 'sent'. */
+const heard: string[] = [];
+class Room extends SystemConsumer {
+  override onConnect(ctx: SystemContext): void {
+    ctx.join('room');
+  }
+  override onUserMessage(message: M.UserMessage, ctx: SystemContext): M.SystemEchoMessage {
+    heard.push(message.payload.message.slice(0, 20));
+    ctx.broadcast({ action: 'system_echo', payload: { message: message.payload.message } }, { excludeSelf: true });
+    return { action: 'system_echo', payload: { message: 'sent' } };
+  }
+}
+
+/** Sends broadcasts of 256 KiB through `sender` until the server logs something (at most 40 MiB); returns how many. */
+async function flood(s: Awaited<ReturnType<typeof serve>>, sender: Awaited<ReturnType<typeof connect>>): Promise<number> {
+  const chunk = 'y'.repeat(256 * 1024);
+  let rounds = 0;
+  // More than loopback's socket buffers hold, paced by the sender's replies.
+  while (s.logged.length === 0 && rounds < 160) {
+    sender.ws.send(JSON.stringify({ action: 'user_message', payload: { message: chunk } }));
+    expect(await sender.nextJson()).toEqual({ action: 'system_echo', payload: { message: 'sent' } });
+    rounds++;
+  }
+  return rounds;
+}
+
 it('stops reading a connection while its handlers are behind, then answers every frame in order', async () => {
   const held = gate();
   let socket: Socket | undefined;
@@ -74,15 +100,6 @@ it('closes with 1008, logged once, a connection with more frames queued than max
 });
 
 it('closes with 1008 a member that does not read its broadcasts; sender and other members never wait', async () => {
-  class Room extends SystemConsumer {
-    override onConnect(ctx: SystemContext): void {
-      ctx.join('room');
-    }
-    override onUserMessage(message: M.UserMessage, ctx: SystemContext): M.SystemEchoMessage {
-      ctx.broadcast({ action: 'system_echo', payload: { message: message.payload.message } }, { excludeSelf: true });
-      return { action: 'system_echo', payload: { message: 'sent' } };
-    }
-  }
   const s = await serve(Room, { maxBufferedBytes: MiB });
   const stalled = await connect(s.url);
   const reader = await connect(s.url);
@@ -90,21 +107,32 @@ it('closes with 1008 a member that does not read its broadcasts; sender and othe
   stalled.ws.pause(); // never reads: its TCP buffers fill, then the server's
   let received = 0;
   reader.ws.on('message', () => received++);
-  const chunk = 'y'.repeat(256 * 1024);
-  let rounds = 0;
-  // At most 40 MiB (more than loopback's socket buffers hold), paced by the sender's replies.
-  while (s.logged.length === 0 && rounds < 160) {
-    sender.ws.send(JSON.stringify({ action: 'user_message', payload: { message: chunk } }));
-    expect(await sender.nextJson()).toEqual({ action: 'system_echo', payload: { message: 'sent' } });
-    rounds++;
-  }
+  const rounds = await flood(s, sender);
+  // Sent after the server gave up on it: taken off the wire with the close frame, never handled.
+  heard.length = 0;
+  stalled.ws.send('{"action":"user_message","payload":{"message":"after-close"}}');
   stalled.ws.resume(); // to read what was flushed, then the close frame
   await until(() => received === rounds, 10_000, 'the reading member got every broadcast');
   expect(await stalled.closed).toEqual([1008, 'Outbound buffer limit exceeded']);
   expect(s.logged).toEqual([expect.stringMatching(/^\/ws\/system: connection \S+ closed \(1008\): \d+ bytes wait to be sent, over maxBufferedBytes \(1048576\): the peer does not read$/)]);
   await until(() => s.server.groups.size('room') === 2, 2000, 'the closed member left its group');
+  expect(heard).toEqual([]);
   expect(await quietFor(sender, 0)).toEqual([]);
   for (const c of [reader, sender]) c.ws.close();
+  await s.close();
+});
+
+it('cuts a member closed for its backlog that never answers the close, after the grace', async () => {
+  const s = await serve(Room, { maxBufferedBytes: MiB });
+  const stalled = await connect(s.url);
+  const sender = await connect(s.url);
+  stalled.ws.pause(); // reads nothing, so never sees the close frame
+  await flood(s, sender);
+  expect(s.server.groups.size('room')).toBe(2);
+  await until(() => s.server.groups.size('room') === 1, 5000, 'the stalled member cut and out of its group');
+  expect(s.logged).toHaveLength(1);
+  sender.ws.close();
+  stalled.ws.terminate();
   await s.close();
 });
 
@@ -144,15 +172,6 @@ it('waits for one drain however many frames pile up for a slow member: no listen
   const warnings: Error[] = [];
   const onWarning = (w: Error) => void warnings.push(w);
   process.on('warning', onWarning);
-  class Room extends SystemConsumer {
-    override onConnect(ctx: SystemContext): void {
-      ctx.join('room');
-    }
-    override onUserMessage(message: M.UserMessage, ctx: SystemContext): M.SystemEchoMessage {
-      ctx.broadcast({ action: 'system_echo', payload: { message: message.payload.message } }, { excludeSelf: true });
-      return { action: 'system_echo', payload: { message: 'sent' } };
-    }
-  }
   const s = await serve(Room, { maxBufferedBytes: 64 * MiB });
   const slow = await connect(s.url);
   const sender = await connect(s.url);
