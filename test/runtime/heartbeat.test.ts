@@ -1,5 +1,6 @@
 /** Issue 11 item 3: a peer that stops answering pings is terminated and runs onDisconnect; live ones stay. */
 import { expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { SystemConsumer } from '../../generated/system/consumer.js';
 import type { SystemContext } from '../../generated/system/handlers.js';
 import type * as M from '../../generated/system/messages.js';
@@ -67,6 +68,27 @@ it('leaves alone a connection that closed while its handler still runs: no "no p
   // The connection stays known to the server until its handler is done, several heartbeats later.
   await until(() => finished, 3000, 'the handler finished');
   expect(s.logged).toEqual([]);
+  await s.close();
+});
+
+it('counts any frame from the peer as a sign of life, not only pongs', async () => {
+  const interval = 200; // frames every 40 ms: room for a loaded machine's timers
+  const s = await serve(SystemConsumer, { heartbeatIntervalMs: interval });
+  // A peer that never answers pings (autoPong off) but keeps talking.
+  const ws = new WebSocket(s.url, { autoPong: false });
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  let pongs = 0;
+  ws.on('message', (data) => void (String(data).includes('"pong"') && pongs++));
+  await new Promise((resolve) => ws.once('open', resolve));
+  for (let i = 0; i < 20; i++) {
+    ws.send('{"action":"ping"}');
+    await new Promise((r) => setTimeout(r, interval / 5));
+  }
+  expect([ws.readyState, s.logged]).toEqual([WebSocket.OPEN, []]);
+  await until(() => pongs === 20, 2000, 'every ping answered');
+  // Silent now, and still deaf to pings: cut, as any silent peer.
+  expect(await closed).toBe(1006);
+  expect(s.logged).toEqual([expect.stringMatching(/terminated: no pong since the last heartbeat$/)]);
   await s.close();
 });
 
