@@ -85,6 +85,12 @@ describe('dispatch with an envelope', () => {
     expect(parsed(run('{"action":"ping","version":"x"}', on))).toMatchObject({ action: 'error' });
     expect(parsed(run('{"action":"ping","topic":"x"}', on))).toMatchObject({ action: 'error', topic: 'x' });
   });
+
+  it('sends the completion frame alone after a handler that answers nothing', () => {
+    const silent = { ...new SystemConsumer(), onPing: () => undefined };
+    const frames = dispatchFrame('{"action":"ping","ref":"q"}', channel, silent, ctx, () => undefined, { sendCompletion: true });
+    expect(frames).toBe('{"action":"complete","payload":null,"ref":"q"}');
+  });
 });
 
 describe('Python spelling of values in error texts', () => {

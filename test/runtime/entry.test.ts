@@ -59,11 +59,11 @@ describe('serveFromEnv', () => {
     expect(proc.errors).toEqual([]);
   });
 
-  it('asks for port 8000 when PORT is unset or not a port number, and any free port for PORT=0', async () => {
+  it('asks for port 8000 when PORT is unset or not a port number, any free port for PORT=0, and up to 65535', async () => {
     const { create, asked, servers } = recording();
-    for (const PORT of [undefined, 'abc', '-1', '80.5', '65536', '0']) await serveFromEnv(create, new FakeProcess({ PORT, HOST: '127.0.0.1' }), new FakeProcess({}).out);
+    for (const PORT of [undefined, 'abc', '-1', '80.5', '65536', '0', '65535']) await serveFromEnv(create, new FakeProcess({ PORT, HOST: '127.0.0.1' }), new FakeProcess({}).out);
     await Promise.all(servers.map((s) => s.close()));
-    expect(asked.map(([port]) => port)).toEqual([8000, 8000, 8000, 8000, 8000, 0]);
+    expect(asked.map(([port]) => port)).toEqual([8000, 8000, 8000, 8000, 8000, 0, 65535]);
   });
 
   it('without HOST listens on every interface and prints localhost with the port it got', async () => {
@@ -113,7 +113,7 @@ describe('serveFromEnv', () => {
       expect(await exit).toBe(0);
       expect(proc.logs).toHaveLength(1);
     }
-    expect(given.map((o) => o.layer)).toEqual([undefined, undefined]);
+    expect(given).toStrictEqual([{}, {}]);
   });
 
   it('logs a shutdown that fails, with its stack, and exits 1', async () => {
