@@ -81,8 +81,10 @@ it('drops events that find the connection\'s queue full, and says so', async () 
   expect(served.logged.filter((l) => l.endsWith('dropped an event: its queue is full'))).toHaveLength(2);
 });
 
-it('sends an event as it is to a consumer without onEvent', async () => {
+it('sends an event as it is to a consumer without onEvent, to one group or to several', async () => {
   const { served, client } = await listener(Listening as typeof SystemConsumer);
   served.server.events(systemChannel).broadcastEvent(notice('as is'), 'news');
   expect(await client.nextJson()).toEqual(notice('as is'));
+  served.server.events(systemChannel).broadcastEvent(notice('listed'), ['elsewhere', 'news']);
+  expect(await client.nextJson()).toEqual(notice('listed'));
 });
