@@ -29,16 +29,6 @@ export class FrameQueue {
 
   constructor(private readonly owner: QueueOwner) {}
 
-  /** Tasks waiting behind the running one. */
-  get backlog(): number {
-    return this.waiting === undefined ? 0 : this.waiting.length;
-  }
-
-  /** True while a task is running or waiting. */
-  get active(): boolean {
-    return this.busy;
-  }
-
   /**
    * Runs `task` now when nothing is pending, else after everything pushed before it.
    * Returns false, and drops the task, when `limit` tasks already wait.
@@ -75,9 +65,10 @@ export class FrameQueue {
     this.settle();
   }
 
-  private runFrom(first: Task): void {
+  /** Runs `first` and what waits behind it until one goes asynchronous; settles when none is left. */
+  private runFrom(first: Task | undefined): void {
     this.busy = true;
-    let task: Task | undefined = first;
+    let task = first;
     while (task !== undefined) {
       const pending = this.runOne(task);
       if (pending !== undefined) {
@@ -112,9 +103,7 @@ export class FrameQueue {
   }
 
   private next(): void {
-    const task = this.waiting?.shift();
-    if (task === undefined) this.settle();
-    else this.runFrom(task);
+    this.runFrom(this.waiting?.shift());
   }
 
   private settle(): void {

@@ -34,13 +34,40 @@ describe('FrameQueue', () => {
     q.push(() => void ran.push('c'));
     q.push(() => void ran.push('d'));
     expect(ran).toEqual(['a']);
-    expect(q.backlog).toBe(2);
     expect(owner.events).toEqual(['backlogged']);
     release();
     await q.idle();
     expect(ran).toEqual(['a', 'b', 'c', 'd']);
     expect(owner.events).toEqual(['backlogged', 'caught up']);
-    expect(q.active).toBe(false);
+  });
+
+  it('tells its owner of every backlog, not only the first', async () => {
+    const owner = recordingOwner();
+    const q = new FrameQueue(owner);
+    for (let round = 0; round < 2; round++) {
+      q.push(() => new Promise((r) => setTimeout(r, 5)));
+      q.push(() => undefined);
+      await q.idle();
+    }
+    expect(owner.events).toEqual(['backlogged', 'caught up', 'backlogged', 'caught up']);
+  });
+
+  it('after abandon(), runs one task at a time again: an abandoned task that ends later starts nothing', async () => {
+    const q = new FrameQueue(recordingOwner());
+    const ran: string[] = [];
+    let endAbandoned!: () => void;
+    let endB!: () => void;
+    q.push(() => new Promise<void>((r) => (endAbandoned = r)));
+    q.abandon();
+    await q.idle();
+    q.push(() => new Promise<void>((r) => (endB = () => (ran.push('b'), r()))));
+    q.push(() => void ran.push('c'));
+    endAbandoned();
+    await tick();
+    expect(ran).toEqual([]);
+    endB();
+    await q.idle();
+    expect(ran).toEqual(['b', 'c']);
   });
 
   it('goes on after a task that throws, rejects, or returns a thenable whose then throws', async () => {
@@ -86,7 +113,6 @@ describe('FrameQueue', () => {
     expect(q.push(() => undefined, 2)).toBe(true);
     expect(q.push(() => undefined, 2)).toBe(true);
     expect(q.push(() => undefined, 2)).toBe(false);
-    expect(q.backlog).toBe(2);
     release();
     await q.idle();
     expect(q.push(() => undefined, 2)).toBe(true);
