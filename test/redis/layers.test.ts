@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryLayer, RedisLayer, type LayerMember } from 'chanx-gen/runtime';
-import { nextMemberId } from '../../src/runtime/member-id.js';
+import { nextMemberId, processTagOf, PROCESS_TAG } from '../../src/runtime/member-id.js';
 import { redisRunnable, startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { subscribers } from './wait.js';
 
@@ -48,6 +48,41 @@ describe('MemoryLayer', () => {
     layer.leave('x', a);
     expect(layer.size('x')).toBe(0);
     expect([...layer.groupNames()]).toEqual(['y']);
+  });
+
+  it('sends once to a member of the second and third groups, and leaves out the excluded id in any of them', () => {
+    const layer = new MemoryLayer();
+    const [a, b, c] = [new Inbox(), new Inbox(), new Inbox()];
+    layer.join('x', a);
+    for (const group of ['y', 'z']) {
+      layer.join(group, b);
+      layer.join(group, c);
+    }
+    layer.sendToGroups(['x', 'y', 'z'], 'f1');
+    layer.sendToGroups(['x', 'y', 'z'], 'f2', c.id);
+    expect([a.got, b.got, c.got]).toEqual([[['f1', undefined], ['f2', undefined]], [['f1', undefined], ['f2', undefined]], [['f1', undefined]]]);
+  });
+
+  it('delivers to one group (what a RedisLayer does with a frame from Redis), counting who got it', () => {
+    const layer = new MemoryLayer();
+    const [a, b, c] = [new Inbox(), new Inbox(), new Inbox()];
+    for (const m of [a, b, c]) layer.join('x', m);
+    layer.join('y', b);
+    expect(layer.deliverToGroup('x', 'f1', c.id, 'room')).toBe(2);
+    // Members of the groups the frame already went to elsewhere are left out; a group nobody is in here is no one.
+    expect(layer.deliverToGroup('x', 'f2', undefined, undefined, ['gone', 'y'])).toBe(2);
+    expect(layer.deliverToGroup('gone', 'f3')).toBe(0);
+    expect([a.got, b.got, c.got]).toEqual([[['f1', 'room'], ['f2', undefined]], [['f1', 'room']], [['f2', undefined]]]);
+  });
+});
+
+describe('processTagOf', () => {
+  it('takes the process tag off a member id, and refuses ids that are not ours', () => {
+    const id = nextMemberId();
+    expect(processTagOf(id)).toBe(PROCESS_TAG);
+    expect(id.startsWith(`${PROCESS_TAG}.`)).toBe(true);
+    expect(processTagOf('a.b.c')).toBe('a.b');
+    expect([processTagOf('nodot'), processTagOf('.1'), processTagOf('')]).toEqual([undefined, undefined, undefined]);
   });
 });
 
