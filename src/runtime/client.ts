@@ -264,12 +264,13 @@ export class ChanxClient implements TopicHost {
     }
     if (this.options.matchReplies !== 'order') return undefined;
     const topic = typeof frame['topic'] === 'string' ? frame['topic'] : undefined;
+    // The channel's or the topic's messages; with no discriminator, a frame's name is the message its schema matches.
+    const messages = topic === undefined ? this.channel : topicOf(this.channel, topic);
+    const kind = messages === undefined ? undefined : messages.receiveField === null ? classifyFrame(this.channel, frame) : frame[messages.receiveField];
     for (const [key, p] of this.pending) {
       if (p.topic !== topic) continue;
       if (isErrorFrame(frame)) return { ref: key, p };
-      const replies = topic === undefined ? this.channel.replies : topicOf(this.channel, topic)?.replies ?? {};
-      const answers = p.tag === undefined ? undefined : replies[p.tag];
-      const kind = this.channel.receiveField === null ? undefined : frame[this.channel.receiveField];
+      const answers = p.tag === undefined ? undefined : messages?.replies[p.tag];
       if (answers === undefined || (typeof kind === 'string' && answers.includes(kind))) return { ref: key, p };
     }
     return undefined;

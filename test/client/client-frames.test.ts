@@ -274,3 +274,22 @@ it('a discriminator that is not a string names no message, even one whose name i
   expect(problems).toEqual(["'type' is 1, which is none of '1', '2'"]);
   expect(seen).toEqual([{ type: '1' }]);
 });
+
+it("matchReplies 'order' names a reply without discriminator by its schema, and a topic's reply by the topic's own field", async () => {
+  // Requests tagged by `action`; the channel's replies told apart by their schemas; the topic's tagged.
+  const mixed: ClientChannel = { ...untagged, sendField: 'action', replies: { hello: ['greeting'], tally: ['count'] }, topics: tagged.topics! };
+  const held: Frame[] = [];
+  const answer = (f: Frame): Frame[] => {
+    const topic = f['topic'];
+    held.push(f);
+    if (held.filter((h) => h['topic'] === topic).length < 2) return [];
+    // Both asked: answer the second one first, without ref.
+    return topic === undefined ? [{ n: 2 }, { hello: 'there' }] : [{ action: 'answer', topic, payload: { value: 42 } }, { action: 'posted', topic, payload: { body: 'hi' } }];
+  };
+  const { client } = await setup(mixed, { matchReplies: 'order', timeout: 2000 }, { answer });
+  expect(await Promise.all([client.request({ action: 'hello' }), client.request({ action: 'tally' })])).toEqual([{ hello: 'there' }, { n: 2 }]);
+  const room = client.topic('room:{room_name}', { room_name: 'a' });
+  const [posted, answered] = await Promise.all([room.request({ action: 'post', payload: { body: 'hi' } }), room.request({ action: 'ask', payload: {} })]);
+  expect(posted).toEqual({ action: 'posted', topic: 'room:a', payload: { body: 'hi' } });
+  expect(answered).toEqual({ action: 'answer', topic: 'room:a', payload: { value: 42 } });
+});
