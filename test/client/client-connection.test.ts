@@ -1,7 +1,8 @@
 /**
  * chanx-gen/client's connection (DESIGN §11) against bare ws servers on 127.0.0.1: the URL it
  * connects to, upgrade headers, a socket that cannot even be made, giving up after `maxAttempts`
- * failed reconnects, and what becomes of a topic subscription the server refuses after a reconnect.
+ * failed reconnects, close() while a reconnect is due, callbacks that throw, and what becomes of a
+ * topic subscription the server refuses after a reconnect.
  */
 import { afterEach, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
@@ -119,6 +120,30 @@ it('makes no attempt once close() comes while it waits to reconnect', async () =
   await new Promise((r) => setTimeout(r, 100));
   expect(fake.attempts()).toBe(1);
   expect(client.state).toBe('closed');
+});
+
+it('reconnects and subscribes again though onClose, onOpen and another reopen hook throw, and their errors are not swallowed', async () => {
+  const thrown: unknown[] = [];
+  const vitestHandlers = process.listeners('uncaughtException');
+  process.removeAllListeners('uncaughtException');
+  process.on('uncaughtException', (err) => thrown.push(err));
+  cleanups.push(async () => {
+    process.removeAllListeners('uncaughtException');
+    for (const h of vitestHandlers) process.on('uncaughtException', h);
+  });
+  const fake = await server({ answer: (f) => (f['action'] === 'subscribe' ? [{ action: 'subscribed', payload: null, topic: f['topic'], ref: f['ref'] }] : []) });
+  let failing = true;
+  const fail = (what: string) => () => {
+    if (failing) throw new Error(`${what} failed`);
+  };
+  const client = await open(fake.url, { reconnect: { initialDelay: 2 }, onOpen: fail('onOpen'), onClose: fail('onClose') });
+  client.onReopen(fail('a reopen hook'));
+  await client.topic('room:{room_name}', { room_name: 'a' }).subscribe();
+  fake.drop();
+  await expect.poll(() => fake.frames.filter((f) => f['action'] === 'subscribe')).toHaveLength(2);
+  expect(client.state).toBe('open');
+  await expect.poll(() => thrown.map((e) => (e as Error).message)).toEqual(['onOpen failed', 'onClose failed', 'onOpen failed', 'a reopen hook failed']);
+  failing = false;
 });
 
 /** A topic server that lets `room:a` be subscribed on the first connection only. */

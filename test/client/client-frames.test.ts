@@ -174,14 +174,24 @@ it("matchReplies 'order' pairs topic replies without ref by kind, and error fram
   expect(problems).toEqual(["topic 'nowhere:1' matches no topic of channel 'test'"]);
 });
 
-it('a handler that throws does not stop the other handlers, and its error is not swallowed', async () => {
-  const { fake, client } = await setup(tagged);
-  const boom = new Error('handler failed');
+/** Runs `body` with what would be uncaught exceptions collected in `thrown` instead of failing the run. */
+async function catchingUncaught(body: (thrown: unknown[]) => Promise<void>): Promise<void> {
   const thrown: unknown[] = [];
   const vitestHandlers = process.listeners('uncaughtException');
   process.removeAllListeners('uncaughtException');
   process.on('uncaughtException', (err) => thrown.push(err));
   try {
+    await body(thrown);
+  } finally {
+    process.removeAllListeners('uncaughtException');
+    for (const h of vitestHandlers) process.on('uncaughtException', h);
+  }
+}
+
+it('a handler that throws does not stop the other handlers, and its error is not swallowed', async () => {
+  const { fake, client } = await setup(tagged);
+  const boom = new Error('handler failed');
+  await catchingUncaught(async (thrown) => {
     client.on('pong', () => {
       throw boom;
     });
@@ -189,10 +199,23 @@ it('a handler that throws does not stop the other handlers, and its error is not
     fake.push({ action: 'pong', payload: null });
     expect(await second).toEqual({ action: 'pong', payload: null });
     await expect.poll(() => thrown).toEqual([boom]);
-  } finally {
-    process.removeAllListeners('uncaughtException');
-    for (const h of vitestHandlers) process.on('uncaughtException', h);
-  }
+  });
+});
+
+it('an onInvalid that throws neither stalls the connection nor keeps a request from failing, and its error is not swallowed', async () => {
+  const boom = new Error('onInvalid failed');
+  const onInvalid = () => {
+    throw boom;
+  };
+  const { fake, client } = await setup(tagged, { onInvalid, timeout: 2000 }, { answer: (f) => [{ action: 'pong', payload: 'not null', ref: f['ref'] }] });
+  await catchingUncaught(async (thrown) => {
+    const failed = await client.request({ action: 'ping' }).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(ChanxFrameError);
+    const pong = first(client, 'pong');
+    fake.push({ action: 'pong', payload: null });
+    expect(await pong).toEqual({ action: 'pong', payload: null });
+    await expect.poll(() => thrown).toEqual([boom]);
+  });
 });
 
 it("matchReplies 'order' never takes a topic's frame as the reply to a request outside that topic", async () => {
