@@ -171,8 +171,8 @@ export class ChanxClient implements TopicHost {
         this.stateNow = 'open';
         this.attempts = 0;
         resolve();
-        this.options.onOpen?.();
-        for (const hook of this.reopenHooks) hook();
+        guarded(() => this.options.onOpen?.());
+        for (const hook of this.reopenHooks) guarded(hook);
       });
       ws.addEventListener('message', (event: { data: unknown }) => this.receive(event.data));
       ws.addEventListener('error', () => undefined);
@@ -186,7 +186,7 @@ export class ChanxClient implements TopicHost {
   private dropped(code: number, reason: string): void {
     this.ws = undefined;
     this.failPending(new ChanxClosedError(`the connection closed (${code}${reason === '' ? '' : ` ${reason}`}) before a reply came`, code, reason));
-    this.options.onClose?.(code, reason);
+    guarded(() => this.options.onClose?.(code, reason));
     const policy = reconnectPolicy(this.options.reconnect);
     if (this.closing !== undefined || policy === undefined || this.attempts >= policy.maxAttempts) {
       this.stateNow = 'closed';
@@ -264,12 +264,13 @@ export class ChanxClient implements TopicHost {
     }
     if (this.options.matchReplies !== 'order') return undefined;
     const topic = typeof frame['topic'] === 'string' ? frame['topic'] : undefined;
+    // The channel's or the topic's messages; with no discriminator, a frame's name is the message its schema matches.
+    const messages = topic === undefined ? this.channel : topicOf(this.channel, topic);
+    const kind = messages === undefined ? undefined : messages.receiveField === null ? classifyFrame(this.channel, frame) : frame[messages.receiveField];
     for (const [key, p] of this.pending) {
       if (p.topic !== topic) continue;
       if (isErrorFrame(frame)) return { ref: key, p };
-      const replies = topic === undefined ? this.channel.replies : topicOf(this.channel, topic)?.replies ?? {};
-      const answers = p.tag === undefined ? undefined : replies[p.tag];
-      const kind = this.channel.receiveField === null ? undefined : frame[this.channel.receiveField];
+      const answers = p.tag === undefined ? undefined : messages?.replies[p.tag];
       if (answers === undefined || (typeof kind === 'string' && answers.includes(kind))) return { ref: key, p };
     }
     return undefined;
@@ -284,20 +285,12 @@ export class ChanxClient implements TopicHost {
   private emit(name: string, message: unknown): void {
     const set = this.listeners.get(name);
     if (set === undefined) return;
-    for (const fn of [...set]) {
-      try {
-        (fn as (m: unknown) => void)(message);
-      } catch (err) {
-        // A failing handler must not stop the others or the connection.
-        setTimeout(() => {
-          throw err;
-        });
-      }
-    }
+    for (const fn of [...set]) guarded(() => (fn as (m: unknown) => void)(message));
   }
 
   private invalid(frame: unknown, problem: string): void {
-    if (this.options.onInvalid !== undefined) this.options.onInvalid(frame, problem);
+    const onInvalid = this.options.onInvalid;
+    if (onInvalid !== undefined) guarded(() => onInvalid(frame, problem));
     else console.warn(`chanx-gen client (${this.channel.key}): ignored a frame that does not match the document: ${problem}`, frame);
   }
 }
@@ -324,6 +317,21 @@ function reconnectPolicy(option: ClientOptions['reconnect']): Required<Reconnect
 
 function describe(frame: Record<string, unknown>, field: string | null): string {
   return field !== null && typeof frame[field] === 'string' ? `'${frame[field]}'` : 'the request';
+}
+
+/**
+ * Runs a caller's function (a handler, onInvalid, onOpen, onClose, a reopen hook). What it throws is
+ * thrown again on a timer, not lost: thrown into a socket event, it would skip the rest of the
+ * client's work (a reconnect, the other hooks) and stall `ws`, which then delivers no more frames.
+ */
+function guarded(run: () => void): void {
+  try {
+    run();
+  } catch (err) {
+    setTimeout(() => {
+      throw err;
+    });
+  }
 }
 
 async function defaultWebSocket(): Promise<WebSocketConstructor> {

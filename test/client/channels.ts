@@ -29,7 +29,7 @@ export const tagged: ClientChannel = {
     pong: validator((f) => f['payload'] === null),
     echoed: validator((f) => typeof payload(f)?.['text'] === 'string', [{ instancePath: '/payload/text', message: 'must be string' }]),
     bare: validator(() => false, null),
-    odd: validator(() => false, [{ instancePath: '' }]),
+    odd: validator(() => false, [{ instancePath: '' }, { instancePath: '/payload', message: 'must be object' }]),
   },
   replies: { ping: ['pong'], say: ['echoed'] },
   topics: [

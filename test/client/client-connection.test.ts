@@ -1,16 +1,19 @@
 /**
  * chanx-gen/client's connection (DESIGN §11) against bare ws servers on 127.0.0.1: the URL it
  * connects to, upgrade headers, a socket that cannot even be made, giving up after `maxAttempts`
- * failed reconnects, and what becomes of a topic subscription the server refuses after a reconnect.
+ * failed reconnects, close() while a reconnect is due, callbacks that throw, and what becomes of a
+ * topic subscription the server refuses after a reconnect.
  */
 import { afterEach, expect, it, vi } from 'vitest';
-import { ChanxClient, channelUrl, type ClientOptions } from 'chanx-gen/client';
+import { WebSocket } from 'ws';
+import { ChanxClient, ChanxClosedError, channelUrl, type ClientOptions } from 'chanx-gen/client';
 import { fakeServer, type Fake, type FakeOptions, type Frame } from './fake-server.js';
 import { tagged } from './channels.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   vi.restoreAllMocks();
+  vi.unstubAllGlobals();
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
@@ -29,6 +32,8 @@ async function open(base: string, options: ClientOptions = {}, channel = tagged,
 it('joins an http(s) or ws base with the address, path parameters filled in and encoded', async () => {
   expect(channelUrl('https://example.test/base/', '/ws/{room}/{id}', { room: 'a b', id: '7/8' })).toBe('wss://example.test/base/ws/a%20b/7%2F8');
   expect(channelUrl('ws://127.0.0.1:1', '/ws/x', {})).toBe('ws://127.0.0.1:1/ws/x');
+  // However many slashes the base ends with, one separates it from the address.
+  expect(channelUrl('ws://example.test/base//', '/ws/x', {})).toBe('ws://example.test/base/ws/x');
   expect(() => channelUrl('ws://127.0.0.1:1', '/ws/{room}', {})).toThrow(new TypeError('path parameter \'room\' of /ws/{room} is missing'));
   expect(() => channelUrl('ws://127.0.0.1:1', '/ws/{room}', { room: 5 } as never)).toThrow(TypeError);
   const fake = await server({ path: '/ws/room/lobby' });
@@ -42,6 +47,28 @@ it('sends the headers it is given on the upgrade (Node only), and none it is not
   await open(fake.url, { headers: { 'x-token': 'secret' } });
   await open(fake.url);
   expect(fake.headers.map((h) => h['x-token'])).toEqual(['secret', undefined]);
+});
+
+it('uses the global WebSocket where there is one, as in a browser', async () => {
+  const fake = await server();
+  const made: string[] = [];
+  class GlobalSocket extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols);
+      made.push(url);
+    }
+  }
+  vi.stubGlobal('WebSocket', GlobalSocket);
+  const client = await open(fake.url);
+  expect(made).toEqual([`${fake.url}/ws/test`]);
+  expect(client.state).toBe('open');
+});
+
+it('rejects open with the URL and the close code when the server refuses the upgrade', async () => {
+  const fake = await server({ accept: () => false });
+  const err = await ChanxClient.open(fake.url, tagged, undefined, {}).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(ChanxClosedError);
+  expect(err).toMatchObject({ message: `could not connect to ${fake.url}/ws/test (close code 1006)`, code: 1006 });
 });
 
 it('rejects open when the socket cannot even be made', async () => {
@@ -61,6 +88,62 @@ it('gives up after maxAttempts failed reconnects in a row, and is closed', async
   // The first connection, then exactly three refused attempts.
   expect(fake.attempts()).toBe(4);
   expect(closes).toEqual([1006]);
+});
+
+it('never reconnects with maxAttempts 0: a drop closes it', async () => {
+  const fake = await server();
+  const closes: number[] = [];
+  const client = await open(fake.url, { reconnect: { initialDelay: 2, maxAttempts: 0 }, onClose: (code) => closes.push(code) });
+  fake.drop();
+  await expect.poll(() => closes).toEqual([1006]);
+  expect(client.state).toBe('closed');
+  // A reconnect would come within a few ms (a delay of 2 ms at most); wait well beyond that.
+  await new Promise((r) => setTimeout(r, 100));
+  expect(fake.attempts()).toBe(1);
+});
+
+it('makes no attempt once close() comes while it waits to reconnect', async () => {
+  const fake = await server();
+  const states: string[] = [];
+  // close() as soon as the drop has been handled: a reconnect is then due in 2 ms at most.
+  const client: ChanxClient = await open(fake.url, {
+    reconnect: { initialDelay: 2, factor: 1 },
+    onClose: () =>
+      void Promise.resolve().then(() => {
+        states.push(client.state);
+        return client.close();
+      }),
+  });
+  fake.drop();
+  await expect.poll(() => states).toEqual(['reconnecting']);
+  expect(client.state).toBe('closed');
+  await new Promise((r) => setTimeout(r, 100));
+  expect(fake.attempts()).toBe(1);
+  expect(client.state).toBe('closed');
+});
+
+it('reconnects and subscribes again though onClose, onOpen and another reopen hook throw, and their errors are not swallowed', async () => {
+  const thrown: unknown[] = [];
+  const vitestHandlers = process.listeners('uncaughtException');
+  process.removeAllListeners('uncaughtException');
+  process.on('uncaughtException', (err) => thrown.push(err));
+  cleanups.push(async () => {
+    process.removeAllListeners('uncaughtException');
+    for (const h of vitestHandlers) process.on('uncaughtException', h);
+  });
+  const fake = await server({ answer: (f) => (f['action'] === 'subscribe' ? [{ action: 'subscribed', payload: null, topic: f['topic'], ref: f['ref'] }] : []) });
+  let failing = true;
+  const fail = (what: string) => () => {
+    if (failing) throw new Error(`${what} failed`);
+  };
+  const client = await open(fake.url, { reconnect: { initialDelay: 2 }, onOpen: fail('onOpen'), onClose: fail('onClose') });
+  client.onReopen(fail('a reopen hook'));
+  await client.topic('room:{room_name}', { room_name: 'a' }).subscribe();
+  fake.drop();
+  await expect.poll(() => fake.frames.filter((f) => f['action'] === 'subscribe')).toHaveLength(2);
+  expect(client.state).toBe('open');
+  await expect.poll(() => thrown.map((e) => (e as Error).message)).toEqual(['onOpen failed', 'onClose failed', 'onOpen failed', 'a reopen hook failed']);
+  failing = false;
 });
 
 /** A topic server that lets `room:a` be subscribed on the first connection only. */

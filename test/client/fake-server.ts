@@ -33,6 +33,8 @@ export interface Fake {
   push(frame: Frame | string): void;
   /** Cuts every client off (as a dying server would), leaving the server up. */
   drop(): void;
+  /** Closes every client's connection with a close frame of `code` and `reason`. */
+  kick(code: number, reason: string): void;
   stop(): Promise<void>;
 }
 
@@ -79,6 +81,9 @@ export async function fakeServer(options: FakeOptions = {}): Promise<Fake> {
       for (const ws of wss.clients) send(ws, f);
     },
     drop,
+    kick: (code, reason) => {
+      for (const ws of wss.clients) ws.close(code, reason);
+    },
     stop: () =>
       new Promise<void>((r) => {
         drop();

@@ -74,9 +74,14 @@ it('subscribes, requests and receives pushes on a topic; refusals reject', async
   expect(lobby.subscribed).toBe(true);
   expect(await lobby.request({ action: 'echo', payload: { body: 'hi' } })).toMatchObject({ action: 'posted', topic: 'room:lobby', payload: { body: 'hi' } });
   await expect.poll(() => events).toEqual([{ action: 'room_event', payload: { text: 'joined' }, version: 1, topic: 'room:lobby', seq: 1 }]);
-  const refused = await client.topic('room:{room_name}', { room_name: 'secret' }).subscribe().catch((e: unknown) => e);
+  const secret = client.topic('room:{room_name}', { room_name: 'secret' });
+  const refused = await secret.subscribe().catch((e: unknown) => e);
   expect(refused).toBeInstanceOf(ChanxFrameError);
   expect((refused as ChanxFrameError).frame?.payload).toEqual({ reason: 'unauthorized', detail: "Not authorized to subscribe to 'room:secret'" });
+  // A handle never subscribed can still be unsubscribed (the server answers as it will).
+  expect(secret.subscribed).toBe(false);
+  await secret.unsubscribe();
+  expect(secret.subscribed).toBe(false);
   await lobby.unsubscribe();
   expect(lobby.subscribed).toBe(false);
 });
