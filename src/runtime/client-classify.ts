@@ -1,5 +1,6 @@
 /** Which server-to-client message a frame is, by the precompiled validators: a name, or why none. */
 import type { ClientChannel, ClientTopic } from './client-types.js';
+import { templatePattern } from './path-template.js';
 
 type Receiver = Pick<ClientChannel, 'receiveField' | 'receives'>;
 
@@ -23,8 +24,7 @@ const compiled = new Map<string, RegExp>();
 export function patternRegExp(pattern: string): RegExp {
   let re = compiled.get(pattern);
   if (re === undefined) {
-    const source = pattern.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('([^:]+)');
-    compiled.set(pattern, (re = new RegExp(`^${source}$`)));
+    compiled.set(pattern, (re = templatePattern(pattern, '([^:]+)').regex));
   }
   return re;
 }

@@ -17,7 +17,7 @@ export interface PathTemplate {
 export function templatePattern(template: string, segment: string): { names: string[]; parts: string[]; regex: RegExp } {
   const parts = template.split(/\{([^}]+)\}/);
   const names = parts.filter((_, i) => i % 2 === 1);
-  const source = parts.map((part, i) => (i % 2 === 0 ? part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : segment)).join('');
+  const source = parts.map((part, i) => (i % 2 === 0 ? escapeRegExp(part) : segment)).join('');
   return { names, parts, regex: new RegExp(`^${source}$`) };
 }
 
@@ -31,6 +31,11 @@ export function requestPath(target: string | undefined): string | undefined {
   if (target === undefined || !target.startsWith('/') || target.startsWith('//')) return undefined;
   const query = target.indexOf('?');
   return query === -1 ? target : target.slice(0, query);
+}
+
+/** `text` as a RegExp source that matches exactly it. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export function compilePath(address: string, allowed: Readonly<Record<string, readonly string[]>> = {}): PathTemplate {

@@ -28,11 +28,23 @@ describe('allowedOrigins', () => {
     await s.close();
   });
 
-  it('matches `*` within one host label run, never across `/`', () => {
+  it('matches `*` within one host label run, never across `/`, without case', () => {
     const allowed = originAllowed(['https://*.example.com']);
     expect(allowed('https://x.y.example.com')).toBe(true);
+    expect(allowed('HTTPS://X.EXAMPLE.COM')).toBe(true);
     expect(allowed('https://example.com')).toBe(false);
     expect(allowed('https://x/y.example.com')).toBe(false);
+  });
+
+  it('takes a rule written with a trailing slash as the origin it names, and its dots literally', () => {
+    const allowed = originAllowed(['https://app.example.com/', 'http://*.local:8080/']);
+    expect([allowed('https://app.example.com'), allowed('http://a.local:8080')]).toEqual([true, true]);
+    expect([allowed('https://app.example.com/'), allowed('https://appxexample.com'), allowed('http://a.local:8081')]).toEqual([false, false, false]);
+  });
+
+  it('tests a global RegExp afresh on every origin (its lastIndex is not carried over)', () => {
+    const allowed = originAllowed([/^https:\/\/ok\.test$/g]);
+    expect([allowed('https://ok.test'), allowed('https://ok.test'), allowed('https://ok.test')]).toEqual([true, true, true]);
   });
 });
 
