@@ -14,7 +14,7 @@ export type OutboundVerdict = 'ok' | 'behind' | 'over';
 export function outboundVerdict(ws: WebSocket, limits: ConnectionLimits): OutboundVerdict {
   const buffered = ws.bufferedAmount;
   if (buffered > limits.maxBufferedBytes) return 'over';
-  if (buffered >= limits.pauseReadingAtBytes && socketOf(ws)?.writableNeedDrain === true) return 'behind';
+  if (buffered >= limits.pauseReadingAtBytes) return 'behind';
   return 'ok';
 }
 

@@ -24,8 +24,7 @@ export function holdReading(ws: WebSocket, held: number, cause: number): number 
 
 /** Removes `cause`; the socket is read again once nothing holds it. */
 export function releaseReading(ws: WebSocket, held: number, cause: number): number {
-  if ((held & cause) === 0) return held;
   const rest = held & ~cause;
-  if (rest === 0) ws.resume();
+  if (rest === 0) ws.resume(); // a no-op on a socket that is read already
   return rest;
 }

@@ -28,6 +28,8 @@ describe('paths match as Chanx matches them', () => {
     expect(room.match('/ws/room/a%20b')).toEqual({ room_name: 'a b' });
     expect(room.match('/ws/room/a/')).toBeUndefined();
     expect(room.match('/ws/Room/a')).toBeUndefined();
+    // A parameter that is not valid percent-encoding matches nothing (404), whatever values are allowed.
+    expect(room.match('/ws/room/%E0%A4%A')).toBeUndefined();
   });
 });
 
