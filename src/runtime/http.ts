@@ -37,7 +37,7 @@ export function createRequestHandler(content: ServedContent, isChannelPath: (req
         return;
       }
       res.writeHead(200, { ...COMMON, 'content-type': page.type, 'content-length': String(page.body.length), ...page.headers });
-      res.end(req.method === 'HEAD' ? undefined : page.body);
+      res.end(page.body); // node sends no body in answer to HEAD
       return;
     }
     const status = isChannelPath(req) ? 426 : 404;

@@ -81,6 +81,8 @@ describe('options a server refuses to start with', () => {
     [{ maxConnections: Number.NaN }, RangeError, 'maxConnections must be a positive number, got NaN'],
     [{ maxQueuedFrames: -1 }, RangeError, 'maxQueuedFrames must be a positive number, got -1'],
     [{ maxBufferedBytes: 0 }, RangeError, 'maxBufferedBytes must be a positive number, got 0'],
+    [{ maxBufferedBytes: Number.NaN }, RangeError, 'maxBufferedBytes must be a positive number, got NaN'],
+    [{ maxQueuedFrames: '5' as unknown as number }, RangeError, 'maxQueuedFrames must be a positive number, got 5'],
     [{ allowedOrigins: [5 as unknown as string] }, TypeError, 'allowedOrigins: 5 is neither a string nor a RegExp'],
   ])('%j: %s', async (options, type, message) => {
     const made = serve(undefined, options);
