@@ -17,12 +17,10 @@ export function pythonRepr(value: unknown): string {
   if (typeof value === 'number') return pythonNumber(value);
   if (typeof value === 'string') return pythonStringRepr(value);
   if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
-  if (typeof value === 'object') {
-    return `{${Object.entries(value as Record<string, unknown>)
-      .map(([k, v]) => `${pythonStringRepr(k)}: ${pythonRepr(v)}`)
-      .join(', ')}}`;
-  }
-  return String(value);
+  // What is left of JSON is an object.
+  return `{${Object.entries(value as Record<string, unknown>)
+    .map(([k, v]) => `${pythonStringRepr(k)}: ${pythonRepr(v)}`)
+    .join(', ')}}`;
 }
 
 function pythonNumber(n: number): string {

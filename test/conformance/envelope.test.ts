@@ -103,6 +103,7 @@ describe('Python spelling of values in error texts', () => {
     [1e-7, '1e-07'],
     [['ping'], "['ping']"],
     [{ a: [1, "it's"] }, `{'a': [1, "it's"]}`],
+    [{ b: {}, a: false }, "{'b': {}, 'a': False}"],
     ['tab\there', "'tab\\there'"],
   ])('%j -> %s', (value, want) => expect(pythonRepr(value)).toBe(want));
 
