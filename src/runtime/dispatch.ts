@@ -40,16 +40,17 @@ export function dispatchFrame(
   report: FailureReporter,
   options: DispatchOptions = DEFAULTS,
 ): Outcome {
+  const complete = options.sendCompletion === true;
   let decoded: unknown;
   try {
     decoded = JSON.parse(text);
   } catch (err) {
-    return invalidJson((err as Error).message).frame;
+    return rejected(invalidJson((err as Error).message), undefined, complete);
   }
-  if (decoded === null || typeof decoded !== 'object' || Array.isArray(decoded)) return NOT_AN_OBJECT.frame;
+  if (decoded === null || typeof decoded !== 'object' || Array.isArray(decoded)) return rejected(NOT_AN_OBJECT, undefined, complete);
   const message = decoded as Record<string, unknown>;
   const envelope = takeEnvelope(message);
-  if (envelope instanceof Rejection) return envelope.frame;
+  if (envelope instanceof Rejection) return rejected(envelope, undefined, complete);
   // On a dedicated topic route, a frame that names no topic belongs to the route's own topic.
   const topic = envelope.topic ?? channel.topics?.defaultTopic?.(ctx);
   if (topic !== undefined) {
@@ -59,7 +60,6 @@ export function dispatchFrame(
     return answerWithoutTopics(message[channel.discriminator ?? 'action'], addressed);
   }
   const ref = envelope.ref;
-  const complete = options.sendCompletion === true;
   let result: unknown;
   try {
     result = channel.route(message, handlers, ctx);
@@ -67,7 +67,7 @@ export function dispatchFrame(
     return answer(failed(channel, message, err, report, ref), ref, complete);
   }
   if (result === undefined || result === null) return answer(undefined, ref, complete);
-  if (result instanceof Rejection) return answer(result.withRef(ref).frame, ref, complete && result.validated);
+  if (result instanceof Rejection) return rejected(result, ref, complete);
   if (isThenable(result)) {
     return Promise.resolve(result).then(
       (reply) => answer(serialize(reply, channel, message, report, ref), ref, complete),
@@ -82,6 +82,11 @@ export function sendFrames(frames: Frames, send: (frame: string) => void): void 
   if (frames === undefined) return;
   if (typeof frames === 'string') send(frames);
   else for (const frame of frames) send(frame);
+}
+
+/** An error frame for the request (with its `ref`), completed only when the frame reached message validation. */
+function rejected(rejection: Rejection, ref: string | undefined, complete: boolean): Frames {
+  return answer(rejection.withRef(ref).frame, ref, complete && rejection.validated);
 }
 
 /** The reply (if any), then the completion frame when one is due. */

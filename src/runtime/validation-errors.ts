@@ -92,9 +92,9 @@ function typeError(loc: (string | number)[], type: string): ErrorItem {
   return { type: 'type_error', loc, msg: `Input should be of type ${type.split(',').join(' or ')}` };
 }
 
-/** The title of the named schema whose own `type: object` failed (ajv's schemaPath `<id>/type`). */
+/** The title of the named schema whose own `type: object` failed (a type error's schemaPath is `<id>/type`). */
 function modelTitle(schemaPath: string | undefined, titles: ModelTitles | undefined): string | undefined {
-  if (titles === undefined || schemaPath === undefined || !schemaPath.endsWith('/type')) return undefined;
+  if (titles === undefined || schemaPath === undefined) return undefined;
   const id = schemaPath.slice(0, -'/type'.length);
   return Object.hasOwn(titles, id) ? titles[id] : undefined;
 }

@@ -82,6 +82,7 @@ describe('dispatch with an envelope', () => {
     expect(parsed(run('{"action":"ping","ref":"z"}', on))).toEqual([{ action: 'pong', payload: null, ref: 'z' }, { action: 'complete', payload: null, ref: 'z' }]);
     expect(parsed(run('{"action":"nope"}', on))).toEqual([expect.objectContaining({ action: 'error' }), { action: 'complete', payload: null }]);
     expect(parsed(run('42', on))).toMatchObject({ action: 'error' });
+    expect(parsed(run('{"action":', on))).toMatchObject({ action: 'error', payload: [{ type: 'json_invalid' }] });
     expect(parsed(run('{"action":"ping","version":"x"}', on))).toMatchObject({ action: 'error' });
     expect(parsed(run('{"action":"ping","topic":"x"}', on))).toMatchObject({ action: 'error', topic: 'x' });
   });

@@ -46,6 +46,12 @@ channels:
                 only: { enum: [only] }
                 level: { const: 3 }
                 unique: { type: array, uniqueItems: true }
+                short: { type: string, minLength: 2 }
+                initial: { type: string, minLength: 1 }
+                above: { type: number, exclusiveMinimum: 0 }
+                day: { type: string, format: date }
+                either: { type: [string, integer] }
+                one: { oneOf: [{ type: number }, { type: integer }] }
           required: [payload]
   single:
     address: /single
@@ -101,6 +107,9 @@ describe('constraint errors, as pydantic words them', () => {
     [{ ratio: 1 }, 'less_than', 'ratio', 'Input should be less than 1'],
     [{ step: 7 }, 'multiple_of', 'step', 'Input should be a multiple of 5'],
     [{ half: 0.7 }, 'multiple_of', 'half', 'Input should be a multiple of 0.5'],
+    [{ short: 'a' }, 'string_too_short', 'short', 'String should have at least 2 characters'],
+    [{ initial: '' }, 'string_too_short', 'initial', 'String should have at least 1 character'],
+    [{ above: 0 }, 'greater_than', 'above', 'Input should be greater than 0'],
   ])('%j -> %s', (payload, type, field, msg) => {
     expect(limits(payload)).toEqual([{ type, loc: at(field), msg }]);
   });
@@ -128,6 +137,17 @@ describe('constraint errors, as pydantic words them', () => {
 
   it('names a keyword pydantic has no error for by its JSON Schema name, with ajv\'s explanation', () => {
     expect(limits({ unique: [1, 1] })).toEqual([{ type: 'uniqueItems', loc: at('unique'), msg: expect.stringContaining('duplicate') }]);
+    // A oneOf whose branches all fail reports them (below); one refused because two branches pass is only the oneOf.
+    expect(limits({ one: 1 })).toEqual([{ type: 'oneOf', loc: at('one'), msg: 'must match exactly one schema in oneOf' }]);
+    expect(limits({ one: 'x' })).toEqual([
+      { type: 'float_type', loc: at('one'), msg: 'Input should be a valid number' },
+      { type: 'int_type', loc: at('one'), msg: 'Input should be a valid integer' },
+    ]);
+  });
+
+  it('words a format and a list of types in pydantic\'s shapes ("Value error, ..."; one type or another)', () => {
+    expect(limits({ day: '2026-13-45' })).toEqual([{ type: 'value_error', loc: at('day'), msg: 'Value error, should be a valid date' }]);
+    expect(limits({ either: [] })).toEqual([{ type: 'type_error', loc: at('either'), msg: 'Input should be of type string or integer' }]);
   });
 
   it('still gives every item a msg when a validator leaves no text (ajv with messages: false)', () => {
