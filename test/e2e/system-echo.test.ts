@@ -230,7 +230,7 @@ describe('the runtime behind generated code', () => {
     }
     const s = await serve(Fragile);
     const first = await connect(s.url);
-    expect((await first.closed)[0]).toBe(1011);
+    expect(await first.closed).toEqual([1011, 'Internal error']);
     expect(logged.some((l) => l.includes('could not start a connection') && l.includes('no database'))).toBe(true);
     const second = await connect(s.url);
     expect(await second.next()).toBe(WELCOME);
