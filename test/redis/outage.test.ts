@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
 import { RedisLayer, type LayerMember } from 'chanx-gen/runtime';
-import { nextMemberId } from '../../src/runtime/member-id.js';
+import { nextMemberId, PROCESS_TAG } from '../../src/runtime/member-id.js';
 import { redisRunnable, startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { until } from '../runtime/serve.js';
 import { subscribers } from './wait.js';
@@ -142,11 +142,34 @@ describe.skipIf(!redisRunnable)('RedisLayer when Redis fails', () => {
 
     const { one, a } = await pair('odd:');
     expect(one.size('g')).toBe(1); // members here only
-    // Another process's message: its 8-character origin, '1' (a header follows), the header, a newline, the frame.
-    await admin.publish('odd:g:g', 'outside01{not json\nframe');
-    await admin.publish('odd:g:g', 'outside01["","",0]\nreadable');
-    await until(() => a.got.length > 0, 3000, 'a gets the readable message');
-    expect(a.got).toEqual(['readable']);
+    // Another process's message: its 8-character origin, '1' (a header follows), the header [id left
+    // out, event's channel, groups], a newline, the frame; or '0' and the frame alone. Anything else is
+    // another client's, and must neither reach a member nor throw inside ioredis.
+    const unreadable = [
+      'outside01{not json\nframe',
+      'outside01{}\nnot an array',
+      'outside01null\nnull',
+      'outside01["","",5]\ngroups neither 0 nor a list',
+      'outside01["",1,0]\nan event channel that is no string',
+      'outside02["","",0]\nneither 0 nor 1 after the origin',
+      'outside01["","",0]x', // no newline
+    ];
+    // What a message makes ioredis's socket handler throw would reach the process as uncaught.
+    const thrown: unknown[] = [];
+    const record = (err: unknown): void => void thrown.push(err);
+    process.on('uncaughtException', record);
+    try {
+      for (const message of unreadable) await admin.publish('odd:g:g', message);
+      // On the inbox (frames to one member by id) only the headed form counts.
+      for (const message of [`outside00${a.id}`, `outside01{}\nnot an array`]) await admin.publish(`odd:m:${PROCESS_TAG}`, message);
+      await admin.publish(`odd:m:${PROCESS_TAG}`, `outside01["${a.id}","",0]\nto a`);
+      await admin.publish('odd:g:g', 'outside01["","",0]\nreadable');
+      await until(() => a.got.length > 1, 3000, 'a gets the readable messages');
+    } finally {
+      process.off('uncaughtException', record);
+    }
+    expect(thrown).toEqual([]);
+    expect(a.got).toEqual(['to a', 'readable']);
   });
 
   it('logs to the console by default, with the reason it cannot connect', async () => {
