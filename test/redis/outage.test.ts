@@ -128,6 +128,26 @@ describe.skipIf(!redisRunnable)('RedisLayer when Redis fails', () => {
     expect(b.got).toEqual(['accepted']);
   });
 
+  it('holds at most maxInFlight publishes awaiting Redis: more sent at once are delivered here and lost elsewhere, and an answer frees its place', async () => {
+    const { one, two, a, b, oneLogs } = await pair('inflight:', { maxInFlight: 2 });
+    const c = new Inbox();
+    two.attach(c);
+    // No answer can come back before these return: two publishes wait, the third is lost at once.
+    for (const frame of ['f1', 'f2', 'f3']) one.sendToGroups(['g'], frame);
+    expect(a.got).toEqual(['f1', 'f2', 'f3']);
+    expect(oneLogs).toEqual([LOST_NOW]);
+    // Once Redis has answered, the places are free again, for a member as for groups.
+    await until(() => b.got.length === 2, 3000, 'the publishes in flight arrive');
+    for (const frame of ['m1', 'm2', 'm3']) one.sendToMember(c.id, frame);
+    await until(() => c.got.length === 2, 3000, 'the frames to c in flight arrive');
+    one.sendToGroups(['g'], 'f4');
+    one.sendToMember(c.id, 'm4');
+    await until(() => b.got.includes('f4') && c.got.includes('m4'), 3000, 'the later publishes arrive');
+    // Redis keeps one publisher's order: a lost frame would have come before the later ones.
+    expect(b.got).toEqual(['f1', 'f2', 'f4']);
+    expect(c.got).toEqual(['m1', 'm2', 'm4']);
+  });
+
   it('says when it cannot subscribe, and ignores a message on its channels that is not one of its own kind', async () => {
     const logs: string[] = [];
     await admin.call('ACL', 'SETUSER', 'default', 'resetchannels');
