@@ -192,6 +192,27 @@ describe.skipIf(!redisRunnable)('RedisLayer when Redis fails', () => {
     expect(a.got).toEqual(['to a', 'readable']);
   });
 
+  it('while Redis cannot be reached, counts a send as lost when it is made, and a send to no group or to an id no process has as no loss', async () => {
+    const probe = await startRedis();
+    const url = probe.url;
+    await probe.stop(); // nothing listens there now
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const logs: string[] = [];
+    const layer = new RedisLayer({ url, maxBackoffMs: 50, logger: { error: (m) => void logs.push(m) } });
+    layers.push(layer);
+    const losses = (): string[] => logs.filter((m) => !m.startsWith('redis layer: lost the connection'));
+    layer.sendToGroups([], 'to no group');
+    layer.sendToGroups(new Set(), 'to no group');
+    layer.sendToMember('not-a-member-id', 'to nobody');
+    expect(losses()).toEqual([]);
+    layer.sendToMember('elsewhere.1', 'to a member of another process');
+    expect(losses()).toEqual([LOST_NOW]);
+    layer.sendToGroups(['g'], 'to a group');
+    vi.advanceTimersByTime(5000);
+    expect(losses()).toEqual([LOST_NOW, 'redis layer: 1 more broadcast(s) lost for other processes while Redis is unavailable']);
+    await layer.close();
+  });
+
   it('logs to the console by default, with the reason it cannot connect', async () => {
     const probe = await startRedis();
     const url = probe.url;
