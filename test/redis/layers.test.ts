@@ -3,6 +3,7 @@
  * by id) holds for the in-memory layer and across RedisLayers on a real redis-server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
 import { MemoryLayer, RedisLayer, type LayerMember } from 'chanx-gen/runtime';
 import { nextMemberId, processTagOf, PROCESS_TAG } from '../../src/runtime/member-id.js';
 import { redisRunnable, startRedis, type RedisServer } from '../helpers/redis-server.js';
@@ -132,6 +133,32 @@ describe.skipIf(!redisRunnable)('RedisLayer', () => {
     expect(c.got).toEqual([['both', undefined], ['to c', 'room']]);
     expect(d.got).toEqual([['both', undefined], ['not b', undefined], ['last', undefined]]);
     expect(logs).toEqual([]);
+  });
+
+  it('sends SUBSCRIBE for the first member here and UNSUBSCRIBE after the last, nothing for the others', async () => {
+    const layer = await make();
+    const [a, b] = [new Inbox(), new Inbox()];
+    const admin = new Redis(redis.url);
+    const monitor = await admin.monitor();
+    const seen: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (/subscribe$/i.test(args[0]!) && args.some((arg) => arg.startsWith('unit:g:watched'))) seen.push(args.join(' ').toLowerCase());
+    });
+    try {
+      layer.join('watched', a);
+      layer.join('watched', b);
+      layer.join('watched-fence', a); // one connection: whatever the joins before sent, MONITOR shows first
+      await settle(() => seen.includes('subscribe unit:g:watched-fence'));
+      layer.leave('watched', a);
+      layer.leave('watched', b);
+      layer.leave('watched-never', a); // a group nobody here was in
+      layer.leave('watched-fence', a);
+      await settle(() => seen.includes('unsubscribe unit:g:watched-fence'));
+    } finally {
+      monitor.disconnect();
+      admin.disconnect();
+    }
+    expect(seen).toEqual(['subscribe unit:g:watched', 'subscribe unit:g:watched-fence', 'unsubscribe unit:g:watched', 'unsubscribe unit:g:watched-fence']);
   });
 
   it('subscribes only to groups with members here, and drops them when the last one leaves', async () => {
