@@ -177,27 +177,22 @@ export class RedisLayer implements GroupLayer {
 
   private received(channel: string, message: string): void {
     if (message.startsWith(this.origin)) return; // delivered locally when it was sent
-    if (message[ORIGIN_LENGTH] === PLAIN) {
-      if (channel.startsWith(this.groupPrefix)) this.local.deliverToGroup(channel.slice(this.groupPrefix.length), message.slice(ORIGIN_LENGTH + 1));
+    // The subscriber hears only its inbox and its groups' channels. An id of '' (nobody left out) is no member's.
+    if (channel === this.inbox) {
+      const headed = readHeaded(message);
+      if (headed !== undefined) this.local.sendToMember(headed.id, headed.frame, headed.eventOf);
       return;
     }
-    const newline = message.indexOf('\n');
-    if (newline < 0 || message[ORIGIN_LENGTH] !== HEADED) return;
-    let header: [string, string, readonly string[] | 0];
-    try {
-      header = JSON.parse(message.slice(ORIGIN_LENGTH + 1, newline)) as typeof header;
-    } catch {
-      return;
-    }
-    const [id, eventOf, groups] = header;
-    const frame = message.slice(newline + 1);
-    const event = eventOf === '' ? undefined : eventOf;
-    if (channel === this.inbox) return this.local.sendToMember(id, frame, event);
-    if (!channel.startsWith(this.groupPrefix)) return;
     const group = channel.slice(this.groupPrefix.length);
+    if (message[ORIGIN_LENGTH] === PLAIN) {
+      this.local.deliverToGroup(group, message.slice(ORIGIN_LENGTH + 1));
+      return;
+    }
+    const headed = readHeaded(message);
+    if (headed === undefined) return;
     // Sent to several groups: a member of more than one gets it through the first of them only.
-    const earlier = groups === 0 ? undefined : groups.slice(0, groups.indexOf(group));
-    this.local.deliverToGroup(group, frame, id === '' ? undefined : id, event, earlier !== undefined && earlier.length > 0 ? earlier : undefined);
+    const earlier = headed.groups === 0 ? undefined : headed.groups.slice(0, headed.groups.indexOf(group));
+    this.local.deliverToGroup(group, headed.frame, headed.id, headed.eventOf, earlier);
   }
 
   private resubscribe(): void {
@@ -250,6 +245,35 @@ export class RedisLayer implements GroupLayer {
     this.lost = 0;
     this.lostReported = 0;
   }
+}
+
+interface Headed {
+  id: string;
+  eventOf: string | undefined;
+  groups: readonly string[] | 0;
+  frame: string;
+}
+
+/**
+ * A headed message's parts: origin, HEADED, the JSON header [id left out or '', the event's channel
+ * or '', the groups or 0], a newline, the frame. Undefined for anything else, such as another
+ * Redis client's message on the same channel.
+ */
+function readHeaded(message: string): Headed | undefined {
+  const newline = message.indexOf('\n');
+  if (newline < 0 || message[ORIGIN_LENGTH] !== HEADED) return undefined;
+  let header: unknown;
+  try {
+    header = JSON.parse(message.slice(ORIGIN_LENGTH + 1, newline));
+  } catch {
+    return undefined;
+  }
+  // Valid JSON of another shape would make the reading below throw inside ioredis's socket handler.
+  if (!Array.isArray(header)) return undefined;
+  // An id that is not a string is no member's, so it needs no check.
+  const [id, eventOf, groups] = header as [string, unknown, unknown];
+  if (typeof eventOf !== 'string' || (groups !== 0 && !Array.isArray(groups))) return undefined;
+  return { id, eventOf: eventOf === '' ? undefined : eventOf, groups: groups as readonly string[] | 0, frame: message.slice(newline + 1) };
 }
 
 function ignore(): void {

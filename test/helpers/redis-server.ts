@@ -22,8 +22,9 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-export async function startRedis(): Promise<RedisServer> {
-  const port = await freePort();
+/** On a free port, or on `port` (for a test of a default address; the caller checks it is free). */
+export async function startRedis(port?: number): Promise<RedisServer> {
+  port ??= await freePort();
   let child = await launch(port);
   return {
     port,

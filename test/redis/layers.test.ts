@@ -3,6 +3,8 @@
  * by id) holds for the in-memory layer and across RedisLayers on a real redis-server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { createServer } from 'node:net';
 import { MemoryLayer, RedisLayer, type LayerMember } from 'chanx-gen/runtime';
 import { nextMemberId, processTagOf, PROCESS_TAG } from '../../src/runtime/member-id.js';
 import { redisRunnable, startRedis, type RedisServer } from '../helpers/redis-server.js';
@@ -134,6 +136,52 @@ describe.skipIf(!redisRunnable)('RedisLayer', () => {
     expect(logs).toEqual([]);
   });
 
+  it('sends SUBSCRIBE for the first member here and UNSUBSCRIBE after the last, nothing for the others', async () => {
+    const layer = await make();
+    const [a, b] = [new Inbox(), new Inbox()];
+    const admin = new Redis(redis.url);
+    const monitor = await admin.monitor();
+    const seen: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (/subscribe$/i.test(args[0]!) && args.some((arg) => arg.startsWith('unit:g:watched'))) seen.push(args.join(' ').toLowerCase());
+    });
+    try {
+      layer.join('watched', a);
+      layer.join('watched', b);
+      layer.join('watched-fence', a); // one connection: whatever the joins before sent, MONITOR shows first
+      await settle(() => seen.includes('subscribe unit:g:watched-fence'));
+      layer.leave('watched', a);
+      layer.leave('watched', b);
+      layer.leave('watched-never', a); // a group nobody here was in
+      layer.leave('watched-fence', a);
+      await settle(() => seen.includes('unsubscribe unit:g:watched-fence'));
+    } finally {
+      monitor.disconnect();
+      admin.disconnect();
+    }
+    expect(seen).toEqual(['subscribe unit:g:watched', 'subscribe unit:g:watched-fence', 'unsubscribe unit:g:watched', 'unsubscribe unit:g:watched-fence']);
+  });
+
+  it('connects to 127.0.0.1:6379 by default: the address itself, however the host resolves localhost', async (ctx) => {
+    if (!(await portFree(6379))) return ctx.skip(); // a Redis of this machine's, or anything else
+    const local = await startRedis(6379);
+    try {
+      // family 6: names resolve to IPv6 only, as where localhost is ::1 (a Redis on 127.0.0.1 is then missed by name).
+      for (const redisOptions of [{}, { family: 6 }]) {
+        const logs: string[] = [];
+        const layer = new RedisLayer({ logger: { error: (m) => void logs.push(m) }, redisOptions });
+        layers.push(layer);
+        let up = false;
+        void layer.ready().then(() => (up = true));
+        await settle(() => up || logs.length > 0);
+        expect(logs).toEqual([]);
+        await layer.close();
+      }
+    } finally {
+      await local.stop();
+    }
+  });
+
   it('subscribes only to groups with members here, and drops them when the last one leaves', async () => {
     const layer = await make();
     const a = new Inbox();
@@ -145,3 +193,11 @@ describe.skipIf(!redisRunnable)('RedisLayer', () => {
     await subscribers(redis.url, 'unit:g:only-here', 0);
   });
 });
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}

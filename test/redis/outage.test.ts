@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
 import { RedisLayer, type LayerMember } from 'chanx-gen/runtime';
-import { nextMemberId } from '../../src/runtime/member-id.js';
+import { nextMemberId, PROCESS_TAG } from '../../src/runtime/member-id.js';
 import { redisRunnable, startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { until } from '../runtime/serve.js';
 import { subscribers } from './wait.js';
@@ -128,6 +128,26 @@ describe.skipIf(!redisRunnable)('RedisLayer when Redis fails', () => {
     expect(b.got).toEqual(['accepted']);
   });
 
+  it('holds at most maxInFlight publishes awaiting Redis: more sent at once are delivered here and lost elsewhere, and an answer frees its place', async () => {
+    const { one, two, a, b, oneLogs } = await pair('inflight:', { maxInFlight: 2 });
+    const c = new Inbox();
+    two.attach(c);
+    // No answer can come back before these return: two publishes wait, the third is lost at once.
+    for (const frame of ['f1', 'f2', 'f3']) one.sendToGroups(['g'], frame);
+    expect(a.got).toEqual(['f1', 'f2', 'f3']);
+    expect(oneLogs).toEqual([LOST_NOW]);
+    // Once Redis has answered, the places are free again, for a member as for groups.
+    await until(() => b.got.length === 2, 3000, 'the publishes in flight arrive');
+    for (const frame of ['m1', 'm2', 'm3']) one.sendToMember(c.id, frame);
+    await until(() => c.got.length === 2, 3000, 'the frames to c in flight arrive');
+    one.sendToGroups(['g'], 'f4');
+    one.sendToMember(c.id, 'm4');
+    await until(() => b.got.includes('f4') && c.got.includes('m4'), 3000, 'the later publishes arrive');
+    // Redis keeps one publisher's order: a lost frame would have come before the later ones.
+    expect(b.got).toEqual(['f1', 'f2', 'f4']);
+    expect(c.got).toEqual(['m1', 'm2', 'm4']);
+  });
+
   it('says when it cannot subscribe, and ignores a message on its channels that is not one of its own kind', async () => {
     const logs: string[] = [];
     await admin.call('ACL', 'SETUSER', 'default', 'resetchannels');
@@ -142,11 +162,55 @@ describe.skipIf(!redisRunnable)('RedisLayer when Redis fails', () => {
 
     const { one, a } = await pair('odd:');
     expect(one.size('g')).toBe(1); // members here only
-    // Another process's message: its 8-character origin, '1' (a header follows), the header, a newline, the frame.
-    await admin.publish('odd:g:g', 'outside01{not json\nframe');
-    await admin.publish('odd:g:g', 'outside01["","",0]\nreadable');
-    await until(() => a.got.length > 0, 3000, 'a gets the readable message');
-    expect(a.got).toEqual(['readable']);
+    // Another process's message: its 8-character origin, '1' (a header follows), the header [id left
+    // out, event's channel, groups], a newline, the frame; or '0' and the frame alone. Anything else is
+    // another client's, and must neither reach a member nor throw inside ioredis.
+    const unreadable = [
+      'outside01{not json\nframe',
+      'outside01{}\nnot an array',
+      'outside01null\nnull',
+      'outside01["","",5]\ngroups neither 0 nor a list',
+      'outside01["",1,0]\nan event channel that is no string',
+      'outside02["","",0]\nneither 0 nor 1 after the origin',
+      'outside01["","",0]x', // no newline
+    ];
+    // What a message makes ioredis's socket handler throw would reach the process as uncaught.
+    const thrown: unknown[] = [];
+    const record = (err: unknown): void => void thrown.push(err);
+    process.on('uncaughtException', record);
+    try {
+      for (const message of unreadable) await admin.publish('odd:g:g', message);
+      // On the inbox (frames to one member by id) only the headed form counts.
+      for (const message of [`outside00${a.id}`, `outside01{}\nnot an array`]) await admin.publish(`odd:m:${PROCESS_TAG}`, message);
+      await admin.publish(`odd:m:${PROCESS_TAG}`, `outside01["${a.id}","",0]\nto a`);
+      await admin.publish('odd:g:g', 'outside01["","",0]\nreadable');
+      await until(() => a.got.length > 1, 3000, 'a gets the readable messages');
+    } finally {
+      process.off('uncaughtException', record);
+    }
+    expect(thrown).toEqual([]);
+    expect(a.got).toEqual(['to a', 'readable']);
+  });
+
+  it('while Redis cannot be reached, counts a send as lost when it is made, and a send to no group or to an id no process has as no loss', async () => {
+    const probe = await startRedis();
+    const url = probe.url;
+    await probe.stop(); // nothing listens there now
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const logs: string[] = [];
+    const layer = new RedisLayer({ url, maxBackoffMs: 50, logger: { error: (m) => void logs.push(m) } });
+    layers.push(layer);
+    const losses = (): string[] => logs.filter((m) => !m.startsWith('redis layer: lost the connection'));
+    layer.sendToGroups([], 'to no group');
+    layer.sendToGroups(new Set(), 'to no group');
+    layer.sendToMember('not-a-member-id', 'to nobody');
+    expect(losses()).toEqual([]);
+    layer.sendToMember('elsewhere.1', 'to a member of another process');
+    expect(losses()).toEqual([LOST_NOW]);
+    layer.sendToGroups(['g'], 'to a group');
+    vi.advanceTimersByTime(5000);
+    expect(losses()).toEqual([LOST_NOW, 'redis layer: 1 more broadcast(s) lost for other processes while Redis is unavailable']);
+    await layer.close();
   });
 
   it('logs to the console by default, with the reason it cannot connect', async () => {
