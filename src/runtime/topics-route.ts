@@ -34,8 +34,8 @@ export function mountTopicRoute<H, Out, P>(definition: TopicDefinition<H, Out, P
     mounted: {
       channel,
       // Subscribing is the connection's first step, so frames sent meanwhile wait behind it.
-      createHandlers: () => ({ onConnect: (ctx: unknown) => (ctx as Connection).topics?.start() }),
-      topics: { topics: [hosted], dedicated: hosted },
+      createHandlers: () => ({ onConnect: (ctx: unknown) => (ctx as Connection).topics!.start(hosted) }),
+      topics: { topics: [hosted] },
     },
   };
 }

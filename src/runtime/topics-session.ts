@@ -33,11 +33,6 @@ export interface HostedTopic {
 /** The topics a mounted channel serves. */
 export interface TopicMount {
   readonly topics: readonly HostedTopic[];
-  /**
-   * Set on a dedicated topic route: connecting subscribes to this topic, its instance filled from
-   * the path parameters, and frames that name no topic belong to that subscription.
-   */
-  readonly dedicated?: HostedTopic;
 }
 
 /** Pairs a generated topic with its class (one instance per subscription). */
@@ -105,10 +100,12 @@ export class TopicSession {
     return this.route(sub, message, ref);
   }
 
-  /** On a dedicated route, at connect: subscribes to the route's own topic; a refusal closes the connection (1008). */
-  start(): Done {
-    const dedicated = this.mount.dedicated;
-    if (dedicated === undefined) return undefined;
+  /**
+   * On a dedicated route, at connect: subscribes to the route's own topic, the instance of `dedicated`
+   * the path parameters fill in; frames that name no topic belong to it from then on. A refusal
+   * closes the connection (1008).
+   */
+  start(dedicated: HostedTopic): Done {
     const topic = dedicated.pattern.fill(this.host.params);
     this.ownTopic = topic;
     const refused = (): undefined => {
@@ -327,15 +324,14 @@ function describe(err: unknown): string {
 
 /** What a connection that hosts topics answers through; each connection's session does the work. */
 export const SESSION_TOPICS: TopicRouter = {
-  route(message, envelope, _handlers, ctx) {
-    const session = sessionOf(ctx);
-    if (session !== undefined) return session.dispatch(message, envelope);
-    return topicErrorFrame('not_subscribed', envelope.topic, envelope.ref);
-  },
-  defaultTopic: (ctx) => sessionOf(ctx)?.defaultTopic,
+  route: (message, envelope, _handlers, ctx) => sessionOf(ctx).dispatch(message, envelope),
+  defaultTopic: (ctx) => sessionOf(ctx).defaultTopic,
 };
 
-/** The session of a connection (the context generated routers receive is the Connection itself). */
-function sessionOf(ctx: unknown): TopicSession | undefined {
-  return (ctx as { topics?: TopicSession }).topics;
+/**
+ * The session of a connection (the context generated routers receive is the Connection itself).
+ * Only mount and mountTopicRoute use SESSION_TOPICS, and both give the connection its topics.
+ */
+function sessionOf(ctx: unknown): TopicSession {
+  return (ctx as { topics: TopicSession }).topics;
 }

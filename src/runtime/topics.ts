@@ -5,7 +5,7 @@
  * publishing from outside a connection. The per-connection part is topics-session.ts.
  */
 import type { IncomingMessage } from 'node:http';
-import { ENVELOPE_VERSION, topicError, type TopicEnvelope, type TopicErrorReason } from './envelope.js';
+import { ENVELOPE_VERSION, topicError, type TopicErrorReason } from './envelope.js';
 import type { GroupLayer } from './layer.js';
 import { templatePattern } from './path-template.js';
 import type { ConnectionContext, MaybePromise } from './types.js';
@@ -88,7 +88,8 @@ export function compileTopicPattern(pattern: string): TopicPattern {
       return out;
     },
     fill(values) {
-      return parts.map((part, i) => (i % 2 === 0 ? part : (values[part] ?? ''))).join('');
+      // A missing value is left empty (join writes undefined as '').
+      return parts.map((part, i) => (i % 2 === 0 ? part : values[part])).join('');
     },
   };
 }
@@ -123,8 +124,7 @@ export function stampFrame(message: unknown, stamp: Stamp): string {
 /** Chanx's topic error for `reason`, with its detail text, stamped with the topic and the request's ref. */
 export function topicErrorFrame(reason: TopicErrorReason, topic: string, ref: string | undefined): string {
   const detail = { unknown_topic: `Unknown topic '${topic}'`, unauthorized: `Not authorized to subscribe to '${topic}'`, not_subscribed: `Not subscribed to '${topic}'` }[reason];
-  const envelope: TopicEnvelope = ref === undefined ? { topic } : { topic, ref };
-  return topicError(reason, detail, envelope);
+  return topicError(reason, detail, { topic, ref });
 }
 
 /** Anything that carries the server's group layer: a ChanxServer, or a connection's session. */

@@ -2,7 +2,8 @@
  * A hub's topic subscriptions at their edges (DESIGN §10), over real ws: what a topic class that
  * throws, refuses late or fails in a hook does to the client and the log, subscribing twice or past
  * the limit, a client that leaves while authorize is still deciding, and what a topic's context
- * offers its handlers (topic, params, request, connection, publish within its own pattern only).
+ * offers its handlers (topic, params, request, connection, publish within its own pattern only), and
+ * that sync and async handlers and hooks answer alike, in the order the frames came.
  */
 import { afterEach, expect, it } from 'vitest';
 import { createChanxServer, hostTopic, mount, type ChanxServer, type ServerOptions } from 'chanx-gen/runtime';
@@ -262,4 +263,79 @@ it('a topic handler whose answer cannot be sent gets the error frame, logged; on
   expect(logged[0]).toMatch(/^topic room_topic \('room:a'\): handler for post failed: TypeError: .*BigInt/);
   post(c, 'a', 'bye');
   expect(await c.closed).toEqual([4002, 'closed by the room']);
+});
+
+const later = <T>(value: T): Promise<T> => new Promise((r) => setTimeout(() => r(value), 5));
+
+it.each([
+  ['synchronous', (answer: () => unknown) => answer()],
+  ['asynchronous', (answer: () => unknown) => later(null).then(answer)],
+])('%s topic handlers: the reply goes out with topic and ref, nothing for undefined or null, an error frame and a log line when it fails', async (_how, answerWith) => {
+  class Moody implements HubRoomHandlers {
+    onPost(message: M.Post): M.Posted {
+      const text = message.payload.text;
+      return answerWith(() => {
+        if (text === 'fail') throw new Error('room broke');
+        if (text === 'none') return undefined;
+        if (text === 'null') return null;
+        return { action: 'posted', payload: { text } };
+      }) as M.Posted;
+    }
+  }
+  const { client, logged } = await hub(Moody);
+  const c = await client();
+  subscribe(c, 'a');
+  expect(await c.nextJson()).toEqual(subscribed('a'));
+  post(c, 'a', 'none', 'n1');
+  post(c, 'a', 'null', 'n2');
+  post(c, 'a', 'hi', 'p1');
+  // Frames of one connection are handled in order: the first answer is the third frame's.
+  expect(await c.nextJson()).toEqual({ action: 'posted', payload: { text: 'hi' }, version: 1, topic: 'room:a', ref: 'p1' });
+  post(c, 'a', 'fail', 'f');
+  expect(await c.nextJson()).toEqual({ action: 'error', payload: { detail: 'Failed to process message for post' }, version: 1, topic: 'room:a', ref: 'f' });
+  expect(logged).toHaveLength(1);
+  expect(logged[0]).toContain("topic room_topic ('room:a'): handler for post failed: Error: room broke");
+  post(c, 'a', 'again', 'p2');
+  expect(await c.nextJson()).toEqual({ action: 'posted', payload: { text: 'again' }, version: 1, topic: 'room:a', ref: 'p2' });
+});
+
+it.each([
+  ['synchronous', (allowed: boolean) => allowed],
+  ['asynchronous', (allowed: boolean) => later(allowed)],
+])('a frame sent right behind subscribe waits for %s authorize and an async onSubscribe: subscribed, the welcome, then its answer', async (_how, decide) => {
+  class Welcoming extends Echo {
+    authorize(): boolean | Promise<boolean> {
+      return decide(true);
+    }
+    async onSubscribe(ctx: HubRoomContext): Promise<void> {
+      await later(null);
+      ctx.send({ action: 'room_event', payload: { text: 'welcome' } });
+    }
+  }
+  const { client, logged } = await hub(Welcoming);
+  const c = await client();
+  subscribe(c, 'a', 's');
+  post(c, 'a', 'first', 'p');
+  expect(await c.nextJson()).toEqual(subscribed('a', 's'));
+  expect(await c.nextJson()).toEqual({ action: 'room_event', payload: { text: 'welcome' }, version: 1, topic: 'room:a' });
+  expect(await c.nextJson()).toEqual({ action: 'posted', payload: { text: 'first' }, version: 1, topic: 'room:a', ref: 'p' });
+  expect(logged).toEqual([]);
+});
+
+it('unsubscribe waits for an async onUnsubscribe: what it sends arrives before unsubscribed; then the room is not subscribed', async () => {
+  class Polite extends Echo {
+    async onUnsubscribe(ctx: HubRoomContext): Promise<void> {
+      await later(null);
+      ctx.send({ action: 'room_event', payload: { text: 'goodbye' } });
+    }
+  }
+  const { client } = await hub(Polite);
+  const c = await client();
+  subscribe(c, 'a');
+  expect(await c.nextJson()).toEqual(subscribed('a'));
+  send(c, { action: 'unsubscribe', topic: 'room:a', ref: 'u' });
+  post(c, 'a', 'late', 'p');
+  expect(await c.nextJson()).toEqual({ action: 'room_event', payload: { text: 'goodbye' }, version: 1, topic: 'room:a' });
+  expect(await c.nextJson()).toEqual({ action: 'unsubscribed', payload: null, version: 1, topic: 'room:a', ref: 'u' });
+  expect(await c.nextJson()).toEqual({ action: 'error', payload: { reason: 'not_subscribed', detail: "Not subscribed to 'room:a'" }, version: 1, topic: 'room:a', ref: 'p' });
 });
