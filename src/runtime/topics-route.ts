@@ -4,6 +4,7 @@
  * need no envelope, and the subscription joins the same group as on a channel that hosts the topic.
  */
 import type { Connection } from './connection.js';
+import { templatePattern } from './path-template.js';
 import { rejectUnmatched } from './rejections.js';
 import type { Route } from './server.js';
 import { hostTopic, SESSION_TOPICS } from './topics-session.js';
@@ -21,6 +22,11 @@ export interface TopicRouteOptions {
 
 export function mountTopicRoute<H, Out, P>(definition: TopicDefinition<H, Out, P>, Topic: new () => H & TopicHooks<Out, P>, options: TopicRouteOptions): Route {
   const hosted = hostTopic(definition, Topic);
+  const { names } = templatePattern(options.address, '');
+  const missing = hosted.pattern.params.filter((p) => !names.includes(p));
+  if (missing.length > 0) {
+    throw new TypeError(`mountTopicRoute: address ${options.address} has no {${missing.join('}, {')}} for topic ${definition.name} ('${definition.pattern}')`);
+  }
   const channel: ChannelDefinition<unknown, unknown, unknown> = {
     key: options.key,
     address: options.address,

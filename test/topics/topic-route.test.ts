@@ -131,3 +131,9 @@ it('a topic whose messages have no discriminator answers, and a failing handler 
   expect(logged.map((l) => l.split('\n')[0])).toEqual(["topic feed_topic ('feed:news'): handler for feed_topic failed: Error: feed broke"]);
   c.ws.close();
 });
+
+it('refuses to mount a route whose address leaves a parameter of the topic unfilled', () => {
+  expect(() => mountTopicRoute(roomTopic, Room, { key: 'room_route', address: '/ws/room' })).toThrow(
+    new TypeError("mountTopicRoute: address /ws/room has no {room_name} for topic room_topic ('room:{room_name}')"),
+  );
+});
