@@ -87,6 +87,13 @@ describe('dispatch with an envelope', () => {
     expect(parsed(run('{"action":"ping","topic":"x"}', on))).toMatchObject({ action: 'error', topic: 'x' });
   });
 
+  it('sends nothing for an asynchronous handler that answers null or nothing', async () => {
+    for (const reply of [null, undefined]) {
+      const quiet = { ...new SystemConsumer(), onPing: async () => reply };
+      expect(await dispatchFrame('{"action":"ping","ref":"q"}', channel, quiet, ctx, () => undefined)).toBeUndefined();
+    }
+  });
+
   it('sends the completion frame alone after a handler that answers nothing', () => {
     const silent = { ...new SystemConsumer(), onPing: () => undefined };
     const frames = dispatchFrame('{"action":"ping","ref":"q"}', channel, silent, ctx, () => undefined, { sendCompletion: true });

@@ -52,12 +52,13 @@ describe('FrameQueue', () => {
     expect(owner.events).toEqual(['backlogged', 'caught up', 'backlogged', 'caught up']);
   });
 
-  it('after abandon(), runs one task at a time again: an abandoned task that ends later starts nothing', async () => {
-    const q = new FrameQueue(recordingOwner());
+  it.each([['resolves', false], ['rejects', true]])('after abandon(), runs one task at a time again: an abandoned task that %s later starts nothing', async (_how, rejects) => {
+    const owner = recordingOwner();
+    const q = new FrameQueue(owner);
     const ran: string[] = [];
     let endAbandoned!: () => void;
     let endB!: () => void;
-    q.push(() => new Promise<void>((r) => (endAbandoned = r)));
+    q.push(() => new Promise<void>((resolve, reject) => (endAbandoned = () => (rejects ? reject(new Error('late')) : resolve()))));
     q.abandon();
     await q.idle();
     q.push(() => new Promise<void>((r) => (endB = () => (ran.push('b'), r()))));
@@ -68,6 +69,8 @@ describe('FrameQueue', () => {
     endB();
     await q.idle();
     expect(ran).toEqual(['b', 'c']);
+    // A failure of the abandoned task is still reported.
+    expect(owner.events.filter((e) => e.startsWith('fault'))).toEqual(rejects ? ['fault late'] : []);
   });
 
   it('goes on after a task that throws, rejects, or returns a thenable whose then throws', async () => {
