@@ -98,11 +98,16 @@ it.each([
 ])('heartbeatIntervalMs %i: at least %i pings in 300 ms (0: none)', async (interval, least) => {
   const s = await serve(SystemConsumer, { heartbeatIntervalMs: interval });
   const client = await connect(s.url);
+  expect(await client.next()).toBe(WELCOME);
   let pings = 0;
   client.ws.on('ping', () => pings++);
   await quietFor(client, 300);
   if (least === 0) expect(pings).toBe(0);
   else expect(pings).toBeGreaterThanOrEqual(least);
+  // And the connection is still there, answering.
+  client.ws.send('{"action":"ping"}');
+  expect(await client.nextJson()).toEqual({ action: 'pong', payload: null });
+  expect(s.logged).toEqual([]);
   client.ws.close();
   await s.close();
 });

@@ -4,7 +4,7 @@
  * only, and nothing cached or sniffed. Over a real socket with node's own HTTP client.
  */
 import { request } from 'node:http';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { ChanxServer } from 'chanx-gen/runtime';
 import { createServer } from '../../generated/server.js';
 import { asyncapiJson, asyncapiYaml } from '../../generated/documents.js';
@@ -12,11 +12,13 @@ import { playgroundCsp, playgroundHtml } from '../../generated/playground.js';
 
 let server: ChanxServer;
 let port: number;
-beforeAll(async () => {
+// A server per test: the pages are set up when the server is made, and that must happen inside
+// each test for mutation testing to see it (a beforeAll runs before any mutant is switched on).
+beforeEach(async () => {
   server = createServer();
   port = await server.listen(0, '127.0.0.1');
 });
-afterAll(() => server.close());
+afterEach(() => server.close());
 
 interface Answer {
   status: number | undefined;
