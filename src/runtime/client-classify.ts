@@ -1,6 +1,5 @@
 /** Which server-to-client message a frame is, by the precompiled validators: a name, or why none. */
 import type { ClientChannel, ClientTopic } from './client-types.js';
-import { templatePattern } from './path-template.js';
 
 type Receiver = Pick<ClientChannel, 'receiveField' | 'receives'>;
 
@@ -24,7 +23,9 @@ const compiled = new Map<string, RegExp>();
 export function patternRegExp(pattern: string): RegExp {
   let re = compiled.get(pattern);
   if (re === undefined) {
-    compiled.set(pattern, (re = templatePattern(pattern, '([^:]+)').regex));
+    // Its own escape, not path-template's: the browser client is the client*.js modules alone.
+    const source = pattern.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('([^:]+)');
+    compiled.set(pattern, (re = new RegExp(`^${source}$`)));
   }
   return re;
 }
