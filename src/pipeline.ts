@@ -46,11 +46,8 @@ export interface LoadedView {
   warnings: Diagnostic[];
 }
 
-/**
- * Loads through @asyncapi/parser, every rule its own (load/load-document.ts). The second argument is
- * kept for callers that chose between loaders when there were two; there is one now.
- */
-export async function load(spec: string, cwd: string, _viaParser = true): Promise<LoadedView> {
+/** Loads through @asyncapi/parser, every rule its own (load/load-document.ts). */
+export async function load(spec: string, cwd: string): Promise<LoadedView> {
   const parsed = await guarded(spec, cwd, () => loadDocument(spec, cwd));
   return { view: viewFromParser(parsed.document), files: parsed.files, inputHash: parsed.inputHash, warnings: parsed.warnings };
 }
