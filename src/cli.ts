@@ -14,14 +14,9 @@ import { unifiedDiff } from './write/unified-diff.js';
 import { watchSpec } from './watch.js';
 import { plannedRuns } from './config/runs.js';
 import { runInit } from './init.js';
+import type { CliIO, OnceResult } from './cli-io.js';
 
-export interface CliIO {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  cwd: string;
-  /** Resolves when --watch should stop (tests); default: never. */
-  stopWatching?: Promise<void>;
-}
+export type { CliIO, OnceResult } from './cli-io.js';
 
 export const EXIT_OK = 0;
 export const EXIT_DRIFT = 1;
@@ -86,12 +81,6 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   let code = EXIT_OK;
   for (const r of runs) code = Math.max(code, (await once(r.options, flags, ioIn(r.cwd))).code);
   return code;
-}
-
-export interface OnceResult {
-  code: number;
-  /** Input files to watch (empty when the spec could not be read). */
-  inputs: string[];
 }
 
 /** One run of generate or check, with everything it prints. */

@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
 import { RedisLayer, type LayerMember } from 'chanx-gen/runtime';
-import { nextMemberId, PROCESS_TAG } from '../../src/runtime/member-id.js';
+import { nextMemberId, PROCESS_TAG } from '../../src/runtime/layers/member-id.js';
 import { redisRunnable, startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { until } from '../runtime/serve.js';
 import { subscribers } from './wait.js';

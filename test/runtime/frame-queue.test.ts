@@ -1,6 +1,6 @@
 /** The per-connection queue: order, and nothing a task or its owner does can stop it (issue 14 item 2). */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FrameQueue, type QueueOwner } from '../../src/runtime/frame-queue.js';
+import { FrameQueue, type QueueOwner } from '../../src/runtime/limits/frame-queue.js';
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 

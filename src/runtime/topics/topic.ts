@@ -5,10 +5,11 @@
  * publishing from outside a connection. The per-connection part is topics-session.ts.
  */
 import type { IncomingMessage } from 'node:http';
-import { ENVELOPE_VERSION, topicError, type TopicErrorReason } from './envelope.js';
-import type { GroupLayer } from './layer.js';
-import { templatePattern } from './path-template.js';
-import type { ConnectionContext, MaybePromise } from './types.js';
+import { ENVELOPE_VERSION, topicError, type TopicErrorReason } from '../protocol/envelope.js';
+import type { GroupLayer } from '../layers/layer.js';
+import { templatePattern } from '../support/path-template.js';
+import type { MaybePromise } from '../support/thenable.js';
+import type { ConnectionContext } from '../channel/definition.js';
 
 /** A topic as generated code describes it (`router.ts` of the topic's folder). */
 export interface TopicDefinition<Handlers, Out, Params> {

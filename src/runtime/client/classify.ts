@@ -1,5 +1,5 @@
 /** Which server-to-client message a frame is, by the precompiled validators: a name, or why none. */
-import type { ClientChannel, ClientTopic } from './client-types.js';
+import type { ClientChannel, ClientTopic } from './types.js';
 
 type Receiver = Pick<ClientChannel, 'receiveField' | 'receives'>;
 
