@@ -63,7 +63,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     io.stderr(`chanx-gen: error: --discriminator takes a field name, not '${flags.discriminator}'\n`);
     return EXIT_BAD_INPUT;
   }
-  let runs;
+  let runs: ReturnType<typeof plannedRuns> | undefined;
   try {
     runs = plannedRuns(spec, flags, io.cwd, flags.verbose === true);
   } catch (err) {
@@ -98,7 +98,7 @@ export async function once(options: PipelineOptions, flags: Pick<Flags, 'check' 
   }
   recallStubParses(key);
   const { runPipeline } = await import('./pipeline.js');
-  let result;
+  let result: Awaited<ReturnType<typeof runPipeline>>;
   try {
     result = await runPipeline(options);
   } catch (err) {

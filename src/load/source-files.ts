@@ -190,7 +190,9 @@ function externalRefs(data: unknown): RefSite[] {
   const walk = (node: unknown, at: (string | number)[]): void => {
     if (node === null || typeof node !== 'object' || seen.has(node)) return;
     seen.add(node);
-    if (Array.isArray(node)) node.forEach((item, i) => walk(item, [...at, i]));
+    if (Array.isArray(node)) node.forEach((item, i) => {
+      walk(item, [...at, i]);
+    });
     else {
       for (const [key, value] of Object.entries(node)) {
         if (key === '$ref' && typeof value === 'string' && !value.startsWith('#')) out.push({ value, at: [...at, key] });

@@ -63,7 +63,7 @@ type Outcome = { accepted: true; model: string } | { accepted: false; located: b
 const said = (line: number, message: string) => `${line}: ${message}`;
 
 async function ours(dir: string, file: string): Promise<Outcome> {
-  let loaded;
+  let loaded: Awaited<ReturnType<typeof load>>;
   try {
     loaded = await load(file, dir);
   } catch (err) {

@@ -70,7 +70,7 @@ describe.skipIf(!redisRunnable)('RedisLayer when Redis fails', () => {
   });
 
   it('delivers locally through an outage, logs the loss once and then a count every 5 s, and after the restart crosses again and says how much was lost', async () => {
-    const { one, two, a, b, oneLogs, twoLogs } = await pair('down:');
+    const { one, a, b, oneLogs, twoLogs } = await pair('down:');
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     await kill();
     await until(() => oneLogs.length > 0 && twoLogs.length > 0, 5000, 'the outage logged');

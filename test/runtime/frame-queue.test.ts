@@ -82,6 +82,7 @@ describe('FrameQueue', () => {
       throw new Error('sync');
     });
     q.push(() => Promise.reject(new Error('async')));
+    // biome-ignore lint/suspicious/noThenProperty: a thenable that throws is the case under test.
     q.push(() => ({ then: () => { throw new Error('bad thenable'); } }));
     q.push(() => void ran.push(1));
     await q.idle();

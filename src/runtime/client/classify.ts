@@ -42,7 +42,7 @@ export function topicName(pattern: string, params: Readonly<Record<string, strin
 function classify(receiver: Receiver, frame: Record<string, unknown>): string | { problem: string } {
   if (receiver.receiveField !== null) {
     const name = frame[receiver.receiveField];
-    if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(receiver.receives, name)) {
+    if (typeof name !== 'string' || !Object.hasOwn(receiver.receives, name)) {
       return { problem: `'${receiver.receiveField}' is ${JSON.stringify(name)}, which is none of ${Object.keys(receiver.receives).map((n) => `'${n}'`).join(', ') || 'nothing (no messages are sent here)'}` };
     }
     const validate = receiver.receives[name]!;

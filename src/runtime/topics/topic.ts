@@ -85,7 +85,9 @@ export function compileTopicPattern(pattern: string): TopicPattern {
       const m = regex.exec(topic);
       if (m === null) return undefined;
       const out: Record<string, string> = {};
-      params.forEach((name, i) => (out[name] = m[i + 1]!));
+      params.forEach((name, i) => {
+        out[name] = m[i + 1]!;
+      });
       return out;
     },
     fill(values) {
