@@ -83,9 +83,19 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   );
   const emitted = emitProject(model, loaded.files);
   const files = emitted.files;
-  const schemaWarnings = emitted.warnings.map((message): Diagnostic => ({ severity: 'warning', file: spec.displayPath, line: 0, column: 0, message: `validator: ${message}` }));
+  const schemaWarnings = emitted.warnings.map(
+    (message): Diagnostic => ({ severity: 'warning', file: spec.displayPath, line: 0, column: 0, message: `validator: ${message}` }),
+  );
   const outDir = path.resolve(cwd, options.out ?? 'generated');
   const shownOut = displayPath(outDir, cwd);
   const plan = planOutput(outDir, files, shownOut);
-  return { model, files, plan, shownOut, inputs: loaded.files.map((f) => f.absPath), warnings: [...loaded.warnings, ...warnings, ...schemaWarnings], parserWarnings: options.styleWarnings === true ? await parserAdvice(options.spec, cwd) : [] };
+  return {
+    model,
+    files,
+    plan,
+    shownOut,
+    inputs: loaded.files.map((f) => f.absPath),
+    warnings: [...loaded.warnings, ...warnings, ...schemaWarnings],
+    parserWarnings: options.styleWarnings === true ? await parserAdvice(options.spec, cwd) : [],
+  };
 }

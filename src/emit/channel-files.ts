@@ -70,30 +70,37 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
   });
 
   const handlerTypes = [...new Set([...incomingTypes, ...channel.incoming.flatMap((m) => m.handler.replies), names.toClient])].sort();
-  const handlers = isTopic(channel) ? topicHandlers(model, channel, handlerTypes) : render('handlers.ts', {
-    header: head,
-    typeImports: handlerTypes.join(', '),
-    addressLiteral,
-    channelLiteral,
-    paramsDeclaration:
-      channel.params.length === 0
-        ? `type ${names.params} = Record<string, never>;`
-        : `interface ${names.params} {\n${channel.params.map((p) => `${jsDoc([p.description], '  ')}  readonly ${isIdentifier(p.name) ? p.name : stringLiteral(p.name)}: ${p.enum === undefined ? 'string' : p.enum.map(stringLiteral).join(' | ')};`).join('\n')}\n}`,
-    context: names.context,
-    toClient: names.toClient,
-    params: names.params,
-    handlers: names.handlers,
-    doc: jsDoc([`Handlers of channel ${channel.key} (${channel.address}).`, channel.description]),
-    methods: channel.incoming.map((m) => ({
-      doc: jsDoc([m.handler.summary, m.handler.description, m.description && m.description !== m.handler.description ? m.description : undefined], '  '),
-      name: m.handler.method,
-      message: m.typeName,
-      returns: m.handler.replies.length === 0 ? 'void' : m.handler.replies.join(' | '),
-    })),
-  });
+  const handlers = isTopic(channel)
+    ? topicHandlers(model, channel, handlerTypes)
+    : render('handlers.ts', {
+        header: head,
+        typeImports: handlerTypes.join(', '),
+        addressLiteral,
+        channelLiteral,
+        paramsDeclaration:
+          channel.params.length === 0
+            ? `type ${names.params} = Record<string, never>;`
+            : `interface ${names.params} {\n${channel.params.map((p) => `${jsDoc([p.description], '  ')}  readonly ${isIdentifier(p.name) ? p.name : stringLiteral(p.name)}: ${p.enum === undefined ? 'string' : p.enum.map(stringLiteral).join(' | ')};`).join('\n')}\n}`,
+        context: names.context,
+        toClient: names.toClient,
+        params: names.params,
+        handlers: names.handlers,
+        doc: jsDoc([`Handlers of channel ${channel.key} (${channel.address}).`, channel.description]),
+        methods: channel.incoming.map((m) => ({
+          doc: jsDoc([m.handler.summary, m.handler.description, m.description && m.description !== m.handler.description ? m.description : undefined], '  '),
+          name: m.handler.method,
+          message: m.typeName,
+          returns: m.handler.replies.length === 0 ? 'void' : m.handler.replies.join(' | '),
+        })),
+      });
 
   const mode = channel.incoming.length === 0 ? 'none' : channel.discriminator !== null ? 'byTag' : channel.incoming.length === 1 ? 'single' : 'byTrial';
-  const runtimeImports = { byTag: ['rejectInvalid', 'rejectTag'], single: ['rejectInvalid'], byTrial: ['rejectAmbiguous', 'rejectUnmatched'], none: ['rejectUnmatched'] }[mode];
+  const runtimeImports = {
+    byTag: ['rejectInvalid', 'rejectTag'],
+    single: ['rejectInvalid'],
+    byTrial: ['rejectAmbiguous', 'rejectUnmatched'],
+    none: ['rejectUnmatched'],
+  }[mode];
   const router = render('router.ts', {
     header: head,
     runtimeImports: runtimeImports.join(', '),
@@ -112,7 +119,10 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     unmatchedList: channel.incoming.map((m) => `[${stringLiteral(m.key)}, ${m.validatorName}.errors]`).join(', '),
     fieldLiteral: stringLiteral(channel.discriminator ?? ''),
     discriminatorLiteral: channel.discriminator === null ? 'null' : stringLiteral(channel.discriminator),
-    paramValues: channel.params.filter((p) => p.enum !== undefined).map((p) => `${isIdentifier(p.name) ? p.name : stringLiteral(p.name)}: [${p.enum!.map(stringLiteral).join(', ')}]`).join(', '),
+    paramValues: channel.params
+      .filter((p) => p.enum !== undefined)
+      .map((p) => `${isIdentifier(p.name) ? p.name : stringLiteral(p.name)}: [${p.enum!.map(stringLiteral).join(', ')}]`)
+      .join(', '),
     routeFn: names.routeFn,
     ...routerTopicView(channel),
     channelConst: names.channelConst,

@@ -15,7 +15,14 @@ import { standaloneValidators } from './validators.js';
 
 export function clientNames(channel: ChannelModel) {
   const t = channel.typeName;
-  return { client: `${t}Client`, connectFn: camelCase(`connect_${t}`), connectOptions: `${t}ConnectOptions`, receives: `${t}Receives`, params: `${t}ClientParams`, handle: `${t}Handle` };
+  return {
+    client: `${t}Client`,
+    connectFn: camelCase(`connect_${t}`),
+    connectOptions: `${t}ConnectOptions`,
+    receives: `${t}Receives`,
+    params: `${t}ClientParams`,
+    handle: `${t}Handle`,
+  };
 }
 
 /** How frames from the server are told apart: by a field every server-to-client message fixes, else by trial. */
@@ -45,7 +52,8 @@ function messagesView(model: ApiModel, channel: ChannelModel) {
   const receiving = channel.outgoing.filter((m) => names.get(m) !== 'error');
   const validated = receiving.map((m) => ({ message: m, name: names.get(m)!, validatorName: `validate${m.typeName}` }));
   const requests = channel.incoming.filter((m) => m.handler.replies.length > 0);
-  const replyNames = (m: (typeof requests)[number]): string[] => channel.outgoing.filter((o) => m.handler.replies.includes(o.typeName)).map((o) => names.get(o)!);
+  const replyNames = (m: (typeof requests)[number]): string[] =>
+    channel.outgoing.filter((o) => m.handler.replies.includes(o.typeName)).map((o) => names.get(o)!);
   return {
     validated,
     types: [`${channel.typeName}ToServer`, ...receiving.map((m) => m.typeName), ...requests.flatMap((m) => [m.typeName, ...m.handler.replies])],
@@ -53,14 +61,21 @@ function messagesView(model: ApiModel, channel: ChannelModel) {
     receiveWhat: field === null ? 'message name' : stringLiteral(field),
     receiveEntries: validated.map((v) => ({ name: key(v.name), type: v.message.typeName })),
     requests: requests.map((m) => ({
-      doc: jsDoc([m.handler.summary ?? `Sends ${m.key} and resolves with its reply.`, 'Rejects with ChanxFrameError on an error frame, ChanxTimeoutError, or ChanxClosedError.'], '  '),
+      doc: jsDoc(
+        [
+          m.handler.summary ?? `Sends ${m.key} and resolves with its reply.`,
+          'Rejects with ChanxFrameError on an error frame, ChanxTimeoutError, or ChanxClosedError.',
+        ],
+        '  ',
+      ),
       message: m.typeName,
       reply: m.handler.replies.join(' | '),
     })),
     sendField: channel.discriminator === null ? 'null' : stringLiteral(channel.discriminator),
     receiveField: field === null ? 'null' : stringLiteral(field),
     receivesTable: validated.map((v) => `${key(v.name)}: ${v.validatorName}`).join(', '),
-    repliesTable: channel.discriminator === null ? '' : requests.map((m) => `${key(m.tag ?? m.key)}: [${replyNames(m).map(stringLiteral).join(', ')}]`).join(', '),
+    repliesTable:
+      channel.discriminator === null ? '' : requests.map((m) => `${key(m.tag ?? m.key)}: [${replyNames(m).map(stringLiteral).join(', ')}]`).join(', '),
   };
 }
 
@@ -103,7 +118,9 @@ export function clientFiles(model: ApiModel, channel: ChannelModel, warn: (messa
       accessorDoc: jsDoc([`A handle on topic ${t.topicOf!.name}: \`${pattern}\` with its parameters filled in. Call \`subscribe()\` on it first.`], '  '),
     };
   });
-  const validated = [...own.validated, ...topics.flatMap((t) => t.validated)].filter((v, i, all) => all.findIndex((w) => w.validatorName === v.validatorName) === i);
+  const validated = [...own.validated, ...topics.flatMap((t) => t.validated)].filter(
+    (v, i, all) => all.findIndex((w) => w.validatorName === v.validatorName) === i,
+  );
 
   const client = render('client.ts', {
     header: head,

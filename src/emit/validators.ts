@@ -38,7 +38,11 @@ export function standaloneValidators(
   const addFormats = require('ajv-formats').default as typeof import('ajv-formats').default;
   const standaloneCode = require('ajv/dist/standalone').default as typeof import('ajv/dist/standalone/index.js').default;
 
-  const logger = { log: () => undefined, warn: (...args: unknown[]) => warn(args.map(String).join(' ')), error: (...args: unknown[]) => warn(args.map(String).join(' ')) };
+  const logger = {
+    log: () => undefined,
+    warn: (...args: unknown[]) => warn(args.map(String).join(' ')),
+    error: (...args: unknown[]) => warn(args.map(String).join(' ')),
+  };
   const ajv = new Ajv({
     code: { source: true, esm: true },
     allErrors: true,
@@ -54,7 +58,10 @@ export function standaloneValidators(
   });
   addFormats(ajv);
   ajv.addVocabulary(ANNOTATIONS);
-  const names = reachableSchemas(messages.map((m) => m.typeName), schemas);
+  const names = reachableSchemas(
+    messages.map((m) => m.typeName),
+    schemas,
+  );
   for (const format of formatsUsed(names.map((n) => schemas[n]))) {
     if (ajv.formats[format] !== undefined) continue;
     ajv.addFormat(format, true);
@@ -70,7 +77,15 @@ export function standaloneValidators(
     const code = importRuntime(standaloneCode(ajv, exports), runtimeModule);
     return typeOf === undefined ? code : typedExports(code, exports, typeOf);
   } catch (err) {
-    throw new InputError([{ severity: 'error', file: specPath, line: 0, column: 0, message: `channel '${channelKey}': a message schema cannot be compiled into a validator: ${(err as Error).message}` }]);
+    throw new InputError([
+      {
+        severity: 'error',
+        file: specPath,
+        line: 0,
+        column: 0,
+        message: `channel '${channelKey}': a message schema cannot be compiled into a validator: ${(err as Error).message}`,
+      },
+    ]);
   }
 }
 
