@@ -8,6 +8,7 @@ export default defineConfig({
       'chanx-gen/runtime': fileURLToPath(new URL('./src/runtime/index.ts', import.meta.url)),
       'chanx-gen/client-ajv': fileURLToPath(new URL('./src/runtime/client-ajv.ts', import.meta.url)),
       'chanx-gen/client': fileURLToPath(new URL('./src/runtime/client.ts', import.meta.url)),
+      'chanx-gen/testing': fileURLToPath(new URL('./src/runtime/testing.ts', import.meta.url)),
     },
   },
   test: {
