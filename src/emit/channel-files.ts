@@ -15,6 +15,7 @@ import { clientFiles } from './client-files.js';
 import { camelCase, isIdentifier } from '../model/names.js';
 import { modelTitles, titlesLiteral } from './model-titles.js';
 import { isTopic, routerTopicView, topicHandlers, topicStub } from './topic-files.js';
+import { starterTest } from './starter-test.js';
 
 export function channelNames(channel: ChannelModel) {
   const t = channel.typeName;
@@ -149,6 +150,8 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     { kind: 'generated', path: `${dir}/handlers.ts`, content: handlers },
     { kind: 'generated', path: `${dir}/router.ts`, content: router },
     isTopic(channel) ? topicStub(model, channel) : { kind: 'stub', path: `${dir}/consumer.ts`, content: consumer, className: names.consumerClass, methods },
+    // Created with the stub, then the user's; a channel reached through its host (a topic) has no client to test with.
+    ...(isTopic(channel) || channel.topicOf !== undefined ? [] : [starterTest(model, channel)]),
     // A hosted topic is reached through its host's connection, not with a client of its own.
     ...(channel.topicOf === undefined ? clientFiles(model, channel, warn) : []),
   ];

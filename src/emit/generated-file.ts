@@ -1,5 +1,5 @@
 /** What emit hands to write/check: every file's path (relative to the output folder) and bytes. */
-export type GeneratedFile = OwnedFile | StubFile;
+export type GeneratedFile = OwnedFile | StubFile | StarterFile;
 
 /** A file chanx-gen owns: rewritten whole on every run, recognised by its header. */
 export interface OwnedFile {
@@ -17,6 +17,18 @@ export interface StubFile {
   className: string;
   /** Every handler method the class must have, in order, with the text that creates it. */
   methods: { name: string; text: string }[];
+}
+
+/**
+ * A file made once, with its companion stub, and the user's from then on: never rewritten, never
+ * made again (not even when deleted), never drift for --check. The starter test of a channel.
+ */
+export interface StarterFile {
+  kind: 'starter';
+  path: string;
+  content: string;
+  /** The stub it is created with: only a run that creates that stub creates this file. */
+  companion: string;
 }
 
 /** First line of every file chanx-gen owns; orphans are recognised by it. */

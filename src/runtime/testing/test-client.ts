@@ -73,6 +73,7 @@ export async function connectForTest<C extends GeneratedClient>(
         ? frames.receiveNext(nameOrOptions, nameOf, opts?.timeout)
         : frames.receiveNext(undefined, nameOf, nameOrOptions?.timeout)) as TestHelpers<unknown>['receiveNext'],
     expectNothing: (ms = 100) => frames.expectNothing(ms),
+    nameOf: (frame) => nameOf(frame as Frame) ?? '(not in the document)',
     sendRaw(frame: string | object): void {
       if (typeof frame !== 'string') return send(frame);
       if (socket === undefined || socket.readyState !== WebSocket.OPEN) throw new Error('sendRaw(): the client is not connected');

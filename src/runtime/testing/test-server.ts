@@ -60,7 +60,7 @@ export async function startTestServer(app: TestApp, options: TestServerOptions =
     error(message, error) {
       errors.push(message);
       if (given !== undefined) given.error(message, error);
-      else if (quiet !== true) console.error(message, error ?? '');
+      else if (quiet !== true) console.error(message);
     },
   };
   const full: ServerOptions = { ...serverOptions, layer, logger, sendCompletion: true };

@@ -75,6 +75,8 @@ export interface TestHelpers<R> extends AsyncDisposable {
   receiveNext<K extends CompletionAction>(name: K, options?: ReceiveOptions): Promise<CompletionFrame>;
   receiveNext(name: 'authentication', options?: ReceiveOptions): Promise<AuthenticationFrame>;
   receiveNext<K extends NameOf<R>>(name: K, options?: ReceiveOptions): Promise<Named<R, K>>;
+  /** A frame's name as `receiveNext` takes it: its discriminator value (or message name), `error`, a completion action. */
+  readonly nameOf: (frame: R | CompletionFrame | AuthenticationFrame) => string;
   /** Waits `ms` (default 100) and rejects if a message (not a completion frame) arrived unread. */
   expectNothing(ms?: number): Promise<void>;
   /** Every frame received so far, completion frames included, in order (refs the kit added taken off). */
