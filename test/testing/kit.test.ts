@@ -2,6 +2,9 @@
  * chanx-gen/testing against the committed system channel and consumers written here: what the
  * reads return, and that every failure says what was awaited and what came.
  */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { mount } from 'chanx-gen/runtime';
 import { ChanxTestError, startTestServer, type TestServer } from 'chanx-gen/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,8 +13,25 @@ import { connectSystem } from '../../generated/system/client.js';
 import type { SystemContext, SystemHandlers } from '../../generated/system/handlers.js';
 import type * as M from '../../generated/system/messages.js';
 import { systemChannel } from '../../generated/system/router.js';
+import { ROOT } from '../helpers/cli.js';
 
 const WELCOME = { action: 'system_echo', payload: { message: '🔧 System: Connection established!' } };
+
+// The README's shortest example, word for word (it names node:test's `it`; vitest's runs it here).
+it('echoes what it is sent', async () => {
+  await using server = await startTestServer(createServer);
+  await using client = await server.connect(connectSystem);
+  await client.receiveNext(); // the welcome onConnect sends
+  client.send({ action: 'user_message', payload: { message: 'Hi' } });
+  assert.deepEqual(await client.receiveAll(), [{ action: 'system_echo', payload: { message: '🔧 System Echo: Hi' } }]);
+});
+
+it('the README shows that example as it is here', () => {
+  const body = (text: string) => text.slice(text.indexOf("it('echoes what it is sent'"), text.indexOf('\n});\n', text.indexOf("it('echoes what it is sent'")));
+  const readme = body(readFileSync(path.join(ROOT, 'README.md'), 'utf8'));
+  expect(readme.length).toBeGreaterThan(100);
+  expect(readme).toBe(body(readFileSync(new URL(import.meta.url), 'utf8')));
+});
 
 describe('the kit on the project server', () => {
   let server: TestServer;

@@ -88,7 +88,7 @@ export class FrameLog {
           return this.find((f) => f['action'] === until && f['payload'] === null && ++seen === count);
         },
         timeout,
-        count === 1 ? `a '${until}'` : `${count} '${until}' frames`,
+        count === 1 ? `the next '${until}'` : `${count} '${until}' frames`,
         'receiveAll()',
       );
     }
