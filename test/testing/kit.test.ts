@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { mount } from 'chanx-gen/runtime';
+import { type AuthRefusal, mount, refuse, type UpgradeRequest } from 'chanx-gen/runtime';
 import { ChanxTestError, startTestServer, type TestServer } from 'chanx-gen/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../generated/server.js';
@@ -162,5 +162,43 @@ describe('the kit on chosen channels with consumers of the test', () => {
     expect(await b.receiveNext()).toEqual({ action: 'system_echo', payload: { message: 'to b' } });
     await a.expectNothing(50);
     expect(server.captured.events).toEqual([{ channel: 'system', event: { action: 'system_echo', payload: { message: 'to b' } }, to: b.connectionId }]);
+  });
+});
+
+describe('connecting as a user', () => {
+  class Guarded implements SystemHandlers<string> {
+    authenticate(request: UpgradeRequest): string | AuthRefusal {
+      const token = request.headers.authorization;
+      return token?.startsWith('Bearer ') ? token.slice('Bearer '.length) : refuse(401);
+    }
+    onConnect(ctx: SystemContext<string>): void {
+      ctx.send({ action: 'system_echo', payload: { message: `hello ${ctx.user}` } });
+    }
+    onPing(): M.PongMessage {
+      return { action: 'pong', payload: null };
+    }
+    onUserMessage(message: M.UserMessage): M.SystemEchoMessage {
+      return { action: 'system_echo', payload: { message: message.payload.message } };
+    }
+  }
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer([mount(systemChannel, Guarded)]);
+  });
+  afterAll(() => server.close());
+
+  it('server.as(headers) connects as the user authenticate reads from them', async () => {
+    await using alice = await server.as({ authorization: 'Bearer alice' }).connect(connectSystem);
+    expect(await alice.receiveNext()).toEqual({ action: 'system_echo', payload: { message: 'hello alice' } });
+  });
+
+  it("a refused connection reads Chanx's authentication frame, then its close", async () => {
+    await using anonymous = await server.connect(connectSystem);
+    expect(await anonymous.receiveNext('authentication')).toEqual({
+      action: 'authentication',
+      payload: { status_code: 401, status_text: 'Unauthorized', data: { detail: 'Authentication credentials were not provided.' } },
+    });
+    expect((await anonymous.closed).code).toBeGreaterThanOrEqual(1000);
+    await expect(anonymous.receiveNext()).rejects.toThrow(/^receiveNext\(\): expected a message, but the connection closed \(\d+/);
   });
 });
