@@ -24,8 +24,11 @@ export function starterTest(model: ApiModel, channel: ChannelModel): StarterFile
     connectFn,
     connectOptions: params.length === 0 ? '' : `, { params: { ${params.join(', ')} } }`,
     title: stringLiteral(`channel ${channel.key} (${channel.address})`),
+    anyMessage: tests.length > 0,
     tests:
-      tests.length > 0 ? tests : [{ title: stringLiteral('connects'), method: '', message: false, fixed: false, replies: false, quiet: false, open: true }],
+      tests.length > 0
+        ? tests
+        : [{ title: stringLiteral('connects'), method: '', message: false, type: '', fixed: false, replies: false, quiet: false, open: true }],
   });
   return { kind: 'starter', path: `${channel.folder}/consumer.test.ts`, content, companion: `${channel.folder}/consumer.ts` };
 }
@@ -36,10 +39,10 @@ function testOf(model: ApiModel, channel: ChannelModel, m: IncomingMessageModel,
   // The routing field carries the tag, whatever the schema's example says (a pattern gives none).
   if (channel.discriminator !== null && m.tag !== null && example !== null && typeof example === 'object')
     (example as Record<string, unknown>)[channel.discriminator] = m.tag;
-  const message = tsLiteral(example);
+  const message = tsLiteral(example, '    ');
   const fixed = fixedReply(m, model.schemas);
   const replyNames = channel.outgoing.filter((o) => m.handler.replies.includes(o.typeName)).map((o) => names.get(o) ?? o.key);
-  const view = { method: m.handler.method, message, fixed: false, replies: false, quiet: false, open: false };
+  const view = { method: m.handler.method, message, type: m.typeName, fixed: false, replies: false, quiet: false, open: false };
   if (fixed !== undefined) return { ...view, title: stringLiteral(`${label}: ${m.handler.method} answers ${replyNames[0] ?? 'its reply'}`), fixed };
   if (replyNames.length > 0) {
     const first = replyNames[0]!;
@@ -48,11 +51,19 @@ function testOf(model: ApiModel, channel: ChannelModel, m: IncomingMessageModel,
   return { ...view, title: stringLiteral(`${label}: ${m.handler.method} takes it without an error`), quiet: true };
 }
 
-/** A TypeScript literal for a JSON value, laid out as a person writes one: `{ action: 'ping', payload: null }`. */
-function tsLiteral(value: unknown): string {
+/**
+ * A TypeScript literal for a JSON value, laid out as a person writes one: `{ action: 'ping', payload: null }`
+ * on one line when it is short, else one member a line, indented from `indent`.
+ */
+function tsLiteral(value: unknown, indent: string): string {
   if (value === null || typeof value !== 'object') return typeof value === 'string' ? stringLiteral(value) : (JSON.stringify(value) ?? 'null');
-  if (Array.isArray(value)) return `[${value.map(tsLiteral).join(', ')}]`;
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.length === 0) return '{}';
-  return `{ ${entries.map(([k, v]) => `${isIdentifier(k) ? k : stringLiteral(k)}: ${tsLiteral(v)}`).join(', ')} }`;
+  const inner = `${indent}  `;
+  const parts = Array.isArray(value)
+    ? value.map((v) => tsLiteral(v, inner))
+    : Object.entries(value as Record<string, unknown>).map(([k, v]) => `${isIdentifier(k) ? k : stringLiteral(k)}: ${tsLiteral(v, inner)}`);
+  const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{ ', ' }'];
+  if (parts.length === 0) return Array.isArray(value) ? '[]' : '{}';
+  const flat = `${open}${parts.join(', ')}${close}`;
+  if (flat.length <= 100 && !flat.includes('\n')) return flat;
+  return `${open.trim()}\n${parts.map((p) => `${inner}${p},`).join('\n')}\n${indent}${close.trim()}`;
 }
