@@ -17,8 +17,8 @@ const ANNOTATIONS = ['discriminator', 'externalDocs', 'example', 'xml', 'x-discr
  * `warn` receives what ajv's strict mode finds questionable in the document (unknown keywords and
  * formats, loose tuples, ...): JSON Schema says to ignore those, so they are warnings, not errors.
  */
-export function validatorsSource(channel: ChannelModel, schemas: Record<string, JsonSchema>, specPath: string, warn: (message: string) => void): string {
-  return standaloneValidators(channel.key, channel.incoming, schemas, specPath, warn, 'chanx-gen/runtime', (type) => `Validator<${type}>`);
+export function validatorsSource(channel: ChannelModel, schemas: Record<string, JsonSchema>, specPath: string, warn: (message: string) => void, validatorType = 'Validator'): string {
+  return standaloneValidators(channel.key, channel.incoming, schemas, specPath, warn, 'chanx-gen/runtime', (type) => `${validatorType}<${type}>`);
 }
 
 /** Validators named `validatorName` for `messages`; the ajv helpers they need come from `runtimeModule`. */
