@@ -111,9 +111,20 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   if (checked.some((d) => d.severity === 'error')) throw new InputError(checked.filter((d) => d.severity === 'error'));
   const emitted = locatedEmit(() => emitProject(model, loaded.files), loaded.files);
   const files = emitted.files;
-  const schemaWarnings = [...checked, ...emitted.warnings.map((message): Diagnostic => ({ severity: 'warning', ...placeOf(message, loaded.files), message: `validator: ${message}` }))];
+  const schemaWarnings = [
+    ...checked,
+    ...emitted.warnings.map((message): Diagnostic => ({ severity: 'warning', ...placeOf(message, loaded.files), message: `validator: ${message}` })),
+  ];
   const outDir = path.resolve(cwd, options.out ?? 'generated');
   const shownOut = displayPath(outDir, cwd);
   const plan = planOutput(outDir, files, shownOut);
-  return { model, files, plan, shownOut, inputs: loaded.files.map((f) => f.absPath), warnings: [...loaded.warnings, ...warnings, ...schemaWarnings], parserWarnings: options.styleWarnings === true ? await parserAdvice(options.spec, cwd) : [] };
+  return {
+    model,
+    files,
+    plan,
+    shownOut,
+    inputs: loaded.files.map((f) => f.absPath),
+    warnings: [...loaded.warnings, ...warnings, ...schemaWarnings],
+    parserWarnings: options.styleWarnings === true ? await parserAdvice(options.spec, cwd) : [],
+  };
 }

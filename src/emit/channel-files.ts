@@ -48,7 +48,11 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     declarations: reachableSchemas([...envelopes].sort(), model.schemas).map((name) => {
       const tag = tags.get(name);
       const renamed = Object.hasOwn(model.renamed, name) ? model.renamed[name] : undefined;
-      return declareType(name, model.schemas[name] ?? true, { literalsRequired: envelopes.has(name), ...(tag !== undefined ? { tag } : {}), ...(renamed !== undefined ? { renamedFrom: renamed } : {}) });
+      return declareType(name, model.schemas[name] ?? true, {
+        literalsRequired: envelopes.has(name),
+        ...(tag !== undefined ? { tag } : {}),
+        ...(renamed !== undefined ? { renamedFrom: renamed } : {}),
+      });
     }),
     channelLiteral,
     toServer: names.toServer,
@@ -70,41 +74,61 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     runtimeImports: validatorImport.clause,
     typeImports: incomingTypes.join(', '),
     validators: channel.incoming.length > 0,
-    code: validatorsSource(channel, model.schemas, model.specPath, (message) => warn(`channel '${channel.key}': ${message}`), validatorImport.local['Validator']!),
+    code: validatorsSource(
+      channel,
+      model.schemas,
+      model.specPath,
+      (message) => warn(`channel '${channel.key}': ${message}`),
+      validatorImport.local['Validator']!,
+    ),
   });
 
   const handlerTypes = [...new Set([...incomingTypes, ...channel.incoming.flatMap((m) => m.handler.replies), names.toClient])].sort();
-  const handlerImports = runtimeImports(['type AuthRefusal', 'type ConnectionContext', 'type MaybePromise', 'type UpgradeRequest'], [...handlerTypes, ...Object.values(names)], true);
-  const handlers = isTopic(channel) ? topicHandlers(model, channel, handlerTypes) : render('handlers.ts', {
-    header: head,
-    runtimeImports: handlerImports.clause,
-    rt: handlerImports.local,
-    typeImports: handlerTypes.join(', '),
-    addressLiteral,
-    channelLiteral,
-    paramsDeclaration:
-      channel.params.length === 0
-        ? `type ${names.params} = Record<string, never>;`
-        : `interface ${names.params} {\n${channel.params.map((p) => `${jsDoc([p.description], '  ')}  readonly ${isIdentifier(p.name) ? p.name : stringLiteral(p.name)}: ${p.enum === undefined ? 'string' : p.enum.map(stringLiteral).join(' | ')};`).join('\n')}\n}`,
-    context: names.context,
-    toClient: names.toClient,
-    params: names.params,
-    handlers: names.handlers,
-    doc: jsDoc([`Handlers of channel ${channel.key} (${channel.address}).`, channel.description]),
-    methods: channel.incoming.map((m) => ({
-      doc: jsDoc([m.handler.summary, m.handler.description, m.description && m.description !== m.handler.description ? m.description : undefined], '  '),
-      name: m.handler.method,
-      message: m.typeName,
-      returns: m.handler.replies.length === 0 ? 'void' : m.handler.replies.join(' | '),
-    })),
-  });
+  const handlerImports = runtimeImports(
+    ['type AuthRefusal', 'type ConnectionContext', 'type MaybePromise', 'type UpgradeRequest'],
+    [...handlerTypes, ...Object.values(names)],
+    true,
+  );
+  const handlers = isTopic(channel)
+    ? topicHandlers(model, channel, handlerTypes)
+    : render('handlers.ts', {
+        header: head,
+        runtimeImports: handlerImports.clause,
+        rt: handlerImports.local,
+        typeImports: handlerTypes.join(', '),
+        addressLiteral,
+        channelLiteral,
+        paramsDeclaration:
+          channel.params.length === 0
+            ? `type ${names.params} = Record<string, never>;`
+            : `interface ${names.params} {\n${channel.params.map((p) => `${jsDoc([p.description], '  ')}  readonly ${isIdentifier(p.name) ? p.name : stringLiteral(p.name)}: ${p.enum === undefined ? 'string' : p.enum.map(stringLiteral).join(' | ')};`).join('\n')}\n}`,
+        context: names.context,
+        toClient: names.toClient,
+        params: names.params,
+        handlers: names.handlers,
+        doc: jsDoc([`Handlers of channel ${channel.key} (${channel.address}).`, channel.description]),
+        methods: channel.incoming.map((m) => ({
+          doc: jsDoc([m.handler.summary, m.handler.description, m.description && m.description !== m.handler.description ? m.description : undefined], '  '),
+          name: m.handler.method,
+          message: m.typeName,
+          returns: m.handler.replies.length === 0 ? 'void' : m.handler.replies.join(' | '),
+        })),
+      });
 
   const mode = channel.incoming.length === 0 ? 'none' : channel.discriminator !== null ? 'byTag' : channel.incoming.length === 1 ? 'single' : 'byTrial';
   const titles = titlesLiteral(modelTitles(incomingTypes, model.schemas));
   const topicView = routerTopicView(channel);
-  const routerValues = { byTag: ['rejectInvalid', 'rejectTag'], single: ['rejectInvalid'], byTrial: ['rejectAmbiguous', 'rejectUnmatched'], none: ['rejectUnmatched'] }[mode];
+  const routerValues = {
+    byTag: ['rejectInvalid', 'rejectTag'],
+    single: ['rejectInvalid'],
+    byTrial: ['rejectAmbiguous', 'rejectUnmatched'],
+    none: ['rejectUnmatched'],
+  }[mode];
   const routerTypes = [...new Set([names.toClient, ...(mode === 'byTag' ? [names.toServer] : []), ...(mode === 'byTrial' ? incomingTypes : [])])].sort();
-  const routerImports = runtimeImports([...routerValues, `type ${topicView.definitionType}`, ...(titles !== '' ? ['type ModelTitles'] : [])], [...routerTypes, ...Object.values(names)]);
+  const routerImports = runtimeImports(
+    [...routerValues, `type ${topicView.definitionType}`, ...(titles !== '' ? ['type ModelTitles'] : [])],
+    [...routerTypes, ...Object.values(names)],
+  );
   const router = render('router.ts', {
     header: head,
     runtimeImports: routerImports.clause,
@@ -124,7 +148,10 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     unmatchedList: channel.incoming.map((m) => `[${stringLiteral(m.key)}, ${m.validatorName}.errors]`).join(', '),
     fieldLiteral: stringLiteral(channel.discriminator ?? ''),
     discriminatorLiteral: channel.discriminator === null ? 'null' : stringLiteral(channel.discriminator),
-    paramValues: channel.params.filter((p) => p.enum !== undefined).map((p) => `${isIdentifier(p.name) ? p.name : stringLiteral(p.name)}: [${p.enum!.map(stringLiteral).join(', ')}]`).join(', '),
+    paramValues: channel.params
+      .filter((p) => p.enum !== undefined)
+      .map((p) => `${isIdentifier(p.name) ? p.name : stringLiteral(p.name)}: [${p.enum!.map(stringLiteral).join(', ')}]`)
+      .join(', '),
     routeFn: names.routeFn,
     ...topicView,
     channelConst: names.channelConst,

@@ -20,7 +20,8 @@ export interface TypeOptions {
 
 /** `export interface X {...}` or `export type X = ...;`, with its JSDoc. */
 export function declareType(name: string, schema: JsonSchema, options: TypeOptions = {}): string {
-  const renamed = options.renamedFrom === undefined ? undefined : `Named ${JSON.stringify(options.renamedFrom)} in the document; that name is taken in the generated code.`;
+  const renamed =
+    options.renamedFrom === undefined ? undefined : `Named ${JSON.stringify(options.renamedFrom)} in the document; that name is taken in the generated code.`;
   const doc = typeof schema === 'object' ? schemaDoc(schema, '', renamed) : jsDoc([renamed], '');
   if (typeof schema === 'object' && isPlainObject(schema)) {
     return `${doc}export interface ${name} ${objectType(schema, '', options)}\n`;
@@ -31,7 +32,11 @@ export function declareType(name: string, schema: JsonSchema, options: TypeOptio
 /** A plain object schema: properties and nothing that needs a union or intersection. */
 function isPlainObject(s: SchemaObject): boolean {
   const combinators = ['oneOf', 'anyOf', 'allOf', 'enum', 'const', '$ref', 'not'];
-  return (s['type'] === 'object' || (s['type'] === undefined && s['properties'] !== undefined)) && !combinators.some((k) => s[k] !== undefined) && s['nullable'] !== true;
+  return (
+    (s['type'] === 'object' || (s['type'] === undefined && s['properties'] !== undefined)) &&
+    !combinators.some((k) => s[k] !== undefined) &&
+    s['nullable'] !== true
+  );
 }
 
 export function tsType(schema: JsonSchema, indent: string, options: TypeOptions = {}): string {
@@ -69,7 +74,8 @@ function structuralType(s: SchemaObject, indent: string, options: TypeOptions): 
 }
 
 function inferTypes(s: SchemaObject): string[] {
-  if (s['properties'] !== undefined || s['additionalProperties'] !== undefined || s['patternProperties'] !== undefined || s['required'] !== undefined) return ['object'];
+  if (s['properties'] !== undefined || s['additionalProperties'] !== undefined || s['patternProperties'] !== undefined || s['required'] !== undefined)
+    return ['object'];
   if (s['items'] !== undefined || s['prefixItems'] !== undefined) return ['array'];
   return [];
 }
@@ -168,7 +174,13 @@ function wrapFunctionLike(t: string): string {
 
 /** Parenthesise a type that would bind wrongly before `[]`, `&` or `|`. */
 function wrap(t: string): string {
-  return /^[A-Za-z0-9_$.]+$/.test(t) || /^'.*'$/.test(t) || (t.startsWith('{') && t.endsWith('}')) || (t.startsWith('[') && t.endsWith(']')) || (t.startsWith('(') && t.endsWith(')') && balanced(t)) ? t : `(${t})`;
+  return /^[A-Za-z0-9_$.]+$/.test(t) ||
+    /^'.*'$/.test(t) ||
+    (t.startsWith('{') && t.endsWith('}')) ||
+    (t.startsWith('[') && t.endsWith(']')) ||
+    (t.startsWith('(') && t.endsWith(')') && balanced(t))
+    ? t
+    : `(${t})`;
 }
 
 function balanced(t: string): boolean {

@@ -64,14 +64,29 @@ export async function loadDocument(specPath: string, cwd: string, options: LoadO
     // Safety net: a refusal by the precompiled validators is confirmed by the parser's own rules.
     const confirmed = await judge(true);
     if (confirmed.errors.length === 0 && confirmed.document !== undefined) {
-      warnings.push({ severity: 'warning', file: spec.displayPath, line: 1, column: 1, message: `chanx-gen's precompiled AsyncAPI schema check refused this document but @asyncapi/parser accepts it; generated from the parser's reading (please report this): ${verdict.errors[0]?.message ?? ''}` });
+      warnings.push({
+        severity: 'warning',
+        file: spec.displayPath,
+        line: 1,
+        column: 1,
+        message: `chanx-gen's precompiled AsyncAPI schema check refused this document but @asyncapi/parser accepts it; generated from the parser's reading (please report this): ${verdict.errors[0]?.message ?? ''}`,
+      });
       verdict = confirmed;
     }
   }
   if (verdict.errors.length > 0 || verdict.document === undefined) {
-    throw new InputError(verdict.errors.length > 0 ? verdict.errors : [{ severity: 'error', file: spec.displayPath, line: 1, column: 1, message: 'the AsyncAPI parser rejected the document' }]);
+    throw new InputError(
+      verdict.errors.length > 0
+        ? verdict.errors
+        : [{ severity: 'error', file: spec.displayPath, line: 1, column: 1, message: 'the AsyncAPI parser rejected the document' }],
+    );
   }
-  return { document: verdict.document, files, inputHash: hashInputs(files), warnings: [...warnings, ...verdict.located.filter((d) => d.severity === 'warning')] };
+  return {
+    document: verdict.document,
+    files,
+    inputHash: hashInputs(files),
+    warnings: [...warnings, ...verdict.located.filter((d) => d.severity === 'warning')],
+  };
 }
 
 /** sha256 over the canonical content of the spec (first) and every file it references, by path relative to the spec. */
@@ -95,7 +110,13 @@ function parserFor(style: boolean, unmodified: boolean): Promise<Parser> {
   let parser = parsers.get(key);
   if (parser === undefined) {
     const rules = unmodified ? {} : precompiledStructureRules();
-    parser = import('@asyncapi/parser').then(({ Parser }) => new Parser({ ruleset: { recommended: style, ...(Object.keys(rules).length > 0 ? { rules } : {}) } as never, __unstable: { resolver: { cache: false } } }));
+    parser = import('@asyncapi/parser').then(
+      ({ Parser }) =>
+        new Parser({
+          ruleset: { recommended: style, ...(Object.keys(rules).length > 0 ? { rules } : {}) } as never,
+          __unstable: { resolver: { cache: false } },
+        }),
+    );
     parsers.set(key, parser);
   }
   return parser;

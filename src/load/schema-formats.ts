@@ -23,13 +23,26 @@ interface Family {
 
 const FAMILIES: readonly Family[] = [
   { name: 'Avro', matches: /^application\/vnd\.apache\.avro/i, load: async () => (await import('@asyncapi/avro-schema-parser')).AvroSchemaParser() },
-  { name: 'OpenAPI 3.0 / Swagger 2 schema', matches: /^application\/vnd\.(oai\.openapi|swagger)/i, load: async () => (await import('@asyncapi/openapi-schema-parser')).OpenAPISchemaParser() },
-  { name: 'RAML 1.0 data type', matches: /^application\/raml\+yaml/i, load: async () => (await import('@asyncapi/raml-dt-schema-parser')).RamlDTSchemaParser() },
-  { name: 'Protocol Buffers', matches: /^application\/vnd\.google\.protobuf/i, load: async () => (await import('@asyncapi/protobuf-schema-parser')).ProtoBuffSchemaParser() },
+  {
+    name: 'OpenAPI 3.0 / Swagger 2 schema',
+    matches: /^application\/vnd\.(oai\.openapi|swagger)/i,
+    load: async () => (await import('@asyncapi/openapi-schema-parser')).OpenAPISchemaParser(),
+  },
+  {
+    name: 'RAML 1.0 data type',
+    matches: /^application\/raml\+yaml/i,
+    load: async () => (await import('@asyncapi/raml-dt-schema-parser')).RamlDTSchemaParser(),
+  },
+  {
+    name: 'Protocol Buffers',
+    matches: /^application\/vnd\.google\.protobuf/i,
+    load: async () => (await import('@asyncapi/protobuf-schema-parser')).ProtoBuffSchemaParser(),
+  },
 ];
 
 /** What chanx-gen reads, for the refusal of anything else. */
-export const READABLE_FORMATS = 'JSON Schema (draft-07), AsyncAPI Schema, Avro 1.8.2/1.9.0, OpenAPI 3.0 schema objects, RAML 1.0 data types and Protocol Buffers 2/3';
+export const READABLE_FORMATS =
+  'JSON Schema (draft-07), AsyncAPI Schema, Avro 1.8.2/1.9.0, OpenAPI 3.0 schema objects, RAML 1.0 data types and Protocol Buffers 2/3';
 
 /** JSON Schema by another name: the parser passes these on as they are, which is what the model reads. */
 const JSON_SCHEMA = /^application\/(schema(\+json|\+yaml)?;version=draft-\d+|vnd\.aai\.asyncapi(\+json|\+yaml)?;version=[\d.]+)$/i;

@@ -102,7 +102,8 @@ export function readInputText(absPath: string): string | { why: string } {
     const stat = fstatSync(fd);
     if (stat.isDirectory()) return { why: 'is a folder, not a file' };
     if (!stat.isFile()) return { why: 'is not a regular file (a device, a pipe or a socket)' };
-    if (stat.size > MAX_INPUT_BYTES) return { why: `is ${(stat.size / 1024 / 1024).toFixed(0)} MiB; chanx-gen reads inputs of up to ${MAX_INPUT_BYTES / 1024 / 1024} MiB` };
+    if (stat.size > MAX_INPUT_BYTES)
+      return { why: `is ${(stat.size / 1024 / 1024).toFixed(0)} MiB; chanx-gen reads inputs of up to ${MAX_INPUT_BYTES / 1024 / 1024} MiB` };
     const buffer = Buffer.alloc(stat.size);
     let read = 0;
     while (read < stat.size) {
@@ -131,7 +132,8 @@ export function readSourceFile(absPath: string, cwd: string): SourceFile {
     data = doc.data;
   } catch (err) {
     // The YAML reader recurses: a document nested thousands deep overflows it (and the parser).
-    const why = err instanceof RangeError ? 'nested too deeply to read' : `cannot be read as YAML or JSON (${err instanceof Error ? err.message : String(err)})`;
+    const why =
+      err instanceof RangeError ? 'nested too deeply to read' : `cannot be read as YAML or JSON (${err instanceof Error ? err.message : String(err)})`;
     throw new InputError([{ severity: 'error', file: shown, line: 1, column: 1, message: why }]);
   }
   const { ast, lineMap } = doc.parserResult;
@@ -160,7 +162,12 @@ export function readSourceTree(specAbsPath: string, cwd: string): SourceFile[] {
       const [target] = ref.value.split('#');
       const where = file.locate(ref.at);
       if (/^[a-z][a-z0-9+.-]*:/i.test(target ?? '')) {
-        problems.push({ severity: 'error', file: file.displayPath, ...where, message: `$ref '${ref.value}' points to a remote document; chanx-gen never fetches over the network: save it next to the spec and refer to it by a relative path` });
+        problems.push({
+          severity: 'error',
+          file: file.displayPath,
+          ...where,
+          message: `$ref '${ref.value}' points to a remote document; chanx-gen never fetches over the network: save it next to the spec and refer to it by a relative path`,
+        });
         continue;
       }
       let decoded: string;
@@ -177,7 +184,13 @@ export function readSourceTree(specAbsPath: string, cwd: string): SourceFile[] {
       } catch (err) {
         if (!(err instanceof InputError)) throw err;
         const unreadable = err.diagnostics.length === 1 && err.diagnostics[0]!.file === displayPath(next, cwd);
-        if (unreadable) problems.push({ severity: 'error', file: file.displayPath, ...where, message: `$ref '${ref.value}' cannot be resolved: ${displayPath(next, cwd)}: ${err.diagnostics[0]!.message}` });
+        if (unreadable)
+          problems.push({
+            severity: 'error',
+            file: file.displayPath,
+            ...where,
+            message: `$ref '${ref.value}' cannot be resolved: ${displayPath(next, cwd)}: ${err.diagnostics[0]!.message}`,
+          });
         else problems.push(...err.diagnostics);
       }
     }

@@ -68,11 +68,20 @@ export function buildModel(input: ModelInput, options: ModelOptions = {}): Model
   };
   nameComponentSchemas(ctx, document);
   const channels = [...document.channels].sort((a, b) => cmp(a.id, b.id)).map((channel) => buildChannel(ctx, channel, options));
-  for (const problem of linkTopics(channels, document, (key, ...rest) => locateChannel(ctx, key, ...rest))) (problem.severity === 'error' ? ctx.errors : ctx.warnings).push(problem);
+  for (const problem of linkTopics(channels, document, (key, ...rest) => locateChannel(ctx, key, ...rest)))
+    (problem.severity === 'error' ? ctx.errors : ctx.warnings).push(problem);
   if (ctx.errors.length > 0) throw new InputError(ctx.errors);
 
   return {
-    model: { specPath: input.specPath, inputHash: input.inputHash, title: document.title, version: document.apiVersion, schemas: sortKeys(ctx.registry.schemas), renamed: sortKeys(ctx.registry.renamed), channels },
+    model: {
+      specPath: input.specPath,
+      inputHash: input.inputHash,
+      title: document.title,
+      version: document.apiVersion,
+      schemas: sortKeys(ctx.registry.schemas),
+      renamed: sortKeys(ctx.registry.renamed),
+      channels,
+    },
     warnings: ctx.warnings,
   };
 }
@@ -144,7 +153,10 @@ function messageKeys(channel: ChannelView): (m: MessageView) => string {
  * Decides which messages the server receives (those of `receive` operations) and which it sends
  * (those of `send` operations and every reply), each sorted by key, and which operations receive each.
  */
-function directions(channel: ChannelView, keyOf: (m: MessageView) => string): { incomingViews: MessageView[]; outgoingViews: MessageView[]; receivedBy: Map<string, OperationView[]> } {
+function directions(
+  channel: ChannelView,
+  keyOf: (m: MessageView) => string,
+): { incomingViews: MessageView[]; outgoingViews: MessageView[]; receivedBy: Map<string, OperationView[]> } {
   const receivedBy = new Map<string, OperationView[]>();
   const incoming = new Map<string, MessageView>();
   const outgoing = new Map<string, MessageView>();
@@ -177,14 +189,22 @@ function tagIncoming(ctx: ModelContext, key: string, incoming: MessageModel[], o
   const discriminator = option ?? detectDiscriminator(schemasOf, resolve) ?? null;
   if (discriminator === null) {
     if (incoming.length > 1) {
-      ctx.warnings.push({ severity: 'warning', ...locateChannel(ctx, key), message: `channel '${key}' has no field that every incoming message fixes; frames are routed by trying each message schema (oneOf). Pass --discriminator FIELD to route by a field` });
+      ctx.warnings.push({
+        severity: 'warning',
+        ...locateChannel(ctx, key),
+        message: `channel '${key}' has no field that every incoming message fixes; frames are routed by trying each message schema (oneOf). Pass --discriminator FIELD to route by a field`,
+      });
     }
     return null;
   }
   for (const [i, m] of incoming.entries()) {
     const value = fixedValue(schemasOf[i]!, discriminator, resolve);
     if (value === undefined) {
-      ctx.errors.push({ severity: 'error', ...locateMessage(ctx, key, m.key), message: `message '${m.key}' of channel '${key}' does not fix a value for discriminator '${discriminator}' (const, one-value enum or ^value$ pattern)` });
+      ctx.errors.push({
+        severity: 'error',
+        ...locateMessage(ctx, key, m.key),
+        message: `message '${m.key}' of channel '${key}' does not fix a value for discriminator '${discriminator}' (const, one-value enum or ^value$ pattern)`,
+      });
     }
     m.tag = value ?? null;
   }
@@ -194,7 +214,11 @@ function tagIncoming(ctx: ModelContext, key: string, incoming: MessageModel[], o
     const other = byTag.get(m.tag);
     if (other !== undefined) {
       const a = locateMessage(ctx, key, other.key);
-      ctx.errors.push({ severity: 'error', ...locateMessage(ctx, key, m.key), message: `messages '${other.key}' (${a.file}:${a.line}:${a.column}) and '${m.key}' of channel '${key}' both have ${discriminator} '${m.tag}': the server could not tell them apart` });
+      ctx.errors.push({
+        severity: 'error',
+        ...locateMessage(ctx, key, m.key),
+        message: `messages '${other.key}' (${a.file}:${a.line}:${a.column}) and '${m.key}' of channel '${key}' both have ${discriminator} '${m.tag}': the server could not tell them apart`,
+      });
     } else byTag.set(m.tag, m);
   }
   return discriminator;
@@ -204,7 +228,12 @@ function tagIncoming(ctx: ModelContext, key: string, incoming: MessageModel[], o
  * Decides each incoming message's handler, in tag (else key) order: its method name (`on` + tag;
  * `onEventMessage` where that would be a hook's name), the operations it documents, its replies, and the validator's name.
  */
-function attachHandlers(incoming: MessageModel[], receivedBy: Map<string, OperationView[]>, typeNameOf: (m: MessageView) => string, hooks: readonly string[]): IncomingMessageModel[] {
+function attachHandlers(
+  incoming: MessageModel[],
+  receivedBy: Map<string, OperationView[]>,
+  typeNameOf: (m: MessageView) => string,
+  hooks: readonly string[],
+): IncomingMessageModel[] {
   const methods = new NameAllocator(hooks);
   const validators = new NameAllocator();
   return incoming
@@ -216,7 +245,10 @@ function attachHandlers(incoming: MessageModel[], receivedBy: Map<string, Operat
       const first = received[0];
       const handler: HandlerModel = {
         method: methods.allocate(camelCase(`on_${m.tag ?? m.key}`), 'Message'),
-        operations: received.map((op) => op.id ?? '').filter((id) => id !== '').sort(),
+        operations: received
+          .map((op) => op.id ?? '')
+          .filter((id) => id !== '')
+          .sort(),
         ...doc('summary', first?.summary),
         ...doc('description', first?.description),
         replies: [...replies].sort(),
@@ -230,7 +262,11 @@ function unusedMessages(ctx: ModelContext, channel: ChannelView, keyOf: (m: Mess
   const unused = [...channel.messages].filter((m) => !used.has(keyOf(m))).sort((a, b) => cmp(keyOf(a), keyOf(b)));
   if (unused.length > 0) {
     const key = channel.id;
-    ctx.warnings.push({ severity: 'warning', ...locateChannel(ctx, key), message: `channel '${key}' lists ${unused.map((m) => `'${keyOf(m)}'`).join(', ')} but no operation sends or receives ${unused.length === 1 ? 'it' : 'them'}; typed only` });
+    ctx.warnings.push({
+      severity: 'warning',
+      ...locateChannel(ctx, key),
+      message: `channel '${key}' lists ${unused.map((m) => `'${keyOf(m)}'`).join(', ')} but no operation sends or receives ${unused.length === 1 ? 'it' : 'them'}; typed only`,
+    });
   }
   return unused;
 }
@@ -280,5 +316,9 @@ function cmp(a: string, b: string): number {
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k]!]));
+  return Object.fromEntries(
+    Object.keys(record)
+      .sort()
+      .map((k) => [k, record[k]!]),
+  );
 }

@@ -34,7 +34,21 @@ export const CHANNEL_HOOKS: readonly string[] = ['authenticate', 'onConnect', 'o
 export const TOPIC_HOOKS: readonly string[] = ['authorize', 'onSubscribe', 'onUnsubscribe'];
 
 /** What the generated files name after a channel's type name `T`: `TToServer`, `THandlers`, ... (emit/channel-files.ts, client-files.ts). */
-export const CHANNEL_SUFFIXES: readonly string[] = ['ToServer', 'ToClient', 'Handlers', 'Context', 'Params', 'Consumer', 'Client', 'ConnectOptions', 'Receives', 'ClientParams', 'Handle', 'TopicParams'];
+export const CHANNEL_SUFFIXES: readonly string[] = [
+  'ToServer',
+  'ToClient',
+  'Handlers',
+  'Context',
+  'Params',
+  'Consumer',
+  'Client',
+  'ConnectOptions',
+  'Receives',
+  'ClientParams',
+  'Handle',
+  'TopicParams',
+];
 
 /** Folder names Windows refuses whatever their case or extension. */
-export const DEVICE_NAMES: readonly string[] = 'con prn aux nul com1 com2 com3 com4 com5 com6 com7 com8 com9 lpt1 lpt2 lpt3 lpt4 lpt5 lpt6 lpt7 lpt8 lpt9 node_modules'.split(' ');
+export const DEVICE_NAMES: readonly string[] =
+  'con prn aux nul com1 com2 com3 com4 com5 com6 com7 com8 com9 lpt1 lpt2 lpt3 lpt4 lpt5 lpt6 lpt7 lpt8 lpt9 node_modules'.split(' ');

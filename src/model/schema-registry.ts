@@ -10,7 +10,19 @@ import { SCHEMA_ID } from '../load/document-view.js';
 const ANONYMOUS = /^<anonymous-schema-\d+>$/;
 
 /** Keywords whose value is a schema, an array of schemas, or a map of schemas. */
-const SUBSCHEMA = new Set(['items', 'additionalItems', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties']);
+const SUBSCHEMA = new Set([
+  'items',
+  'additionalItems',
+  'additionalProperties',
+  'not',
+  'if',
+  'then',
+  'else',
+  'contains',
+  'propertyNames',
+  'unevaluatedItems',
+  'unevaluatedProperties',
+]);
 const SUBSCHEMA_LIST = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
 const SUBSCHEMA_MAP = new Set(['properties', 'patternProperties', 'definitions', '$defs', 'dependentSchemas']);
 
@@ -98,7 +110,11 @@ export class SchemaRegistry {
           out[key] = Object.fromEntries(Object.keys(value).map((k) => [k, map[k]!]));
         } else out[key] = withoutParserMarks(value);
       }
-      return Object.fromEntries(Object.keys(raw).filter((k) => k in converted).map((k) => [k, converted[k]]));
+      return Object.fromEntries(
+        Object.keys(raw)
+          .filter((k) => k in converted)
+          .map((k) => [k, converted[k]]),
+      );
     } finally {
       this.onStack.delete(raw);
     }
@@ -111,7 +127,11 @@ function withoutParserMarks(value: unknown, seen = new Set<object>()): unknown {
   seen.add(value);
   const copy = Array.isArray(value)
     ? value.map((v) => withoutParserMarks(v, seen))
-    : Object.fromEntries(Object.entries(value).filter(([k]) => !k.startsWith('x-parser-')).map(([k, v]) => [k, withoutParserMarks(v, seen)]));
+    : Object.fromEntries(
+        Object.entries(value)
+          .filter(([k]) => !k.startsWith('x-parser-'))
+          .map(([k, v]) => [k, withoutParserMarks(v, seen)]),
+      );
   seen.delete(value);
   return copy;
 }
@@ -120,7 +140,11 @@ function withoutParserMarks(value: unknown, seen = new Set<object>()): unknown {
 function isObjectShape(s: SchemaObject): boolean {
   const props = s['properties'];
   const hasProps = props !== null && typeof props === 'object' && Object.keys(props).length > 0;
-  return hasProps && (s['type'] === undefined || s['type'] === 'object') && !['oneOf', 'anyOf', 'allOf', 'enum', 'const', 'not', 'if'].some((k) => s[k] !== undefined);
+  return (
+    hasProps &&
+    (s['type'] === undefined || s['type'] === 'object') &&
+    !['oneOf', 'anyOf', 'allOf', 'enum', 'const', 'not', 'if'].some((k) => s[k] !== undefined)
+  );
 }
 
 function ref(name: string): SchemaObject {

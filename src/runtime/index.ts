@@ -8,7 +8,17 @@ export { RedisLayer, type RedisLayerOptions } from './redis-layer.js';
 export { channelEvents, type ChannelEvents, type EventHook } from './events.js';
 export { AuthRefusal, refuse, type UpgradeRequest } from './auth.js';
 export { dispatchFrame, sendFrames, type DispatchOptions, type Frames, type Outcome, type FailureReporter } from './dispatch.js';
-export { ENVELOPE_VERSION, NO_ENVELOPE, answerWithoutTopics, takeEnvelope, topicError, topicFrame, type Envelope, type TopicEnvelope, type TopicErrorReason } from './envelope.js';
+export {
+  ENVELOPE_VERSION,
+  NO_ENVELOPE,
+  answerWithoutTopics,
+  takeEnvelope,
+  topicError,
+  topicFrame,
+  type Envelope,
+  type TopicEnvelope,
+  type TopicErrorReason,
+} from './envelope.js';
 export type { Logger } from './connection.js';
 export type { OriginRule } from './origin.js';
 export { createChanxServer, mount, type ChanxServer, type Route, type ServerOptions } from './server.js';

@@ -8,7 +8,21 @@ import path from 'node:path';
 import ts from 'typescript';
 import { ROOT } from '../helpers/cli.js';
 
-export const HOOK_NAMES = ['authenticate', 'onConnect', 'onDisconnect', 'onEvent', 'authorize', 'onSubscribe', 'onUnsubscribe', 'Connect', 'Disconnect', 'Event', 'Subscribe', 'Unsubscribe', 'Authenticate'];
+export const HOOK_NAMES = [
+  'authenticate',
+  'onConnect',
+  'onDisconnect',
+  'onEvent',
+  'authorize',
+  'onSubscribe',
+  'onUnsubscribe',
+  'Connect',
+  'Disconnect',
+  'Event',
+  'Subscribe',
+  'Unsubscribe',
+  'Authenticate',
+];
 
 export interface NamePool {
   runtimeExports: string[];
@@ -22,7 +36,13 @@ export function namePool(): NamePool {
   if (pool !== undefined) return pool;
   const entries = ['dist/runtime/index.d.ts', 'dist/runtime/client.d.ts'].map((f) => path.join(ROOT, f));
   const probe = path.join(ROOT, 'test/fuzz/name-pool.ts');
-  const program = ts.createProgram([...entries, probe], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, types: ['node'], noEmit: true });
+  const program = ts.createProgram([...entries, probe], {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    types: ['node'],
+    noEmit: true,
+  });
   const checker = program.getTypeChecker();
   const runtimeExports = entries.flatMap((f) => checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(f)!)!).map((s) => s.name));
   // Globals in scope of an ordinary module, as the compiler sees them (lib es2022 and @types/node).

@@ -29,13 +29,20 @@ function nameArb(): fc.Arbitrary<string> {
   const base = fc.oneof(fc.constantFrom(...runtimeExports), fc.constantFrom(...globals), fc.constantFrom(...keywords), fc.constantFrom(...HOOK_NAMES));
   return fc.tuple(base, fc.nat(7)).map(([name, how]) => {
     switch (how) {
-      case 0: return name.toLowerCase();
-      case 1: return name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
-      case 2: return name.replace(/([a-z])([A-Z])/g, '$1-$2');
-      case 3: return `${name}é`;
-      case 4: return `9${name}`;
-      case 5: return name.repeat(Math.ceil(300 / name.length));
-      default: return name;
+      case 0:
+        return name.toLowerCase();
+      case 1:
+        return name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+      case 2:
+        return name.replace(/([a-z])([A-Z])/g, '$1-$2');
+      case 3:
+        return `${name}é`;
+      case 4:
+        return `9${name}`;
+      case 5:
+        return name.repeat(Math.ceil(300 / name.length));
+      default:
+        return name;
     }
   });
 }
@@ -50,7 +57,17 @@ interface Doc {
 }
 
 const docArb: fc.Arbitrary<Doc> = fc
-  .array(fc.record({ channel: nameArb(), messages: fc.uniqueArray(fc.record({ name: nameArb(), title: nameArb(), prop: nameArb(), value: nameArb() }), { minLength: 1, maxLength: 3, selector: (m) => key(m.name).toLowerCase() }) }), { minLength: 1, maxLength: 2, selector: (c) => key(c.channel) })
+  .array(
+    fc.record({
+      channel: nameArb(),
+      messages: fc.uniqueArray(fc.record({ name: nameArb(), title: nameArb(), prop: nameArb(), value: nameArb() }), {
+        minLength: 1,
+        maxLength: 3,
+        selector: (m) => key(m.name).toLowerCase(),
+      }),
+    }),
+    { minLength: 1, maxLength: 2, selector: (c) => key(c.channel) },
+  )
   .map((channels) => {
     const lines = ['asyncapi: 3.0.0', "info: { title: names, version: '1' }", 'channels:'];
     const ops = ['operations:'];
@@ -75,7 +92,12 @@ const docArb: fc.Arbitrary<Doc> = fc
           `            action: { const: ${JSON.stringify(m.name)} }`,
           `            ${JSON.stringify(prop)}: { type: object, title: ${JSON.stringify(m.name)}, properties: { ${JSON.stringify(m.value)}: { type: string, enum: [${JSON.stringify(m.value)}] } } }`,
         );
-        ops.push(`  ${JSON.stringify(`${ck}_${mk}`)}:`, '    action: receive', `    channel: { $ref: ${JSON.stringify(`#/channels/${ck}`)} }`, `    messages: [{ $ref: ${JSON.stringify(`#/channels/${ck}/messages/${mk}`)} }]`);
+        ops.push(
+          `  ${JSON.stringify(`${ck}_${mk}`)}:`,
+          '    action: receive',
+          `    channel: { $ref: ${JSON.stringify(`#/channels/${ck}`)} }`,
+          `    messages: [{ $ref: ${JSON.stringify(`#/channels/${ck}/messages/${mk}`)} }]`,
+        );
         frames.push({ action: m.name, [prop]: { [m.value]: m.value } });
       }
       out.push({ key: ck, address, frames });
@@ -96,7 +118,10 @@ function tsc(project: string): string {
 function compileAll(root: string): { strict: string; strictest: string } {
   const base = { target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', noEmit: true, types: ['node'] };
   writeFileSync(path.join(root, 'tsconfig.strict.json'), JSON.stringify({ compilerOptions: { ...base, strict: true }, include: ['**/gen/**/*.ts'] }));
-  writeFileSync(path.join(root, 'tsconfig.strictest.json'), JSON.stringify({ extends: path.join(ROOT, 'node_modules/@tsconfig/strictest/tsconfig.json'), compilerOptions: base, include: ['**/gen/**/*.ts'] }));
+  writeFileSync(
+    path.join(root, 'tsconfig.strictest.json'),
+    JSON.stringify({ extends: path.join(ROOT, 'node_modules/@tsconfig/strictest/tsconfig.json'), compilerOptions: base, include: ['**/gen/**/*.ts'] }),
+  );
   return { strict: tsc(path.join(root, 'tsconfig.strict.json')), strictest: tsc(path.join(root, 'tsconfig.strictest.json')) };
 }
 
@@ -106,7 +131,10 @@ async function routeFrames(gen: string, doc: Doc, folderOf: (address: string) =>
     const definition = await channelDefinition(path.join(gen, folderOf(c.address), 'router.ts'));
     for (const frame of c.frames) {
       const calls: unknown[] = [];
-      const handlers = new Proxy({}, { get: (_t, name) => (typeof name === 'string' && name.startsWith('on') ? (m: unknown) => void calls.push(m) : undefined) });
+      const handlers = new Proxy(
+        {},
+        { get: (_t, name) => (typeof name === 'string' && name.startsWith('on') ? (m: unknown) => void calls.push(m) : undefined) },
+      );
       const result = definition.route(structuredClone(frame), handlers, {} as never);
       expect(result, JSON.stringify(frame)).not.toBeInstanceOf(Rejection);
       expect(calls).toEqual([frame]);
@@ -127,35 +155,67 @@ async function foldersByAddress(gen: string): Promise<(address: string) => strin
 }
 
 describe('documents named like the generated code', () => {
-  it(`${RUNS} generated documents (seed ${SEED}) generate, compile under strict and strictest, and route their frames`, async () => {
-    const docs = fc.sample(docArb, { seed: SEED, numRuns: RUNS });
-    const accepted: { doc: Doc; gen: string }[] = [];
-    for (const [i, doc] of docs.entries()) {
-      const at = path.join(dir, `d${i}`);
-      write(path.join(at, 'spec.yaml'), doc.text);
-      const run = await cli(['spec.yaml', '--out', 'gen'], at);
-      if (run.code !== 0) {
-        // Only the parser may refuse such a document (a key it will not take); never the generator.
-        expect(run.stderr, doc.text).toMatch(/^spec\.yaml:[1-9]\d*:[1-9]\d*: error: /m);
-        expect(run.stderr, doc.text).not.toMatch(/validator|cannot be compiled|chanx-gen crashed/);
-        continue;
+  it(
+    `${RUNS} generated documents (seed ${SEED}) generate, compile under strict and strictest, and route their frames`,
+    async () => {
+      const docs = fc.sample(docArb, { seed: SEED, numRuns: RUNS });
+      const accepted: { doc: Doc; gen: string }[] = [];
+      for (const [i, doc] of docs.entries()) {
+        const at = path.join(dir, `d${i}`);
+        write(path.join(at, 'spec.yaml'), doc.text);
+        const run = await cli(['spec.yaml', '--out', 'gen'], at);
+        if (run.code !== 0) {
+          // Only the parser may refuse such a document (a key it will not take); never the generator.
+          expect(run.stderr, doc.text).toMatch(/^spec\.yaml:[1-9]\d*:[1-9]\d*: error: /m);
+          expect(run.stderr, doc.text).not.toMatch(/validator|cannot be compiled|chanx-gen crashed/);
+          continue;
+        }
+        accepted.push({ doc, gen: path.join(at, 'gen') });
       }
-      accepted.push({ doc, gen: path.join(at, 'gen') });
-    }
-    expect(accepted.length).toBeGreaterThan(RUNS / 2);
-    const { strict, strictest } = compileAll(dir);
-    expect(strict).toBe('');
-    expect(strictest).toBe('');
-    for (const { doc, gen } of accepted) await routeFrames(gen, doc, await foldersByAddress(gen));
-  }, Math.max(120_000, RUNS * 10_000));
+      expect(accepted.length).toBeGreaterThan(RUNS / 2);
+      const { strict, strictest } = compileAll(dir);
+      expect(strict).toBe('');
+      expect(strictest).toBe('');
+      for (const { doc, gen } of accepted) await routeFrames(gen, doc, await foldersByAddress(gen));
+    },
+    Math.max(120_000, RUNS * 10_000),
+  );
 
   it('a channel whose messages are named after every runtime export, hook and common global serves them', async () => {
     const { runtimeExports } = namePool();
-    const names = [...new Set([...runtimeExports, ...HOOK_NAMES, 'Promise', 'Record', 'Map', 'Set', 'Error', 'Object', 'Array', 'String', 'Symbol', 'Date', 'JSON', 'Math', 'Partial', 'TUser'])];
+    const names = [
+      ...new Set([
+        ...runtimeExports,
+        ...HOOK_NAMES,
+        'Promise',
+        'Record',
+        'Map',
+        'Set',
+        'Error',
+        'Object',
+        'Array',
+        'String',
+        'Symbol',
+        'Date',
+        'JSON',
+        'Math',
+        'Partial',
+        'TUser',
+      ]),
+    ];
     const at = path.join(dir, 'all');
-    const messages = names.map((n) => `      ${key(n)}:\n        name: ${JSON.stringify(n)}\n        payload: { type: object, required: [action], properties: { action: { const: ${JSON.stringify(n)} }, value: { type: integer } } }`);
-    const ops = names.map((n) => `  recv_${key(n)}:\n    action: receive\n    channel: { $ref: '#/channels/everything' }\n    messages: [{ $ref: '#/channels/everything/messages/${key(n)}' }]`);
-    write(path.join(at, 'spec.yaml'), `asyncapi: 3.0.0\ninfo: { title: t, version: '1' }\nchannels:\n  everything:\n    address: /everything\n    messages:\n${messages.join('\n')}\n  Everything:\n    address: /Everything\n    messages:\n${messages.slice(0, 3).join('\n')}\noperations:\n${ops.join('\n')}\n`);
+    const messages = names.map(
+      (n) =>
+        `      ${key(n)}:\n        name: ${JSON.stringify(n)}\n        payload: { type: object, required: [action], properties: { action: { const: ${JSON.stringify(n)} }, value: { type: integer } } }`,
+    );
+    const ops = names.map(
+      (n) =>
+        `  recv_${key(n)}:\n    action: receive\n    channel: { $ref: '#/channels/everything' }\n    messages: [{ $ref: '#/channels/everything/messages/${key(n)}' }]`,
+    );
+    write(
+      path.join(at, 'spec.yaml'),
+      `asyncapi: 3.0.0\ninfo: { title: t, version: '1' }\nchannels:\n  everything:\n    address: /everything\n    messages:\n${messages.join('\n')}\n  Everything:\n    address: /Everything\n    messages:\n${messages.slice(0, 3).join('\n')}\noperations:\n${ops.join('\n')}\n`,
+    );
     const run = await cli(['spec.yaml', '--out', 'gen'], at);
     expect(run.stderr).not.toMatch(/error/);
     expect(run.code).toBe(0);
@@ -165,7 +225,12 @@ describe('documents named like the generated code', () => {
     const received: unknown[] = [];
     const handlers = class {
       constructor() {
-        return new Proxy(this, { get: (_t, name) => (typeof name === 'string' && name.startsWith('on') && !['onConnect', 'onDisconnect', 'onEvent'].includes(name) ? (m: unknown) => void received.push(m) : undefined) });
+        return new Proxy(this, {
+          get: (_t, name) =>
+            typeof name === 'string' && name.startsWith('on') && !['onConnect', 'onDisconnect', 'onEvent'].includes(name)
+              ? (m: unknown) => void received.push(m)
+              : undefined,
+        });
       }
     };
     const folderOf = await foldersByAddress(path.join(at, 'gen'));

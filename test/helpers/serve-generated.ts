@@ -14,7 +14,9 @@ export interface Served {
 /** The channel definition exported by a generated router.ts. */
 export async function channelDefinition(routerFile: string): Promise<ChannelDefinition<unknown, unknown, unknown>> {
   const router = (await import(routerFile)) as Record<string, unknown>;
-  const found = Object.values(router).find((v): v is ChannelDefinition<unknown, unknown, unknown> => typeof v === 'object' && v !== null && 'route' in v && 'address' in v);
+  const found = Object.values(router).find(
+    (v): v is ChannelDefinition<unknown, unknown, unknown> => typeof v === 'object' && v !== null && 'route' in v && 'address' in v,
+  );
   if (found === undefined) throw new Error(`${routerFile} exports no channel definition`);
   return found;
 }

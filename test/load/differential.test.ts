@@ -22,11 +22,17 @@ describe.skipIf(requireOrSkip('shared/corpus (MANIFEST.tsv)', docs.length > 0))(
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   let result: DifferentialResult;
 
-  it(`agrees on ${VARIANTS} mutated corpus documents (seed ${SEED})`, async () => {
-    result = await runDifferential({ seed: SEED, variants: VARIANTS, dir, emit: true });
-    console.log(`differential: ${result.variants} variants, ${result.accepted} accepted (${result.emitted} generated and compiled), ${result.refused} refused, ${result.parserThrew.length} on which the parser threw, ${result.disagreements.length} disagreements`);
-    expect(result.disagreements).toEqual([]);
-  }, Math.max(300_000, VARIANTS * 5_000));
+  it(
+    `agrees on ${VARIANTS} mutated corpus documents (seed ${SEED})`,
+    async () => {
+      result = await runDifferential({ seed: SEED, variants: VARIANTS, dir, emit: true });
+      console.log(
+        `differential: ${result.variants} variants, ${result.accepted} accepted (${result.emitted} generated and compiled), ${result.refused} refused, ${result.parserThrew.length} on which the parser threw, ${result.disagreements.length} disagreements`,
+      );
+      expect(result.disagreements).toEqual([]);
+    },
+    Math.max(300_000, VARIANTS * 5_000),
+  );
 
   it('mutates enough to matter: both verdicts occur often', () => {
     expect(result.variants).toBe(VARIANTS);

@@ -69,7 +69,13 @@ async function ours(dir: string, file: string): Promise<Outcome> {
     loaded = await load(file, dir);
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    return { accepted: false, located: err.diagnostics.every((d) => d.file !== '' && d.line > 0), first: err.message.split('\n')[0]!, modelLevel: false, said: err.diagnostics.map((d) => said(d.line, d.message)) };
+    return {
+      accepted: false,
+      located: err.diagnostics.every((d) => d.file !== '' && d.line > 0),
+      first: err.message.split('\n')[0]!,
+      modelLevel: false,
+      said: err.diagnostics.map((d) => said(d.line, d.message)),
+    };
   }
   return model(() => loaded.view, dir, file);
 }
@@ -97,9 +103,17 @@ async function theirs(dir: string, file: string, text: string): Promise<Outcome 
   } catch {
     data = undefined;
   }
-  const onlyDiscriminators = errors.length > 0 && errors.every((d) => isChanxDiscriminatorAt(data, d.path) || / must match "(else|then)" schema$/.test(d.message));
+  const onlyDiscriminators =
+    errors.length > 0 && errors.every((d) => isChanxDiscriminatorAt(data, d.path) || / must match "(else|then)" schema$/.test(d.message));
   if (onlyDiscriminators) return { accepted: true, model: 'chanx-discriminator' };
-  return { accepted: false, located: true, first: errors[0]?.message ?? '', modelLevel: false, said: errors.map((d) => said(d.range.start.line + 1, d.message)), ...(threw !== undefined ? { threw } : {}) };
+  return {
+    accepted: false,
+    located: true,
+    first: errors[0]?.message ?? '',
+    modelLevel: false,
+    said: errors.map((d) => said(d.range.start.line + 1, d.message)),
+    ...(threw !== undefined ? { threw } : {}),
+  };
 }
 
 export interface DifferentialResult {
@@ -167,7 +181,10 @@ async function emitStep(dir: string, file: string): Promise<string | undefined> 
 /** Every variant's generated code, compiled at once (tsc --strict, nodenext): each variant with errors is a disagreement. */
 function compileEmitted(root: string): string[] {
   const config = path.join(root, 'tsconfig.json');
-  writeFileSync(config, JSON.stringify({ compilerOptions: { target: 'es2022', module: 'nodenext', strict: true, noEmit: true, types: ['node'] }, include: ['*/gen/**/*.ts'] }));
+  writeFileSync(
+    config,
+    JSON.stringify({ compilerOptions: { target: 'es2022', module: 'nodenext', strict: true, noEmit: true, types: ['node'] }, include: ['*/gen/**/*.ts'] }),
+  );
   try {
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', config], { encoding: 'utf8' });
     return [];
@@ -178,7 +195,9 @@ function compileEmitted(root: string): string[] {
       const m = /(v\d+)\/gen\/(.*)$/.exec(line);
       if (m !== null && !byVariant.has(m[1]!)) byVariant.set(m[1]!, m[2]!);
     }
-    return byVariant.size === 0 ? [`generated code does not compile: ${out.slice(0, 500)}`] : [...byVariant].map(([v, first]) => `${v}: generated code does not compile: ${first}`);
+    return byVariant.size === 0
+      ? [`generated code does not compile: ${out.slice(0, 500)}`]
+      : [...byVariant].map(([v, first]) => `${v}: generated code does not compile: ${first}`);
   }
 }
 
@@ -209,12 +228,17 @@ export async function judgeBoth(dir: string, file: string, text: string, label: 
   } catch (err) {
     // The parser itself failed (a bug in it): chanx-gen must still end in a located refusal.
     const why = `${label}: the parser threw ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
-    return a.accepted ? { accepted: true, disagreement: `${why}, chanx-gen accepted` } : { accepted: false, parserThrew: why, ...(a.located ? {} : { disagreement: `${why}; chanx-gen's refusal has no location` }) };
+    return a.accepted
+      ? { accepted: true, disagreement: `${why}, chanx-gen accepted` }
+      : { accepted: false, parserThrew: why, ...(a.located ? {} : { disagreement: `${why}; chanx-gen's refusal has no location` }) };
   }
   if (b.accepted && b.model === 'chanx-discriminator') return { accepted: a.accepted };
   if (!a.accepted && !a.located) return { accepted: false, disagreement: `${label}: refused without a location: ${a.first}` };
   if (a.accepted !== b.accepted) {
-    return { accepted: a.accepted, disagreement: `${label}: chanx-gen ${a.accepted ? 'accepts' : `refuses (${a.first})`}, the parser ${b.accepted ? 'accepts' : `refuses (${b.first})`}` };
+    return {
+      accepted: a.accepted,
+      disagreement: `${label}: chanx-gen ${a.accepted ? 'accepts' : `refuses (${a.first})`}, the parser ${b.accepted ? 'accepts' : `refuses (${b.first})`}`,
+    };
   }
   if (a.accepted && b.accepted && a.model !== b.model) return { accepted: true, disagreement: `${label}: the models differ` };
   if (!a.accepted && !b.accepted && a.modelLevel !== b.modelLevel) return { accepted: false, disagreement: `${label}: refused at different steps` };
@@ -224,7 +248,8 @@ export async function judgeBoth(dir: string, file: string, text: string, label: 
   if (!a.accepted && !b.accepted && b.threw === undefined) {
     // The parser's own words at the parser's own lines: each of its errors is among ours.
     const unsaid = (b.said ?? []).filter((theirs) => !(a.said ?? []).some((mine) => mine.startsWith(theirs)));
-    if (unsaid.length > 0) return { accepted: false, disagreement: `${label}: the parser says ${JSON.stringify(unsaid[0])}, chanx-gen does not (first: ${a.first})` };
+    if (unsaid.length > 0)
+      return { accepted: false, disagreement: `${label}: the parser says ${JSON.stringify(unsaid[0])}, chanx-gen does not (first: ${a.first})` };
   }
   return { accepted: a.accepted, ...('threw' in b && b.threw !== undefined ? { parserThrew: `${label}: ${b.threw}` } : {}) };
 }

@@ -19,10 +19,34 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** What each document's `place` message must type, and frames its validator must accept and refuse. */
 const cases: { format: string; typed: RegExp[]; valid: Record<string, unknown>; invalid: Record<string, unknown>; loc: (string | number)[] }[] = [
-  { format: 'avro', typed: [/action: 'place';/, /quantity: number;/, /note\?: string \| null;/], valid: { action: 'place', item: 'pen', quantity: 2, note: 'soon' }, invalid: { action: 'place', item: 'pen', quantity: 2 ** 40 }, loc: ['place', 'quantity'] },
-  { format: 'openapi', typed: [/action: 'place';/, /note\?: string \| null;/], valid: { action: 'place', item: 'pen', quantity: 2, note: null }, invalid: { action: 'place', item: '', quantity: 2 }, loc: ['place', 'item'] },
-  { format: 'raml', typed: [/action: 'place';/, /note\?: string;/], valid: { action: 'place', item: 'pen', quantity: 2, note: 'soon' }, invalid: { action: 'place', item: 'pen', quantity: 0 }, loc: ['place', 'quantity'] },
-  { format: 'protobuf', typed: [/action: string;/, /quantity: number;/, /note\?: string;/], valid: { action: 'place', item: 'pen', quantity: 2 }, invalid: { action: 'place', item: 'pen', quantity: 'two' }, loc: ['quantity'] },
+  {
+    format: 'avro',
+    typed: [/action: 'place';/, /quantity: number;/, /note\?: string \| null;/],
+    valid: { action: 'place', item: 'pen', quantity: 2, note: 'soon' },
+    invalid: { action: 'place', item: 'pen', quantity: 2 ** 40 },
+    loc: ['place', 'quantity'],
+  },
+  {
+    format: 'openapi',
+    typed: [/action: 'place';/, /note\?: string \| null;/],
+    valid: { action: 'place', item: 'pen', quantity: 2, note: null },
+    invalid: { action: 'place', item: '', quantity: 2 },
+    loc: ['place', 'item'],
+  },
+  {
+    format: 'raml',
+    typed: [/action: 'place';/, /note\?: string;/],
+    valid: { action: 'place', item: 'pen', quantity: 2, note: 'soon' },
+    invalid: { action: 'place', item: 'pen', quantity: 0 },
+    loc: ['place', 'quantity'],
+  },
+  {
+    format: 'protobuf',
+    typed: [/action: string;/, /quantity: number;/, /note\?: string;/],
+    valid: { action: 'place', item: 'pen', quantity: 2 },
+    invalid: { action: 'place', item: 'pen', quantity: 'two' },
+    loc: ['quantity'],
+  },
 ];
 
 describe.each(cases)('$format payloads', ({ format, typed, valid, invalid, loc }) => {
@@ -64,7 +88,9 @@ describe.each(cases)('$format payloads', ({ format, typed, valid, invalid, loc }
 
 it('refuses a schemaFormat no parser reads, at its line, naming it', async () => {
   const spec = path.join(dir, 'unknown', 'spec.yaml');
-  write(spec, `asyncapi: 3.0.0
+  write(
+    spec,
+    `asyncapi: 3.0.0
 info: { title: t, version: '1' }
 channels:
   c:
@@ -78,11 +104,14 @@ channels:
         payload:
           schemaFormat: application/vnd.apache.avro;version=1.11.1
           schema: { type: string }
-`);
+`,
+  );
   const run = await cli(['spec.yaml', '--out', 'gen'], path.dirname(spec));
   expect(run.code).toBe(2);
   expect(run.stderr).toMatch(/^spec\.yaml:9:11: error: schemaFormat 'application\/x-thrift' cannot be read: chanx-gen reads .*Avro/m);
-  expect(run.stderr).toMatch(/^spec\.yaml:13:11: error: schemaFormat 'application\/vnd\.apache\.avro;version=1\.11\.1' cannot be read \(its parser reads application\/vnd\.apache\.avro;version=1\.9\.0/m);
+  expect(run.stderr).toMatch(
+    /^spec\.yaml:13:11: error: schemaFormat 'application\/vnd\.apache\.avro;version=1\.11\.1' cannot be read \(its parser reads application\/vnd\.apache\.avro;version=1\.9\.0/m,
+  );
 });
 
 it('imports a schema parser only for a document that declares its format', () => {

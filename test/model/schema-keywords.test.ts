@@ -52,7 +52,11 @@ it('generates, warns at the line of each annotation, and validates nullable and 
   expect(run.code).toBe(0);
   expect(run.stderr).toContain("spec.yaml:13:11: warning: keyword id (draft-04's $id) is kept as an annotation");
   expect(run.stderr).toContain('spec.yaml:19:35: warning: validator: channel \'c\': format "iso-week" is not one ajv-formats knows');
-  for (const line of run.stderr.trim().split('\n').filter((l) => / (warning|error): /.test(l))) expect(line).toMatch(/^spec\.yaml:[1-9]\d*:[1-9]\d*: /);
+  for (const line of run.stderr
+    .trim()
+    .split('\n')
+    .filter((l) => / (warning|error): /.test(l)))
+    expect(line).toMatch(/^spec\.yaml:[1-9]\d*:[1-9]\d*: /);
   expect(readFileSync(path.join(dir, 'ok/gen/c/messages.ts'), 'utf8')).toMatch(/note\?: string \| null;/);
   expect(typecheck(path.join(dir, 'ok/gen'))).toBe('');
 
@@ -63,7 +67,10 @@ it('generates, warns at the line of each annotation, and validates nullable and 
   expect(definition.route({ action: 'n', note: 3 }, handlers, {} as never)).toBeInstanceOf(Rejection);
   expect(definition.route({ action: 'm', toString: 'abc' }, handlers, {} as never)).not.toBeInstanceOf(Rejection);
   expect(definition.route({ action: 'm', toString: 'xyz' }, handlers, {} as never)).toBeInstanceOf(Rejection);
-  expect(seen).toEqual([{ action: 'n', note: null }, { action: 'm', toString: 'abc' }]);
+  expect(seen).toEqual([
+    { action: 'n', note: null },
+    { action: 'm', toString: 'abc' },
+  ]);
 }, 60_000);
 
 it('refuses a pattern that is no regular expression at its line, with the reason', async () => {
