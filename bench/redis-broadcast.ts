@@ -8,7 +8,7 @@
  */
 import { Redis } from 'ioredis';
 import { RedisLayer, type LayerMember } from '../dist/runtime/index.js';
-import { nextMemberId } from '../dist/runtime/member-id.js';
+import { nextMemberId } from '../dist/runtime/layers/member-id.js';
 import { startRedis } from '../test/helpers/redis-server.js';
 import { median, percentile, type Row } from './stats.js';
 

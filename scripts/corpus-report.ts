@@ -30,7 +30,7 @@ const lines = [
     (r) =>
       `| ${r.file} | ${r.version} | ${r.manifest} | ${r.code === 0 ? 'generated' : `exit ${r.code}`} | ${r.code === 0 ? r.channels : ''} | ${r.warnings} | ${r.firstError
         .replace(/\|/g, '\\|')
-        .replace(path.relative(ROOT, SHARED) + '/', '')
+        .replace(`${path.relative(ROOT, SHARED)}/`, '')
         .slice(0, 160)} |`,
   ),
   '',

@@ -14,14 +14,9 @@ import { unifiedDiff } from './write/unified-diff.js';
 import { watchSpec } from './watch.js';
 import { plannedRuns } from './config/runs.js';
 import { runInit } from './init.js';
+import type { CliIO, OnceResult } from './cli-io.js';
 
-export interface CliIO {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  cwd: string;
-  /** Resolves when --watch should stop (tests); default: never. */
-  stopWatching?: Promise<void>;
-}
+export type { CliIO, OnceResult } from './cli-io.js';
 
 export const EXIT_OK = 0;
 export const EXIT_DRIFT = 1;
@@ -68,7 +63,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     io.stderr(`chanx-gen: error: --discriminator takes a field name, not '${flags.discriminator}'\n`);
     return EXIT_BAD_INPUT;
   }
-  let runs;
+  let runs: ReturnType<typeof plannedRuns> | undefined;
   try {
     runs = plannedRuns(spec, flags, io.cwd, flags.verbose === true);
   } catch (err) {
@@ -88,12 +83,6 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   return code;
 }
 
-export interface OnceResult {
-  code: number;
-  /** Input files to watch (empty when the spec could not be read). */
-  inputs: string[];
-}
-
 /** One run of generate or check, with everything it prints. */
 export async function once(options: PipelineOptions, flags: Pick<Flags, 'check' | 'quiet' | 'verbose'>, io: CliIO): Promise<OnceResult> {
   const outDir = path.resolve(io.cwd, options.out ?? 'generated');
@@ -109,7 +98,7 @@ export async function once(options: PipelineOptions, flags: Pick<Flags, 'check' 
   }
   recallStubParses(key);
   const { runPipeline } = await import('./pipeline.js');
-  let result;
+  let result: Awaited<ReturnType<typeof runPipeline>>;
   try {
     result = await runPipeline(options);
   } catch (err) {

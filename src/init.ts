@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import type { CliIO } from './cli.js';
+import type { CliIO } from './cli-io.js';
 import { findProjectConfig, CONFIG_FILE } from './config/project-config.js';
 import { formatDiagnostic, InputError } from './load/diagnostics.js';
 

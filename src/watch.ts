@@ -4,7 +4,7 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import type { CliIO, OnceResult } from './cli.js';
+import type { CliIO, OnceResult } from './cli-io.js';
 import type { PipelineOptions } from './pipeline.js';
 
 /** Quiet period after the last file event before regenerating (editors write in several steps). */

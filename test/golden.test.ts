@@ -59,7 +59,8 @@ it("compiles no schema at run time: validators are standalone and the runtime lo
     expect(code).not.toMatch(/\brequire\(|new Ajv|\.compile\(|from ['"]ajv/);
     expect(code).toMatch(/^export (const validate|\{\};$)/m);
   }
-  const runtime = readdirSync(path.join(ROOT, 'src/runtime'))
+  const runtime = readdirSync(path.join(ROOT, 'src/runtime'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
     .map((f) => readFileSync(path.join(ROOT, 'src/runtime', f), 'utf8'))
     .join('\n');
   const ajvImports = [...runtime.matchAll(/(?:from |require\(|load\()['"](ajv[^'"]*)['"]/g)].map((m) => m[1]);

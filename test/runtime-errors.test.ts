@@ -1,7 +1,7 @@
 /** ajv errors become Chanx (pydantic) error items; checked against a real compiled validator. */
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { toErrorItems } from '../src/runtime/validation-errors.js';
+import { toErrorItems } from '../src/runtime/protocol/validation-errors.js';
 
 const ajv = new Ajv({ allErrors: true });
 const validate = ajv.compile({

@@ -2,6 +2,8 @@
 // Inputs sha256: 043e3970f9feff919499041edb2cd14a17b2779fef32b95f3f34eb9d3a78cba3
 
 // @ts-nocheck
+/* eslint-disable */
+// biome-ignore-all lint: ajv's standalone output, generated; not code to edit or review by hand
 // ajv's standalone code for the messages the client receives: checked by the exports' types below,
 // not line by line, so that it builds under any tsconfig (strictest included) and tsc emits it.
 import type { ClientValidator } from 'chanx-gen/client';

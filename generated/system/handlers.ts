@@ -46,5 +46,6 @@ export interface SystemHandlers<TUser = unknown> {
    * @event_handler) before its client does: return what the client gets (the event, or another
    * message), or nothing to drop it. Without this hook events go to the client as they are.
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a hook that ends without a return drops the event
   onEvent?(event: SystemToClient, ctx: SystemContext<TUser>): MaybePromise<SystemToClient | null | undefined | void>;
 }

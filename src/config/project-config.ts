@@ -56,8 +56,8 @@ export function findProjectConfig(cwd: string): ProjectConfig | undefined {
         },
       ]);
     }
-    if (hasFile) return readConfig(strictJson(readSourceFile(file, cwd)), [], dir, cwd);
-    if (pkgField !== undefined) return readConfig(pkgField.file, [PACKAGE_FIELD], dir, cwd);
+    if (hasFile) return readConfig(strictJson(readSourceFile(file, cwd)), [], dir);
+    if (pkgField !== undefined) return readConfig(pkgField.file, [PACKAGE_FIELD], dir);
     if (existsSync(pkg) || path.dirname(dir) === dir) return undefined;
   }
 }
@@ -94,7 +94,7 @@ function strictJson(file: SourceFile): SourceFile {
   }
 }
 
-function readConfig(file: SourceFile, prefix: (string | number)[], dir: string, cwd: string): ProjectConfig {
+function readConfig(file: SourceFile, prefix: (string | number)[], dir: string): ProjectConfig {
   const problems: Diagnostic[] = [];
   const problem = (at: (string | number)[], message: string): void => {
     problems.push({ severity: 'error', file: file.displayPath, ...file.locate([...prefix, ...at]), message });

@@ -129,6 +129,7 @@ export function precompiledStructureRules(): Record<string, RuleDefinition> {
   return Object.fromEntries(
     STRUCTURE_RULES.map((name) => {
       const rule = coreRules[name]!;
+      // biome-ignore lint/suspicious/noThenProperty: a Spectral rule's `then` is its action, not a promise's.
       return [name, { formats: coreFormats, ...rule, then: { ...rule.then, function: documentStructure } }];
     }),
   );

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { Diagnostic } from './diagnostics.js';
-import type { SourceFile } from './source-files.js';
+import type { SourceFile } from './source-file.js';
 
 const isRef = (v: unknown): v is { $ref: string } =>
   v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { $ref?: unknown }).$ref === 'string';

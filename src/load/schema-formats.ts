@@ -96,7 +96,9 @@ function declaredFormats(file: SourceFile): Declared[] {
     if (node === null || typeof node !== 'object' || seen.has(node)) return;
     seen.add(node);
     if (Array.isArray(node)) {
-      node.forEach((v, i) => walk(v, [...at, i]));
+      node.forEach((v, i) => {
+        walk(v, [...at, i]);
+      });
       return;
     }
     const record = node as Record<string, unknown>;

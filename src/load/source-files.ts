@@ -13,18 +13,9 @@ import path from 'node:path';
 import { InputError, type Diagnostic } from './diagnostics.js';
 import { displayPath } from './display-path.js';
 import { referenceLoops } from './ref-loops.js';
+import type { SourceFile } from './source-file.js';
 
-export interface SourceFile {
-  /** Absolute path. */
-  absPath: string;
-  /** Path relative to the working directory, forward slashes: how it is shown to people. */
-  displayPath: string;
-  text: string;
-  /** The plain data (YAML and JSON alike), as the parser reads it. */
-  data: unknown;
-  /** Finds the position of a JSON-pointer-like path (the closest existing node); 1-based. */
-  locate(segments: readonly (string | number)[]): { line: number; column: number };
-}
+export type { SourceFile } from './source-file.js';
 
 /** Larger inputs are refused before anything parses them. */
 export const MAX_INPUT_BYTES = 32 * 1024 * 1024;
@@ -212,7 +203,10 @@ function externalRefs(data: unknown): RefSite[] {
   const walk = (node: unknown, at: (string | number)[]): void => {
     if (node === null || typeof node !== 'object' || seen.has(node)) return;
     seen.add(node);
-    if (Array.isArray(node)) node.forEach((item, i) => walk(item, [...at, i]));
+    if (Array.isArray(node))
+      node.forEach((item, i) => {
+        walk(item, [...at, i]);
+      });
     else {
       for (const [key, value] of Object.entries(node)) {
         if (key === '$ref' && typeof value === 'string' && !value.startsWith('#')) out.push({ value, at: [...at, key] });

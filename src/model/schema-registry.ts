@@ -53,7 +53,7 @@ export class SchemaRegistry {
       return name;
     }
     const name = this.allocate(wanted, suffix);
-    this.schemas[name] = raw === false ? false : true;
+    this.schemas[name] = raw !== false;
     return name;
   }
 
@@ -69,7 +69,7 @@ export class SchemaRegistry {
    * without one, inline schemas stay inline.
    */
   convert(raw: unknown, path?: string): JsonSchema {
-    if (raw === null || typeof raw !== 'object') return raw === false ? false : true;
+    if (raw === null || typeof raw !== 'object') return raw !== false;
     const named = this.nameOf.get(raw);
     if (named !== undefined) return ref(named);
     const id = componentId(raw);

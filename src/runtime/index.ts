@@ -1,13 +1,16 @@
 /** chanx-gen/runtime: what generated code imports at run time. */
-export type { BroadcastOptions, ChannelDefinition, ConnectionContext, MaybePromise, TopicRouter, Validator, ValidatorError } from './types.js';
-export { Rejection, rejectAmbiguous, rejectInvalid, rejectTag, rejectUnmatched } from './rejections.js';
-export type { ErrorItem, ModelTitles } from './validation-errors.js';
-export type { GroupLayer, LayerMember } from './layer.js';
-export { MemoryLayer } from './memory-layer.js';
-export { RedisLayer, type RedisLayerOptions } from './redis-layer.js';
-export { channelEvents, type ChannelEvents, type EventHook } from './events.js';
-export { AuthRefusal, refuse, type UpgradeRequest } from './auth.js';
-export { dispatchFrame, sendFrames, type DispatchOptions, type Frames, type Outcome, type FailureReporter } from './dispatch.js';
+export type { BroadcastOptions, ChannelDefinition, ConnectionContext, TopicRouter } from './channel/definition.js';
+export type { Validator, ValidatorError } from './protocol/validator.js';
+export type { MaybePromise } from './support/thenable.js';
+export { Rejection, rejectAmbiguous, rejectInvalid, rejectTag, rejectUnmatched } from './protocol/rejections.js';
+export type { ErrorItem, ModelTitles } from './protocol/validation-errors.js';
+export type { GroupLayer, LayerMember } from './layers/layer.js';
+export { MemoryLayer } from './layers/memory-layer.js';
+export { RedisLayer, type RedisLayerOptions } from './layers/redis-layer.js';
+export { channelEvents, type ChannelEvents, type EventHook } from './layers/events.js';
+export { AuthRefusal, refuse, type UpgradeRequest } from './server/auth.js';
+export { dispatchFrame, sendFrames, type DispatchOptions } from './channel/dispatch.js';
+export type { Frames, Outcome, FailureReporter } from './channel/definition.js';
 export {
   ENVELOPE_VERSION,
   NO_ENVELOPE,
@@ -18,13 +21,13 @@ export {
   type Envelope,
   type TopicEnvelope,
   type TopicErrorReason,
-} from './envelope.js';
-export type { Logger } from './connection.js';
-export type { OriginRule } from './origin.js';
-export { createChanxServer, mount, type ChanxServer, type Route, type ServerOptions } from './server.js';
-export { isEntryPoint, serveFromEnv, type EntryConsole, type EntryProcess } from './entry.js';
-export { createRequestHandler, type ServedContent } from './http.js';
-export { ajvRuntime } from './ajv-runtime.js';
+} from './protocol/envelope.js';
+export type { Logger } from './support/logger.js';
+export type { OriginRule } from './server/origin.js';
+export { createChanxServer, mount, type ChanxServer, type Route, type ServerOptions } from './server/server.js';
+export { isEntryPoint, serveFromEnv, type EntryConsole, type EntryProcess } from './server/entry.js';
+export { createRequestHandler, type ServedContent } from './server/http.js';
+export { ajvRuntime } from './server/ajv-runtime.js';
 export {
   compileTopicPattern,
   publishTopic,
@@ -35,6 +38,6 @@ export {
   type TopicHooks,
   type TopicPattern,
   type TopicSendOptions,
-} from './topics.js';
-export { hostTopic, TopicSession, type HostedTopic, type TopicMount } from './topics-session.js';
-export { mountTopicRoute, type TopicRouteOptions } from './topics-route.js';
+} from './topics/topic.js';
+export { hostTopic, TopicSession, type HostedTopic, type TopicMount } from './topics/session.js';
+export { mountTopicRoute, type TopicRouteOptions } from './server/topic-route.js';

@@ -2,7 +2,7 @@
  * Compares what the generator produces with what is on disk: the single source of truth for both
  * `generate` (which applies the plan) and `--check` (which prints it). Reads, never writes.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { type Dirent, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { GENERATED_MARKER, type GeneratedFile } from '../emit/generated-file.js';
 import { inputError } from '../load/diagnostics.js';
@@ -60,7 +60,7 @@ export function planOutput(outDir: string, files: readonly GeneratedFile[], show
   for (const rel of listFiles(outDir)) {
     if (wanted.has(rel)) continue;
     const content = readIfExists(path.join(outDir, rel), `${shownOut}/${rel}`);
-    if (content !== undefined && content.startsWith(GENERATED_MARKER)) changes.push({ kind: 'remove', path: rel, before: content, after: '' });
+    if (content?.startsWith(GENERATED_MARKER)) changes.push({ kind: 'remove', path: rel, before: content, after: '' });
   }
   changes.sort((a, b) => (a.path < b.path ? -1 : 1)); // paths are unique
   return { outDir, changes, unchanged, notes };
@@ -80,7 +80,7 @@ function readIfExists(abs: string, shown: string): string | undefined {
 
 /** Every file below `dir` (relative, forward slashes), skipping dot-folders and node_modules. */
 export function listFiles(dir: string, prefix = ''): string[] {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch {

@@ -14,7 +14,7 @@ import { createServer } from '../../generated/server.js';
 import { ROOT } from '../helpers/cli.js';
 import { launch, runBrowserTests } from './chromium.js';
 
-/** A static server for the page: generated/<channel>/* (TypeScript transpiled) and dist/runtime/client*.js. */
+/** A static server for the page: generated/<channel>/* (TypeScript transpiled), and dist/runtime's client entries and client/ folder only. */
 function pageServer(): Server {
   const importMap = { imports: { 'chanx-gen/client': '/lib/client.js', 'chanx-gen/client-ajv': '/lib/client-ajv.js' } };
   const page = `<!doctype html><html><head><link rel="icon" href="data:,"><script type="importmap">${JSON.stringify(importMap)}</script></head><body></body></html>`;
@@ -33,7 +33,7 @@ function pageServer(): Server {
       }).outputText;
       return send('text/javascript', js);
     }
-    m = /^\/lib\/(client[\w-]*)\.js$/.exec(url);
+    m = /^\/lib\/(client(?:-ajv)?|client\/[\w-]+)\.js$/.exec(url);
     if (m !== null) return send('text/javascript', readFileSync(path.join(ROOT, 'dist/runtime', `${m[1]}.js`), 'utf8'));
     res.writeHead(404);
     res.end();

@@ -134,7 +134,9 @@ describe('a configuration with mistakes', () => {
       expect(result.code).toBe(2);
       const lines = result.stderr.trimEnd().split('\n');
       expect(lines.slice(0, -1)).toHaveLength(errors.length);
-      errors.forEach((e, i) => expect(lines[i]).toContain(e));
+      errors.forEach((e, i) => {
+        expect(lines[i]).toContain(e);
+      });
       expect(lines.at(-1)).toMatch(/^chanx-gen: \d+ errors? in the configuration; nothing written$/);
       expect((await cli([], dir)).code).toBe(2);
       expect(snapshotTree(dir)).toEqual(before);

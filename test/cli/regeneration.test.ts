@@ -60,7 +60,7 @@ describe('stub merging', () => {
   it('reports a handler removed from the document and keeps its code; it is not drift', async () => {
     const { dir, spec, out } = await generated();
     const filled = fillStub(out);
-    write(spec, readFileSync(spec, 'utf8').replace(/  handle_ping:\n[\s\S]*?(?=  handle_system:)/, ''));
+    write(spec, readFileSync(spec, 'utf8').replace(/ {2}handle_ping:\n[\s\S]*?(?= {2}handle_system:)/, ''));
     const check = await cli(['specs/system.yaml', '--check'], dir);
     expect(check.stderr).toContain('generated/system/consumer.ts: onPing is no longer in the document; kept');
     const regen = await cli(['specs/system.yaml'], dir);
@@ -167,7 +167,7 @@ describe('generation', () => {
   it('gives the same bytes whatever the order of keys in the document', async () => {
     const a = await generated();
     const b = await generated();
-    const reordered = readFileSync(b.spec, 'utf8').replace(/(  handle_ping:\n[\s\S]*?)(  handle_system:\n[\s\S]*?)(  system_notify:)/, '$2$1$3');
+    const reordered = readFileSync(b.spec, 'utf8').replace(/( {2}handle_ping:\n[\s\S]*?)( {2}handle_system:\n[\s\S]*?)( {2}system_notify:)/, '$2$1$3');
     expect(reordered).not.toBe(readFileSync(b.spec, 'utf8'));
     write(b.spec, reordered);
     // The served document (documents.ts) is the document as written, in its author's order; the code is not.

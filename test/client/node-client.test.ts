@@ -87,7 +87,9 @@ describe('the client against a server that misbehaves', () => {
     const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/ws/system' });
     await new Promise((r) => wss.once('listening', r));
     wss.on('connection', (ws) =>
-      ws.on('message', (d) => answer(JSON.parse(String(d)) as Record<string, unknown>).forEach((f) => ws.send(typeof f === 'string' ? f : JSON.stringify(f)))),
+      ws.on('message', (d) => {
+        for (const f of answer(JSON.parse(String(d)) as Record<string, unknown>)) ws.send(typeof f === 'string' ? f : JSON.stringify(f));
+      }),
     );
     cleanups.push(
       () =>

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { dispatchFrame, Rejection, takeEnvelope, type ChannelDefinition, type ConnectionContext, type TopicRouter } from 'chanx-gen/runtime';
 import { systemChannel } from '../../generated/system/router.js';
 import { SystemConsumer } from '../../generated/system/consumer.js';
-import { pythonRepr, pythonStr } from '../../src/runtime/python-repr.js';
+import { pythonRepr, pythonStr } from '../../src/runtime/protocol/python-repr.js';
 
 const channel = systemChannel as ChannelDefinition<unknown, unknown, unknown>;
 const ctx = { send: () => undefined } as unknown as ConnectionContext<unknown, unknown>;

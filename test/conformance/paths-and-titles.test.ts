@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../generated/server.js';
 import type { ChanxServer } from 'chanx-gen/runtime';
 import { modelTitles } from '../../src/emit/model-titles.js';
-import { compilePath } from '../../src/runtime/path-template.js';
+import { compilePath } from '../../src/runtime/support/path-template.js';
 import { upgradeStatus } from '../helpers/ws-client.js';
 
 describe('paths match as Chanx matches them', () => {

@@ -13,7 +13,7 @@ import { dispatchFrame, rejectInvalid, type ChannelDefinition, type ConnectionCo
 import { systemChannel } from '../../generated/system/router.js';
 import { runPipeline } from '../../src/pipeline.js';
 import { applyPlan } from '../../src/write/apply-plan.js';
-import { pythonRepr } from '../../src/runtime/python-repr.js';
+import { pythonRepr } from '../../src/runtime/protocol/python-repr.js';
 import { scratch } from '../helpers/cli.js';
 
 type Channel = ChannelDefinition<unknown, unknown, unknown>;

@@ -54,7 +54,7 @@ export function framesOf(c: WireCase): (string | Buffer)[] {
     const tail = s['tail'];
     const prefix = '{"action":"user_message","payload":{"message":"';
     const fill = head.slice(prefix.length, prefix.length + 1);
-    const frame = prefix + fill.repeat(s['length_bytes'] - prefix.length - 3) + '"}}';
+    const frame = `${prefix + fill.repeat(s['length_bytes'] - prefix.length - 3)}"}}`;
     if (!frame.startsWith(head) || !frame.endsWith(tail) || sha256(frame) !== s['sha256']) throw new Error(`${c.case}: cannot rebuild the long frame`);
     return [frame];
   }

@@ -67,7 +67,7 @@ describe('room-chat, generated afresh', () => {
           onPing() {
             return { action: 'pong' as const, payload: null };
           }
-          onRoomChat(m: { payload: { message: string } }, ctx: { params: { room_name: string } }) {
+          onRoomChat(_m: { payload: { message: string } }, ctx: { params: { room_name: string } }) {
             return void ctx.params;
           }
           onShape(m: { payload: { kind: string } }, ctx: { params: { room_name: string } }) {

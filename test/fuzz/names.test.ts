@@ -225,6 +225,7 @@ describe('documents named like the generated code', () => {
     const received: unknown[] = [];
     const handlers = class {
       constructor() {
+        // biome-ignore lint/correctness/noConstructorReturn: every on* method of a document's handlers, whatever its name
         return new Proxy(this, {
           get: (_t, name) =>
             typeof name === 'string' && name.startsWith('on') && !['onConnect', 'onDisconnect', 'onEvent'].includes(name)

@@ -29,14 +29,14 @@ function pointsIntoMessage(message: unknown, loc: (string | number)[], type: str
   const walk = (v: unknown, keys: (string | number)[]): { ok: boolean; value?: unknown } => {
     let cur = v;
     for (const k of keys) {
-      if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, k)) return { ok: false };
+      if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, k)) return { ok: false };
       cur = (cur as Record<string | number, unknown>)[k];
     }
     return { ok: true, value: cur };
   };
   if (type === 'missing') {
     const parent = walk(message, loc.slice(0, -1));
-    return parent.ok && parent.value !== null && typeof parent.value === 'object' && !Object.prototype.hasOwnProperty.call(parent.value, loc[loc.length - 1]!);
+    return parent.ok && parent.value !== null && typeof parent.value === 'object' && !Object.hasOwn(parent.value, loc[loc.length - 1]!);
   }
   return walk(message, loc).ok;
 }

@@ -81,7 +81,11 @@ export function mutated(value: unknown): fc.Arbitrary<unknown> {
     const copy = structuredClone(value);
     const spots: [Record<string, unknown> | unknown[], string | number][] = [];
     const walk = (v: unknown): void => {
-      if (Array.isArray(v)) v.forEach((item, i) => (spots.push([v, i]), walk(item)));
+      if (Array.isArray(v))
+        v.forEach((item, i) => {
+          spots.push([v, i]);
+          walk(item);
+        });
       else if (v !== null && typeof v === 'object') for (const [k, item] of Object.entries(v)) spots.push([v as Record<string, unknown>, k]), walk(item);
     };
     walk(copy);

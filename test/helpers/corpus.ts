@@ -69,5 +69,5 @@ export async function runCorpus(docs: CorpusDoc[], outRoot: string): Promise<Cor
 
 function countChannels(out: string): number {
   const server = path.join(out, 'server.ts');
-  return existsSync(server) ? (readFileSync(server, 'utf8').match(/^  mount(TopicRoute)?\(/gm) ?? []).length : 0;
+  return existsSync(server) ? (readFileSync(server, 'utf8').match(/^ {2}mount(TopicRoute)?\(/gm) ?? []).length : 0;
 }

@@ -64,7 +64,7 @@ type Outcome = { accepted: true; model: string } | { accepted: false; located: b
 const said = (line: number, message: string) => `${line}: ${message}`;
 
 async function ours(dir: string, file: string): Promise<Outcome> {
-  let loaded;
+  let loaded: Awaited<ReturnType<typeof load>>;
   try {
     loaded = await load(file, dir);
   } catch (err) {
@@ -163,7 +163,7 @@ const EMIT_REFUSALS = /cannot be validated|cannot be compiled into a validator/;
 
 /** Issue 21 item 5: where both accept, chanx-gen generates code (written to `dir`/gen), or refuses with a location for a listed reason. */
 async function emitStep(dir: string, file: string): Promise<string | undefined> {
-  let files;
+  let files: Awaited<ReturnType<typeof runPipeline>>['files'];
   try {
     files = (await runPipeline({ spec: file, cwd: dir, out: 'gen' })).files;
   } catch (err) {

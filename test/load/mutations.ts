@@ -90,7 +90,7 @@ const dataMutations: Record<string, DataMutation> = {
     const refs = objects(doc).filter(([, o]) => typeof o['$ref'] === 'string');
     if (refs.length === 0) return undefined;
     const [at, o] = pick(random, refs);
-    o['$ref'] = pick(random, ['#/components/nowhere/x', '#/components/schemas/Missing', './missing.yaml', '#broken', '#/', String(o['$ref']) + 'x']);
+    o['$ref'] = pick(random, ['#/components/nowhere/x', '#/components/schemas/Missing', './missing.yaml', '#broken', '#/', `${String(o['$ref'])}x`]);
     return `break ref at ${at.join('.')}`;
   },
   contradictExample(doc, random) {

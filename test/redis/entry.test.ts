@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChanxServer, mount, RedisLayer, serveFromEnv, type ServerOptions } from 'chanx-gen/runtime';
-import { PROCESS_TAG } from '../../src/runtime/member-id.js';
+import { PROCESS_TAG } from '../../src/runtime/layers/member-id.js';
 import { systemChannel } from '../../generated/system/router.js';
 import { SystemConsumer } from '../../generated/system/consumer.js';
 import { FakeProcess } from '../helpers/fake-process.js';

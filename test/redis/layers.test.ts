@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { createServer } from 'node:net';
 import { MemoryLayer, RedisLayer, type LayerMember } from 'chanx-gen/runtime';
-import { nextMemberId, processTagOf, PROCESS_TAG } from '../../src/runtime/member-id.js';
+import { nextMemberId, processTagOf, PROCESS_TAG } from '../../src/runtime/layers/member-id.js';
 import { redisRunnable, startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { subscribers } from './wait.js';
 

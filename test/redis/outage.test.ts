@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
 import { RedisLayer, type LayerMember } from 'chanx-gen/runtime';
-import { nextMemberId, PROCESS_TAG } from '../../src/runtime/member-id.js';
+import { nextMemberId, PROCESS_TAG } from '../../src/runtime/layers/member-id.js';
 import { redisRunnable, startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { until } from '../runtime/serve.js';
 import { subscribers } from './wait.js';
@@ -76,7 +76,7 @@ describe.skipIf(!redisRunnable)('RedisLayer when Redis fails', () => {
   });
 
   it('delivers locally through an outage, logs the loss once and then a count every 5 s, and after the restart crosses again and says how much was lost', async () => {
-    const { one, two, a, b, oneLogs, twoLogs } = await pair('down:');
+    const { one, a, b, oneLogs, twoLogs } = await pair('down:');
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     await kill();
     await until(() => oneLogs.length > 0 && twoLogs.length > 0, 5000, 'the outage logged');

@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelEvents, RedisLayer } from 'chanx-gen/runtime';
 import { redisRunnable, startRedis, type RedisServer } from '../helpers/redis-server.js';

@@ -1,6 +1,6 @@
 /** RedisLayer's reconnection backoff: exponential from a quick first retry, capped, with jitter. */
 import { expect, it } from 'vitest';
-import { reconnectDelay } from '../../src/runtime/backoff.js';
+import { reconnectDelay } from '../../src/runtime/support/backoff.js';
 
 const LOWEST = () => 0;
 const HIGHEST = () => 0.999999;

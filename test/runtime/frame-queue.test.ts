@@ -1,6 +1,6 @@
 /** The per-connection queue: order, and nothing a task or its owner does can stop it (issue 14 item 2). */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FrameQueue, type QueueOwner } from '../../src/runtime/frame-queue.js';
+import { FrameQueue, type QueueOwner } from '../../src/runtime/limits/frame-queue.js';
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
@@ -86,6 +86,7 @@ describe('FrameQueue', () => {
     });
     q.push(() => Promise.reject(new Error('async')));
     q.push(() => ({
+      // biome-ignore lint/suspicious/noThenProperty: a thenable that throws is the case under test.
       then: () => {
         throw new Error('bad thenable');
       },

@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { expect, it } from 'vitest';
 import type WebSocket from 'ws';
-import { outboundVerdict, whenDrained } from '../../src/runtime/outbound-limit.js';
+import { outboundVerdict, whenDrained } from '../../src/runtime/limits/outbound-limit.js';
 
 /** A ws whose socket (ws keeps it as `_socket`) is an emitter with `writableNeedDrain`. */
 function fakeWs(bufferedAmount: number, needDrain: boolean): { ws: WebSocket; socket: EventEmitter & { writableNeedDrain: boolean } } {

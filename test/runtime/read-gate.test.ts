@@ -4,7 +4,7 @@
  */
 import { expect, it } from 'vitest';
 import type WebSocket from 'ws';
-import { HANDLERS_BEHIND, holdReading, releaseReading, REPLIES_UNDRAINED, SHUTTING_DOWN } from '../../src/runtime/read-gate.js';
+import { HANDLERS_BEHIND, holdReading, releaseReading, REPLIES_UNDRAINED, SHUTTING_DOWN } from '../../src/runtime/limits/read-gate.js';
 
 function socket(): { ws: WebSocket; calls: string[] } {
   const calls: string[] = [];

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/load/diagnostics.js';
-import { compileTopicPattern } from '../../src/runtime/topics.js';
+import { compileTopicPattern } from '../../src/runtime/topics/topic.js';
 import { ROOT } from '../helpers/cli.js';
 import { modelOf } from '../helpers/model.js';
 

@@ -7,7 +7,7 @@ import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishTopic, type ChanxServer, type TopicDefinition } from 'chanx-gen/runtime';
-import { MAX_SUBSCRIPTIONS } from '../../src/runtime/topics-session.js';
+import { MAX_SUBSCRIPTIONS } from '../../src/runtime/topics/session.js';
 import { cli, scratch, typecheck } from '../helpers/cli.js';
 import { SHARED } from '../helpers/corpus.js';
 import { requireOrSkip } from '../helpers/require.js';

@@ -12,8 +12,8 @@ import { hubChannel } from '../fixtures/client-topics/expected/hub/router.js';
 import { roomTopic } from '../fixtures/client-topics/expected/hub_room/router.js';
 import type { HubRoomContext, HubRoomHandlers, HubRoomParams } from '../fixtures/client-topics/expected/hub_room/handlers.js';
 import type * as M from '../fixtures/client-topics/expected/hub_room/messages.js';
-import { MAX_SUBSCRIPTIONS } from '../../src/runtime/topics-session.js';
-import { topicGroup } from '../../src/runtime/topics.js';
+import { MAX_SUBSCRIPTIONS } from '../../src/runtime/topics/session.js';
+import { topicGroup } from '../../src/runtime/topics/topic.js';
 import { connect, quietFor, type Recorder } from '../helpers/ws-client.js';
 import { gate, until } from '../runtime/serve.js';
 

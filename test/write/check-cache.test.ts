@@ -19,7 +19,7 @@ describe('--check with a warm cache', () => {
   it('repeats the note for a handler the document lost, as the full check does', async () => {
     const { dir } = await warm(['specs'], 'specs/system.yaml');
     const spec = path.join(dir, 'specs/system.yaml');
-    write(spec, readFileSync(spec, 'utf8').replace(/  handle_ping:\n[\s\S]*?(?=  handle_system:)/, ''));
+    write(spec, readFileSync(spec, 'utf8').replace(/ {2}handle_ping:\n[\s\S]*?(?= {2}handle_system:)/, ''));
     const full = await cli(['specs/system.yaml', '--check'], dir);
     expect(full.code).toBe(1); // handlers.ts and router.ts change
     expect((await cli(['specs/system.yaml'], dir)).code).toBe(0);

@@ -1,7 +1,7 @@
 /** Starting a generated server as a program: `npm start` runs generated/server.ts. */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { GroupLayer } from './layer.js';
+import type { GroupLayer } from '../layers/layer.js';
 import type { ChanxServer, ServerOptions } from './server.js';
 
 /** Is the module at `moduleUrl` the program node was asked to run (argv[1]; none under `node -e`)? */
@@ -69,7 +69,7 @@ export async function serveFromEnv(
 async function layerFromEnv(env: EntryProcess['env'], out: EntryConsole): Promise<GroupLayer | undefined> {
   const url = env['REDIS_URL'];
   if (!url) return undefined; // unset or empty
-  const { RedisLayer } = await import('./redis-layer.js');
+  const { RedisLayer } = await import('../layers/redis-layer.js');
   // Unset or empty: the layer's default prefix.
   const layer = new RedisLayer({ url, prefix: env['REDIS_PREFIX'] || undefined });
   const shown = url.replace(/\/\/[^@/]*@/, '//***@');

@@ -1,5 +1,5 @@
 /** Why a client request fails: an error frame, no reply in time, or a closed connection. */
-import type { ErrorFrame } from './client-types.js';
+import type { ErrorFrame } from './types.js';
 
 /** The server answered with an error frame (`frame`), or with a reply the document does not allow. */
 export class ChanxFrameError extends Error {

@@ -4,7 +4,7 @@
  * What is served is generated with the code and passed in by generated/server.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { requestPath } from './path-template.js';
+import { requestPath } from '../support/path-template.js';
 
 export interface ServedContent {
   /** The document the code was generated from, bundled (GET /asyncapi.json, /asyncapi.yaml). */

@@ -2,8 +2,8 @@
  * A topic on a client's connection (DESIGN §10): subscribe, unsubscribe, send, request and on, each
  * frame stamped with the topic's name. A subscription is made again after every reconnect.
  */
-import type { RequestOptions, Unsubscribe } from './client-types.js';
-import { ChanxFrameError } from './client-errors.js';
+import type { RequestOptions, Unsubscribe } from './types.js';
+import { ChanxFrameError } from './errors.js';
 
 /** What a topic handle needs of its client. */
 export interface TopicHost {

@@ -7,8 +7,8 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { IncomingMessage } from 'node:http';
-import type { MaybePromise } from './types.js';
-import { isThenable } from './thenable.js';
+import type { MaybePromise } from '../support/thenable.js';
+import { isThenable } from '../support/thenable.js';
 
 /** The HTTP upgrade request a connection was opened with (headers, URL with query string). */
 export type UpgradeRequest = IncomingMessage;

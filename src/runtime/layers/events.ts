@@ -5,8 +5,8 @@
  * consumer with an `onEvent` hook sees each event first and returns what its client gets.
  */
 import type { GroupLayer } from './layer.js';
-import type { ChannelDefinition, MaybePromise } from './types.js';
-import { isThenable } from './thenable.js';
+import type { ChannelDefinition } from '../channel/definition.js';
+import { isThenable, type MaybePromise } from '../support/thenable.js';
 
 export interface ChannelEvents<Out> {
   /** Sends `event` to every connection of this channel in `groups`, on every process (Chanx's broadcast_event). */

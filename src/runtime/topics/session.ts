@@ -5,9 +5,9 @@
  * on `this`) and membership of the topic instance's group in the server's group layer.
  */
 import type { IncomingMessage } from 'node:http';
-import { topicError, type TopicEnvelope } from './envelope.js';
-import type { GroupLayer, LayerMember } from './layer.js';
-import { handlerFailed, Rejection } from './rejections.js';
+import { topicError, type TopicEnvelope } from '../protocol/envelope.js';
+import type { GroupLayer, LayerMember } from '../layers/layer.js';
+import { handlerFailed, Rejection } from '../protocol/rejections.js';
 import {
   compileTopicPattern,
   stampFrame,
@@ -19,9 +19,9 @@ import {
   type TopicHooks,
   type TopicPattern,
   type TopicSendOptions,
-} from './topics.js';
-import type { ConnectionContext, TopicRouter } from './types.js';
-import { isThenable } from './thenable.js';
+} from './topic.js';
+import type { ConnectionContext, TopicRouter } from '../channel/definition.js';
+import { isThenable } from '../support/thenable.js';
 
 /** A topic mounted on a channel, with its class erased. */
 export interface HostedTopic {

@@ -5,10 +5,11 @@
  * publishing from outside a connection. The per-connection part is topics-session.ts.
  */
 import type { IncomingMessage } from 'node:http';
-import { ENVELOPE_VERSION, topicError, type TopicErrorReason } from './envelope.js';
-import type { GroupLayer } from './layer.js';
-import { templatePattern } from './path-template.js';
-import type { ConnectionContext, MaybePromise } from './types.js';
+import { ENVELOPE_VERSION, topicError, type TopicErrorReason } from '../protocol/envelope.js';
+import type { GroupLayer } from '../layers/layer.js';
+import { templatePattern } from '../support/path-template.js';
+import type { MaybePromise } from '../support/thenable.js';
+import type { ConnectionContext } from '../channel/definition.js';
 
 /** A topic as generated code describes it (`router.ts` of the topic's folder). */
 export interface TopicDefinition<Handlers, Out, Params> {
@@ -84,7 +85,9 @@ export function compileTopicPattern(pattern: string): TopicPattern {
       const m = regex.exec(topic);
       if (m === null) return undefined;
       const out: Record<string, string> = {};
-      params.forEach((name, i) => (out[name] = m[i + 1]!));
+      params.forEach((name, i) => {
+        out[name] = m[i + 1]!;
+      });
       return out;
     },
     fill(values) {

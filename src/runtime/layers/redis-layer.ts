@@ -14,8 +14,8 @@
  */
 import { createRequire } from 'node:module';
 import type { Redis, RedisOptions } from 'ioredis';
-import { reconnectDelay } from './backoff.js';
-import { describeError, type Logger } from './connection.js';
+import { reconnectDelay } from '../support/backoff.js';
+import { describeError, type Logger } from '../support/logger.js';
 import type { GroupLayer, LayerMember } from './layer.js';
 import { MemoryLayer } from './memory-layer.js';
 import { PROCESS_TAG, processTagOf } from './member-id.js';

@@ -9,19 +9,10 @@
  * that answers a request carrying `ref` carries it too (DESIGN §4); with `sendCompletion`, a
  * `complete` frame follows every frame that reached message validation.
  */
-import { answerWithoutTopics, takeEnvelope, type TopicEnvelope } from './envelope.js';
-import { handlerFailed, invalidJson, NOT_AN_OBJECT, Rejection } from './rejections.js';
-import type { ChannelDefinition, ConnectionContext } from './types.js';
-import { isThenable } from './thenable.js';
-
-/** Frames to send back, in order: one, several, or none. */
-export type Frames = string | readonly string[] | undefined;
-
-/** What to send back: frames, or (for an async handler) a promise of them. */
-export type Outcome = Frames | Promise<Frames>;
-
-/** Called with the cause when a handler throws; the client only sees the `detail` frame. */
-export type FailureReporter = (tag: string, error: unknown) => void;
+import { answerWithoutTopics, takeEnvelope, type TopicEnvelope } from '../protocol/envelope.js';
+import { handlerFailed, invalidJson, NOT_AN_OBJECT, Rejection } from '../protocol/rejections.js';
+import type { ChannelDefinition, ConnectionContext, FailureReporter, Frames, Outcome } from './definition.js';
+import { isThenable } from '../support/thenable.js';
 
 export interface DispatchOptions {
   /** Chanx's SEND_COMPLETION: `{"action":"complete","payload":null}` after every validated frame. Default false. */

@@ -4,12 +4,12 @@
  * need no envelope, and the subscription joins the same group as on a channel that hosts the topic.
  */
 import type { Connection } from './connection.js';
-import { templatePattern } from './path-template.js';
-import { rejectUnmatched } from './rejections.js';
+import { templatePattern } from '../support/path-template.js';
+import { rejectUnmatched } from '../protocol/rejections.js';
 import type { Route } from './server.js';
-import { hostTopic, SESSION_TOPICS } from './topics-session.js';
-import type { TopicDefinition, TopicHooks } from './topics.js';
-import type { ChannelDefinition } from './types.js';
+import { hostTopic, SESSION_TOPICS } from '../topics/session.js';
+import type { TopicDefinition, TopicHooks } from '../topics/topic.js';
+import type { ChannelDefinition } from '../channel/definition.js';
 
 export interface TopicRouteOptions {
   /** The channel's key in the document. */

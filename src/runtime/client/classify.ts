@@ -1,5 +1,5 @@
 /** Which server-to-client message a frame is, by the precompiled validators: a name, or why none. */
-import type { ClientChannel, ClientTopic } from './client-types.js';
+import type { ClientChannel, ClientTopic } from './types.js';
 
 type Receiver = Pick<ClientChannel, 'receiveField' | 'receives'>;
 
@@ -45,7 +45,7 @@ export function topicName(pattern: string, params: Readonly<Record<string, strin
 function classify(receiver: Receiver, frame: Record<string, unknown>): string | { problem: string } {
   if (receiver.receiveField !== null) {
     const name = frame[receiver.receiveField];
-    if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(receiver.receives, name)) {
+    if (typeof name !== 'string' || !Object.hasOwn(receiver.receives, name)) {
       return {
         problem: `'${receiver.receiveField}' is ${JSON.stringify(name)}, which is none of ${
           Object.keys(receiver.receives)

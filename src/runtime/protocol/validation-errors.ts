@@ -3,7 +3,7 @@
  * Runs only on the error path.
  */
 import { pythonRepr } from './python-repr.js';
-import type { ValidatorError } from './types.js';
+import type { ValidatorError } from './validator.js';
 
 export interface ErrorItem {
   type: string;

@@ -6,28 +6,20 @@
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { authenticateConnection, type Authenticate } from './auth.js';
-import type { GroupLayer, LayerMember } from './layer.js';
-import { handleEvent, type EventHook } from './events.js';
-import { nextMemberId } from './member-id.js';
-import { dispatchFrame, sendFrames, type DispatchOptions } from './dispatch.js';
-import { FrameQueue, type QueueOwner } from './frame-queue.js';
+import type { GroupLayer, LayerMember } from '../layers/layer.js';
+import { handleEvent, type EventHook } from '../layers/events.js';
+import { nextMemberId } from '../layers/member-id.js';
+import { dispatchFrame, sendFrames, type DispatchOptions } from '../channel/dispatch.js';
+import { FrameQueue, type QueueOwner } from '../limits/frame-queue.js';
 import type { Beating } from './heartbeat.js';
-import { resolveLimits, type ConnectionLimits } from './limits.js';
-import { OVERFLOW_CLOSE_GRACE_MS, outboundVerdict, whenDrained } from './outbound-limit.js';
-import { HANDLERS_BEHIND, holdReading, releaseReading, REPLIES_UNDRAINED, SHUTTING_DOWN } from './read-gate.js';
-import { BINARY_FRAME } from './rejections.js';
-import { TopicSession, type TopicMount } from './topics-session.js';
-import type { BroadcastOptions, ChannelDefinition, ConnectionContext } from './types.js';
-import { isThenable } from './thenable.js';
-
-export interface Logger {
-  /** `message` already says what failed and why (with the stack when there is one). */
-  error(message: string, error?: unknown): void;
-}
-
-export function describeError(err: unknown): string {
-  return err instanceof Error ? (err.stack ?? err.message) : String(err);
-}
+import { resolveLimits, type ConnectionLimits } from '../limits/limits.js';
+import { OVERFLOW_CLOSE_GRACE_MS, outboundVerdict, whenDrained } from '../limits/outbound-limit.js';
+import { HANDLERS_BEHIND, holdReading, releaseReading, REPLIES_UNDRAINED, SHUTTING_DOWN } from '../limits/read-gate.js';
+import { BINARY_FRAME } from '../protocol/rejections.js';
+import { TopicSession, type TopicMount } from '../topics/session.js';
+import type { BroadcastOptions, ChannelDefinition, ConnectionContext } from '../channel/definition.js';
+import { isThenable } from '../support/thenable.js';
+import { describeError, type Logger } from '../support/logger.js';
 
 /** What the connection needs of a mounted channel; handler types are erased here. */
 export interface MountedChannel {

@@ -7,19 +7,19 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { admission, refuseUpgrade } from './admission.js';
-import { Connection, describeError, type ConnectionRuntime, type Logger, type MountedChannel } from './connection.js';
-import { channelEvents, type ChannelEvents } from './events.js';
-import type { GroupLayer } from './layer.js';
-import { MemoryLayer } from './memory-layer.js';
+import { Connection, type ConnectionRuntime, type MountedChannel } from './connection.js';
+import { channelEvents, type ChannelEvents } from '../layers/events.js';
+import type { GroupLayer } from '../layers/layer.js';
+import { MemoryLayer } from '../layers/memory-layer.js';
 import { createRequestHandler, type ServedContent } from './http.js';
 import { DEFAULT_HEARTBEAT_MS, startHeartbeat } from './heartbeat.js';
-import { positive, resolveLimits } from './limits.js';
+import { positive, resolveLimits } from '../limits/limits.js';
 import type { OriginRule } from './origin.js';
-import { guardLogger } from './safe-logger.js';
+import { describeError, guardLogger, type Logger } from '../support/logger.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, endAll } from './shutdown.js';
-import { compilePath, requestPath, type PathTemplate } from './path-template.js';
-import type { ChannelDefinition } from './types.js';
-import { SESSION_TOPICS, type HostedTopic } from './topics-session.js';
+import { compilePath, requestPath, type PathTemplate } from '../support/path-template.js';
+import type { ChannelDefinition } from '../channel/definition.js';
+import { SESSION_TOPICS, type HostedTopic } from '../topics/session.js';
 
 export interface ServerOptions extends ServedContent {
   /** Largest accepted frame in bytes; a larger one closes that connection with 1009. Default 1 MiB. */

@@ -1,24 +1,14 @@
 import type { IncomingMessage } from 'node:http';
-import type { FailureReporter, Outcome } from './dispatch.js';
-import type { TopicEnvelope } from './envelope.js';
+import type { TopicEnvelope } from '../protocol/envelope.js';
 
-export type MaybePromise<T> = T | Promise<T>;
+/** Frames to send back, in order: one, several, or none. */
+export type Frames = string | readonly string[] | undefined;
 
-/** One error of a precompiled (ajv) validator, as much of it as the runtime reads. */
-export interface ValidatorError {
-  instancePath: string;
-  /** Where in the schema it failed: `#/...` in the message's own schema, `<id>/...` in a named one. */
-  schemaPath?: string;
-  keyword: string;
-  params: Record<string, unknown>;
-  message?: string;
-}
+/** What to send back: frames, or (for an async handler) a promise of them. */
+export type Outcome = Frames | Promise<Frames>;
 
-/** A precompiled validator: a type guard that leaves its errors on itself. */
-export interface Validator<T> {
-  (data: unknown): data is T;
-  errors?: ValidatorError[] | null;
-}
+/** Called with the cause when a handler throws; the client only sees the `detail` frame. */
+export type FailureReporter = (tag: string, error: unknown) => void;
 
 export interface BroadcastOptions {
   /** Groups to send to; default: every group this connection has joined. */

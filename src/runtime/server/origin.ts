@@ -2,7 +2,7 @@
  * The origin allow-list: which browser origins may open a WebSocket. Requests without an Origin
  * header (servers, CLIs, other non-browser clients) are not browser cross-site requests and pass.
  */
-import { escapeRegExp } from './path-template.js';
+import { escapeRegExp } from '../support/path-template.js';
 
 export type OriginRule = string | RegExp;
 

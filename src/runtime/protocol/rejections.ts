@@ -4,7 +4,7 @@
  */
 import { pythonStr } from './python-repr.js';
 import { toErrorItems, type ErrorItem, type ModelTitles } from './validation-errors.js';
-import type { ValidatorError } from './types.js';
+import type { ValidatorError } from './validator.js';
 
 export class Rejection {
   /** The error frame, serialised. */

@@ -4,7 +4,7 @@
  * requests (as a Chanx consumer does). Nothing a task does can stop the queue: a throw or a
  * rejection goes to `fault` and the next task runs; no rejected promise is left behind.
  */
-import { isThenable } from './thenable.js';
+import { isThenable } from '../support/thenable.js';
 
 export type Task = () => unknown;
 
