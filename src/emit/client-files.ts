@@ -12,6 +12,7 @@ import type { GeneratedFile } from './generated-file.js';
 import { header } from './header.js';
 import { render } from './templates.js';
 import { standaloneValidators } from './validators.js';
+import { runtimeImports } from './runtime-names.js';
 
 export function clientNames(channel: ChannelModel) {
   const t = channel.typeName;
@@ -122,8 +123,24 @@ export function clientFiles(model: ApiModel, channel: ChannelModel, warn: (messa
     (v, i, all) => all.findIndex((w) => w.validatorName === v.validatorName) === i,
   );
 
+  // What client.ts imports from messages.ts and declares itself; a runtime import of one of those names is aliased.
+  const declared = [...own.types, ...topics.flatMap((t) => [...t.types, t.params, t.handle, t.receives]), ...Object.values(n)];
+  const imports = runtimeImports(
+    [
+      'ChanxClient',
+      'type ClientChannel',
+      'type ClientOptions',
+      'type ErrorFrame',
+      ...(topics.length > 0 || own.requests.length > 0 || topics.some((t) => t.requests.length > 0) ? ['type RequestOptions'] : []),
+      ...(topics.length > 0 ? ['type TopicHandle'] : []),
+      'type Unsubscribe',
+    ],
+    declared,
+  );
   const client = render('client.ts', {
     header: head,
+    runtimeImports: imports.clause,
+    rt: { TopicHandle: 'TopicHandle', RequestOptions: 'RequestOptions', ...imports.local },
     typeImports: [...new Set(own.types)].sort().join(', '),
     topicImports: topics.map((t) => ({ folder: t.folder, types: [...new Set(t.types)].sort().join(', ') })),
     validatorImports: validated.map((v) => v.validatorName).join(', '),
@@ -140,8 +157,12 @@ export function clientFiles(model: ApiModel, channel: ChannelModel, warn: (messa
     ...own,
     topics,
     hasTopics: topics.length > 0,
-    handleImport: topics.length > 0 ? ', type TopicHandle' : '',
   });
+  const validatorImport = runtimeImports(
+    ['type ClientValidator'],
+    validated.map((v) => v.message.typeName),
+    true,
+  );
   const validatorsJs = standaloneValidators(
     channel.key,
     validated.map((v) => ({ typeName: v.message.typeName, validatorName: v.validatorName })),
@@ -149,9 +170,14 @@ export function clientFiles(model: ApiModel, channel: ChannelModel, warn: (messa
     model.specPath,
     (message) => warn(`channel '${channel.key}' (client): ${message}`),
     'chanx-gen/client-ajv',
-    () => 'ClientValidator',
+    () => validatorImport.local['ClientValidator']!,
   );
-  const validators = render('client-validators.ts', { header: head, validators: validated.length > 0, code: validatorsJs });
+  const validators = render('client-validators.ts', {
+    header: head,
+    runtimeImports: validatorImport.clause,
+    validators: validated.length > 0,
+    code: validatorsJs,
+  });
   return [
     { kind: 'generated', path: `${dir}/client.ts`, content: client },
     { kind: 'generated', path: `${dir}/client-validators.ts`, content: validators },

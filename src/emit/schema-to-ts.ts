@@ -14,11 +14,15 @@ export interface TypeOptions {
   literalsRequired?: boolean;
   /** The routing field of a message envelope and its value: typed as that literal, and required. */
   tag?: { field: string; value: string };
+  /** The document's name for the type, when the type has another (that name was taken). */
+  renamedFrom?: string;
 }
 
 /** `export interface X {...}` or `export type X = ...;`, with its JSDoc. */
 export function declareType(name: string, schema: JsonSchema, options: TypeOptions = {}): string {
-  const doc = typeof schema === 'object' ? schemaDoc(schema, '') : '';
+  const renamed =
+    options.renamedFrom === undefined ? undefined : `Named ${JSON.stringify(options.renamedFrom)} in the document; that name is taken in the generated code.`;
+  const doc = typeof schema === 'object' ? schemaDoc(schema, '', renamed) : jsDoc([renamed], '');
   if (typeof schema === 'object' && isPlainObject(schema)) {
     return `${doc}export interface ${name} ${objectType(schema, '', options)}\n`;
   }
@@ -144,8 +148,8 @@ function fixesLiteral(prop: JsonSchema): boolean {
   return typeof prop === 'object' && (prop['const'] !== undefined || (Array.isArray(prop['enum']) && prop['enum'].length === 1));
 }
 
-function schemaDoc(s: SchemaObject, indent: string): string {
-  const notes: (string | undefined)[] = [str(s['description'])];
+function schemaDoc(s: SchemaObject, indent: string, renamed?: string): string {
+  const notes: (string | undefined)[] = [str(s['description']), renamed];
   if (s['format'] !== undefined) notes.push(`Format: ${String(s['format'])}`);
   if (s['default'] !== undefined && s['const'] === undefined) notes.push(`@default ${JSON.stringify(s['default'])}`);
   if (Array.isArray(s['examples'])) for (const e of s['examples']) notes.push(`@example ${JSON.stringify(e)}`);

@@ -15,6 +15,7 @@ import type { StubFile } from './generated-file.js';
 import { header } from './header.js';
 import { stubMethod } from './stub-methods.js';
 import { render } from './templates.js';
+import { runtimeImports } from './runtime-names.js';
 
 interface TopicChannel extends ChannelModel {
   topic: TopicModel;
@@ -28,8 +29,15 @@ export function isTopic(channel: ChannelModel): channel is TopicChannel {
 export function topicHandlers(model: ApiModel, channel: TopicChannel, typeImports: string[]): string {
   const t = channel.typeName;
   const topic = channel.topic;
+  const imports = runtimeImports(
+    ['type MaybePromise', 'type TopicContext'],
+    [...typeImports, ...['Context', 'ToClient', 'Params', 'Handlers'].map((s) => `${t}${s}`)],
+    true,
+  );
   return render('topic-handlers.ts', {
     header: header(model),
+    runtimeImports: imports.clause,
+    rt: imports.local,
     typeImports: typeImports.join(', '),
     nameLiteral: stringLiteral(topic.name),
     patternLiteral: stringLiteral(topic.pattern),

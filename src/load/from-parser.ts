@@ -15,7 +15,7 @@ export function viewFromParser(document: AsyncAPIDocumentInterface): DocumentVie
       title: typeof json.title === 'string' ? json.title : undefined,
       summary: text(m.summary()),
       description: text(m.description()),
-      payload: m.payload()?.json(),
+      payload: schemaOf(m.payload()?.json()),
     };
   };
   const operation = (op: OperationInterface): OperationView => ({
@@ -51,6 +51,13 @@ export function viewFromParser(document: AsyncAPIDocumentInterface): DocumentVie
         };
       }),
   };
+}
+
+/** A 3.x multi-format schema (`{ schemaFormat, schema }`) holds the schema, by then JSON Schema: the parser converted it. */
+function schemaOf(payload: unknown): unknown {
+  if (payload === null || typeof payload !== 'object') return payload;
+  const p = payload as Record<string, unknown>;
+  return typeof p['schemaFormat'] === 'string' && p['schema'] !== undefined ? p['schema'] : payload;
 }
 
 /**

@@ -16,6 +16,7 @@ import { canonicalJson, sha256 } from './canonical-hash.js';
 import { displayPath } from './display-path.js';
 import { precompiledStructureRules, STRUCTURE_RULES } from './precompiled-structure.js';
 import { readSourceTree, type SourceFile } from './source-files.js';
+import { useSchemaFormats } from './schema-formats.js';
 import { explainUncaught } from './uncaught.js';
 
 export interface LoadedDocument {
@@ -41,6 +42,7 @@ export async function loadDocument(specPath: string, cwd: string, options: LoadO
   const byPath = new Map(files.map((f) => [f.absPath, f]));
   const judge = async (unmodified: boolean) => {
     const parser = await parserFor(options.styleWarnings === true, unmodified);
+    const unreadable = await useSchemaFormats(parser, files); // schemaFormat: its parser, imported only when declared
     // The parser withholds the document on any error; we want it, to judge each error ourselves.
     let { document, diagnostics } = await parser.parse(spec.text, { source: absPath, validateOptions: { allowedSeverity: { error: true } } });
     if (diagnostics.some((d) => d.code === 'uncaught-error') && diagnostics.length === 1) {
@@ -51,7 +53,7 @@ export async function loadDocument(specPath: string, cwd: string, options: LoadO
     // Info and hints (such as "the latest version of AsyncAPI is not used") are style advice: --verbose only.
     const tolerated = tolerateChanxDiscriminators(diagnostics, spec.data).filter((d) => d.severity <= 1 || options.styleWarnings === true);
     const located = tolerated.map((d) => (d.code === 'uncaught-error' ? explainUncaught(d, spec) : toDiagnostic(d, spec, byPath, cwd)));
-    const errors = located.filter((d) => d.severity === 'error');
+    const errors = [...located.filter((d) => d.severity === 'error'), ...unreadable];
     const structural = tolerated.some((d) => d.severity === 0 && STRUCTURE_RULES.includes(String(d.code) as (typeof STRUCTURE_RULES)[number]));
     return { document, located, errors, structural };
   };
@@ -65,8 +67,8 @@ export async function loadDocument(specPath: string, cwd: string, options: LoadO
       warnings.push({
         severity: 'warning',
         file: spec.displayPath,
-        line: 0,
-        column: 0,
+        line: 1,
+        column: 1,
         message: `chanx-gen's precompiled AsyncAPI schema check refused this document but @asyncapi/parser accepts it; generated from the parser's reading (please report this): ${verdict.errors[0]?.message ?? ''}`,
       });
       verdict = confirmed;
