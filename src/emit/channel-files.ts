@@ -8,7 +8,7 @@ import { jsDoc, stringLiteral } from './escape.js';
 import type { GeneratedFile } from './generated-file.js';
 import { header } from './header.js';
 import { declareType } from './schema-to-ts.js';
-import { consumerClassName, stubMethod } from './stub-methods.js';
+import { consumerClassName, stubMethod, stubImports } from './stub-methods.js';
 import { render } from './templates.js';
 import { validatorsSource } from './validators.js';
 import { clientFiles } from './client-files.js';
@@ -177,7 +177,9 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     { kind: 'generated', path: `${dir}/validators.ts`, content: validators },
     { kind: 'generated', path: `${dir}/handlers.ts`, content: handlers },
     { kind: 'generated', path: `${dir}/router.ts`, content: router },
-    isTopic(channel) ? topicStub(model, channel) : { kind: 'stub', path: `${dir}/consumer.ts`, content: consumer, className: names.consumerClass, methods },
+    isTopic(channel)
+      ? topicStub(model, channel)
+      : { kind: 'stub', path: `${dir}/consumer.ts`, content: consumer, className: names.consumerClass, methods, imports: stubImports(names.context) },
     // A hosted topic is reached through its host's connection, not with a client of its own.
     ...(channel.topicOf === undefined ? clientFiles(model, channel, warn) : []),
   ];

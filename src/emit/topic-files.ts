@@ -13,7 +13,7 @@ import { isIdentifier } from '../model/names.js';
 import { commentText, jsDoc, stringLiteral } from './escape.js';
 import type { StubFile } from './generated-file.js';
 import { header } from './header.js';
-import { stubMethod } from './stub-methods.js';
+import { stubMethod, stubImports } from './stub-methods.js';
 import { render } from './templates.js';
 import { runtimeImports } from './runtime-names.js';
 
@@ -86,7 +86,7 @@ export function topicStub(model: ApiModel, channel: TopicChannel): StubFile {
     doc: jsDoc([`Topic ${channel.topic.name} (${channel.topic.pattern}); one instance per subscription.`, channel.description]),
     methods: methods.map((m) => m.text).join('\n\n'),
   });
-  return { kind: 'stub', path: `${channel.folder}/topic.ts`, content, className, methods };
+  return { kind: 'stub', path: `${channel.folder}/topic.ts`, content, className, methods, imports: stubImports(`${t}Context`) };
 }
 
 /** server.ts: `, [hostTopic(roomTopic, RoomTopic), ...]` after a channel that hosts topics, else ''. */
