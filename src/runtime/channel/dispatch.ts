@@ -13,6 +13,7 @@ import { answerWithoutTopics, takeEnvelope, type TopicEnvelope } from '../protoc
 import { handlerFailed, invalidJson, NOT_AN_OBJECT, Rejection } from '../protocol/rejections.js';
 import type { ChannelDefinition, ConnectionContext, FailureReporter, Frames, Outcome } from './definition.js';
 import { isThenable } from '../support/thenable.js';
+import { COMPLETE } from './completion.js';
 
 export interface DispatchOptions {
   /** Chanx's SEND_COMPLETION: `{"action":"complete","payload":null}` after every validated frame. Default false. */
@@ -20,8 +21,6 @@ export interface DispatchOptions {
 }
 
 const DEFAULTS: DispatchOptions = Object.freeze({});
-
-const COMPLETE = '{"action":"complete","payload":null}';
 
 export function dispatchFrame(
   text: string,
