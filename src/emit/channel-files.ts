@@ -15,6 +15,7 @@ import { clientFiles } from './client-files.js';
 import { camelCase, isIdentifier } from '../model/names.js';
 import { modelTitles, titlesLiteral } from './model-titles.js';
 import { isTopic, routerTopicView, topicHandlers, topicStub } from './topic-files.js';
+import { defaultsFiller } from './defaults.js';
 
 export function channelNames(channel: ChannelModel) {
   const t = channel.typeName;
@@ -75,6 +76,7 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     : render('handlers.ts', {
         header: head,
         typeImports: handlerTypes.join(', '),
+        handlerResult: channel.incoming.some((m) => m.handler.replies.length > 0),
         addressLiteral,
         channelLiteral,
         paramsDeclaration:
@@ -90,7 +92,8 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
           doc: jsDoc([m.handler.summary, m.handler.description, m.description && m.description !== m.handler.description ? m.description : undefined], '  '),
           name: m.handler.method,
           message: m.typeName,
-          returns: m.handler.replies.length === 0 ? 'void' : m.handler.replies.join(' | '),
+          // A handler may answer by other means (a broadcast) and return nothing, as Chanx's may return None.
+          returns: m.handler.replies.length === 0 ? 'MaybePromise<void>' : `HandlerResult<${m.handler.replies.join(' | ')}>`,
         })),
       });
 
@@ -101,7 +104,11 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     byTrial: ['rejectAmbiguous', 'rejectUnmatched'],
     none: ['rejectUnmatched'],
   }[mode];
+  // Decided now: no function (and no cost per frame) when nothing the channel sends declares a default.
+  const filler = defaultsFiller(camelCase(`fill_${channel.typeName}_defaults`), channel.outgoing, channel.discriminator ?? 'action', model.schemas);
   const router = render('router.ts', {
+    fillCode: filler?.code ?? false,
+    fillName: filler?.name ?? false,
     header: head,
     runtimeImports: runtimeImports.join(', '),
     context: names.context,

@@ -31,6 +31,7 @@ export function topicHandlers(model: ApiModel, channel: TopicChannel, typeImport
   return render('topic-handlers.ts', {
     header: header(model),
     typeImports: typeImports.join(', '),
+    handlerResult: channel.incoming.some((m) => m.handler.replies.length > 0),
     nameLiteral: stringLiteral(topic.name),
     patternLiteral: stringLiteral(topic.pattern),
     paramsDeclaration:
@@ -46,7 +47,8 @@ export function topicHandlers(model: ApiModel, channel: TopicChannel, typeImport
       doc: jsDoc([m.handler.summary, m.handler.description, m.description && m.description !== m.handler.description ? m.description : undefined], '  '),
       name: m.handler.method,
       message: m.typeName,
-      returns: m.handler.replies.length === 0 ? 'void' : m.handler.replies.join(' | '),
+      // A handler may answer by other means (a broadcast) and return nothing, as Chanx's may return None.
+      returns: m.handler.replies.length === 0 ? 'MaybePromise<void>' : `HandlerResult<${m.handler.replies.join(' | ')}>`,
     })),
   });
 }

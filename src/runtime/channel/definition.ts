@@ -85,6 +85,11 @@ export interface ChannelDefinition<Handlers, Out, Params> {
   readonly paramValues?: Readonly<Record<string, readonly string[]>>;
   route(message: Record<string, unknown>, handlers: Handlers, ctx: ConnectionContext<Out, Params>): unknown;
   /**
+   * Fills in the defaults the document declares for a message the channel sends (what pydantic's
+   * model_dump does in Chanx); returns it unchanged, or a copy. Absent: no message declares any.
+   */
+  readonly fill?: (message: unknown) => unknown;
+  /**
    * Serves the frames that name a `topic` (DESIGN §10). Absent: the channel hosts no topics, and
    * such frames get Chanx's answers for that case (unknown topic, not subscribed, unsubscribed).
    */

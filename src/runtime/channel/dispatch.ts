@@ -96,7 +96,8 @@ function serialize(
 ): string | undefined {
   if (reply === undefined || reply === null) return undefined;
   try {
-    return JSON.stringify(ref === undefined || typeof reply !== 'object' ? reply : { ...reply, ref });
+    const full = channel.fill === undefined ? reply : channel.fill(reply);
+    return JSON.stringify(ref === undefined || typeof full !== 'object' || full === null ? full : { ...full, ref });
   } catch (err) {
     return failed(channel, message, err, report, ref);
   }

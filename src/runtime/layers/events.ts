@@ -28,12 +28,15 @@ export function channelEvents<H, Out, C extends abstract new () => H = never>(
   _consumer?: C,
 ): ChannelEvents<[C] extends [never] ? Out : EventOf<C, Out>> {
   const key = channel.key;
+  // A channel's own message gets its defaults (it may go to the client as it is); a consumer's own event type does not.
+  const fill = _consumer === undefined ? channel.fill : undefined;
+  const encode = (event: unknown): string => JSON.stringify(fill === undefined ? event : fill(event));
   return {
     broadcastEvent(event, groups) {
-      layer.sendToGroups(typeof groups === 'string' ? [groups] : groups, JSON.stringify(event), undefined, key);
+      layer.sendToGroups(typeof groups === 'string' ? [groups] : groups, encode(event), undefined, key);
     },
     sendEvent(event, connectionId) {
-      layer.sendToMember(connectionId, JSON.stringify(event), key);
+      layer.sendToMember(connectionId, encode(event), key);
     },
   };
 }
@@ -45,7 +48,14 @@ export type EventHook = (event: unknown, ctx: unknown) => MaybePromise<unknown>;
  * Runs the consumer's hook on one event frame. Returns the frames to send (none, one, several) or
  * a promise of them; never throws or rejects: a failing hook is reported and its event dropped.
  */
-export function handleEvent(frame: string, hook: EventHook, handlers: object, ctx: unknown, report: (error: unknown) => void): Frames | Promise<Frames> {
+export function handleEvent(
+  frame: string,
+  hook: EventHook,
+  handlers: object,
+  ctx: unknown,
+  report: (error: unknown) => void,
+  fill?: (message: unknown) => unknown,
+): Frames | Promise<Frames> {
   let result: unknown;
   try {
     result = hook.call(handlers, JSON.parse(frame), ctx);
@@ -55,23 +65,24 @@ export function handleEvent(frame: string, hook: EventHook, handlers: object, ct
   }
   if (isThenable(result)) {
     return Promise.resolve(result).then(
-      (reply) => encode(reply, report),
+      (reply) => encode(reply, report, fill),
       (err: unknown) => {
         report(err);
         return undefined;
       },
     );
   }
-  return encode(result, report);
+  return encode(result, report, fill);
 }
 
 /** An array is several messages, in order; a message JSON cannot express drops them all. */
-function encode(reply: unknown, report: (error: unknown) => void): Frames {
+function encode(reply: unknown, report: (error: unknown) => void, fill: ((message: unknown) => unknown) | undefined): Frames {
   if (reply === undefined || reply === null) return undefined;
+  const full = (message: unknown): unknown => (fill === undefined ? message : fill(message));
   try {
-    if (!Array.isArray(reply)) return JSON.stringify(reply);
+    if (!Array.isArray(reply)) return JSON.stringify(full(reply));
     const frames: string[] = [];
-    for (const message of reply) if (message !== undefined && message !== null) frames.push(JSON.stringify(message));
+    for (const message of reply) if (message !== undefined && message !== null) frames.push(JSON.stringify(full(message)));
     return frames;
   } catch (err) {
     report(err);

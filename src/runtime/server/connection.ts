@@ -132,7 +132,8 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   }
 
   send(message: unknown): void {
-    this.sendRaw(JSON.stringify(message));
+    const fill = this.mounted.channel.fill;
+    this.sendRaw(JSON.stringify(fill === undefined ? message : fill(message)));
   }
 
   sendRaw(frame: string): void {
@@ -152,7 +153,8 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   }
 
   broadcast(message: unknown, options: BroadcastOptions = {}): void {
-    this.broadcastFrame(options.groups ?? this.groups, JSON.stringify(message), options.excludeSelf === true);
+    const fill = this.mounted.channel.fill;
+    this.broadcastFrame(options.groups ?? this.groups, JSON.stringify(fill === undefined ? message : fill(message)), options.excludeSelf === true);
   }
 
   /** Sends a serialised frame to groups; this connection's own copy waits for the end of the turn. */
@@ -344,7 +346,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   /** Runs onEvent on one event and sends what it returned. */
   private handleEvent(frame: string, hook: EventHook): Promise<void> | undefined {
     this.turn = TURN;
-    const out = handleEvent(frame, hook, this.handlers, this, (err) => this.report('(event)', err));
+    const out = handleEvent(frame, hook, this.handlers, this, (err) => this.report('(event)', err), this.mounted.channel.fill);
     if (!(out instanceof Promise)) return this.eventDone(out);
     return out.then((frames) => this.eventDone(frames));
   }

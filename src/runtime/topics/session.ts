@@ -10,6 +10,7 @@ import type { GroupLayer, LayerMember } from '../layers/layer.js';
 import { handlerFailed, Rejection } from '../protocol/rejections.js';
 import {
   compileTopicPattern,
+  filled,
   stampFrame,
   topicErrorFrame,
   topicGroup,
@@ -278,7 +279,7 @@ export class TopicSession {
 
   private reply(sub: Subscription, message: Record<string, unknown>, result: unknown, ref: string | undefined): undefined {
     if (result === undefined || result === null) return undefined;
-    const body = result instanceof Rejection ? { action: 'error', payload: result.payload } : result;
+    const body = result instanceof Rejection ? { action: 'error', payload: result.payload } : filled(sub.hosted.definition, result);
     let frame: string;
     try {
       frame = stampFrame(body, { topic: sub.topic, ref });
@@ -339,18 +340,18 @@ class TopicCall implements TopicContext<unknown, Record<string, string>> {
   }
 
   send(message: unknown, options: TopicSendOptions = {}): void {
-    this.session.host.sendRaw(stampFrame(message, { topic: this.sub.topic, ref: this.ref, seq: options.seq }));
+    this.session.host.sendRaw(stampFrame(filled(this.sub.hosted.definition, message), { topic: this.sub.topic, ref: this.ref, seq: options.seq }));
   }
 
   broadcast(message: unknown, options: TopicBroadcastOptions = {}): void {
-    const frame = stampFrame(message, { topic: this.sub.topic, seq: options.seq });
+    const frame = stampFrame(filled(this.sub.hosted.definition, message), { topic: this.sub.topic, seq: options.seq });
     this.session.host.broadcastFrame([this.sub.group], frame, options.excludeSelf === true);
   }
 
   publish(topic: string, message: unknown, options: TopicSendOptions = {}): void {
     const definition = this.sub.hosted.definition;
     if (this.sub.hosted.pattern.match(topic) === undefined) throw new Error(`'${topic}' is not a topic of ${definition.name} ('${definition.pattern}')`);
-    this.session.host.broadcastFrame([topicGroup(definition.name, topic)], stampFrame(message, { topic, seq: options.seq }), false);
+    this.session.host.broadcastFrame([topicGroup(definition.name, topic)], stampFrame(filled(definition, message), { topic, seq: options.seq }), false);
   }
 
   close(code?: number, reason?: string): void {
