@@ -112,9 +112,10 @@ function flows(kind: string, setup: () => Setup): void {
 describe('flows with completion frames on one process', () => {
   let server: ChanxServer;
   let state: Setup;
+  let dir: string;
 
   beforeAll(async () => {
-    const dir = await buildApp();
+    dir = await buildApp();
     const app = (await import(path.join(dir, 'generated/server.ts'))) as { createServer(options: object): ChanxServer };
     const { roomChannel } = (await import(path.join(dir, 'generated/room/router.ts'))) as { roomChannel: Room };
     server = app.createServer({ sendCompletion: true, logger: { error: () => undefined } });
@@ -124,6 +125,20 @@ describe('flows with completion frames on one process', () => {
   afterAll(() => server?.close());
 
   flows('memory', () => state);
+
+  it('the typed client: request() resolves with a returned reply, and fails at once when the server completes the request without one', async () => {
+    type Client = { request(message: object, options?: { timeout?: number }): Promise<unknown>; close(): Promise<void> };
+    const { connectRoom } = (await import(path.join(dir, 'generated/room/client.ts'))) as {
+      connectRoom(url: string, options: { params: { room: string } }): Promise<Client>;
+    };
+    const client = await connectRoom(state.bases[0], { params: { room: 'asks' } });
+    expect(await client.request({ action: 'announce', payload: { text: 'hi', groups: [] } })).toMatchObject({ action: 'announced', payload: { groups: 0 } });
+    // The reason is the server's `complete`, not the timeout (which would be a ChanxTimeoutError).
+    await expect(client.request({ action: 'announce', payload: { text: 'quiet', groups: ['room:asks'] } }, { timeout: 5000 })).rejects.toThrow(
+      /completed request r2 without a direct reply/,
+    );
+    await client.close();
+  });
 });
 
 describe.skipIf(!redisRunnable)('flows with completion frames across two servers on Redis', () => {

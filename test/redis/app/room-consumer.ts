@@ -18,9 +18,11 @@ export class RoomConsumer implements RoomHandlers {
     ctx.join(message.payload.group);
   }
 
-  onAnnounce(message: M.Announce, ctx: RoomContext): M.Announced {
+  /** Answers how many groups it reached, except for a `quiet` text: then the broadcast is the only answer (Chanx's return None). */
+  onAnnounce(message: M.Announce, ctx: RoomContext): M.Announced | undefined {
     const groups = message.payload.groups;
     ctx.broadcast({ action: 'said', payload: { text: message.payload.text, from: ctx.id } }, { groups, excludeSelf: message.payload.others === true });
+    if (message.payload.text === 'quiet') return undefined;
     return { action: 'announced', payload: { groups: groups.length } };
   }
 
