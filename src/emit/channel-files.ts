@@ -16,6 +16,7 @@ import { camelCase, isIdentifier } from '../model/names.js';
 import { modelTitles, titlesLiteral } from './model-titles.js';
 import { isTopic, routerTopicView, topicHandlers, topicStub } from './topic-files.js';
 import { runtimeImports } from './runtime-names.js';
+import { defaultsFiller } from './defaults.js';
 
 export function channelNames(channel: ChannelModel) {
   const t = channel.typeName;
@@ -84,8 +85,16 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
   });
 
   const handlerTypes = [...new Set([...incomingTypes, ...channel.incoming.flatMap((m) => m.handler.replies), names.toClient])].sort();
+  const handlerResult = channel.incoming.some((m) => m.handler.replies.length > 0);
   const handlerImports = runtimeImports(
-    ['type AuthRefusal', 'type ConnectionContext', 'type MaybePromise', 'type UpgradeRequest'],
+    [
+      'type AuthRefusal',
+      'type ConnectionContext',
+      'type EventResult',
+      ...(handlerResult ? ['type HandlerResult'] : []),
+      'type MaybePromise',
+      'type UpgradeRequest',
+    ],
     [...handlerTypes, ...Object.values(names)],
     true,
   );
@@ -111,7 +120,11 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
           doc: jsDoc([m.handler.summary, m.handler.description, m.description && m.description !== m.handler.description ? m.description : undefined], '  '),
           name: m.handler.method,
           message: m.typeName,
-          returns: m.handler.replies.length === 0 ? 'void' : m.handler.replies.join(' | '),
+          // A handler may answer by other means (a broadcast) and return nothing, as Chanx's may return None.
+          returns:
+            m.handler.replies.length === 0
+              ? `${handlerImports.local['MaybePromise']}<void>`
+              : `${handlerImports.local['HandlerResult']}<${m.handler.replies.join(' | ')}>`,
         })),
       });
 
@@ -129,7 +142,11 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     [...routerValues, `type ${topicView.definitionType}`, ...(titles !== '' ? ['type ModelTitles'] : [])],
     [...routerTypes, ...Object.values(names)],
   );
+  // Decided now: no function (and no cost per frame) when nothing the channel sends declares a default.
+  const filler = defaultsFiller(camelCase(`fill_${channel.typeName}_defaults`), channel.outgoing, channel.discriminator ?? 'action', model.schemas);
   const router = render('router.ts', {
+    fillCode: filler?.code ?? false,
+    fillName: filler?.name ?? false,
     header: head,
     runtimeImports: routerImports.clause,
     rt: { ChannelDefinition: 'ChannelDefinition', TopicDefinition: 'TopicDefinition', ModelTitles: 'ModelTitles', ...routerImports.local },

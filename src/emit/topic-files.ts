@@ -29,8 +29,9 @@ export function isTopic(channel: ChannelModel): channel is TopicChannel {
 export function topicHandlers(model: ApiModel, channel: TopicChannel, typeImports: string[]): string {
   const t = channel.typeName;
   const topic = channel.topic;
+  const handlerResult = channel.incoming.some((m) => m.handler.replies.length > 0);
   const imports = runtimeImports(
-    ['type MaybePromise', 'type TopicContext'],
+    [...(handlerResult ? ['type HandlerResult'] : []), 'type MaybePromise', 'type TopicContext'],
     [...typeImports, ...['Context', 'ToClient', 'Params', 'Handlers'].map((s) => `${t}${s}`)],
     true,
   );
@@ -54,7 +55,9 @@ export function topicHandlers(model: ApiModel, channel: TopicChannel, typeImport
       doc: jsDoc([m.handler.summary, m.handler.description, m.description && m.description !== m.handler.description ? m.description : undefined], '  '),
       name: m.handler.method,
       message: m.typeName,
-      returns: m.handler.replies.length === 0 ? 'void' : m.handler.replies.join(' | '),
+      // A handler may answer by other means (a broadcast) and return nothing, as Chanx's may return None.
+      returns:
+        m.handler.replies.length === 0 ? `${imports.local['MaybePromise']}<void>` : `${imports.local['HandlerResult']}<${m.handler.replies.join(' | ')}>`,
     })),
   });
 }
