@@ -61,3 +61,30 @@ it('the README shows these tests as they are here', () => {
     expect(body(here).split('\n').length).toBeLessThan(15);
   }
 });
+
+it("excludeSelf: the others read the broadcast up to its group_complete, the sender only its own frame's complete", async () => {
+  await using alice = await server.connect(connectRoom, { params: { room: 'porch' } });
+  await using bob = await server.connect(connectRoom, { params: { room: 'porch' } });
+  alice.send({ action: 'say', payload: { text: 'psst', others: true } });
+  const said = { action: 'said', payload: { text: 'psst', from: alice.connectionId } };
+  assert.deepEqual(await bob.receiveAll({ until: 'group_complete' }), [{ action: 'joined', payload: { id: bob.connectionId } }, said]);
+  assert.deepEqual(await alice.receiveAll(), [{ action: 'joined', payload: { id: alice.connectionId } }]);
+  await alice.expectNothing(100);
+  assert.ok(!alice.frames.some((f) => f.action === 'group_complete'));
+  assert.deepEqual(server.captured.broadcasts.at(-1), { message: said, groups: ['room:porch'], excluded: alice.connectionId });
+});
+
+it('an event the consumer drops still ends with event_complete; two events are read with count', async () => {
+  await using client = await server.connect(connectRoom, { params: { room: 'attic' } });
+  const events = server.events(roomChannel);
+  events.broadcastEvent({ action: 'notice', payload: { text: 'drop this' } }, 'room:attic');
+  events.sendEvent({ action: 'notice', payload: { text: 'shout' } }, client.connectionId);
+  assert.deepEqual(await client.receiveAll({ until: 'event_complete', count: 2 }), [
+    { action: 'joined', payload: { id: client.connectionId } },
+    { action: 'notice', payload: { text: 'SHOUT' } },
+  ]);
+  assert.deepEqual(
+    server.captured.events.slice(-2).map((e) => e.to ?? e.groups),
+    [['room:attic'], client.connectionId],
+  );
+});
