@@ -8,10 +8,13 @@ export default defineConfig({
       'chanx-gen/runtime': fileURLToPath(new URL('./src/runtime/index.ts', import.meta.url)),
       'chanx-gen/client-ajv': fileURLToPath(new URL('./src/runtime/client-ajv.ts', import.meta.url)),
       'chanx-gen/client': fileURLToPath(new URL('./src/runtime/client.ts', import.meta.url)),
+      'chanx-gen/testing': fileURLToPath(new URL('./src/runtime/testing.ts', import.meta.url)),
     },
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // Golden trees hold generated starter tests (node:test, consumer.test.ts): compiled, not run here.
+    exclude: ['**/node_modules/**', 'test/fixtures/**'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -27,7 +27,7 @@ export default defineConfig({
     // The packaging test (npm pack and install in child processes) and the differential loader test
     // reach neither src/runtime nor src/write in this process: they only cost time.
     exclude: [
-      '**/node_modules/**',
+      ...base.test!.exclude!,
       'test/corpus.test.ts',
       'test/package/**',
       'test/load/differential.test.ts',

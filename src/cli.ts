@@ -142,6 +142,8 @@ export async function once(options: PipelineOptions, flags: Pick<Flags, 'check' 
         io.stdout(
           `created ${shownOut}/${change.path}: yours to fill in${file.methods.length > 0 ? ` (${file.methods.map((m) => m.name).join(', ')})` : ''}; chanx-gen will never rewrite it\n`,
         );
+      if (change.kind === 'add' && file?.kind === 'starter')
+        io.stdout(`created ${shownOut}/${change.path}: a starter test of its channel (node:test), yours; chanx-gen will never rewrite it\n`);
     }
     const by = (k: string) => plan.changes.filter((c) => c.kind === k).length;
     io.stdout(

@@ -1,7 +1,8 @@
 /**
  * `chanx-gen init`: starts a project in the working directory (empty or not) with the starter
- * document (the Chanx tutorial's system echo), the configuration, its consumer filled in, a tsconfig
- * and the package.json scripts to generate, build and start; then prints the next two commands.
+ * document (the Chanx tutorial's system echo), the configuration, its consumer filled in with its
+ * starter test, a tsconfig and the package.json scripts to generate, build, start and test; then
+ * prints the next commands.
  * A file that exists is never overwritten: it is kept and said so (package.json only gains the
  * scripts it lacks).
  */
@@ -15,8 +16,13 @@ import { formatDiagnostic, InputError } from './load/diagnostics.js';
 const PACKAGE_ROOT = new URL('../', import.meta.url);
 const STARTER_SPEC = 'specs/system.yaml';
 const STARTER_CONSUMER = 'generated/system/consumer.ts';
+const STARTER_TEST = 'generated/system/consumer.test.ts';
 
-export const NEXT_COMMANDS = ['npm install chanx-gen && npm install --save-dev typescript @types/node', 'npm run generate && npm run build && npm start'];
+export const NEXT_COMMANDS = [
+  'npm install chanx-gen && npm install --save-dev typescript @types/node',
+  'npm run generate && npm run build && npm start',
+  'npm test',
+];
 
 export async function runInit(argv: readonly string[], io: CliIO): Promise<number> {
   const program = new Command('chanx-gen init')
@@ -77,14 +83,25 @@ export async function runInit(argv: readonly string[], io: CliIO): Promise<numbe
   if (configured) io.stdout('kept the chanx-gen configuration that applies here\n');
   else place(CONFIG_FILE, () => `${JSON.stringify({ documents: [{ spec: specPath, out: outDir }] }, null, 2)}\n`);
   // The stub chanx-gen would create for the starter, filled in as the Chanx tutorial says; generation keeps it.
-  if (newSpec) place(`${outDir}/system/consumer.ts`, () => starter(STARTER_CONSUMER).replace(`from ${STARTER_SPEC}.`, `from ${specPath}.`));
+  if (newSpec) {
+    place(`${outDir}/system/consumer.ts`, () => starter(STARTER_CONSUMER).replace(`from ${STARTER_SPEC}.`, `from ${specPath}.`));
+    // Its starter test, written for the filled consumer (welcome, pong, the echo's prefix).
+    place(`${outDir}/system/consumer.test.ts`, () => starter(STARTER_TEST).replace(`from ${STARTER_SPEC} with`, `from ${specPath} with`));
+  }
   place(
     'tsconfig.json',
     () =>
       `${JSON.stringify({ compilerOptions: { target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, rootDir: '.', outDir: 'build', sourceMap: true }, include: [outDir] }, null, 2)}\n`,
   );
 
-  const scripts: Record<string, string> = { generate: 'chanx-gen', build: 'tsc', start: `node build/${outDir}/server.js` };
+  // node:test on the compiled build: no test runner to install, and no TypeScript loader on Node 20.
+  // The shell expands the pattern (one folder per channel), so Node 20, which takes no patterns, runs it too.
+  const scripts: Record<string, string> = {
+    generate: 'chanx-gen',
+    build: 'tsc',
+    start: `node build/${outDir}/server.js`,
+    test: `chanx-gen -q && tsc && node --test build/${outDir}/*/*.test.js`,
+  };
   if (pkg === undefined) {
     const name =
       path

@@ -17,6 +17,7 @@ import { modelTitles, titlesLiteral } from './model-titles.js';
 import { isTopic, routerTopicView, topicHandlers, topicStub } from './topic-files.js';
 import { runtimeImports } from './runtime-names.js';
 import { defaultsFiller } from './defaults.js';
+import { starterTest } from './starter-test.js';
 
 export function channelNames(channel: ChannelModel) {
   const t = channel.typeName;
@@ -197,6 +198,8 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     isTopic(channel)
       ? topicStub(model, channel)
       : { kind: 'stub', path: `${dir}/consumer.ts`, content: consumer, className: names.consumerClass, methods, imports: stubImports(names.context) },
+    // Created with the stub, then the user's; a channel reached through its host (a topic) has no client to test with.
+    ...(isTopic(channel) || channel.topicOf !== undefined ? [] : [starterTest(model, channel)]),
     // A hosted topic is reached through its host's connection, not with a client of its own.
     ...(channel.topicOf === undefined ? clientFiles(model, channel, warn) : []),
   ];

@@ -1,5 +1,5 @@
 /** What emit hands to write/check: every file's path (relative to the output folder) and bytes. */
-export type GeneratedFile = OwnedFile | StubFile;
+export type GeneratedFile = OwnedFile | StubFile | StarterFile;
 
 /** A file chanx-gen owns: rewritten whole on every run, recognised by its header. */
 export interface OwnedFile {
@@ -23,6 +23,18 @@ export interface StubFile {
    * stub made when the channel had no handlers imports neither its context nor its messages).
    */
   imports?: { name: string; line: string }[];
+}
+
+/**
+ * A file made once, with its companion stub, and the user's from then on: never rewritten, never
+ * made again (not even when deleted), never drift for --check. The starter test of a channel.
+ */
+export interface StarterFile {
+  kind: 'starter';
+  path: string;
+  content: string;
+  /** The stub it is created with: only a run that creates that stub creates this file. */
+  companion: string;
 }
 
 /** First line of every file chanx-gen owns; orphans are recognised by it. */

@@ -19,8 +19,7 @@ export function stubMethod(
   className = consumerClassName(channel),
 ): string {
   const replies = m.handler.replies;
-  const only = replies.length === 1 ? replies[0] : undefined;
-  const body = only !== undefined ? fixedValue(schemas[only] ?? true, schemas) : undefined;
+  const body = fixedReply(m, schemas);
   return render('consumer-method', {
     doc: jsDoc([m.handler.summary, m.handler.description], '  '),
     name: m.handler.method,
@@ -30,6 +29,12 @@ export function stubMethod(
     body: body ?? false,
     notImplemented: stringLiteral(`not implemented: ${className}.${m.handler.method}`),
   }).trimEnd();
+}
+
+/** The reply a handler must give when the document fixes all of it (a ping's pong), as a literal. */
+export function fixedReply(m: IncomingMessageModel, schemas: Record<string, JsonSchema>): string | undefined {
+  const only = m.handler.replies.length === 1 ? m.handler.replies[0] : undefined;
+  return only !== undefined ? fixedValue(schemas[only] ?? true, schemas) : undefined;
 }
 
 /** A literal for the only value `schema` allows given its consts and defaults, or undefined if it needs input. */

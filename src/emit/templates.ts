@@ -18,6 +18,7 @@ export type TemplateName =
   | 'router.ts'
   | 'consumer.ts'
   | 'consumer-method'
+  | 'consumer.test.ts'
   | 'server.ts'
   | 'client.ts'
   | 'client-validators.ts'

@@ -83,6 +83,8 @@ function noteOf(key: CacheKey, inputs: readonly string[], files: readonly Genera
   const sources = Object.fromEntries(inputs.map((abs) => [abs, sha(readFileSync(abs))]));
   const entry: Entry = { generator: ownFingerprint(), options: key.options, sources, files: {}, stubs: {} };
   for (const f of files) {
+    // A starter test is the user's and never drift: nothing to vouch for.
+    if (f.kind === 'starter') continue;
     if (f.kind !== 'stub') {
       entry.files[f.path] = sha(f.content);
       continue;

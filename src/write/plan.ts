@@ -33,6 +33,13 @@ export function planOutput(outDir: string, files: readonly GeneratedFile[], show
   const wanted = new Set(files.map((f) => f.path));
   for (const file of files) {
     const before = readIfExists(path.join(outDir, file.path), `${shownOut}/${file.path}`);
+    if (file.kind === 'starter') {
+      // Made only with its stub; after that the user's, even gone (a starter test deleted stays deleted).
+      if (before === undefined && readIfExists(path.join(outDir, file.companion), `${shownOut}/${file.companion}`) === undefined)
+        changes.push({ kind: 'add', path: file.path, before: '', after: file.content });
+      else if (before !== undefined) unchanged++;
+      continue;
+    }
     if (before === undefined) {
       changes.push({ kind: 'add', path: file.path, before: '', after: file.content });
       continue;

@@ -107,12 +107,42 @@ const SURFACE: Record<string, readonly string[]> = {
     'isErrorFrame',
   ],
   'chanx-gen/client-ajv': ['ajvRuntime'],
+  'chanx-gen/testing': [
+    'AuthenticationFrame',
+    'Captured',
+    'CapturedBroadcast',
+    'CapturedEvent',
+    'ChanxTestError',
+    'CompletionAction',
+    'CompletionFrame',
+    'ConnectFunction',
+    'ConnectFunctionWithParams',
+    'Connector',
+    'GeneratedClient',
+    'NameOf',
+    'Named',
+    'ReceiveAllOptions',
+    'ReceiveOptions',
+    'Received',
+    'ReceivedName',
+    'Sendable',
+    'TestApp',
+    'TestClient',
+    'TestConnectArgs',
+    'TestConnectExtras',
+    'TestConnectOptions',
+    'TestHelpers',
+    'TestServer',
+    'TestServerOptions',
+    'startTestServer',
+  ],
 };
 
 const TYPES_OF: Record<string, string> = {
   'chanx-gen/runtime': 'dist/runtime/index.d.ts',
   'chanx-gen/client': 'dist/runtime/client.d.ts',
   'chanx-gen/client-ajv': 'dist/runtime/client-ajv.d.ts',
+  'chanx-gen/testing': 'dist/runtime/testing.d.ts',
 };
 
 function exportedNames(dts: string): string[] {
@@ -136,9 +166,11 @@ describe('the public surface', () => {
     expect(exportedNames(TYPES_OF[entry]!)).toEqual([...SURFACE[entry]!].sort());
   });
 
-  it('each value export of chanx-gen/runtime and chanx-gen/client is there at run time too', async () => {
+  it('each value export of chanx-gen/runtime, chanx-gen/client and chanx-gen/testing is there at run time too', async () => {
     const runtime = await import('../../dist/runtime/index.js');
     const client = await import('../../dist/runtime/client.js');
+    const testing = await import('../../dist/runtime/testing.js');
+    for (const name of ['startTestServer', 'ChanxTestError']) expect(typeof (testing as Record<string, unknown>)[name], name).not.toBe('undefined');
     for (const name of ['createChanxServer', 'mount', 'RedisLayer', 'MemoryLayer', 'dispatchFrame', 'ajvRuntime', 'mountTopicRoute'])
       expect(typeof (runtime as Record<string, unknown>)[name], name).not.toBe('undefined');
     for (const name of ['ChanxClient', 'channelUrl', 'isErrorFrame', 'TopicHandle'])

@@ -14,6 +14,7 @@ const ROOMS: Record<string, readonly string[]> = {
   topics: ['support', 'protocol', 'channel', 'layers'],
   server: ['support', 'protocol', 'channel', 'limits', 'layers', 'topics'],
   client: [],
+  testing: ['support', 'protocol', 'channel', 'limits', 'layers', 'topics', 'server', 'client'],
 };
 /** Packages a room may import besides the rooms above (node: built-ins count by their name). */
 const PACKAGES: Record<string, readonly string[]> = {
@@ -24,6 +25,7 @@ const PACKAGES: Record<string, readonly string[]> = {
   layers: ['ioredis', 'node:crypto', 'node:module'],
   topics: ['node:http'],
   server: ['ws', 'node:http', 'node:net', 'node:stream', 'node:fs', 'node:url', 'node:module', 'ajv-formats/dist/formats'],
+  testing: ['ws'],
   client: [
     'ajv/dist/runtime/equal.js',
     'ajv/dist/runtime/ucs2length.js',
@@ -32,7 +34,7 @@ const PACKAGES: Record<string, readonly string[]> = {
     'ajv-formats/dist/formats.js',
   ],
 };
-const ENTRY_POINTS = ['runtime/client-ajv.ts', 'runtime/client.ts', 'runtime/index.ts'];
+const ENTRY_POINTS = ['runtime/client-ajv.ts', 'runtime/client.ts', 'runtime/index.ts', 'runtime/testing.ts'];
 
 const roomOf = (file: string): string | undefined => /^runtime\/([^/]+)\//.exec(file)?.[1];
 
@@ -66,8 +68,16 @@ describe('the runtime in rooms', () => {
   });
 
   it('keeps the client entry points on the client room only', () => {
-    const reach = ENTRY_POINTS.filter((f) => f !== 'runtime/index.ts').flatMap((f) => importsOf(f).map((e) => e.to));
+    const reach = ['runtime/client-ajv.ts', 'runtime/client.ts'].flatMap((f) => importsOf(f).map((e) => e.to));
     expect(reach.every((to) => to.startsWith('runtime/client/'))).toBe(true);
+  });
+
+  it('lets nothing import the testing room but its entry point (chanx-gen/testing), so no server or client carries it', () => {
+    const importers = sourceFiles()
+      .filter((f) => roomOf(f) !== 'testing' && f !== 'runtime/testing.ts')
+      .filter((f) => importsOf(f).some((e) => e.relative && (e.to.startsWith('runtime/testing/') || e.to === 'runtime/testing.ts')));
+    expect(importers).toEqual([]);
+    expect(importsOf('runtime/testing.ts').every((e) => e.to.startsWith('runtime/testing/'))).toBe(true);
   });
 });
 

@@ -10,30 +10,46 @@ import { cli, ROOT, scratch, snapshotTree, write } from '../helpers/cli.js';
 import { NEXT_COMMANDS } from '../../src/init.js';
 
 describe('chanx-gen init', () => {
-  it('in an empty folder: the starter document, config, filled consumer, tsconfig and scripts; then generation needs no arguments', async () => {
+  it('in an empty folder: the starter document, config, filled consumer and its test, tsconfig and scripts; then generation needs no arguments', async () => {
     const dir = scratch();
     const init = await cli(['init'], dir);
     expect(init.code).toBe(0);
     expect(Object.keys(snapshotTree(dir)).sort()).toEqual([
       'asyncapi.yaml',
       'chanx-gen.config.json',
+      'generated/system/consumer.test.ts',
       'generated/system/consumer.ts',
       'package.json',
       'tsconfig.json',
     ]);
-    expect(init.stdout).toContain(`Next:\n  ${NEXT_COMMANDS[0]}\n  ${NEXT_COMMANDS[1]}\n`);
+    expect(init.stdout).toContain(`Next:\n  ${NEXT_COMMANDS[0]}\n  ${NEXT_COMMANDS[1]}\n  ${NEXT_COMMANDS[2]}\n`);
     expect(readFileSync(path.join(dir, 'asyncapi.yaml'), 'utf8')).toBe(readFileSync(path.join(ROOT, 'specs/system.yaml'), 'utf8'));
     expect(JSON.parse(readFileSync(path.join(dir, 'chanx-gen.config.json'), 'utf8'))).toEqual({ documents: [{ spec: 'asyncapi.yaml', out: 'generated' }] });
     const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
-    expect(pkg).toMatchObject({ private: true, type: 'module', scripts: { generate: 'chanx-gen', build: 'tsc', start: 'node build/generated/server.js' } });
+    expect(pkg).toMatchObject({
+      private: true,
+      type: 'module',
+      scripts: {
+        generate: 'chanx-gen',
+        build: 'tsc',
+        start: 'node build/generated/server.js',
+        test: 'chanx-gen -q && tsc && node --test build/generated/*/*.test.js',
+      },
+    });
     const consumer = readFileSync(path.join(dir, 'generated/system/consumer.ts'), 'utf8');
     expect(consumer).toContain('from asyncapi.yaml.');
     expect(consumer).toContain('🔧 System Echo: ');
+    const starterTest = readFileSync(path.join(dir, 'generated/system/consumer.test.ts'), 'utf8');
+    expect(starterTest).toBe(
+      readFileSync(path.join(ROOT, 'generated/system/consumer.test.ts'), 'utf8').replace('from specs/system.yaml with', 'from asyncapi.yaml with'),
+    );
+    expect(starterTest).toContain('from asyncapi.yaml with consumer.ts.');
 
     const generate = await cli([], dir);
     expect(generate.code).toBe(0);
     expect(generate.stdout).toContain('generated/ from asyncapi.yaml: 9 added');
     expect(readFileSync(path.join(dir, 'generated/system/consumer.ts'), 'utf8')).toBe(consumer);
+    expect(readFileSync(path.join(dir, 'generated/system/consumer.test.ts'), 'utf8')).toBe(starterTest);
     expect((await cli(['--check'], dir)).code).toBe(0);
   });
 
@@ -58,11 +74,17 @@ describe('chanx-gen init', () => {
     expect(init.code).toBe(0);
     const text = readFileSync(path.join(dir, 'package.json'), 'utf8');
     expect(text).toMatch(/^\{\n {4}"name": "shop",/);
-    expect(JSON.parse(text).scripts).toEqual({ start: 'node server.js', generate: 'chanx-gen', build: 'tsc' });
+    expect(JSON.parse(text).scripts).toEqual({
+      start: 'node server.js',
+      generate: 'chanx-gen',
+      build: 'tsc',
+      test: 'chanx-gen -q && tsc && node --test build/src/ws/*/*.test.js',
+    });
     expect(init.stdout).toContain(`kept script 'start' ("node server.js"); chanx-gen's would be "node build/src/ws/server.js"`);
     expect(init.stdout).toContain('note: generated code is ESM: package.json needs "type": "module"');
     expect(JSON.parse(readFileSync(path.join(dir, 'chanx-gen.config.json'), 'utf8'))).toEqual({ documents: [{ spec: 'api/events.yaml', out: 'src/ws' }] });
     expect(readFileSync(path.join(dir, 'src/ws/system/consumer.ts'), 'utf8')).toContain('from api/events.yaml.');
+    expect(readFileSync(path.join(dir, 'src/ws/system/consumer.test.ts'), 'utf8')).toContain('from api/events.yaml with consumer.ts.');
     expect((await cli([], dir)).code).toBe(0);
   });
 

@@ -8,7 +8,9 @@ import { systemChannel } from '../../generated/system/router.js';
 import { SystemConsumer } from '../../generated/system/consumer.js';
 import type { SystemContext } from '../../generated/system/handlers.js';
 import type * as M from '../../generated/system/messages.js';
-import { createChanxServer, mount, type ChanxServer } from 'chanx-gen/runtime';
+import { mount, type ChanxServer } from 'chanx-gen/runtime';
+import { type Connector, startTestServer, type TestServer } from 'chanx-gen/testing';
+import { connectSystem } from '../../generated/system/client.js';
 import { connect, quietFor, upgradeStatus, type Recorder } from '../helpers/ws-client.js';
 
 const WELCOME = '{"action":"system_echo","payload":{"message":"🔧 System: Connection established!"}}';
@@ -157,7 +159,9 @@ describe('the system server', () => {
   });
 });
 
-describe('the runtime behind generated code', () => {
+describe('the runtime behind generated code (with chanx-gen/testing)', () => {
+  const PONG = { action: 'pong', payload: null };
+  const echo = (text: string) => ({ action: 'system_echo', payload: { message: `🔧 System Echo: ${text}` } });
   class Failing extends SystemConsumer {
     override onUserMessage(message: M.UserMessage): M.SystemEchoMessage {
       throw new Error(`secret detail ${message.payload.message}`);
@@ -171,8 +175,9 @@ describe('the runtime behind generated code', () => {
   }
   class Grouped extends SystemConsumer {
     override onConnect(ctx: SystemContext): void {
-      const room = new URL(ctx.request.url ?? '/', 'http://x').searchParams.get('room');
-      if (room !== null) ctx.join(room);
+      super.onConnect(ctx);
+      const room = ctx.request.headers['x-room'];
+      if (typeof room === 'string') ctx.join(room);
     }
     override onUserMessage(message: M.UserMessage, ctx: SystemContext): M.SystemEchoMessage {
       ctx.broadcast({ action: 'system_echo', payload: { message: `room: ${message.payload.message}` } }, { excludeSelf: true });
@@ -180,49 +185,46 @@ describe('the runtime behind generated code', () => {
     }
   }
 
-  async function serve(Consumer: typeof SystemConsumer): Promise<{ url: string; close: () => Promise<void> }> {
-    const s = createChanxServer([mount(systemChannel, Consumer)], { logger });
-    const port = await s.listen(0, '127.0.0.1');
-    return { url: `ws://127.0.0.1:${port}/ws/system`, close: () => s.close() };
+  const serve = (Consumer: typeof SystemConsumer) => startTestServer([mount(systemChannel, Consumer)], { quiet: true });
+  /** A client of `server` that has read its welcome. */
+  async function welcomed(server: TestServer | Connector) {
+    const client = await server.connect(connectSystem);
+    expect(await client.receiveNext()).toEqual(JSON.parse(WELCOME));
+    return client;
   }
 
   it('turns a handler exception into a detail frame, logs the cause, and keeps the connection', async () => {
-    const s = await serve(Failing);
-    const client = await connect(s.url);
-    expect(await client.next()).toBe(WELCOME);
-    client.ws.send('{"action":"user_message","payload":{"message":"boom"}}');
-    expect(await client.nextJson()).toEqual({ action: 'error', payload: { detail: 'Failed to process message for user_message' } });
-    expect(logged.some((l) => l.includes('secret detail boom'))).toBe(true);
-    client.ws.send('{"action":"ping"}');
-    expect(await client.nextJson()).toEqual({ action: 'pong', payload: null });
-    client.ws.close();
-    await s.close();
+    await using s = await serve(Failing);
+    await using client = await welcomed(s);
+    client.send({ action: 'user_message', payload: { message: 'boom' } });
+    expect(await client.receiveAll()).toEqual([{ action: 'error', payload: { detail: 'Failed to process message for user_message' } }]);
+    expect(s.errors.some((l) => l.includes('secret detail boom'))).toBe(true);
+    client.send({ action: 'ping' });
+    expect(await client.receiveAll()).toEqual([PONG]);
   });
 
   it('keeps replies in request order when handlers are asynchronous', async () => {
-    const s = await serve(Slow);
-    const client = await connect(s.url);
-    expect(await client.next()).toBe(WELCOME);
-    for (let i = 0; i < 50; i++) client.ws.send(JSON.stringify({ action: 'user_message', payload: { message: String(i) } }));
-    for (let i = 0; i < 50; i++) expect(await client.nextJson()).toEqual({ action: 'system_echo', payload: { message: `🔧 System Echo: ${i}` } });
-    client.ws.close();
-    await s.close();
+    await using s = await serve(Slow);
+    await using client = await welcomed(s);
+    for (let i = 0; i < 50; i++) client.send({ action: 'user_message', payload: { message: String(i) } });
+    expect(await client.receiveAll()).toEqual(Array.from({ length: 50 }, (_, i) => echo(String(i))));
   });
 
   it('broadcasts to the members of a group and no one else', async () => {
-    const s = await serve(Grouped);
-    const sender = await connect(`${s.url}?room=a`);
-    const member = await connect(`${s.url}?room=a`);
-    const outsider = await connect(`${s.url}?room=b`);
-    const loner = await connect(s.url);
-    sender.ws.send('{"action":"user_message","payload":{"message":"hi"}}');
-    expect(await sender.nextJson()).toEqual({ action: 'system_echo', payload: { message: '🔧 System Echo: hi' } });
-    expect(await member.nextJson()).toEqual({ action: 'system_echo', payload: { message: 'room: hi' } });
-    expect(await quietFor(outsider, 150)).toEqual([]);
-    expect(await quietFor(loner, 0)).toEqual([]);
-    expect(sender.pending()).toEqual([]);
-    for (const c of [sender, member, outsider, loner]) c.ws.close();
-    await s.close();
+    await using s = await serve(Grouped);
+    await using sender = await welcomed(s.as({ 'x-room': 'a' }));
+    await using member = await welcomed(s.as({ 'x-room': 'a' }));
+    await using outsider = await welcomed(s.as({ 'x-room': 'b' }));
+    await using loner = await welcomed(s);
+    sender.send({ action: 'user_message', payload: { message: 'hi' } });
+    expect(await sender.receiveAll()).toEqual([echo('hi')]);
+    expect(await member.receiveNext()).toEqual({ action: 'system_echo', payload: { message: 'room: hi' } });
+    expect(s.captured.broadcasts).toEqual([
+      { message: { action: 'system_echo', payload: { message: 'room: hi' } }, groups: ['a'], excluded: sender.connectionId },
+    ]);
+    await outsider.expectNothing(150);
+    await loner.expectNothing(0);
+    await sender.expectNothing(0);
   });
 
   it('turns a reply JSON cannot express into a detail frame, sync or async, and keeps going', async () => {
@@ -236,17 +238,18 @@ describe('the runtime behind generated code', () => {
         return { action: 'system_echo', payload: { message: 10n as unknown as string } };
       }
     }
-    const s = await serve(Circular);
-    const client = await connect(s.url);
-    expect(await client.next()).toBe(WELCOME);
-    client.ws.send('{"action":"ping"}');
-    expect(await client.nextJson()).toEqual({ action: 'error', payload: { detail: 'Failed to process message for ping' } });
-    client.ws.send('{"action":"user_message","payload":{"message":"x"}}');
-    expect(await client.nextJson()).toEqual({ action: 'error', payload: { detail: 'Failed to process message for user_message' } });
-    client.ws.send('{"action":"ping","payload":5}');
-    expect(await client.nextJson()).toMatchObject({ action: 'error', payload: [{ type: 'none_required' }] });
-    client.ws.close();
-    await s.close();
+    await using s = await serve(Circular);
+    await using client = await welcomed(s);
+    client.send({ action: 'ping' });
+    client.send({ action: 'user_message', payload: { message: 'x' } });
+    client.sendRaw('{"action":"ping","payload":5}');
+    client.send({ action: 'ping' });
+    expect(await client.receiveAll()).toMatchObject([
+      { action: 'error', payload: { detail: 'Failed to process message for ping' } },
+      { action: 'error', payload: { detail: 'Failed to process message for user_message' } },
+      { action: 'error', payload: [{ type: 'none_required' }] },
+      { action: 'error', payload: { detail: 'Failed to process message for ping' } },
+    ]);
   });
 
   it('closes only the connection whose consumer cannot be made, with 1011', async () => {
@@ -257,33 +260,29 @@ describe('the runtime behind generated code', () => {
         if (++made === 1) throw new Error('no database');
       }
     }
-    const s = await serve(Fragile);
-    const first = await connect(s.url);
-    expect(await first.closed).toEqual([1011, 'Internal error']);
-    expect(logged.some((l) => l.includes('could not start a connection') && l.includes('no database'))).toBe(true);
-    const second = await connect(s.url);
-    expect(await second.next()).toBe(WELCOME);
-    second.ws.close();
-    await s.close();
+    await using s = await serve(Fragile);
+    const first = await s.connect(connectSystem);
+    expect(await first.closed).toEqual({ code: 1011, reason: 'Internal error' });
+    expect(s.errors.some((l) => l.includes('could not start a connection') && l.includes('no database'))).toBe(true);
+    await using second = await welcomed(s);
+    await second.expectNothing(0);
   });
 
   it('takes frames up to 1 MiB by default and closes on a larger one with 1009', async () => {
-    const s = await serve(SystemConsumer);
-    const client = await connect(s.url);
-    expect(await client.next()).toBe(WELCOME);
+    await using s = await serve(SystemConsumer);
+    await using client = await welcomed(s);
     const envelope = JSON.stringify({ action: 'user_message', payload: { message: '' } });
     const fits = 'x'.repeat(1024 * 1024 - envelope.length);
-    client.ws.send(JSON.stringify({ action: 'user_message', payload: { message: fits } }));
-    expect(((await client.nextJson()) as { payload: { message: string } }).payload.message).toHaveLength('🔧 System Echo: '.length + fits.length);
-    client.ws.send(JSON.stringify({ action: 'user_message', payload: { message: `${fits}x` } }));
-    expect((await client.closed)[0]).toBe(1009);
-    await s.close();
+    client.sendRaw({ action: 'user_message', payload: { message: fits } });
+    expect((await client.receiveNext('system_echo')).payload.message).toHaveLength('🔧 System Echo: '.length + fits.length);
+    client.sendRaw({ action: 'user_message', payload: { message: `${fits}x` } });
+    expect((await client.closed).code).toBe(1009);
   });
 
   it('close() ends open connections with 1001', async () => {
-    const s = await serve(SystemConsumer);
-    const client = await connect(s.url);
-    await s.close();
-    expect((await client.closed)[0]).toBe(1001);
+    await using s = await serve(SystemConsumer);
+    const client = await s.connect(connectSystem);
+    await s.server.close();
+    expect((await client.closed).code).toBe(1001);
   });
 });

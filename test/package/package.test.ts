@@ -5,7 +5,8 @@
  * - in a fresh ESM project outside this repository: the tarball installed, `chanx-gen init`,
  *   `chanx-gen` and `--check` with no arguments, the output compiled with skipLibCheck: false under
  *   nodenext, bundler and @tsconfig/strictest, built by an ordinary tsc (no allowJs), run with node,
- *   and a ws client gets its echo.
+ *   and a ws client gets its echo; `npm test` passes the starter tests, and fails the echo's, showing
+ *   both frames, once the echo's prefix is changed.
  * Scratch folders live in the OS temp folder, away from this repository's node_modules, so nothing
  * resolves from our own dev dependencies. Timings of each step are printed.
  */
@@ -63,6 +64,7 @@ describe('chanx-gen as users install it', () => {
       /^templates\/[\w.-]+\.(hbs|js)$/,
       /^specs\/system\.yaml$/,
       /^generated\/system\/consumer\.ts$/,
+      /^generated\/system\/consumer\.test\.ts$/,
     ];
     expect(packed.filter((f) => !allowed.some((re) => re.test(f)))).toEqual([]);
     // Every compiled module comes from a source file of this checkout (no leftovers of old builds).
@@ -79,6 +81,9 @@ describe('chanx-gen as users install it', () => {
       'templates/server.ts.hbs',
       'specs/system.yaml',
       'generated/system/consumer.ts',
+      'generated/system/consumer.test.ts',
+      'dist/runtime/testing.js',
+      'dist/runtime/testing.d.ts',
     ]) {
       expect(packed).toContain(needed);
     }
@@ -143,5 +148,19 @@ describe('chanx-gen as users install it', () => {
       await server.stop();
     }
     for (const check of await Promise.all(checks)) expect(check.out).toBe('');
+
+    // The third printed command: the starter tests pass (node:test over the build, chanx-gen/testing
+    // from the tarball); with the echo's prefix changed, the echo's test fails showing both frames.
+    const tested = await step(NEXT_COMMANDS[2]!, NEXT_COMMANDS[2]!, app);
+    expect(tested.stdout).toMatch(/^# pass 4$/m);
+    expect(tested.stdout).toMatch(/^# fail 0$/m);
+    const consumer = path.join(app, 'generated/system/consumer.ts');
+    writeFileSync(consumer, readFileSync(consumer, 'utf8').replace('🔧 System Echo: ', '🔧 Echo: '));
+    const failed = await sh(NEXT_COMMANDS[2]!, app);
+    timings.push([`${NEXT_COMMANDS[2]} (echo prefix changed)`, failed.ms]);
+    expect(failed.code).not.toBe(0);
+    expect(failed.stdout).toMatch(/^# fail 1$/m);
+    expect(failed.stdout).toContain('not ok 3 - user_message: onUserMessage echoes the message');
+    expect(failed.stdout).toMatch(/\+ +message: '🔧 Echo: Hello'\n +- +message: '🔧 System Echo: Hello'/);
   }, 400_000);
 });

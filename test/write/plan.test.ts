@@ -149,6 +149,33 @@ describe("planOutput on a stub (the user's file)", () => {
   });
 });
 
+describe('planOutput, starter tests (DESIGN §14)', () => {
+  const TEST_TEXT = "import 'node:test';\n";
+  const starter: GeneratedFile = { kind: 'starter', path: 'c/consumer.test.ts', content: TEST_TEXT, companion: 'c/consumer.ts' };
+
+  it('creates the starter test with its stub', () => {
+    expect(planOutput(outDir({}), [stub(['onPing']), starter], 'gen').changes.map((c) => [c.kind, c.path, c.after])).toEqual([
+      ['add', 'c/consumer.test.ts', TEST_TEXT],
+      ['add', 'c/consumer.ts', STUB_TEXT],
+    ]);
+  });
+
+  it("never rewrites the user's test, however it differs, and --check finds nothing to say", () => {
+    const out = outDir({ 'c/consumer.ts': STUB_TEXT, 'c/consumer.test.ts': 'my own test\n' });
+    expect(planOutput(out, [stub(['onPing']), starter], 'gen')).toMatchObject({ changes: [], unchanged: 2, notes: [] });
+  });
+
+  it('does not make it again once its stub exists (a deleted starter test stays deleted)', () => {
+    const out = outDir({ 'c/consumer.ts': STUB_TEXT });
+    expect(planOutput(out, [stub(['onPing']), starter], 'gen')).toMatchObject({ changes: [], unchanged: 1 });
+  });
+
+  it('never removes a starter test, even when its channel is gone from the document', () => {
+    const out = outDir({ 'c/consumer.test.ts': TEST_TEXT });
+    expect(planOutput(out, [], 'gen').changes).toEqual([]);
+  });
+});
+
 describe('listFiles', () => {
   it('lists every file below, with forward slashes, skipping dot-folders, node_modules and links', () => {
     const out = outDir({ 'a.ts': '', 'sub/deep/b.ts': '', '.hidden/c.ts': '', 'node_modules/p/d.ts': '', 'sub/.e.ts': '' });
