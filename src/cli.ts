@@ -100,7 +100,7 @@ export async function once(options: PipelineOptions, flags: Pick<Flags, 'check' 
   const { runPipeline } = await import('./pipeline.js');
   let result: Awaited<ReturnType<typeof runPipeline>>;
   try {
-    result = await runPipeline(options);
+    result = await runPipeline({ ...options, verdictCache: true });
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     printDiagnostics(err.diagnostics, io);
