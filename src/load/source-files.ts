@@ -118,10 +118,61 @@ export function readSourceFile(absPath: string, cwd: string): SourceFile {
   return parseSourceText(absPath, shown, text);
 }
 
-/** A file whose data was read before (the verdict cache): its text is parsed again only if a position is asked for. */
-export function knownSourceFile(absPath: string, shown: string, text: string, data: unknown): SourceFile {
+/** Positions by path (segments as strings, JSON-encoded), as `locate` gives them. */
+export type Positions = Record<string, [line: number, column: number]>;
+
+/**
+ * A file whose data was read before (the verdict cache): `locate` answers from `positions` when it
+ * holds the very path asked for, and parses the text again for anything else.
+ */
+export function knownSourceFile(absPath: string, shown: string, text: string, data: unknown, positions: Positions = {}): SourceFile {
   let parsed: SourceFile | undefined;
-  return { absPath, displayPath: shown, text, data, locate: (segments) => (parsed ??= parseSourceText(absPath, shown, text)).locate(segments) };
+  const locate = (segments: readonly (string | number)[]) => {
+    const key = JSON.stringify(segments.map(String));
+    if (Object.hasOwn(positions, key)) return { line: positions[key]![0], column: positions[key]![1] };
+    return (parsed ??= parseSourceText(absPath, shown, text)).locate(segments);
+  };
+  return { absPath, displayPath: shown, text, data, locate };
+}
+
+/** What each file read here was parsed into, for positionsOf. */
+const parsedResults = new WeakMap<SourceFile, ParserResult>();
+
+/**
+ * The position `locate` gives for every node down to `depth` segments (the ones warnings point at:
+ * a channel, its messages, their fields), found by the same walk as offsetOf. Undefined for a file
+ * not parsed here.
+ */
+export function positionsOf(file: SourceFile, depth: number): Positions | undefined {
+  const result = parsedResults.get(file);
+  if (result === undefined) return undefined;
+  const positions: Positions = {};
+  const walk = (start: AstNode | null | undefined, at: string[]): void => {
+    let node = start ?? undefined;
+    for (let hops = 0; node?.kind === KIND.ANCHOR_REF && hops < 100; hops++) node = node.value ?? undefined;
+    const children = new Map<string, [offset: number, node: AstNode | null | undefined]>();
+    if (node?.kind === KIND.MAP) {
+      // offsetOf takes the last of duplicate keys: so does this, before going down.
+      for (const m of node.mappings ?? []) if (m?.key !== undefined) children.set(String((m.key as { value?: unknown }).value), [m.key.startPosition, m.value]);
+    } else if (node?.kind === KIND.SEQ) {
+      (node.items ?? []).forEach((item, i) => {
+        if (item !== null && item !== undefined) children.set(String(i), [item.startPosition, item]);
+      });
+    }
+    for (const [key, [offset, child]] of children) {
+      const path = [...at, key];
+      positions[JSON.stringify(path)] = position(offset, result.lineMap);
+      if (path.length < depth) walk(child, path);
+    }
+  };
+  positions['[]'] = position(result.ast?.startPosition ?? 0, result.lineMap);
+  walk(result.ast, []);
+  return positions;
+}
+
+function position(offset: number, lineMap: number[]): [number, number] {
+  const line = parserYaml().lineForPosition(offset, lineMap);
+  return [line + 1, offset - (line === 0 ? 0 : lineMap[line - 1]!) + 1];
 }
 
 function parseSourceText(absPath: string, shown: string, text: string): SourceFile {
@@ -135,11 +186,12 @@ function parseSourceText(absPath: string, shown: string, text: string): SourceFi
   }
   const { data, ast, lineMap } = result;
   const locate = (segments: readonly (string | number)[]) => {
-    const offset = offsetOf(ast, segments);
-    const line = parserYaml().lineForPosition(offset, lineMap);
-    return { line: line + 1, column: offset - (line === 0 ? 0 : lineMap[line - 1]!) + 1 };
+    const [line, column] = position(offsetOf(ast, segments), lineMap);
+    return { line, column };
   };
-  return { absPath, displayPath: shown, text, data, locate };
+  const file: SourceFile = { absPath, displayPath: shown, text, data, locate };
+  parsedResults.set(file, result);
+  return file;
 }
 
 /**

@@ -22,15 +22,18 @@ import type { Diagnostic } from './diagnostics.js';
 import type { DocumentView } from './document-view.js';
 import { decodeGraph, encodeGraph, type EncodedGraph, type OrderedObjects } from './graph-codec.js';
 import type { LoadedView } from './loaded-view.js';
-import { knownSourceFile, readInputText, unreadReferences } from './source-files.js';
+import { knownSourceFile, positionsOf, readInputText, unreadReferences, type Positions } from './source-files.js';
 
-const FORMAT = 1;
+const FORMAT = 2;
+/** channels.<key>.messages.<key> and a level more (2.x: channels.<address>.subscribe.message.<field>). */
+const POSITION_DEPTH = 5;
 
 interface Entry {
   format: number;
   /** Everything besides the inputs that the verdict depends on. */
   key: string;
-  inputs: { absPath: string; displayPath: string; sha: string }[];
+  /** Each input, and where `locate` finds its nodes down to POSITION_DEPTH (warnings after a kept verdict need no parse). */
+  inputs: { absPath: string; displayPath: string; sha: string; positions: Positions }[];
   /** Referenced paths that were not read, and what each was: 'none', 'folder' or 'other'. */
   unread: Record<string, string>;
   /** { view, data (of each input, in order), warnings, inputHash }. */
@@ -99,7 +102,7 @@ export function recallVerdict(spec: string, cwd: string): LoadedView | undefined
     }
     for (const [abs, state] of Object.entries(entry.unread)) if (pathState(abs) !== state) return undefined;
     const kept = decodeGraph(entry.graph, orderedObjects()) as Kept;
-    const files = entry.inputs.map((input, i) => knownSourceFile(input.absPath, input.displayPath, texts[i]!, kept.data[i]));
+    const files = entry.inputs.map((input, i) => knownSourceFile(input.absPath, input.displayPath, texts[i]!, kept.data[i], input.positions));
     return { view: kept.view, files, inputHash: kept.inputHash, warnings: kept.warnings };
   } catch {
     return undefined;
@@ -115,7 +118,7 @@ export function rememberVerdict(spec: string, cwd: string, loaded: LoadedView): 
     const entry: Entry = {
       format: FORMAT,
       key: where.key,
-      inputs: loaded.files.map((f) => ({ absPath: f.absPath, displayPath: f.displayPath, sha: sha(f.text) })),
+      inputs: loaded.files.map((f) => ({ absPath: f.absPath, displayPath: f.displayPath, sha: sha(f.text), positions: positionsOf(f, POSITION_DEPTH) ?? {} })),
       unread: Object.fromEntries(unreadReferences(loaded.files).map((abs) => [abs, pathState(abs)])),
       graph: encodeGraph(kept, orderedObjects()),
     };

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeGraph, encodeGraph, Uncacheable, type OrderedObjects } from '../../src/load/graph-codec.js';
+import { knownSourceFile, positionsOf, readSourceFile } from '../../src/load/source-files.js';
 import { recallVerdict } from '../../src/load/verdict-cache.js';
 import { runPipeline, type PipelineResult } from '../../src/pipeline.js';
 import { ROOT, scratch } from '../helpers/cli.js';
@@ -43,6 +44,32 @@ describe('graph-codec', () => {
     for (const value of [new Date(0), () => 1, { [Symbol('s')]: 1 }, new (class Point {})(), Object.defineProperty({}, 'x', { get: () => 1, enumerable: true }), [1, , 3], 10n]) {
       expect(() => encodeGraph({ value }, ordered)).toThrow(Uncacheable);
     }
+  });
+});
+
+describe('positions kept with a verdict', () => {
+  it('are where locate finds each node, and anything else is found by parsing again', () => {
+    const dir = scratch();
+    const file = path.join(dir, 'spec.yaml');
+    writeFileSync(file, ['base: &base', '  a: 1', '  b: [x, y]', 'channels:', '  one:', '    <<: *base', '    messages:', '      m: { payload: { type: string } }', '      m: { payload: { type: integer } }', '  two: *base', '  "3": [ { k: v }, null ]', 'deep: { a: { b: { c: { d: { e: { f: 1 } } } } } }', ''].join('\n'));
+    const parsed = readSourceFile(file, dir);
+    const positions = positionsOf(parsed, 5)!;
+    const known = knownSourceFile(parsed.absPath, parsed.displayPath, parsed.text, parsed.data, positions);
+    const paths: (string | number)[][] = [[]];
+    const walk = (node: unknown, at: (string | number)[]) => {
+      if (node === null || typeof node !== 'object' || at.length > 7) return;
+      for (const [k, v] of Object.entries(node)) {
+        paths.push([...at, Array.isArray(node) ? Number(k) : k]);
+        walk(v, [...at, Array.isArray(node) ? Number(k) : k]);
+      }
+    };
+    walk(parsed.data, []);
+    paths.push(['channels', 'one', 'messages', 'm', 'payload', 'type'], ['channels', 'one', 'a'], ['channels', 'one', '<<', 'a'], ['channels', 'two', 'b', '01'], ['channels', '3', 1], ['channels', '3', 1, 'k'], ['nowhere', 'at', 'all'], ['deep', 'a', 'b', 'c', 'd', 'e', 'f']);
+    expect(Object.keys(positions).length).toBeGreaterThan(15);
+    // Answered from the positions themselves (the last of two duplicate keys, as the parser keeps it):
+    expect(positions[JSON.stringify(['channels', 'one', 'messages', 'm'])]).toEqual([9, 7]);
+    expect(parsed.locate(['channels', 'one', 'messages', 'm'])).toEqual({ line: 9, column: 7 });
+    for (const at of paths) expect({ at, ...known.locate(at) }).toEqual({ at, ...parsed.locate(at) });
   });
 });
 
