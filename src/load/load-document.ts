@@ -16,6 +16,7 @@ import { canonicalJson, sha256 } from './canonical-hash.js';
 import { displayPath } from './display-path.js';
 import { precompiledStructureRules, STRUCTURE_RULES } from './precompiled-structure.js';
 import { readSourceTree, type SourceFile } from './source-files.js';
+import { lazySpecSchemas } from './lazy-specs.js';
 import { withTrustedRuleset } from './trusted-ruleset.js';
 import { explainUncaught } from './uncaught.js';
 
@@ -99,6 +100,7 @@ function parserFor(style: boolean, unmodified: boolean): Promise<Parser> {
   const key = `${style}/${unmodified}`;
   let parser = parsers.get(key);
   if (parser === undefined) {
+    lazySpecSchemas(); // (before anything loads the parser)
     const options = parserOptions(style, unmodified);
     const trusted = !unmodified && options.ruleset.rules !== undefined; // (trusted-ruleset.ts)
     parser = import('@asyncapi/parser').then(({ Parser }) => (trusted ? withTrustedRuleset(() => new Parser(options as never)) : new Parser(options as never)));
