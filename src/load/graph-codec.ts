@@ -71,7 +71,7 @@ function arrayNode(array: unknown[], value: (v: unknown) => Value): Value[] {
   if (keys.length !== array.length + 1) throw new Uncacheable('a sparse array or one with extra properties');
   const out: Value[] = [];
   for (let i = 0; i < array.length; i++) {
-    if (!Object.prototype.hasOwnProperty.call(array, i)) throw new Uncacheable('a sparse array');
+    if (!Object.hasOwn(array, i)) throw new Uncacheable('a sparse array');
     out.push(value(array[i]));
   }
   return out;
@@ -122,9 +122,16 @@ export function decodeGraph(graph: EncodedGraph, ordered: OrderedObjects): unkno
   };
   graph.nodes.forEach((n, i) => {
     const target = made[i] as Record<string, unknown>;
-    if (Array.isArray(n)) n.forEach((v, j) => (target[j] = value(v)));
-    // (defined, never assigned: a key named __proto__ is data here; the ordered wrapper records either)
-    else n.k.forEach((key, j) => Object.defineProperty(target, key, { value: value(n.v[j]!), writable: true, enumerable: true, configurable: true }));
+    if (Array.isArray(n)) {
+      n.forEach((v, j) => {
+        target[j] = value(v);
+      });
+      return;
+    }
+    // Defined, never assigned: a key named __proto__ is data here (the ordered wrapper records either).
+    n.k.forEach((key, j) => {
+      Object.defineProperty(target, key, { value: value(n.v[j]!), writable: true, enumerable: true, configurable: true });
+    });
   });
   return value(graph.root);
 }

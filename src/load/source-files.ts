@@ -130,7 +130,8 @@ export function knownSourceFile(absPath: string, shown: string, text: string, da
   const locate = (segments: readonly (string | number)[]) => {
     const key = JSON.stringify(segments.map(String));
     if (Object.hasOwn(positions, key)) return { line: positions[key]![0], column: positions[key]![1] };
-    return (parsed ??= parseSourceText(absPath, shown, text)).locate(segments);
+    parsed ??= parseSourceText(absPath, shown, text);
+    return parsed.locate(segments);
   };
   return { absPath, displayPath: shown, text, data, locate };
 }
