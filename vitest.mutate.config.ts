@@ -26,7 +26,14 @@ export default defineConfig({
     include: only ? only.split(',') : base.test!.include!,
     // The packaging test (npm pack and install in child processes) and the differential loader test
     // reach neither src/runtime nor src/write in this process: they only cost time.
-    exclude: ['**/node_modules/**', 'test/corpus.test.ts', 'test/package/**', 'test/load/differential.test.ts', ...generatorOnly, ...(model ? [] : ['test/model/**', 'test/emit/**'])],
+    exclude: [
+      '**/node_modules/**',
+      'test/corpus.test.ts',
+      'test/package/**',
+      'test/load/differential.test.ts',
+      ...generatorOnly,
+      ...(model ? [] : ['test/model/**', 'test/emit/**']),
+    ],
     // A mutant that makes a test wait forever (an upgrade never answered, a close that never comes)
     // fails that test here, killed, instead of costing Stryker's own timeout and a runner restart
     // (about 30 s each, most of a run's time), and so does a hook left waiting by such a test.

@@ -12,7 +12,8 @@ http.on('upgrade', (req, socket, head) => {
     ws.on('message', (data) => {
       const msg = JSON.parse(data.toString());
       if (msg.action === 'ping') ws.send(JSON.stringify({ action: 'pong', payload: null }));
-      else if (msg.action === 'user_message') ws.send(JSON.stringify({ action: 'system_echo', payload: { message: `🔧 System Echo: ${msg.payload.message}` } }));
+      else if (msg.action === 'user_message')
+        ws.send(JSON.stringify({ action: 'system_echo', payload: { message: `🔧 System Echo: ${msg.payload.message}` } }));
     });
   });
 });

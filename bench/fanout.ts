@@ -27,7 +27,9 @@ export async function benchFanout(counts: readonly number[], rounds: number): Pr
     }
     const server = createChanxServer([mount(channel, FanConsumer)], { logger: { error: (m) => console.error(m) } });
     const port = await server.listen(0, '127.0.0.1');
-    const clients = fork(path.join(import.meta.dirname, 'fanout-clients.mjs'), [`ws://127.0.0.1:${port}/ws/fan`, String(n)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const clients = fork(path.join(import.meta.dirname, 'fanout-clients.mjs'), [`ws://127.0.0.1:${port}/ws/fan`, String(n)], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     await nextMessage(clients);
     const times = { layer: [] as number[], loop: [] as number[] };
     let round = 0;
@@ -65,9 +67,19 @@ export async function benchFanout(counts: readonly number[], rounds: number): Pr
     await server.close();
     const layer = median(times.layer);
     const loop = median(times.loop);
-    rows.push({ name: `fan-out ${n}: layer (ctx.broadcast)`, value: n / (layer / 1000), unit: 'msg/s', extra: `${layer.toFixed(2)} ms CPU per broadcast, median of ${perCount}` });
+    rows.push({
+      name: `fan-out ${n}: layer (ctx.broadcast)`,
+      value: n / (layer / 1000),
+      unit: 'msg/s',
+      extra: `${layer.toFixed(2)} ms CPU per broadcast, median of ${perCount}`,
+    });
     rows.push({ name: `fan-out ${n}: hand-written loop over ws`, value: n / (loop / 1000), unit: 'msg/s', extra: `${loop.toFixed(2)} ms CPU per broadcast` });
-    rows.push({ name: `fan-out ${n}: layer / loop`, value: loop / layer, unit: 'x', extra: `${(loop / layer).toFixed(3)}; goal >= 0.9: ${loop / layer >= 0.9 ? 'met' : 'NOT met'}` });
+    rows.push({
+      name: `fan-out ${n}: layer / loop`,
+      value: loop / layer,
+      unit: 'x',
+      extra: `${(loop / layer).toFixed(3)}; goal >= 0.9: ${loop / layer >= 0.9 ? 'met' : 'NOT met'}`,
+    });
   }
   return rows;
 }

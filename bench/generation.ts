@@ -44,7 +44,12 @@ async function repeat(times: number, run: () => Promise<Measured>): Promise<Meas
 
 function medianOf(all: Measured[]): Measured {
   if (all.some((m) => m.code !== 0)) throw new Error('a measured run failed');
-  return { seconds: median(all.map((m) => m.seconds)), cpuSeconds: median(all.map((m) => m.cpuSeconds)), maxRssMiB: median(all.map((m) => m.maxRssMiB)), code: 0 };
+  return {
+    seconds: median(all.map((m) => m.seconds)),
+    cpuSeconds: median(all.map((m) => m.cpuSeconds)),
+    maxRssMiB: median(all.map((m) => m.maxRssMiB)),
+    code: 0,
+  };
 }
 
 const scratch = () => mkdtempSync(path.join(tmpdir(), 'chanx-bench-'));
@@ -77,10 +82,16 @@ export async function benchGeneration(times = 5): Promise<Row[]> {
       anchor.push(await measure(['bench/modelina-baseline.mjs', spec, scratch()]));
     }
     const [ours, cold, theirs] = [kept, first, anchor].map(medianOf) as [Measured, Measured, Measured];
-    const versus = (m: Measured) => `peak RSS ${m.maxRssMiB.toFixed(0)} MiB; ${(m.seconds / theirs.seconds).toFixed(2)}x the anchor's time; CPU ${(m.cpuSeconds * 1000).toFixed(0)} ms, ${(m.cpuSeconds / theirs.cpuSeconds).toFixed(2)}x the anchor's`;
+    const versus = (m: Measured) =>
+      `peak RSS ${m.maxRssMiB.toFixed(0)} MiB; ${(m.seconds / theirs.seconds).toFixed(2)}x the anchor's time; CPU ${(m.cpuSeconds * 1000).toFixed(0)} ms, ${(m.cpuSeconds / theirs.cpuSeconds).toFixed(2)}x the anchor's`;
     rows.push({ name: `generate ${label}: chanx-gen`, value: ours.seconds * 1000, unit: 'ms', extra: `rerun, verdict kept; ${versus(ours)}` });
     rows.push({ name: `generate ${label}: chanx-gen, first run`, value: cold.seconds * 1000, unit: 'ms', extra: `nothing kept; ${versus(cold)}` });
-    rows.push({ name: `generate ${label}: parser + Modelina`, value: theirs.seconds * 1000, unit: 'ms', extra: `peak RSS ${theirs.maxRssMiB.toFixed(0)} MiB; CPU ${(theirs.cpuSeconds * 1000).toFixed(0)} ms` });
+    rows.push({
+      name: `generate ${label}: parser + Modelina`,
+      value: theirs.seconds * 1000,
+      unit: 'ms',
+      extra: `peak RSS ${theirs.maxRssMiB.toFixed(0)} MiB; CPU ${(theirs.cpuSeconds * 1000).toFixed(0)} ms`,
+    });
   }
   return rows;
 }
@@ -91,10 +102,16 @@ export function syntheticSpec(n: number): string {
   const ops = ['operations:'];
   for (let i = 0; i < n; i++) {
     lines.push(`  c${i}:`, `    address: /ws/c${i}`, '    messages:');
-    for (const [k, extra] of [['ask', `, q${i}: { type: string }`], ['answer', ', a: { type: integer }'], ['ping', '']] as const) {
+    for (const [k, extra] of [
+      ['ask', `, q${i}: { type: string }`],
+      ['answer', ', a: { type: integer }'],
+      ['ping', ''],
+    ] as const) {
       lines.push(`      ${k}: { payload: { type: object, properties: { action: { const: ${k} }${extra} } } }`);
     }
-    ops.push(`  ask${i}: { action: receive, channel: { $ref: '#/channels/c${i}' }, messages: [{ $ref: '#/channels/c${i}/messages/ask' }], reply: { channel: { $ref: '#/channels/c${i}' }, messages: [{ $ref: '#/channels/c${i}/messages/answer' }] } }`);
+    ops.push(
+      `  ask${i}: { action: receive, channel: { $ref: '#/channels/c${i}' }, messages: [{ $ref: '#/channels/c${i}/messages/ask' }], reply: { channel: { $ref: '#/channels/c${i}' }, messages: [{ $ref: '#/channels/c${i}/messages/answer' }] } }`,
+    );
     ops.push(`  ping${i}: { action: receive, channel: { $ref: '#/channels/c${i}' }, messages: [{ $ref: '#/channels/c${i}/messages/ping' }] }`);
   }
   return `${[...lines, ...ops].join('\n')}\n`;
@@ -133,7 +150,10 @@ export async function benchWatch(edits = 5): Promise<Row[]> {
   const dir = scratch();
   const spec = path.join(dir, 'system.yaml');
   writeFileSync(spec, readFileSync(path.join(ROOT, 'specs/system.yaml'), 'utf8'));
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/chanx-gen.js'), 'system.yaml', '--watch', '-q', '-o', 'out'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/chanx-gen.js'), 'system.yaml', '--watch', '-q', '-o', 'out'], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   const until = async (test: () => boolean) => {
@@ -152,5 +172,12 @@ export async function benchWatch(edits = 5): Promise<Row[]> {
   }
   child.kill('SIGTERM');
   const settle = 50;
-  return [{ name: '--watch: one-line edit to new output', value: median(times) - settle, unit: 'ms', extra: `after the ${settle} ms settle period (${median(times).toFixed(0)} ms including it)` }];
+  return [
+    {
+      name: '--watch: one-line edit to new output',
+      value: median(times) - settle,
+      unit: 'ms',
+      extra: `after the ${settle} ms settle period (${median(times).toFixed(0)} ms including it)`,
+    },
+  ];
 }

@@ -9,5 +9,13 @@ export async function benchIdleRatio(servers: ServerUnderTest[], connections = 5
   const rows = await benchIdle(servers, [connections]);
   const perConnection = rows.map((r) => Number(/([\d.]+) KiB per connection/.exec(r.extra ?? '')?.[1] ?? NaN));
   const ratio = perConnection[0]! / perConnection[1]!;
-  return [...rows, { name: `idle ratio at ${connections}: ${servers[0]!.name} / ${servers[1]!.name}`, value: ratio, unit: 'x', extra: `target <= 1.1: ${ratio <= 1.1 ? 'met' : 'NOT met'}` }];
+  return [
+    ...rows,
+    {
+      name: `idle ratio at ${connections}: ${servers[0]!.name} / ${servers[1]!.name}`,
+      value: ratio,
+      unit: 'x',
+      extra: `target <= 1.1: ${ratio <= 1.1 ? 'met' : 'NOT met'}`,
+    },
+  ];
 }

@@ -67,7 +67,8 @@ async function subscribed(client: Redis, channel: string): Promise<void> {
   }
 }
 
-const frameOf = (seq: number): string => JSON.stringify({ action: 'said', payload: { text: 'a broadcast of typical size, with a few words in it', from: 'bench', seq } });
+const frameOf = (seq: number): string =>
+  JSON.stringify({ action: 'said', payload: { text: 'a broadcast of typical size, with a few words in it', from: 'bench', seq } });
 const seqOf = (frame: string): number => Number(/"seq":(\d+)/.exec(frame)![1]);
 
 /** `count` broadcasts, at most `window` in flight; resolves with the rate (msg/s) and each one's latency. */
@@ -93,7 +94,10 @@ function drive(pipe: Pipe, count: number, window: number): Promise<{ rate: numbe
 
 export async function benchRedisBroadcast(rounds: number, count: number): Promise<Row[]> {
   const redis = await startRedis();
-  const results = { layer: { rates: [] as number[], cpu: [] as number[], latencies: [] as number[] }, relay: { rates: [] as number[], cpu: [] as number[], latencies: [] as number[] } };
+  const results = {
+    layer: { rates: [] as number[], cpu: [] as number[], latencies: [] as number[] },
+    relay: { rates: [] as number[], cpu: [] as number[], latencies: [] as number[] },
+  };
   try {
     const pipes = { layer: await layerPipe(redis.url), relay: await relayPipe(redis.url) };
     for (const name of ['layer', 'relay'] as const) await drive(pipes[name], 2000, 64); // warm up
@@ -116,11 +120,26 @@ export async function benchRedisBroadcast(rounds: number, count: number): Promis
     const sorted = results[name].latencies.sort((a, b) => a - b);
     summary[name] = { rate: median(results[name].rates), cpu: median(results[name].cpu), p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
     const label = name === 'layer' ? 'RedisLayer (sendToGroups)' : 'hand-written pub/sub relay (ioredis)';
-    rows.push({ name: `redis broadcast: ${label}`, value: summary[name].rate, unit: 'msg/s', extra: `p50 ${summary[name].p50.toFixed(3)} ms, p99 ${summary[name].p99.toFixed(3)} ms one at a time; rate with 256 in flight, ${summary[name].cpu.toFixed(1)} µs CPU per broadcast (both ends)` });
+    rows.push({
+      name: `redis broadcast: ${label}`,
+      value: summary[name].rate,
+      unit: 'msg/s',
+      extra: `p50 ${summary[name].p50.toFixed(3)} ms, p99 ${summary[name].p99.toFixed(3)} ms one at a time; rate with 256 in flight, ${summary[name].cpu.toFixed(1)} µs CPU per broadcast (both ends)`,
+    });
   }
   const ratio = summary.layer.rate / summary.relay.rate;
   const p99 = summary.layer.p99 / summary.relay.p99;
-  rows.push({ name: 'redis broadcast: layer / relay throughput', value: ratio, unit: 'x', extra: `${ratio.toFixed(3)}; goal >= 0.9: ${ratio >= 0.9 ? 'met' : 'NOT met'}` });
-  rows.push({ name: 'redis broadcast: layer p99 / relay p99', value: p99, unit: 'x', extra: `${p99.toFixed(3)}; goal <= 1.5: ${p99 <= 1.5 ? 'met' : 'NOT met'}` });
+  rows.push({
+    name: 'redis broadcast: layer / relay throughput',
+    value: ratio,
+    unit: 'x',
+    extra: `${ratio.toFixed(3)}; goal >= 0.9: ${ratio >= 0.9 ? 'met' : 'NOT met'}`,
+  });
+  rows.push({
+    name: 'redis broadcast: layer p99 / relay p99',
+    value: p99,
+    unit: 'x',
+    extra: `${p99.toFixed(3)}; goal <= 1.5: ${p99 <= 1.5 ? 'met' : 'NOT met'}`,
+  });
   return rows;
 }

@@ -14,7 +14,9 @@ import { SystemConsumer } from '../generated/system/consumer.js';
 import { validatePingMessage, validateUserMessage } from '../generated/system/validators.js';
 import { median, type Row } from './stats.js';
 
-const FRAMES = Array.from({ length: 1024 }, (_, i) => (i % 4 === 0 ? '{"action":"ping"}' : JSON.stringify({ action: 'user_message', payload: { message: `hello ${i}` } })));
+const FRAMES = Array.from({ length: 1024 }, (_, i) =>
+  i % 4 === 0 ? '{"action":"ping"}' : JSON.stringify({ action: 'user_message', payload: { message: `hello ${i}` } }),
+);
 const echo = (text: string) => ({ action: 'system_echo', payload: { message: `🔧 System Echo: ${text}` } });
 
 type Handle = (frame: string) => string | undefined;
@@ -31,7 +33,9 @@ function handWritten(): Handle {
     const msg = JSON.parse(frame);
     switch (msg.action) {
       case 'ping':
-        return validatePingMessage(msg) ? JSON.stringify({ action: 'pong', payload: null }) : JSON.stringify({ action: 'error', payload: validatePingMessage.errors });
+        return validatePingMessage(msg)
+          ? JSON.stringify({ action: 'pong', payload: null })
+          : JSON.stringify({ action: 'error', payload: validatePingMessage.errors });
       case 'user_message':
         return validateUserMessage(msg) ? JSON.stringify(echo(msg.payload.message)) : JSON.stringify({ action: 'error', payload: validateUserMessage.errors });
       default:

@@ -18,7 +18,11 @@ const quick = process.argv.includes('--quick');
 
 function routerRows(): Row[] {
   // A process of its own: --expose-gc and a large young generation make heap growth = allocation.
-  const out = execFileSync(process.execPath, ['--expose-gc', '--max-semi-space-size=128', '--import', 'tsx', path.join(ROOT, 'bench/router-main.ts'), quick ? '3' : '7'], { cwd: ROOT, encoding: 'utf8' });
+  const out = execFileSync(
+    process.execPath,
+    ['--expose-gc', '--max-semi-space-size=128', '--import', 'tsx', path.join(ROOT, 'bench/router-main.ts'), quick ? '3' : '7'],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   return JSON.parse(out) as Row[];
 }
 
@@ -50,28 +54,61 @@ function targets(): string[] {
   const all = results.flatMap((r) => r.rows);
   const v = (name: string) => all.find((r) => r.name === name)?.value ?? NaN;
   const rss = (name: string) => Number(/peak RSS (\d+)/.exec(all.find((r) => r.name === name)?.extra ?? '')?.[1] ?? NaN);
-  const growth = all.filter((r) => r.name.startsWith('growth:')).map((r) => Number(/([\d.]+) ms per channel added/.exec(r.extra ?? '')?.[1] ?? NaN)).filter((x) => !Number.isNaN(x));
+  const growth = all
+    .filter((r) => r.name.startsWith('growth:'))
+    .map((r) => Number(/([\d.]+) ms per channel added/.exec(r.extra ?? '')?.[1] ?? NaN))
+    .filter((x) => !Number.isNaN(x));
   const rows: [string, string, boolean][] = [
-    ['generated router / hand-written router >= 0.9', (v('router: generated (dispatchFrame)') / v('router: hand-written')).toFixed(2), v('router: generated (dispatchFrame)') / v('router: hand-written') >= 0.9],
-    ['generated server / hand-written echo server >= 0.9', (v('ws e2e: generated server (npm start)') / v('ws e2e: hand-written ws echo server')).toFixed(2), v('ws e2e: generated server (npm start)') / v('ws e2e: hand-written ws echo server') >= 0.9],
+    [
+      'generated router / hand-written router >= 0.9',
+      (v('router: generated (dispatchFrame)') / v('router: hand-written')).toFixed(2),
+      v('router: generated (dispatchFrame)') / v('router: hand-written') >= 0.9,
+    ],
+    [
+      'generated server / hand-written echo server >= 0.9',
+      (v('ws e2e: generated server (npm start)') / v('ws e2e: hand-written ws echo server')).toFixed(2),
+      v('ws e2e: generated server (npm start)') / v('ws e2e: hand-written ws echo server') >= 0.9,
+    ],
     // Issue 26: system spec <= 0.35x, OKX <= 0.5x, lower peak RSS; said for a rerun (the parser's verdict kept) and a first run.
-    ...([['system spec', 0.35], ['OKX', 0.5]] as const).flatMap(([doc, limit]) =>
+    ...(
+      [
+        ['system spec', 0.35],
+        ['OKX', 0.5],
+      ] as const
+    ).flatMap(([doc, limit]) =>
       ['', ', first run'].map((run): [string, string, boolean] => {
         const ours = `generate ${doc}: chanx-gen${run}`;
         const anchor = `generate ${doc}: parser + Modelina`;
         const ratio = v(ours) / v(anchor);
         const lower = rss(ours) < rss(anchor);
-        return [`cold generation, ${doc}${run === '' ? ', rerun' : run}: time <= ${limit} of parser + Modelina, lower peak RSS`, `${ratio.toFixed(2)}, ${rss(ours)} vs ${rss(anchor)} MiB`, ratio <= limit && lower];
+        return [
+          `cold generation, ${doc}${run === '' ? ', rerun' : run}: time <= ${limit} of parser + Modelina, lower peak RSS`,
+          `${ratio.toFixed(2)}, ${rss(ours)} vs ${rss(anchor)} MiB`,
+          ratio <= limit && lower,
+        ];
       }),
     ),
-    ['--check on an unchanged tree <= 2x node -e 0', (v('--check, unchanged tree') / v('node -e 0')).toFixed(2), v('--check, unchanged tree') / v('node -e 0') <= 2],
-    ['--watch regeneration < 100 ms after the file settles', `${v('--watch: one-line edit to new output').toFixed(0)} ms`, v('--watch: one-line edit to new output') < 100],
-    ['generation cost linear in size: cost per added channel does not grow', growth.map((g) => `${g} ms`).join(' then '), growth.length > 1 && growth.every((g, i) => i === 0 || g <= growth[i - 1]! * 1.25)],
+    [
+      '--check on an unchanged tree <= 2x node -e 0',
+      (v('--check, unchanged tree') / v('node -e 0')).toFixed(2),
+      v('--check, unchanged tree') / v('node -e 0') <= 2,
+    ],
+    [
+      '--watch regeneration < 100 ms after the file settles',
+      `${v('--watch: one-line edit to new output').toFixed(0)} ms`,
+      v('--watch: one-line edit to new output') < 100,
+    ],
+    [
+      'generation cost linear in size: cost per added channel does not grow',
+      growth.map((g) => `${g} ms`).join(' then '),
+      growth.length > 1 && growth.every((g, i) => i === 0 || g <= growth[i - 1]! * 1.25),
+    ],
   ];
   return ['| target | measured | met |', '| --- | --- | --- |', ...rows.map(([t, m, ok]) => `| ${t} | ${m} | ${ok ? 'yes' : 'NO'} |`)];
 }
 
-const fmt = (r: Row) => `| ${r.name} | ${r.unit === 'msg/s' ? Math.round(r.value).toLocaleString('en-US') : r.value.toFixed(r.unit === 'ms' ? 0 : 1)} ${r.unit} | ${r.extra ?? ''} |`;
+const fmt = (r: Row) =>
+  `| ${r.name} | ${r.unit === 'msg/s' ? Math.round(r.value).toLocaleString('en-US') : r.value.toFixed(r.unit === 'ms' ? 0 : 1)} ${r.unit} | ${r.extra ?? ''} |`;
 const table = results.flatMap(({ section, rows }) => [`| **${section}** | | |`, ...rows.map(fmt)]);
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node.js ${process.version}, ${process.platform}`;
 console.log(['| what | figure | notes |', '| --- | --- | --- |', ...table, '', ...targets()].join('\n'));
@@ -95,14 +132,14 @@ if (process.argv.includes('--write')) {
     '## What is measured',
     '',
     '- Router: 200,000 frames per round (3 of 4 are `user_message`, 1 `ping`), 7 rounds interleaved, median.',
-    '  The generated router runs through `dispatchFrame`, the server\'s own hot path; the hand-written one is',
+    "  The generated router runs through `dispatchFrame`, the server's own hot path; the hand-written one is",
     '  JSON.parse, a switch, the same precompiled validators, JSON.stringify; the naive one compiles schemas',
     '  with ajv at start-up and tries each in turn. Allocation is heap growth over 20,000 frames with the',
     '  young generation large enough that no collection runs.',
     '- End to end: the server in its own process, 64 client connections each keeping 16 echo requests in',
     '  flight for 4 s, 3 rounds, median; latency is send-to-reply per request. With 2 cores the client',
     '  process competes with the server, so both servers may be client-bound: compare the ratio.',
-    '- Idle memory: the server\'s RSS after N connections have been opened and greeted.',
+    "- Idle memory: the server's RSS after N connections have been opened and greeted.",
     '- Generation: wall time of the whole process (`node bin/chanx-gen.js <spec> -o <fresh dir>`), peak RSS',
     '  from `process.resourceUsage().maxRSS`, 5 runs, median; the anchor is `bench/modelina-baseline.mjs`',
     '  (@asyncapi/parser + @asyncapi/modelina TypeScript interfaces, written to a folder).',

@@ -18,7 +18,10 @@ interface Started {
 }
 
 async function start(server: ServerUnderTest): Promise<Started> {
-  const child = spawn(server.command[0]!, server.command.slice(1), { env: { ...process.env, PORT: '0', HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(server.command[0]!, server.command.slice(1), {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
@@ -97,7 +100,12 @@ export async function benchWs(servers: ServerUnderTest[], rounds = 3, seconds = 
   const rows: Row[] = [];
   for (const server of servers) {
     const sorted = lat.get(server.name)!.sort((a, b) => a - b);
-    rows.push({ name: `ws e2e: ${server.name}`, value: median(rates.get(server.name)!), unit: 'msg/s', extra: `p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms (64 connections x 16 in flight)` });
+    rows.push({
+      name: `ws e2e: ${server.name}`,
+      value: median(rates.get(server.name)!),
+      unit: 'msg/s',
+      extra: `p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms (64 connections x 16 in flight)`,
+    });
   }
   return rows;
 }
@@ -113,7 +121,12 @@ export async function benchIdle(servers: ServerUnderTest[], counts = [1000, 1000
       for (let i = 0; i < n; i += 250) sockets.push(...(await Promise.all(Array.from({ length: Math.min(250, n - i) }, () => open(s.url)))));
       await new Promise((r) => setTimeout(r, 500));
       const after = rssOf(s.child.pid!);
-      rows.push({ name: `idle: ${server.name}, ${n} connections`, value: after / 2 ** 20, unit: 'MiB RSS', extra: `${((after - before) / n / 1024).toFixed(1)} KiB per connection (RSS before: ${(before / 2 ** 20).toFixed(0)} MiB)` });
+      rows.push({
+        name: `idle: ${server.name}, ${n} connections`,
+        value: after / 2 ** 20,
+        unit: 'MiB RSS',
+        extra: `${((after - before) / n / 1024).toFixed(1)} KiB per connection (RSS before: ${(before / 2 ** 20).toFixed(0)} MiB)`,
+      });
       for (const ws of sockets) ws.terminate();
       await stop(s);
     }

@@ -34,7 +34,16 @@ mkdirSync(out, { recursive: true });
 
 /** Spectral's createAjvInstance(Ajv, allErrors = true), with source code kept for standalone output. */
 function spectralAjv() {
-  const ajv = new Ajv({ allErrors: true, meta: true, messages: true, strict: false, allowUnionTypes: true, unicodeRegExp: false, code: { source: true }, logger: false });
+  const ajv = new Ajv({
+    allErrors: true,
+    meta: true,
+    messages: true,
+    strict: false,
+    allowUnionTypes: true,
+    unicodeRegExp: false,
+    code: { source: true },
+    logger: false,
+  });
   addFormats(ajv);
   addErrors(ajv);
   ajv.addSchema(draft4);

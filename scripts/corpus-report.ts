@@ -26,7 +26,13 @@ const lines = [
   '',
   '| document | AsyncAPI | parser 3.6 (manifest) | chanx-gen | channels mounted | warnings | first error |',
   '| --- | --- | --- | --- | --- | --- | --- |',
-  ...results.map((r) => `| ${r.file} | ${r.version} | ${r.manifest} | ${r.code === 0 ? 'generated' : `exit ${r.code}`} | ${r.code === 0 ? r.channels : ''} | ${r.warnings} | ${r.firstError.replace(/\|/g, '\\|').replace(`${path.relative(ROOT, SHARED)}/`, '').slice(0, 160)} |`),
+  ...results.map(
+    (r) =>
+      `| ${r.file} | ${r.version} | ${r.manifest} | ${r.code === 0 ? 'generated' : `exit ${r.code}`} | ${r.code === 0 ? r.channels : ''} | ${r.warnings} | ${r.firstError
+        .replace(/\|/g, '\\|')
+        .replace(`${path.relative(ROOT, SHARED)}/`, '')
+        .slice(0, 160)} |`,
+  ),
   '',
   ...(tsc === '' ? [] : ['## tsc', '', '```', tsc.trim(), '```', '']),
 ];

@@ -35,7 +35,10 @@ for (const [name, result] of Object.entries(report.files)) {
   for (const m of result.mutants) {
     const kind = DETECTED.has(m.status) ? 'detected' : UNDETECTED.has(m.status) ? 'undetected' : m.status === 'Ignored' ? 'ignored' : 'other';
     for (const row of rows) row[kind]++;
-    if (kind === 'undetected') survivors.push(`${name}:${m.location.start.line}:${m.location.start.column} ${m.status} ${m.mutatorName}${m.replacement !== undefined ? ` -> ${JSON.stringify(m.replacement).slice(0, 80)}` : ''}`);
+    if (kind === 'undetected')
+      survivors.push(
+        `${name}:${m.location.start.line}:${m.location.start.column} ${m.status} ${m.mutatorName}${m.replacement !== undefined ? ` -> ${JSON.stringify(m.replacement).slice(0, 80)}` : ''}`,
+      );
   }
 }
 
@@ -44,7 +47,10 @@ const byName = ([a], [b]) => (a < b ? -1 : 1);
 const lines = [...(perFile ? fileRows : folders).entries()].sort(byName);
 // ignored: static mutants (module-level code) under ignoreStatic; other: compile errors and the like.
 console.log(`${'folder'.padEnd(perFile ? 40 : 20)}detected  undetected  ignored  other  score`);
-for (const [folder, r] of lines) console.log(`${folder.padEnd(perFile ? 40 : 20)}${String(r.detected).padStart(8)}${String(r.undetected).padStart(12)}${String(r.ignored).padStart(9)}${String(r.other).padStart(7)}  ${pct(r).toFixed(1)}%`);
+for (const [folder, r] of lines)
+  console.log(
+    `${folder.padEnd(perFile ? 40 : 20)}${String(r.detected).padStart(8)}${String(r.undetected).padStart(12)}${String(r.ignored).padStart(9)}${String(r.other).padStart(7)}  ${pct(r).toFixed(1)}%`,
+  );
 if (args.includes('--survivors')) for (const s of survivors.sort()) console.log(s);
 
 const failing = [...folders.entries()].filter(([folder]) => /^src\/(runtime|write)$/.test(folder)).filter(([, r]) => pct(r) < min);

@@ -30,7 +30,11 @@ interface Server {
 }
 
 async function startServer(env: Record<string, string> = {}): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/reliability/server.ts'], { cwd: ROOT, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/reliability/server.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
@@ -132,9 +136,27 @@ const scenarios: [string, () => Promise<Result[]>][] = [
       await stop(s);
       const raise = (peak - before) / MiB;
       return [
-        { id: 'writer', scenario: 'one client writes 200 MB (51,200 x 4 KB) and never reads: server RSS raise', measured: `${raise.toFixed(1)} MiB (peak ${(peak / MiB).toFixed(0)} MiB)`, target: '<= 64 MiB', met: raise <= 64 },
-        { id: 'writer', scenario: '... the writer is closed by the server', measured: `after ${end.seconds.toFixed(1)} s (${closedBy}, heartbeat ${heartbeat / 1000} s; reading paused at 64 KiB of unsent replies)`, target: 'closed', met: closedBy !== 'nothing logged' },
-        { id: 'writer', scenario: "... a second client's ping round trip p99 meanwhile", measured: `${loadedP99.toFixed(2)} ms vs ${quietP99.toFixed(2)} ms quiet (${(loadedP99 / quietP99).toFixed(1)}x, ${loadedTimes.length} pings)`, target: '<= 10x quiet p99', met: loadedP99 <= 10 * quietP99 },
+        {
+          id: 'writer',
+          scenario: 'one client writes 200 MB (51,200 x 4 KB) and never reads: server RSS raise',
+          measured: `${raise.toFixed(1)} MiB (peak ${(peak / MiB).toFixed(0)} MiB)`,
+          target: '<= 64 MiB',
+          met: raise <= 64,
+        },
+        {
+          id: 'writer',
+          scenario: '... the writer is closed by the server',
+          measured: `after ${end.seconds.toFixed(1)} s (${closedBy}, heartbeat ${heartbeat / 1000} s; reading paused at 64 KiB of unsent replies)`,
+          target: 'closed',
+          met: closedBy !== 'nothing logged',
+        },
+        {
+          id: 'writer',
+          scenario: "... a second client's ping round trip p99 meanwhile",
+          measured: `${loadedP99.toFixed(2)} ms vs ${quietP99.toFixed(2)} ms quiet (${(loadedP99 / quietP99).toFixed(1)}x, ${loadedTimes.length} pings)`,
+          target: '<= 10x quiet p99',
+          met: loadedP99 <= 10 * quietP99,
+        },
       ];
     },
   ],
@@ -191,16 +213,28 @@ const scenarios: [string, () => Promise<Result[]>][] = [
       for (const p of [...peers, live]) p.terminate();
       await stop(s);
       return [
-        { id: 'heartbeat', scenario: '5 peers stop answering pings (heartbeat 1 s): terminated, onDisconnect run', measured: `${terminated}/5 terminated, the last after ${(took / 1000).toFixed(2)} s; a live peer still answered: ${String(reply) !== 'none'}`, target: 'all within 2 intervals (2 s)', met: terminated === 5 && took <= 2 * interval && String(reply) !== 'none' },
+        {
+          id: 'heartbeat',
+          scenario: '5 peers stop answering pings (heartbeat 1 s): terminated, onDisconnect run',
+          measured: `${terminated}/5 terminated, the last after ${(took / 1000).toFixed(2)} s; a live peer still answered: ${String(reply) !== 'none'}`,
+          target: 'all within 2 intervals (2 s)',
+          met: terminated === 5 && took <= 2 * interval && String(reply) !== 'none',
+        },
       ];
     },
   ],
   [
     'sigterm',
     async () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'generated/server.ts'], { cwd: ROOT, env: { ...process.env, PORT: '0', HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'generated/server.ts'], {
+        cwd: ROOT,
+        env: { ...process.env, PORT: '0', HOST: '127.0.0.1' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       let out = '';
-      const port = await new Promise<number>((resolve) => child.stdout!.on('data', (d) => ((out += d), /127\.0\.0\.1:(\d+)/.test(out) && resolve(Number(/127\.0\.0\.1:(\d+)/.exec(out)![1])))));
+      const port = await new Promise<number>((resolve) =>
+        child.stdout!.on('data', (d) => ((out += d), /127\.0\.0\.1:(\d+)/.test(out) && resolve(Number(/127\.0\.0\.1:(\d+)/.exec(out)![1])))),
+      );
       const clients = await Promise.all(Array.from({ length: 20 }, () => open(`ws://127.0.0.1:${port}/ws/system`)));
       const codes = clients.map((c) => once(c, 'close').then(([code]) => code as number));
       const exited = once(child, 'exit');
@@ -210,20 +244,40 @@ const scenarios: [string, () => Promise<Result[]>][] = [
       const took = (performance.now() - t) / 1000;
       const got = await Promise.all(codes);
       const all1001 = got.every((c) => c === 1001);
-      return [{ id: 'sigterm', scenario: 'SIGTERM with 20 connected clients', measured: `exit ${code} after ${took.toFixed(2)} s; ${got.filter((c) => c === 1001).length}/20 got 1001`, target: 'exit 0 within 5 s, every client 1001', met: code === 0 && took <= 5 && all1001 }];
+      return [
+        {
+          id: 'sigterm',
+          scenario: 'SIGTERM with 20 connected clients',
+          measured: `exit ${code} after ${took.toFixed(2)} s; ${got.filter((c) => c === 1001).length}/20 got 1001`,
+          target: 'exit 0 within 5 s, every client 1001',
+          met: code === 0 && took <= 5 && all1001,
+        },
+      ];
     },
   ],
   [
     'fuzz',
     async () => {
       const t = performance.now();
-      const child = spawn('npx', ['vitest', 'run', 'test/fuzz/frames.test.ts'], { cwd: ROOT, env: { ...process.env, FUZZ_FRAMES: '20000' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('npx', ['vitest', 'run', 'test/fuzz/frames.test.ts'], {
+        cwd: ROOT,
+        env: { ...process.env, FUZZ_FRAMES: '20000' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       child.stdout!.on('data', (d) => (out += d));
       child.stderr!.on('data', (d) => (out += d));
       const [code] = (await once(child, 'exit')) as [number];
       const took = (performance.now() - t) / 1000;
-      return [{ id: 'fuzz', scenario: '20,000 random hostile frames on one connection (FUZZ_FRAMES=20000 npx vitest run test/fuzz/frames.test.ts)', measured: `${code === 0 ? 'passed' : 'FAILED'} in ${took.toFixed(0)} s`, target: 'server alive, connection open, one answer per frame', met: code === 0 }];
+      return [
+        {
+          id: 'fuzz',
+          scenario: '20,000 random hostile frames on one connection (FUZZ_FRAMES=20000 npx vitest run test/fuzz/frames.test.ts)',
+          measured: `${code === 0 ? 'passed' : 'FAILED'} in ${took.toFixed(0)} s`,
+          target: 'server alive, connection open, one answer per frame',
+          met: code === 0,
+        },
+      ];
     },
   ],
   [
@@ -238,7 +292,15 @@ const scenarios: [string, () => Promise<Result[]>][] = [
       );
       const per = rows.map((r) => Number(/([\d.]+) KiB per connection/.exec(r.extra ?? '')?.[1]));
       const ratio = per[0]! / per[1]!;
-      return [{ id: 'idle', scenario: 'memory per idle connection at 5,000 connections (RSS), generated vs hand-written ws', measured: `${per[0]} vs ${per[1]} KiB (${ratio.toFixed(2)}x)`, target: '<= 1.1x', met: ratio <= 1.1 }];
+      return [
+        {
+          id: 'idle',
+          scenario: 'memory per idle connection at 5,000 connections (RSS), generated vs hand-written ws',
+          measured: `${per[0]} vs ${per[1]} KiB (${ratio.toFixed(2)}x)`,
+          target: '<= 1.1x',
+          met: ratio <= 1.1,
+        },
+      ];
     },
   ],
 ];
@@ -251,7 +313,11 @@ for (const [id, run] of scenarios) {
 }
 
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node.js ${process.version}`;
-const table = ['| scenario | measured | target | met | reproduce |', '| --- | --- | --- | --- | --- |', ...results.map((r) => `| ${r.scenario} | ${r.measured} | ${r.target} | ${r.met ? 'yes' : 'NO'} | \`npm run reliability -- --only ${r.id}\` |`)];
+const table = [
+  '| scenario | measured | target | met | reproduce |',
+  '| --- | --- | --- | --- | --- |',
+  ...results.map((r) => `| ${r.scenario} | ${r.measured} | ${r.target} | ${r.met ? 'yes' : 'NO'} | \`npm run reliability -- --only ${r.id}\` |`),
+];
 console.log(table.join('\n'));
 if (!process.argv.includes('--no-write') && only === undefined) {
   // Sections that other commands own (npm run mutate's "Mutation testing") are carried over as they are.

@@ -34,12 +34,12 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const program = new Command('chanx-gen')
     .description('Generate a typed, validated WebSocket back end from an AsyncAPI document')
     .argument('[spec]', 'AsyncAPI document (YAML or JSON); default: every document of chanx-gen.config.json')
-    .option('-o, --out <dir>', 'output folder (default: the configuration\'s, else generated)')
+    .option('-o, --out <dir>', "output folder (default: the configuration's, else generated)")
     .option('--check', 'write nothing; exit 1 with a diff when generating would change anything')
     .option('--discriminator <field>', 'routing field (default: action, else detected)')
     .option('--watch', 'regenerate when the spec or a file it references changes')
     .addOption(new Option('-q, --quiet', 'print errors only').conflicts('verbose'))
-    .option('--verbose', "also run @asyncapi/parser with all its rules and print its findings as warnings")
+    .option('--verbose', 'also run @asyncapi/parser with all its rules and print its findings as warnings')
     .version(packageVersion(), '-V, --version')
     .addHelpText('after', '\n  chanx-gen init           start a project here: starter document, config, scripts')
     .exitOverride()
@@ -122,7 +122,9 @@ export async function once(options: PipelineOptions, flags: Pick<Flags, 'check' 
     const { unifiedDiff } = await import('./write/unified-diff.js');
     for (const change of plan.changes) io.stdout(unifiedDiff(change, shownOut));
     const summary = plan.changes.map((c) => `${c.kind === 'add' ? 'missing' : c.kind === 'remove' ? 'orphaned' : 'differs'}: ${shownOut}/${c.path}`).join('\n');
-    io.stderr(`${summary}\nchanx-gen: ${shownOut}/ has drifted from ${result.model.specPath} (${count(plan.changes.length, 'file')}); run chanx-gen ${result.model.specPath} to update\n`);
+    io.stderr(
+      `${summary}\nchanx-gen: ${shownOut}/ has drifted from ${result.model.specPath} (${count(plan.changes.length, 'file')}); run chanx-gen ${result.model.specPath} to update\n`,
+    );
     return { code: EXIT_DRIFT, inputs: result.inputs };
   }
 
@@ -139,10 +141,15 @@ export async function once(options: PipelineOptions, flags: Pick<Flags, 'check' 
   if (flags.quiet !== true) {
     for (const change of plan.changes) {
       const file = result.files.find((f) => f.path === change.path);
-      if (change.kind === 'add' && file?.kind === 'stub') io.stdout(`created ${shownOut}/${change.path}: yours to fill in${file.methods.length > 0 ? ` (${file.methods.map((m) => m.name).join(', ')})` : ''}; chanx-gen will never rewrite it\n`);
+      if (change.kind === 'add' && file?.kind === 'stub')
+        io.stdout(
+          `created ${shownOut}/${change.path}: yours to fill in${file.methods.length > 0 ? ` (${file.methods.map((m) => m.name).join(', ')})` : ''}; chanx-gen will never rewrite it\n`,
+        );
     }
     const by = (k: string) => plan.changes.filter((c) => c.kind === k).length;
-    io.stdout(`chanx-gen: ${shownOut}/ from ${result.model.specPath}: ${by('add')} added, ${by('update')} updated, ${by('remove')} removed, ${plan.unchanged} unchanged\n`);
+    io.stdout(
+      `chanx-gen: ${shownOut}/ from ${result.model.specPath}: ${by('add')} added, ${by('update')} updated, ${by('remove')} removed, ${plan.unchanged} unchanged\n`,
+    );
   }
   return { code: EXIT_OK, inputs: result.inputs };
 }

@@ -78,17 +78,27 @@ export async function runInit(argv: readonly string[], io: CliIO): Promise<numbe
   else place(CONFIG_FILE, () => `${JSON.stringify({ documents: [{ spec: specPath, out: outDir }] }, null, 2)}\n`);
   // The stub chanx-gen would create for the starter, filled in as the Chanx tutorial says; generation keeps it.
   if (newSpec) place(`${outDir}/system/consumer.ts`, () => starter(STARTER_CONSUMER).replace(`from ${STARTER_SPEC}.`, `from ${specPath}.`));
-  place('tsconfig.json', () => `${JSON.stringify({ compilerOptions: { target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, rootDir: '.', outDir: 'build', sourceMap: true }, include: [outDir] }, null, 2)}\n`);
+  place(
+    'tsconfig.json',
+    () =>
+      `${JSON.stringify({ compilerOptions: { target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, rootDir: '.', outDir: 'build', sourceMap: true }, include: [outDir] }, null, 2)}\n`,
+  );
 
   const scripts: Record<string, string> = { generate: 'chanx-gen', build: 'tsc', start: `node build/${outDir}/server.js` };
   if (pkg === undefined) {
-    const name = path.basename(io.cwd).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '') || 'chanx-app';
+    const name =
+      path
+        .basename(io.cwd)
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]+/g, '-')
+        .replace(/^[._-]+/, '') || 'chanx-app';
     writeFileSync(pkgFile, `${JSON.stringify({ name, version: '0.1.0', private: true, type: 'module', scripts }, null, 2)}\n`);
     io.stdout(`created package.json (scripts: ${Object.keys(scripts).join(', ')})\n`);
   } else {
     const existing = (pkg['scripts'] ?? {}) as Record<string, string>;
     const added = Object.keys(scripts).filter((k) => existing[k] === undefined);
-    for (const k of Object.keys(scripts)) if (existing[k] !== undefined && existing[k] !== scripts[k]) io.stdout(`kept script '${k}' ("${existing[k]}"); chanx-gen's would be "${scripts[k]}"\n`);
+    for (const k of Object.keys(scripts))
+      if (existing[k] !== undefined && existing[k] !== scripts[k]) io.stdout(`kept script '${k}' ("${existing[k]}"); chanx-gen's would be "${scripts[k]}"\n`);
     if (added.length > 0) {
       pkg['scripts'] = { ...existing, ...Object.fromEntries(added.map((k) => [k, scripts[k]!])) };
       const text = readFileSync(pkgFile, 'utf8');

@@ -9,9 +9,12 @@ import { displayPath } from './load/display-path.js';
 import { buildModel } from './model/build-model.js';
 import { viewFromParser } from './load/from-parser.js';
 import type { LoadedView } from './load/loaded-view.js';
+import type { SourceFile } from './load/source-files.js';
 import { recallVerdict, rememberVerdict } from './load/verdict-cache.js';
 import type { ApiModel } from './model/types.js';
 import { emitProject } from './emit/emit-project.js';
+import { checkSchemas } from './model/schema-checks.js';
+import { locateKeyword } from './load/locate-keyword.js';
 import type { GeneratedFile } from './emit/generated-file.js';
 import { planOutput, type Plan } from './write/plan.js';
 
@@ -42,6 +45,30 @@ export interface PipelineResult {
 }
 
 export type { LoadedView };
+
+/**
+ * Where a validator's complaint belongs: the keyword or format it names, else its channel, else the
+ * document's first line. Every diagnostic has a place.
+ */
+function placeOf(message: string, files: readonly SourceFile[]): { file: string; line: number; column: number } {
+  const spec = files[0]!;
+  const format = /format "([^"]*)"/.exec(message);
+  const keyword = /unknown keyword: "([^"]*)"/.exec(message);
+  const found = format !== null ? locateKeyword(files, 'format', format[1]) : keyword !== null ? locateKeyword(files, keyword[1]!) : undefined;
+  if (found !== undefined) return found;
+  const channel = /^channel '((?:[^']|'(?!:| \(client\)))*)'/.exec(message);
+  return { file: spec.displayPath, ...(channel !== null ? spec.locate(['channels', channel[1]!]) : { line: 1, column: 1 }) };
+}
+
+/** A validator that cannot be compiled is refused at its channel's line (the emitter does not know lines). */
+function locatedEmit<T>(emit: () => T, files: readonly SourceFile[]): T {
+  try {
+    return emit();
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    throw new InputError(err.diagnostics.map((d) => (d.line > 0 ? d : { ...d, ...placeOf(d.message, files) })));
+  }
+}
 
 /** Loads through @asyncapi/parser, every rule its own (load/load-document.ts); with `cache`, its verdict on these very inputs when it was kept. */
 export async function load(spec: string, cwd: string, cache = false): Promise<LoadedView> {
@@ -82,11 +109,24 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     { document: loaded.view, spec, specPath: spec.displayPath, inputHash: loaded.inputHash },
     options.discriminator === undefined ? {} : { discriminator: options.discriminator },
   );
-  const emitted = emitProject(model, loaded.files);
+  const checked = checkSchemas(model, loaded.files);
+  if (checked.some((d) => d.severity === 'error')) throw new InputError(checked.filter((d) => d.severity === 'error'));
+  const emitted = locatedEmit(() => emitProject(model, loaded.files), loaded.files);
   const files = emitted.files;
-  const schemaWarnings = emitted.warnings.map((message): Diagnostic => ({ severity: 'warning', file: spec.displayPath, line: 0, column: 0, message: `validator: ${message}` }));
+  const schemaWarnings = [
+    ...checked,
+    ...emitted.warnings.map((message): Diagnostic => ({ severity: 'warning', ...placeOf(message, loaded.files), message: `validator: ${message}` })),
+  ];
   const outDir = path.resolve(cwd, options.out ?? 'generated');
   const shownOut = displayPath(outDir, cwd);
   const plan = planOutput(outDir, files, shownOut);
-  return { model, files, plan, shownOut, inputs: loaded.files.map((f) => f.absPath), warnings: [...loaded.warnings, ...warnings, ...schemaWarnings], parserWarnings: options.styleWarnings === true ? await parserAdvice(options.spec, cwd) : [] };
+  return {
+    model,
+    files,
+    plan,
+    shownOut,
+    inputs: loaded.files.map((f) => f.absPath),
+    warnings: [...loaded.warnings, ...warnings, ...schemaWarnings],
+    parserWarnings: options.styleWarnings === true ? await parserAdvice(options.spec, cwd) : [],
+  };
 }

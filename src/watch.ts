@@ -20,7 +20,7 @@ export async function watchSpec(options: PipelineOptions, io: CliIO, runOnce: (o
 
   const follow = (files: string[]): void => {
     const wanted = new Set([specAbs, ...files]);
-    for (const [file, w] of watchers) if (!wanted.has(file)) (w.close(), watchers.delete(file));
+    for (const [file, w] of watchers) if (!wanted.has(file)) w.close(), watchers.delete(file);
     for (const file of wanted) {
       if (watchers.has(file)) continue;
       // Watch the folder, not the file: editors replace files by renaming, which ends a file watch.

@@ -11,7 +11,9 @@ import { runPipeline } from '../src/pipeline.js';
 import { applyPlan } from '../src/write/apply-plan.js';
 import { ROOT, scratch, snapshotTree } from './helpers/cli.js';
 
-const cases = readdirSync(path.join(ROOT, 'test/fixtures')).filter((c) => existsSync(path.join(ROOT, 'test/fixtures', c, 'spec.yaml'))).sort();
+const cases = readdirSync(path.join(ROOT, 'test/fixtures'))
+  .filter((c) => existsSync(path.join(ROOT, 'test/fixtures', c, 'spec.yaml')))
+  .sort();
 
 describe('golden output', () => {
   it('has cases', () => expect(cases.length).toBeGreaterThanOrEqual(4));
@@ -24,30 +26,43 @@ describe('golden output', () => {
   });
 });
 
-it('generated/ and every golden tree compile under tsc --strict, module nodenext', { timeout: 120_000 }, () => {
-  const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
-  let output = '';
-  try {
-    execFileSync(process.execPath, [tsc, '-p', 'tsconfig.generated.json'], { cwd: ROOT, encoding: 'utf8' });
-  } catch (err) {
-    output = String((err as { stdout?: string }).stdout ?? err);
-  }
-  expect(output).toBe('');
-}, 180_000);
+it(
+  'generated/ and every golden tree compile under tsc --strict, module nodenext',
+  { timeout: 120_000 },
+  () => {
+    const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+    let output = '';
+    try {
+      execFileSync(process.execPath, [tsc, '-p', 'tsconfig.generated.json'], { cwd: ROOT, encoding: 'utf8' });
+    } catch (err) {
+      output = String((err as { stdout?: string }).stdout ?? err);
+    }
+    expect(output).toBe('');
+  },
+  180_000,
+);
 
-it('compiles no schema at run time: validators are standalone and the runtime loads only ajv\'s helpers', async () => {
+it("compiles no schema at run time: validators are standalone and the runtime loads only ajv's helpers", async () => {
   const { readFileSync, readdirSync } = await import('node:fs');
-  const validators = [path.join(ROOT, 'generated/system/validators.ts'), ...cases.flatMap((c) => {
-    const dir = path.join(ROOT, 'test/fixtures', c, 'expected');
-    return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('validators.ts')).map((f) => path.join(dir, f));
-  })];
+  const validators = [
+    path.join(ROOT, 'generated/system/validators.ts'),
+    ...cases.flatMap((c) => {
+      const dir = path.join(ROOT, 'test/fixtures', c, 'expected');
+      return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('validators.ts'))
+        .map((f) => path.join(dir, f));
+    }),
+  ];
   expect(validators.length).toBeGreaterThan(4);
   for (const file of validators) {
     const code = readFileSync(file, 'utf8');
     expect(code).not.toMatch(/\brequire\(|new Ajv|\.compile\(|from ['"]ajv/);
     expect(code).toMatch(/^export (const validate|\{\};$)/m);
   }
-  const runtime = readdirSync(path.join(ROOT, 'src/runtime')).map((f) => readFileSync(path.join(ROOT, 'src/runtime', f), 'utf8')).join('\n');
+  const runtime = readdirSync(path.join(ROOT, 'src/runtime'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => readFileSync(path.join(ROOT, 'src/runtime', f), 'utf8'))
+    .join('\n');
   const ajvImports = [...runtime.matchAll(/(?:from |require\(|load\()['"](ajv[^'"]*)['"]/g)].map((m) => m[1]);
   expect(ajvImports.length).toBeGreaterThan(0);
   for (const id of ajvImports) expect(id).toMatch(/^ajv\/dist\/runtime\/|^ajv-formats\/dist\/formats(\.js)?$/);

@@ -32,7 +32,10 @@ describe('validation errors in Chanx form', () => {
     [{ name: 'ok', count: 1.5 }, [{ type: 'int_type', loc: ['t', 'count'], msg: 'Input should be a valid integer' }]],
     [{ name: 'ok', items: [{}, { 'a/b': 1 }] }, [{ type: 'bool_type', loc: ['t', 'items', 1, 'a/b'], msg: 'Input should be a valid boolean' }]],
     // pydantic adds "after validation, not 3"; ajv's error does not carry the count.
-    [{ name: 'ok', items: [1, 2, 3] }, expect.arrayContaining([{ type: 'too_long', loc: ['t', 'items'], msg: expect.stringMatching(/^List should have at most 2 items\b/) }])],
+    [
+      { name: 'ok', items: [1, 2, 3] },
+      expect.arrayContaining([{ type: 'too_long', loc: ['t', 'items'], msg: expect.stringMatching(/^List should have at most 2 items\b/) }]),
+    ],
     [{ name: 'ok', closed: { x: 1 } }, [{ type: 'extra_forbidden', loc: ['t', 'closed', 'x'], msg: 'Extra inputs are not permitted' }]],
   ])('%j', (data, want) => {
     expect(validate(data)).toBe(false);

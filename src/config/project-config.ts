@@ -47,7 +47,14 @@ export function findProjectConfig(cwd: string): ProjectConfig | undefined {
     const hasFile = existsSync(file);
     const pkgField = existsSync(pkg) ? packageField(pkg, cwd) : undefined;
     if (hasFile && pkgField !== undefined) {
-      throw new InputError([{ severity: 'error', file: pkgField.file.displayPath, ...pkgField.file.locate([PACKAGE_FIELD]), message: `chanx-gen is configured both here and in ${displayPath(file, cwd)}; keep one` }]);
+      throw new InputError([
+        {
+          severity: 'error',
+          file: pkgField.file.displayPath,
+          ...pkgField.file.locate([PACKAGE_FIELD]),
+          message: `chanx-gen is configured both here and in ${displayPath(file, cwd)}; keep one`,
+        },
+      ]);
     }
     if (hasFile) return readConfig(strictJson(readSourceFile(file, cwd)), [], dir);
     if (pkgField !== undefined) return readConfig(pkgField.file, [PACKAGE_FIELD], dir);
@@ -75,7 +82,15 @@ function strictJson(file: SourceFile): SourceFile {
     const at = /position (\d+)/.exec((err as Error).message);
     const offset = at === null ? 0 : Number(at[1]);
     const before = file.text.slice(0, offset).split('\n');
-    throw new InputError([{ severity: 'error', file: file.displayPath, line: before.length, column: (before.at(-1)?.length ?? 0) + 1, message: `not valid JSON: ${(err as Error).message.replace(/ in JSON at position \d+.*$/, '')}` }]);
+    throw new InputError([
+      {
+        severity: 'error',
+        file: file.displayPath,
+        line: before.length,
+        column: (before.at(-1)?.length ?? 0) + 1,
+        message: `not valid JSON: ${(err as Error).message.replace(/ in JSON at position \d+.*$/, '')}`,
+      },
+    ]);
   }
 }
 
@@ -90,14 +105,16 @@ function readConfig(file: SourceFile, prefix: (string | number)[], dir: string):
   else {
     for (const key of Object.keys(root)) if (!ROOT_KEYS.includes(key)) problem([key], `unknown key '${key}' (known: ${ROOT_KEYS.join(', ')})`);
     const list = root['documents'];
-    if (!Array.isArray(list) || list.length === 0) problem(list === undefined ? [] : ['documents'], "'documents' must be a list of at least one { \"spec\": ..., \"out\": ... }");
+    if (!Array.isArray(list) || list.length === 0)
+      problem(list === undefined ? [] : ['documents'], '\'documents\' must be a list of at least one { "spec": ..., "out": ... }');
     else {
       const outs = new Map<string, number>();
       list.forEach((entry: unknown, i) => {
         const at = ['documents', i];
         const doc = documentConfig(entry, (where, message) => problem([...at, ...where], message));
         if (doc === undefined) return;
-        if (!existsSync(path.resolve(dir, doc.spec)) || statSync(path.resolve(dir, doc.spec)).isDirectory()) problem([...at, 'spec'], `spec '${doc.spec}': no such file`);
+        if (!existsSync(path.resolve(dir, doc.spec)) || statSync(path.resolve(dir, doc.spec)).isDirectory())
+          problem([...at, 'spec'], `spec '${doc.spec}': no such file`);
         const out = path.resolve(dir, doc.out);
         const earlier = outs.get(out);
         if (earlier !== undefined) problem([...at, 'out'], `documents[${earlier}] already writes to '${doc.out}'; give each document its own output folder`);
@@ -124,9 +141,14 @@ function documentConfig(entry: unknown, problem: (at: string[], message: string)
   const { spec, out, discriminator } = entry;
   if (typeof spec !== 'string' || spec === '') fail(spec === undefined ? [] : ['spec'], "'spec' must name the AsyncAPI document (a path)");
   if (out !== undefined && (typeof out !== 'string' || out === '')) fail(['out'], "'out' must name the output folder (a path)");
-  if (discriminator !== undefined && (typeof discriminator !== 'string' || !/^\S+$/.test(discriminator))) fail(['discriminator'], "'discriminator' must be a field name");
+  if (discriminator !== undefined && (typeof discriminator !== 'string' || !/^\S+$/.test(discriminator)))
+    fail(['discriminator'], "'discriminator' must be a field name");
   if (!ok) return undefined;
-  return { spec: spec as string, out: (out as string | undefined) ?? 'generated', ...(discriminator !== undefined ? { discriminator: discriminator as string } : {}) };
+  return {
+    spec: spec as string,
+    out: (out as string | undefined) ?? 'generated',
+    ...(discriminator !== undefined ? { discriminator: discriminator as string } : {}),
+  };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

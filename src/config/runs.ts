@@ -38,5 +38,7 @@ export function plannedRuns(spec: string | undefined, flags: RunFlags, cwd: stri
   if (flags.out !== undefined && config.documents.length > 1) {
     return `--out names one folder, but ${config.source} lists ${config.documents.length} documents; name the spec too (chanx-gen <spec> --out <dir>)`;
   }
-  return config.documents.map((d) => run(config.dir, d.spec, flags.out !== undefined ? from(config.dir, flags.out) : d.out, flags.discriminator ?? d.discriminator));
+  return config.documents.map((d) =>
+    run(config.dir, d.spec, flags.out !== undefined ? from(config.dir, flags.out) : d.out, flags.discriminator ?? d.discriminator),
+  );
 }

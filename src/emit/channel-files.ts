@@ -15,6 +15,7 @@ import { clientFiles } from './client-files.js';
 import { camelCase, isIdentifier } from '../model/names.js';
 import { modelTitles, titlesLiteral } from './model-titles.js';
 import { isTopic, routerTopicView, topicHandlers, topicStub } from './topic-files.js';
+import { runtimeImports } from './runtime-names.js';
 
 export function channelNames(channel: ChannelModel) {
   const t = channel.typeName;
@@ -46,7 +47,12 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     header: head,
     declarations: reachableSchemas([...envelopes].sort(), model.schemas).map((name) => {
       const tag = tags.get(name);
-      return declareType(name, model.schemas[name] ?? true, { literalsRequired: envelopes.has(name), ...(tag !== undefined ? { tag } : {}) });
+      const renamed = Object.hasOwn(model.renamed, name) ? model.renamed[name] : undefined;
+      return declareType(name, model.schemas[name] ?? true, {
+        literalsRequired: envelopes.has(name),
+        ...(tag !== undefined ? { tag } : {}),
+        ...(renamed !== undefined ? { renamedFrom: renamed } : {}),
+      });
     }),
     channelLiteral,
     toServer: names.toServer,
@@ -62,47 +68,77 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
   }
 
   const incomingTypes = [...new Set(channel.incoming.map((m) => m.typeName))].sort();
+  const validatorImport = runtimeImports(['type Validator'], incomingTypes, true);
   const validators = render('validators.ts', {
     header: head,
+    runtimeImports: validatorImport.clause,
     typeImports: incomingTypes.join(', '),
     validators: channel.incoming.length > 0,
-    code: validatorsSource(channel, model.schemas, model.specPath, (message) => warn(`channel '${channel.key}': ${message}`)),
+    code: validatorsSource(
+      channel,
+      model.schemas,
+      model.specPath,
+      (message) => warn(`channel '${channel.key}': ${message}`),
+      validatorImport.local['Validator']!,
+    ),
   });
 
   const handlerTypes = [...new Set([...incomingTypes, ...channel.incoming.flatMap((m) => m.handler.replies), names.toClient])].sort();
-  const handlers = isTopic(channel) ? topicHandlers(model, channel, handlerTypes) : render('handlers.ts', {
-    header: head,
-    typeImports: handlerTypes.join(', '),
-    addressLiteral,
-    channelLiteral,
-    paramsDeclaration:
-      channel.params.length === 0
-        ? `type ${names.params} = Record<string, never>;`
-        : `interface ${names.params} {\n${channel.params.map((p) => `${jsDoc([p.description], '  ')}  readonly ${isIdentifier(p.name) ? p.name : stringLiteral(p.name)}: ${p.enum === undefined ? 'string' : p.enum.map(stringLiteral).join(' | ')};`).join('\n')}\n}`,
-    context: names.context,
-    toClient: names.toClient,
-    params: names.params,
-    handlers: names.handlers,
-    doc: jsDoc([`Handlers of channel ${channel.key} (${channel.address}).`, channel.description]),
-    methods: channel.incoming.map((m) => ({
-      doc: jsDoc([m.handler.summary, m.handler.description, m.description && m.description !== m.handler.description ? m.description : undefined], '  '),
-      name: m.handler.method,
-      message: m.typeName,
-      returns: m.handler.replies.length === 0 ? 'void' : m.handler.replies.join(' | '),
-    })),
-  });
+  const handlerImports = runtimeImports(
+    ['type AuthRefusal', 'type ConnectionContext', 'type MaybePromise', 'type UpgradeRequest'],
+    [...handlerTypes, ...Object.values(names)],
+    true,
+  );
+  const handlers = isTopic(channel)
+    ? topicHandlers(model, channel, handlerTypes)
+    : render('handlers.ts', {
+        header: head,
+        runtimeImports: handlerImports.clause,
+        rt: handlerImports.local,
+        typeImports: handlerTypes.join(', '),
+        addressLiteral,
+        channelLiteral,
+        paramsDeclaration:
+          channel.params.length === 0
+            ? `type ${names.params} = Record<string, never>;`
+            : `interface ${names.params} {\n${channel.params.map((p) => `${jsDoc([p.description], '  ')}  readonly ${isIdentifier(p.name) ? p.name : stringLiteral(p.name)}: ${p.enum === undefined ? 'string' : p.enum.map(stringLiteral).join(' | ')};`).join('\n')}\n}`,
+        context: names.context,
+        toClient: names.toClient,
+        params: names.params,
+        handlers: names.handlers,
+        doc: jsDoc([`Handlers of channel ${channel.key} (${channel.address}).`, channel.description]),
+        methods: channel.incoming.map((m) => ({
+          doc: jsDoc([m.handler.summary, m.handler.description, m.description && m.description !== m.handler.description ? m.description : undefined], '  '),
+          name: m.handler.method,
+          message: m.typeName,
+          returns: m.handler.replies.length === 0 ? 'void' : m.handler.replies.join(' | '),
+        })),
+      });
 
   const mode = channel.incoming.length === 0 ? 'none' : channel.discriminator !== null ? 'byTag' : channel.incoming.length === 1 ? 'single' : 'byTrial';
-  const runtimeImports = { byTag: ['rejectInvalid', 'rejectTag'], single: ['rejectInvalid'], byTrial: ['rejectAmbiguous', 'rejectUnmatched'], none: ['rejectUnmatched'] }[mode];
+  const titles = titlesLiteral(modelTitles(incomingTypes, model.schemas));
+  const topicView = routerTopicView(channel);
+  const routerValues = {
+    byTag: ['rejectInvalid', 'rejectTag'],
+    single: ['rejectInvalid'],
+    byTrial: ['rejectAmbiguous', 'rejectUnmatched'],
+    none: ['rejectUnmatched'],
+  }[mode];
+  const routerTypes = [...new Set([names.toClient, ...(mode === 'byTag' ? [names.toServer] : []), ...(mode === 'byTrial' ? incomingTypes : [])])].sort();
+  const routerImports = runtimeImports(
+    [...routerValues, `type ${topicView.definitionType}`, ...(titles !== '' ? ['type ModelTitles'] : [])],
+    [...routerTypes, ...Object.values(names)],
+  );
   const router = render('router.ts', {
     header: head,
-    runtimeImports: runtimeImports.join(', '),
+    runtimeImports: routerImports.clause,
+    rt: { ChannelDefinition: 'ChannelDefinition', TopicDefinition: 'TopicDefinition', ModelTitles: 'ModelTitles', ...routerImports.local },
     context: names.context,
     handlers: names.handlers,
     params: names.params,
-    typeImports: [...new Set([names.toClient, ...(mode === 'byTag' ? [names.toServer] : []), ...(mode === 'byTrial' ? incomingTypes : [])])].sort().join(', '),
+    typeImports: routerTypes.join(', '),
     validatorImports: channel.incoming.map((m) => m.validatorName).join(', ') || '',
-    titles: titlesLiteral(modelTitles(incomingTypes, model.schemas)),
+    titles,
     byTag: mode === 'byTag',
     single: mode === 'single',
     byTrial: mode === 'byTrial',
@@ -112,9 +148,12 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     unmatchedList: channel.incoming.map((m) => `[${stringLiteral(m.key)}, ${m.validatorName}.errors]`).join(', '),
     fieldLiteral: stringLiteral(channel.discriminator ?? ''),
     discriminatorLiteral: channel.discriminator === null ? 'null' : stringLiteral(channel.discriminator),
-    paramValues: channel.params.filter((p) => p.enum !== undefined).map((p) => `${isIdentifier(p.name) ? p.name : stringLiteral(p.name)}: [${p.enum!.map(stringLiteral).join(', ')}]`).join(', '),
+    paramValues: channel.params
+      .filter((p) => p.enum !== undefined)
+      .map((p) => `${isIdentifier(p.name) ? p.name : stringLiteral(p.name)}: [${p.enum!.map(stringLiteral).join(', ')}]`)
+      .join(', '),
     routeFn: names.routeFn,
-    ...routerTopicView(channel),
+    ...topicView,
     channelConst: names.channelConst,
     channelLiteral,
     addressLiteral,

@@ -12,10 +12,18 @@ import type { GeneratedFile } from './generated-file.js';
 import { header } from './header.js';
 import { render } from './templates.js';
 import { standaloneValidators } from './validators.js';
+import { runtimeImports } from './runtime-names.js';
 
 export function clientNames(channel: ChannelModel) {
   const t = channel.typeName;
-  return { client: `${t}Client`, connectFn: camelCase(`connect_${t}`), connectOptions: `${t}ConnectOptions`, receives: `${t}Receives`, params: `${t}ClientParams`, handle: `${t}Handle` };
+  return {
+    client: `${t}Client`,
+    connectFn: camelCase(`connect_${t}`),
+    connectOptions: `${t}ConnectOptions`,
+    receives: `${t}Receives`,
+    params: `${t}ClientParams`,
+    handle: `${t}Handle`,
+  };
 }
 
 /** How frames from the server are told apart: by a field every server-to-client message fixes, else by trial. */
@@ -45,7 +53,8 @@ function messagesView(model: ApiModel, channel: ChannelModel) {
   const receiving = channel.outgoing.filter((m) => names.get(m) !== 'error');
   const validated = receiving.map((m) => ({ message: m, name: names.get(m)!, validatorName: `validate${m.typeName}` }));
   const requests = channel.incoming.filter((m) => m.handler.replies.length > 0);
-  const replyNames = (m: (typeof requests)[number]): string[] => channel.outgoing.filter((o) => m.handler.replies.includes(o.typeName)).map((o) => names.get(o)!);
+  const replyNames = (m: (typeof requests)[number]): string[] =>
+    channel.outgoing.filter((o) => m.handler.replies.includes(o.typeName)).map((o) => names.get(o)!);
   return {
     validated,
     types: [`${channel.typeName}ToServer`, ...receiving.map((m) => m.typeName), ...requests.flatMap((m) => [m.typeName, ...m.handler.replies])],
@@ -53,14 +62,21 @@ function messagesView(model: ApiModel, channel: ChannelModel) {
     receiveWhat: field === null ? 'message name' : stringLiteral(field),
     receiveEntries: validated.map((v) => ({ name: key(v.name), type: v.message.typeName })),
     requests: requests.map((m) => ({
-      doc: jsDoc([m.handler.summary ?? `Sends ${m.key} and resolves with its reply.`, 'Rejects with ChanxFrameError on an error frame, ChanxTimeoutError, or ChanxClosedError.'], '  '),
+      doc: jsDoc(
+        [
+          m.handler.summary ?? `Sends ${m.key} and resolves with its reply.`,
+          'Rejects with ChanxFrameError on an error frame, ChanxTimeoutError, or ChanxClosedError.',
+        ],
+        '  ',
+      ),
       message: m.typeName,
       reply: m.handler.replies.join(' | '),
     })),
     sendField: channel.discriminator === null ? 'null' : stringLiteral(channel.discriminator),
     receiveField: field === null ? 'null' : stringLiteral(field),
     receivesTable: validated.map((v) => `${key(v.name)}: ${v.validatorName}`).join(', '),
-    repliesTable: channel.discriminator === null ? '' : requests.map((m) => `${key(m.tag ?? m.key)}: [${replyNames(m).map(stringLiteral).join(', ')}]`).join(', '),
+    repliesTable:
+      channel.discriminator === null ? '' : requests.map((m) => `${key(m.tag ?? m.key)}: [${replyNames(m).map(stringLiteral).join(', ')}]`).join(', '),
   };
 }
 
@@ -103,10 +119,28 @@ export function clientFiles(model: ApiModel, channel: ChannelModel, warn: (messa
       accessorDoc: jsDoc([`A handle on topic ${t.topicOf!.name}: \`${pattern}\` with its parameters filled in. Call \`subscribe()\` on it first.`], '  '),
     };
   });
-  const validated = [...own.validated, ...topics.flatMap((t) => t.validated)].filter((v, i, all) => all.findIndex((w) => w.validatorName === v.validatorName) === i);
+  const validated = [...own.validated, ...topics.flatMap((t) => t.validated)].filter(
+    (v, i, all) => all.findIndex((w) => w.validatorName === v.validatorName) === i,
+  );
 
+  // What client.ts imports from messages.ts and declares itself; a runtime import of one of those names is aliased.
+  const declared = [...own.types, ...topics.flatMap((t) => [...t.types, t.params, t.handle, t.receives]), ...Object.values(n)];
+  const imports = runtimeImports(
+    [
+      'ChanxClient',
+      'type ClientChannel',
+      'type ClientOptions',
+      'type ErrorFrame',
+      ...(topics.length > 0 || own.requests.length > 0 || topics.some((t) => t.requests.length > 0) ? ['type RequestOptions'] : []),
+      ...(topics.length > 0 ? ['type TopicHandle'] : []),
+      'type Unsubscribe',
+    ],
+    declared,
+  );
   const client = render('client.ts', {
     header: head,
+    runtimeImports: imports.clause,
+    rt: { TopicHandle: 'TopicHandle', RequestOptions: 'RequestOptions', ...imports.local },
     typeImports: [...new Set(own.types)].sort().join(', '),
     topicImports: topics.map((t) => ({ folder: t.folder, types: [...new Set(t.types)].sort().join(', ') })),
     validatorImports: validated.map((v) => v.validatorName).join(', '),
@@ -123,8 +157,12 @@ export function clientFiles(model: ApiModel, channel: ChannelModel, warn: (messa
     ...own,
     topics,
     hasTopics: topics.length > 0,
-    handleImport: topics.length > 0 ? ', type TopicHandle' : '',
   });
+  const validatorImport = runtimeImports(
+    ['type ClientValidator'],
+    validated.map((v) => v.message.typeName),
+    true,
+  );
   const validatorsJs = standaloneValidators(
     channel.key,
     validated.map((v) => ({ typeName: v.message.typeName, validatorName: v.validatorName })),
@@ -132,9 +170,14 @@ export function clientFiles(model: ApiModel, channel: ChannelModel, warn: (messa
     model.specPath,
     (message) => warn(`channel '${channel.key}' (client): ${message}`),
     'chanx-gen/client-ajv',
-    () => 'ClientValidator',
+    () => validatorImport.local['ClientValidator']!,
   );
-  const validators = render('client-validators.ts', { header: head, validators: validated.length > 0, code: validatorsJs });
+  const validators = render('client-validators.ts', {
+    header: head,
+    runtimeImports: validatorImport.clause,
+    validators: validated.length > 0,
+    code: validatorsJs,
+  });
   return [
     { kind: 'generated', path: `${dir}/client.ts`, content: client },
     { kind: 'generated', path: `${dir}/client-validators.ts`, content: validators },

@@ -10,7 +10,10 @@ export function documentsFile(model: ApiModel, sources: readonly SourceFile[]): 
   const bundled = bundleDocument(sources);
   const json = `${JSON.stringify(bundled, null, 2)}\n`;
   const yaml = toYaml(bundled, { aliasDuplicateObjects: false, lineWidth: 0 });
-  const literal = (text: string): string => JSON.stringify(text).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const literal = (text: string): string =>
+    JSON.stringify(text)
+      .replace(/\u2028/g, '\\u2028')
+      .replace(/\u2029/g, '\\u2029');
   const content = `${header(model)}
 /** The AsyncAPI document this code was generated from, with references to other files inlined: GET /asyncapi.json. */
 export const asyncapiJson = ${literal(json)};

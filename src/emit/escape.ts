@@ -5,7 +5,11 @@
 
 /** A single-quoted TypeScript/JavaScript string literal. */
 export function stringLiteral(text: string): string {
-  const body = JSON.stringify(text).slice(1, -1).replace(/'/g, "\\'").replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const body = JSON.stringify(text)
+    .slice(1, -1)
+    .replace(/'/g, "\\'")
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
   return `'${body}'`;
 }
 

@@ -35,7 +35,8 @@ function isModel(schema: JsonSchema | undefined): boolean {
   if (schema === undefined || typeof schema !== 'object') return false;
   const hasFields = typeof schema['properties'] === 'object';
   if (schema['type'] !== 'object' && !hasFields) return false;
-  const mapLike = !hasFields && (schema['patternProperties'] !== undefined || (schema['additionalProperties'] !== undefined && schema['additionalProperties'] !== false));
+  const mapLike =
+    !hasFields && (schema['patternProperties'] !== undefined || (schema['additionalProperties'] !== undefined && schema['additionalProperties'] !== false));
   return !mapLike;
 }
 

@@ -42,7 +42,8 @@ export function exampleOf(schema: JsonSchema, schemas: Record<string, JsonSchema
     return merged[0];
   }
   const types = Array.isArray(schema['type']) ? (schema['type'] as string[]) : typeof schema['type'] === 'string' ? [schema['type'] as string] : [];
-  const type = types.find((t) => t !== 'null') ?? types[0] ?? (schema['properties'] !== undefined ? 'object' : schema['items'] !== undefined ? 'array' : undefined);
+  const type =
+    types.find((t) => t !== 'null') ?? types[0] ?? (schema['properties'] !== undefined ? 'object' : schema['items'] !== undefined ? 'array' : undefined);
   switch (type) {
     case 'object':
       return objectExample(schema, schemas, seen);

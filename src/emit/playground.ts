@@ -27,9 +27,15 @@ export function playgroundFile(model: ApiModel, description: string): GeneratedF
     channels: channels.map((c) => channelData(model, c)),
   };
   const validated = [...channels, ...model.channels.filter((c) => c.topicOf !== undefined && channels.some((p) => p.key === c.topicOf!.parent))];
-  const validators = validated.map((c) => `VALIDATORS[${inScript(JSON.stringify(c.key))}] = (function (ajvRuntime) {\n  var exports = {};\n  ${validatorCode(model, c)}\n  return exports;\n})(AJV_RUNTIME);`);
+  const validators = validated.map(
+    (c) =>
+      `VALIDATORS[${inScript(JSON.stringify(c.key))}] = (function (ajvRuntime) {\n  var exports = {};\n  ${validatorCode(model, c)}\n  return exports;\n})(AJV_RUNTIME);`,
+  );
   const script = [
-    `var DATA = ${JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')};`,
+    `var DATA = ${JSON.stringify(data)
+      .replace(/</g, '\\u003c')
+      .replace(/\u2028/g, '\\u2028')
+      .replace(/\u2029/g, '\\u2029')};`,
     `var AJV_RUNTIME = ${ajvShim()};`,
     'var VALIDATORS = {};',
     ...validators,
@@ -42,7 +48,9 @@ export function playgroundFile(model: ApiModel, description: string): GeneratedF
   const csp = `default-src 'none'; script-src 'sha256-${hash}'; style-src 'unsafe-inline'; connect-src 'self' ws: wss:; img-src 'self' data:; base-uri 'none'; form-action 'none'`;
   const content = `${header(model)}
 /** The playground page (GET /): static HTML and JavaScript generated from the document. */
-export const playgroundHtml = ${JSON.stringify(html).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')};
+export const playgroundHtml = ${JSON.stringify(html)
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029')};
 
 /** The Content-Security-Policy the page is served with: its one inline script, by hash. */
 export const playgroundCsp = ${JSON.stringify(csp)};
@@ -74,8 +82,20 @@ function messagesData(model: ApiModel, channel: ChannelModel, envelope: Record<s
     key: channel.key,
     description: channel.description ?? '',
     sendField: channel.discriminator,
-    send: channel.incoming.map((m) => ({ key: m.key, tag: m.tag, summary: m.handler.summary ?? m.summary ?? '', description: m.handler.description ?? m.description ?? '', validator: m.validatorName, example: withEnvelope(example(m.typeName)) })),
-    receive: channel.outgoing.map((m) => ({ key: names.get(m) ?? m.key, summary: m.summary ?? '', description: m.description ?? '', example: example(m.typeName) })),
+    send: channel.incoming.map((m) => ({
+      key: m.key,
+      tag: m.tag,
+      summary: m.handler.summary ?? m.summary ?? '',
+      description: m.handler.description ?? m.description ?? '',
+      validator: m.validatorName,
+      example: withEnvelope(example(m.typeName)),
+    })),
+    receive: channel.outgoing.map((m) => ({
+      key: names.get(m) ?? m.key,
+      summary: m.summary ?? '',
+      description: m.description ?? '',
+      example: example(m.typeName),
+    })),
   };
 }
 
@@ -85,7 +105,8 @@ function validatorCode(model: ApiModel, channel: ChannelModel): string {
   const esm = standaloneValidators(channel.key, channel.incoming, model.schemas, model.specPath, () => undefined, 'ajv-runtime');
   let code = esm.replace(/^import \{ ajvRuntime \} from 'ajv-runtime';\n/, '');
   for (const m of channel.incoming) code = code.replace(`export const ${m.validatorName} = `, `exports.${m.validatorName} = `);
-  if (/\bexport\b\s*(const|\{)/.test(code.replace(/"(?:[^"\\]|\\.)*"/g, '""'))) throw new Error(`playground: unexpected module syntax in the validators of channel '${channel.key}'`);
+  if (/\bexport\b\s*(const|\{)/.test(code.replace(/"(?:[^"\\]|\\.)*"/g, '""')))
+    throw new Error(`playground: unexpected module syntax in the validators of channel '${channel.key}'`);
   return inScript(code.trimEnd());
 }
 

@@ -14,11 +14,15 @@ export interface TypeOptions {
   literalsRequired?: boolean;
   /** The routing field of a message envelope and its value: typed as that literal, and required. */
   tag?: { field: string; value: string };
+  /** The document's name for the type, when the type has another (that name was taken). */
+  renamedFrom?: string;
 }
 
 /** `export interface X {...}` or `export type X = ...;`, with its JSDoc. */
 export function declareType(name: string, schema: JsonSchema, options: TypeOptions = {}): string {
-  const doc = typeof schema === 'object' ? schemaDoc(schema, '') : '';
+  const renamed =
+    options.renamedFrom === undefined ? undefined : `Named ${JSON.stringify(options.renamedFrom)} in the document; that name is taken in the generated code.`;
+  const doc = typeof schema === 'object' ? schemaDoc(schema, '', renamed) : jsDoc([renamed], '');
   if (typeof schema === 'object' && isPlainObject(schema)) {
     return `${doc}export interface ${name} ${objectType(schema, '', options)}\n`;
   }
@@ -28,7 +32,11 @@ export function declareType(name: string, schema: JsonSchema, options: TypeOptio
 /** A plain object schema: properties and nothing that needs a union or intersection. */
 function isPlainObject(s: SchemaObject): boolean {
   const combinators = ['oneOf', 'anyOf', 'allOf', 'enum', 'const', '$ref', 'not'];
-  return (s['type'] === 'object' || (s['type'] === undefined && s['properties'] !== undefined)) && !combinators.some((k) => s[k] !== undefined) && s['nullable'] !== true;
+  return (
+    (s['type'] === 'object' || (s['type'] === undefined && s['properties'] !== undefined)) &&
+    !combinators.some((k) => s[k] !== undefined) &&
+    s['nullable'] !== true
+  );
 }
 
 export function tsType(schema: JsonSchema, indent: string, options: TypeOptions = {}): string {
@@ -66,7 +74,8 @@ function structuralType(s: SchemaObject, indent: string, options: TypeOptions): 
 }
 
 function inferTypes(s: SchemaObject): string[] {
-  if (s['properties'] !== undefined || s['additionalProperties'] !== undefined || s['patternProperties'] !== undefined || s['required'] !== undefined) return ['object'];
+  if (s['properties'] !== undefined || s['additionalProperties'] !== undefined || s['patternProperties'] !== undefined || s['required'] !== undefined)
+    return ['object'];
   if (s['items'] !== undefined || s['prefixItems'] !== undefined) return ['array'];
   return [];
 }
@@ -139,8 +148,8 @@ function fixesLiteral(prop: JsonSchema): boolean {
   return typeof prop === 'object' && (prop['const'] !== undefined || (Array.isArray(prop['enum']) && prop['enum'].length === 1));
 }
 
-function schemaDoc(s: SchemaObject, indent: string): string {
-  const notes: (string | undefined)[] = [str(s['description'])];
+function schemaDoc(s: SchemaObject, indent: string, renamed?: string): string {
+  const notes: (string | undefined)[] = [str(s['description']), renamed];
   if (s['format'] !== undefined) notes.push(`Format: ${String(s['format'])}`);
   if (s['default'] !== undefined && s['const'] === undefined) notes.push(`@default ${JSON.stringify(s['default'])}`);
   if (Array.isArray(s['examples'])) for (const e of s['examples']) notes.push(`@example ${JSON.stringify(e)}`);
@@ -165,7 +174,13 @@ function wrapFunctionLike(t: string): string {
 
 /** Parenthesise a type that would bind wrongly before `[]`, `&` or `|`. */
 function wrap(t: string): string {
-  return /^[A-Za-z0-9_$.]+$/.test(t) || /^'.*'$/.test(t) || (t.startsWith('{') && t.endsWith('}')) || (t.startsWith('[') && t.endsWith(']')) || (t.startsWith('(') && t.endsWith(')') && balanced(t)) ? t : `(${t})`;
+  return /^[A-Za-z0-9_$.]+$/.test(t) ||
+    /^'.*'$/.test(t) ||
+    (t.startsWith('{') && t.endsWith('}')) ||
+    (t.startsWith('[') && t.endsWith(']')) ||
+    (t.startsWith('(') && t.endsWith(')') && balanced(t))
+    ? t
+    : `(${t})`;
 }
 
 function balanced(t: string): boolean {

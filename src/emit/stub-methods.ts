@@ -12,7 +12,12 @@ export function consumerClassName(channel: ChannelModel): string {
   return `${channel.typeName}Consumer`;
 }
 
-export function stubMethod(channel: ChannelModel, m: IncomingMessageModel, schemas: Record<string, JsonSchema>, className = consumerClassName(channel)): string {
+export function stubMethod(
+  channel: ChannelModel,
+  m: IncomingMessageModel,
+  schemas: Record<string, JsonSchema>,
+  className = consumerClassName(channel),
+): string {
   const replies = m.handler.replies;
   const only = replies.length === 1 ? replies[0] : undefined;
   const body = only !== undefined ? fixedValue(schemas[only] ?? true, schemas) : undefined;

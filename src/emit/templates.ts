@@ -11,7 +11,19 @@ const hbs = Handlebars.create();
 // Code is not HTML: nothing is HTML-escaped. Views carry strings already escaped for their context.
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
 
-export type TemplateName = 'messages.ts' | 'validators.ts' | 'handlers.ts' | 'router.ts' | 'consumer.ts' | 'consumer-method' | 'server.ts' | 'client.ts' | 'client-validators.ts' | 'playground.html' | 'topic-handlers.ts' | 'topic.ts';
+export type TemplateName =
+  | 'messages.ts'
+  | 'validators.ts'
+  | 'handlers.ts'
+  | 'router.ts'
+  | 'consumer.ts'
+  | 'consumer-method'
+  | 'server.ts'
+  | 'client.ts'
+  | 'client-validators.ts'
+  | 'playground.html'
+  | 'topic-handlers.ts'
+  | 'topic.ts';
 
 export function render(name: TemplateName, view: object): string {
   let template = compiled.get(name);
@@ -25,5 +37,8 @@ export function render(name: TemplateName, view: object): string {
 
 /** At most one blank line in a row, none at the start, exactly one newline at the end. */
 function tidy(text: string): string {
-  return `${text.replace(/\n{3,}/g, '\n\n').replace(/^\n+/, '').trimEnd()}\n`;
+  return `${text
+    .replace(/\n{3,}/g, '\n\n')
+    .replace(/^\n+/, '')
+    .trimEnd()}\n`;
 }

@@ -15,6 +15,7 @@ import type { StubFile } from './generated-file.js';
 import { header } from './header.js';
 import { stubMethod } from './stub-methods.js';
 import { render } from './templates.js';
+import { runtimeImports } from './runtime-names.js';
 
 interface TopicChannel extends ChannelModel {
   topic: TopicModel;
@@ -28,8 +29,15 @@ export function isTopic(channel: ChannelModel): channel is TopicChannel {
 export function topicHandlers(model: ApiModel, channel: TopicChannel, typeImports: string[]): string {
   const t = channel.typeName;
   const topic = channel.topic;
+  const imports = runtimeImports(
+    ['type MaybePromise', 'type TopicContext'],
+    [...typeImports, ...['Context', 'ToClient', 'Params', 'Handlers'].map((s) => `${t}${s}`)],
+    true,
+  );
   return render('topic-handlers.ts', {
     header: header(model),
+    runtimeImports: imports.clause,
+    rt: imports.local,
     typeImports: typeImports.join(', '),
     nameLiteral: stringLiteral(topic.name),
     patternLiteral: stringLiteral(topic.pattern),
@@ -52,7 +60,10 @@ export function topicHandlers(model: ApiModel, channel: TopicChannel, typeImport
 }
 
 /** What router.ts needs to export a TopicDefinition instead of a ChannelDefinition. */
-export function routerTopicView(channel: ChannelModel): { topic: false | { definition: string; nameLiteral: string; patternLiteral: string }; definitionType: string } {
+export function routerTopicView(channel: ChannelModel): {
+  topic: false | { definition: string; nameLiteral: string; patternLiteral: string };
+  definitionType: string;
+} {
   if (!isTopic(channel)) return { topic: false, definitionType: 'ChannelDefinition' };
   return {
     topic: { definition: channel.topic.definition, nameLiteral: stringLiteral(channel.topic.name), patternLiteral: stringLiteral(channel.topic.pattern) },
@@ -104,7 +115,10 @@ export function topicServerView(model: ApiModel) {
         className: c.topic.className,
         keyLiteral: stringLiteral(c.key),
         addressLiteral: stringLiteral(c.address),
-        paramValues: restricted.length === 0 ? '' : `, paramValues: { ${restricted.map((p) => `${isIdentifier(p.name) ? p.name : stringLiteral(p.name)}: [${p.enum!.map(stringLiteral).join(', ')}]`).join(', ')} }`,
+        paramValues:
+          restricted.length === 0
+            ? ''
+            : `, paramValues: { ${restricted.map((p) => `${isIdentifier(p.name) ? p.name : stringLiteral(p.name)}: [${p.enum!.map(stringLiteral).join(', ')}]`).join(', ')} }`,
       };
     });
   const helpers = [...(topicChannels.some((c) => c.topic.parent !== null) ? ['hostTopic'] : []), ...(topicRoutes.length > 0 ? ['mountTopicRoute'] : [])];

@@ -17,8 +17,14 @@ const ANNOTATIONS = ['discriminator', 'externalDocs', 'example', 'xml', 'x-discr
  * `warn` receives what ajv's strict mode finds questionable in the document (unknown keywords and
  * formats, loose tuples, ...): JSON Schema says to ignore those, so they are warnings, not errors.
  */
-export function validatorsSource(channel: ChannelModel, schemas: Record<string, JsonSchema>, specPath: string, warn: (message: string) => void): string {
-  return standaloneValidators(channel.key, channel.incoming, schemas, specPath, warn, 'chanx-gen/runtime', (type) => `Validator<${type}>`);
+export function validatorsSource(
+  channel: ChannelModel,
+  schemas: Record<string, JsonSchema>,
+  specPath: string,
+  warn: (message: string) => void,
+  validatorType = 'Validator',
+): string {
+  return standaloneValidators(channel.key, channel.incoming, schemas, specPath, warn, 'chanx-gen/runtime', (type) => `${validatorType}<${type}>`);
 }
 
 /** Validators named `validatorName` for `messages`; the ajv helpers they need come from `runtimeModule`. */
@@ -38,7 +44,11 @@ export function standaloneValidators(
   const addFormats = require('ajv-formats').default as typeof import('ajv-formats').default;
   const standaloneCode = require('ajv/dist/standalone').default as typeof import('ajv/dist/standalone/index.js').default;
 
-  const logger = { log: () => undefined, warn: (...args: unknown[]) => warn(args.map(String).join(' ')), error: (...args: unknown[]) => warn(args.map(String).join(' ')) };
+  const logger = {
+    log: () => undefined,
+    warn: (...args: unknown[]) => warn(args.map(String).join(' ')),
+    error: (...args: unknown[]) => warn(args.map(String).join(' ')),
+  };
   const ajv = new Ajv({
     code: { source: true, esm: true },
     allErrors: true,
@@ -54,7 +64,10 @@ export function standaloneValidators(
   });
   addFormats(ajv);
   ajv.addVocabulary(ANNOTATIONS);
-  const names = reachableSchemas(messages.map((m) => m.typeName), schemas);
+  const names = reachableSchemas(
+    messages.map((m) => m.typeName),
+    schemas,
+  );
   for (const format of formatsUsed(names.map((n) => schemas[n]))) {
     if (ajv.formats[format] !== undefined) continue;
     ajv.addFormat(format, true);
@@ -70,7 +83,15 @@ export function standaloneValidators(
     const code = importRuntime(standaloneCode(ajv, exports), runtimeModule);
     return typeOf === undefined ? code : typedExports(code, exports, typeOf);
   } catch (err) {
-    throw new InputError([{ severity: 'error', file: specPath, line: 0, column: 0, message: `channel '${channelKey}': a message schema cannot be compiled into a validator: ${(err as Error).message}` }]);
+    throw new InputError([
+      {
+        severity: 'error',
+        file: specPath,
+        line: 0,
+        column: 0,
+        message: `channel '${channelKey}': a message schema cannot be compiled into a validator: ${(err as Error).message}`,
+      },
+    ]);
   }
 }
 
@@ -82,6 +103,11 @@ function forAjv(schema: JsonSchema, isEnvelope: boolean): JsonSchema {
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(node)) {
       if (key.startsWith('x-')) continue;
+      // draft-04's `id` is an annotation here (model/schema-checks.ts warns); ajv would refuse it.
+      if (key === 'id' && typeof value === 'string') continue;
+      // OpenAPI's `nullable` ajv knows beside a `type` (admitting null); without one it refuses the schema,
+      // and there it adds nothing: a schema without a type admits null already.
+      if (key === 'nullable' && (node as Record<string, unknown>)['type'] === undefined) continue;
       if (key === '$ref' && typeof value === 'string' && value.startsWith('#/$defs/')) out[key] = value.slice('#/$defs/'.length);
       else if (key === 'properties' || key === 'patternProperties' || key === 'definitions' || key === '$defs') {
         // Maps of schemas: their keys are names, not keywords, and are kept as they are.

@@ -7,6 +7,9 @@ export const CHANX_DISCRIMINATOR_NOTE = ' (an OpenAPI-style discriminator object
 /** Is the value at `path` in `data` such a discriminator object? */
 export function isChanxDiscriminatorAt(data: unknown, path: readonly (string | number)[]): boolean {
   if (path[path.length - 1] !== 'discriminator') return false;
-  const value = path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[String(key)] : undefined), data);
+  const value = path.reduce<unknown>(
+    (node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[String(key)] : undefined),
+    data,
+  );
   return value !== null && typeof value === 'object' && typeof (value as { propertyName?: unknown }).propertyName === 'string';
 }

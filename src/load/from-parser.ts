@@ -15,7 +15,7 @@ export function viewFromParser(document: AsyncAPIDocumentInterface): DocumentVie
       title: typeof json.title === 'string' ? json.title : undefined,
       summary: text(m.summary()),
       description: text(m.description()),
-      payload: m.payload()?.json(),
+      payload: schemaOf(m.payload()?.json()),
     };
   };
   const operation = (op: OperationInterface): OperationView => ({
@@ -31,20 +31,33 @@ export function viewFromParser(document: AsyncAPIDocumentInterface): DocumentVie
     title: document.info().title(),
     apiVersion: document.info().version(),
     componentSchemas: componentSchemas(document),
-    channels: document.channels().all().map((c) => {
-      const json = c.json<Record<string, unknown>>();
-      return {
-        id: c.id(),
-        address: c.address() ?? undefined,
-        title: typeof json['title'] === 'string' ? json['title'] : undefined,
-        description: text(c.description()),
-        extensions: Object.fromEntries(Object.entries(json).filter(([k]) => k.startsWith('x-'))),
-        parameters: c.parameters().all().map((p) => ({ id: p.id(), description: text(p.description()), enum: parameterEnum(p.json()) })),
-        messages: c.messages().all().map(message),
-        operations: c.operations().all().map(operation),
-      };
-    }),
+    channels: document
+      .channels()
+      .all()
+      .map((c) => {
+        const json = c.json<Record<string, unknown>>();
+        return {
+          id: c.id(),
+          address: c.address() ?? undefined,
+          title: typeof json['title'] === 'string' ? json['title'] : undefined,
+          description: text(c.description()),
+          extensions: Object.fromEntries(Object.entries(json).filter(([k]) => k.startsWith('x-'))),
+          parameters: c
+            .parameters()
+            .all()
+            .map((p) => ({ id: p.id(), description: text(p.description()), enum: parameterEnum(p.json()) })),
+          messages: c.messages().all().map(message),
+          operations: c.operations().all().map(operation),
+        };
+      }),
   };
+}
+
+/** A 3.x multi-format schema (`{ schemaFormat, schema }`) holds the schema, by then JSON Schema: the parser converted it. */
+function schemaOf(payload: unknown): unknown {
+  if (payload === null || typeof payload !== 'object') return payload;
+  const p = payload as Record<string, unknown>;
+  return typeof p['schemaFormat'] === 'string' && p['schema'] !== undefined ? p['schema'] : payload;
 }
 
 /**
@@ -56,7 +69,10 @@ function componentSchemas(document: AsyncAPIDocumentInterface): DocumentView['co
   return Object.entries(raw)
     .filter((e): e is [string, Record<string, unknown>] => e[1] !== null && typeof e[1] === 'object')
     .map(([id, schema]) => {
-      const underlying = schema['schemaFormat'] !== undefined && schema['schema'] !== null && typeof schema['schema'] === 'object' ? (schema['schema'] as Record<string, unknown>) : schema;
+      const underlying =
+        schema['schemaFormat'] !== undefined && schema['schema'] !== null && typeof schema['schema'] === 'object'
+          ? (schema['schema'] as Record<string, unknown>)
+          : schema;
       underlying[SCHEMA_ID] = id;
       return { id, schema: underlying };
     });

@@ -89,7 +89,8 @@ function objectNode(obj: object, value: (v: unknown) => Value, ordered: OrderedO
       throw new Uncacheable('a symbol key');
     }
     const d = Object.getOwnPropertyDescriptor(obj, key);
-    if (d === undefined || !('value' in d) || d.enumerable !== true || d.writable !== true || d.configurable !== true) throw new Uncacheable('a property that is not plain data');
+    if (d === undefined || !('value' in d) || d.enumerable !== true || d.writable !== true || d.configurable !== true)
+      throw new Uncacheable('a property that is not plain data');
     k.push(key);
     v.push(value(d.value));
   }
@@ -100,7 +101,9 @@ function objectNode(obj: object, value: (v: unknown) => Value, ordered: OrderedO
 }
 
 export function decodeGraph(graph: EncodedGraph, ordered: OrderedObjects): unknown {
-  const made: object[] = graph.nodes.map((n) => (Array.isArray(n) ? new Array<unknown>(n.length) : n.o === 1 ? ordered.default(n.z === 1 ? Object.create(null) : {}) : n.z === 1 ? Object.create(null) : {}));
+  const made: object[] = graph.nodes.map((n) =>
+    Array.isArray(n) ? new Array<unknown>(n.length) : n.o === 1 ? ordered.default(n.z === 1 ? Object.create(null) : {}) : n.z === 1 ? Object.create(null) : {},
+  );
   const value = (v: Value): unknown => {
     if (!Array.isArray(v)) return v;
     const [tag] = v;

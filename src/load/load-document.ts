@@ -17,6 +17,7 @@ import { displayPath } from './display-path.js';
 import { precompiledStructureRules, STRUCTURE_RULES } from './precompiled-structure.js';
 import { readSourceTree, type SourceFile } from './source-files.js';
 import { lazySpecSchemas } from './lazy-specs.js';
+import { useSchemaFormats } from './schema-formats.js';
 import { withTrustedRuleset } from './trusted-ruleset.js';
 import { explainUncaught } from './uncaught.js';
 
@@ -43,6 +44,7 @@ export async function loadDocument(specPath: string, cwd: string, options: LoadO
   const byPath = new Map(files.map((f) => [f.absPath, f]));
   const judge = async (unmodified: boolean) => {
     const parser = await parserFor(options.styleWarnings === true, unmodified);
+    const unreadable = await useSchemaFormats(parser, files); // schemaFormat: its parser, imported only when declared
     // The parser withholds the document on any error; we want it, to judge each error ourselves.
     let { document, diagnostics } = await parser.parse(spec.text, { source: absPath, validateOptions: { allowedSeverity: { error: true } } });
     if (diagnostics.some((d) => d.code === 'uncaught-error') && diagnostics.length === 1) {
@@ -53,7 +55,7 @@ export async function loadDocument(specPath: string, cwd: string, options: LoadO
     // Info and hints (such as "the latest version of AsyncAPI is not used") are style advice: --verbose only.
     const tolerated = tolerateChanxDiscriminators(diagnostics, spec.data).filter((d) => d.severity <= 1 || options.styleWarnings === true);
     const located = tolerated.map((d) => (d.code === 'uncaught-error' ? explainUncaught(d, spec) : toDiagnostic(d, spec, byPath, cwd)));
-    const errors = located.filter((d) => d.severity === 'error');
+    const errors = [...located.filter((d) => d.severity === 'error'), ...unreadable];
     const structural = tolerated.some((d) => d.severity === 0 && STRUCTURE_RULES.includes(String(d.code) as (typeof STRUCTURE_RULES)[number]));
     return { document, located, errors, structural };
   };
@@ -64,14 +66,29 @@ export async function loadDocument(specPath: string, cwd: string, options: LoadO
     // Safety net: a refusal by the precompiled validators is confirmed by the parser's own rules.
     const confirmed = await judge(true);
     if (confirmed.errors.length === 0 && confirmed.document !== undefined) {
-      warnings.push({ severity: 'warning', file: spec.displayPath, line: 0, column: 0, message: `chanx-gen's precompiled AsyncAPI schema check refused this document but @asyncapi/parser accepts it; generated from the parser's reading (please report this): ${verdict.errors[0]?.message ?? ''}` });
+      warnings.push({
+        severity: 'warning',
+        file: spec.displayPath,
+        line: 1,
+        column: 1,
+        message: `chanx-gen's precompiled AsyncAPI schema check refused this document but @asyncapi/parser accepts it; generated from the parser's reading (please report this): ${verdict.errors[0]?.message ?? ''}`,
+      });
       verdict = confirmed;
     }
   }
   if (verdict.errors.length > 0 || verdict.document === undefined) {
-    throw new InputError(verdict.errors.length > 0 ? verdict.errors : [{ severity: 'error', file: spec.displayPath, line: 1, column: 1, message: 'the AsyncAPI parser rejected the document' }]);
+    throw new InputError(
+      verdict.errors.length > 0
+        ? verdict.errors
+        : [{ severity: 'error', file: spec.displayPath, line: 1, column: 1, message: 'the AsyncAPI parser rejected the document' }],
+    );
   }
-  return { document: verdict.document, files, inputHash: hashInputs(files), warnings: [...warnings, ...verdict.located.filter((d) => d.severity === 'warning')] };
+  return {
+    document: verdict.document,
+    files,
+    inputHash: hashInputs(files),
+    warnings: [...warnings, ...verdict.located.filter((d) => d.severity === 'warning')],
+  };
 }
 
 /** sha256 over the canonical content of the spec (first) and every file it references, by path relative to the spec. */

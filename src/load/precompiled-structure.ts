@@ -45,7 +45,11 @@ interface ParserInternals {
   coreFormats: Format[];
   getSchema: (formats: Set<Format>, resolved: boolean) => Record<string, unknown> | undefined;
   formats: Map<string, Format>;
-  betterAjvErrors: (schema: unknown, errors: AjvError[], options: { propertyPath: (string | number)[]; targetValue: unknown }) => { suggestion?: string; error: string; path: string }[];
+  betterAjvErrors: (
+    schema: unknown,
+    errors: AjvError[],
+    options: { propertyPath: (string | number)[]; targetValue: unknown },
+  ) => { suggestion?: string; error: string; path: string }[];
 }
 
 let internals: ParserInternals | undefined;
@@ -144,7 +148,13 @@ function documentStructure(targetVal: unknown, options: { resolved: boolean }, c
 }
 
 /** Spectral's `schema` function (spectral-functions/dist/schema) with `allErrors`, given the compiled validator. */
-function schemaFunction(targetVal: unknown, schema: unknown, validate: Validate, prepare: ((errors: AjvError[]) => void) | undefined, at: (string | number)[]): Result[] {
+function schemaFunction(
+  targetVal: unknown,
+  schema: unknown,
+  validate: Validate,
+  prepare: ((errors: AjvError[]) => void) | undefined,
+  at: (string | number)[],
+): Result[] {
   if (targetVal === undefined) return [{ path: at, message: '#{{print("property")}}must exist' }];
   const results: Result[] = [];
   try {
@@ -186,7 +196,9 @@ function findUnmatchedCombinators(errors: AjvError[]): Map<string, string> {
 }
 
 function describeCombinator(message: string, keyword: string | undefined): string {
-  return keyword !== undefined && message.endsWith(` in ${keyword}`) ? `${message}. None of the schemas matched, see the other errors reported for this value` : message;
+  return keyword !== undefined && message.endsWith(` in ${keyword}`)
+    ? `${message}. None of the schemas matched, see the other errors reported for this value`
+    : message;
 }
 
 /** The parser's prepareResults: the first ajv error at a place says most. */

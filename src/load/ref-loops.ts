@@ -8,7 +8,8 @@ import path from 'node:path';
 import type { Diagnostic } from './diagnostics.js';
 import type { SourceFile } from './source-file.js';
 
-const isRef = (v: unknown): v is { $ref: string } => v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { $ref?: unknown }).$ref === 'string';
+const isRef = (v: unknown): v is { $ref: string } =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { $ref?: unknown }).$ref === 'string';
 
 export function referenceLoops(files: readonly SourceFile[]): Diagnostic[] {
   const byPath = new Map(files.map((f) => [f.absPath, f]));
@@ -43,7 +44,12 @@ export function referenceLoops(files: readonly SourceFile[]): Diagnostic[] {
         while (current !== undefined && isRef(current.node)) {
           const key = `${current.file}#${current.node.$ref}`;
           if (chain.has(key)) {
-            out.push({ severity: 'error', file: file.displayPath, ...file.locate([...at, '$ref']), message: `$ref '${node.$ref}' is a loop of references: it never reaches anything but another $ref` });
+            out.push({
+              severity: 'error',
+              file: file.displayPath,
+              ...file.locate([...at, '$ref']),
+              message: `$ref '${node.$ref}' is a loop of references: it never reaches anything but another $ref`,
+            });
             break;
           }
           chain.add(key);

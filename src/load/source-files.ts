@@ -94,7 +94,8 @@ export function readInputText(absPath: string): string | { why: string } {
     const stat = fstatSync(fd);
     if (stat.isDirectory()) return { why: 'is a folder, not a file' };
     if (!stat.isFile()) return { why: 'is not a regular file (a device, a pipe or a socket)' };
-    if (stat.size > MAX_INPUT_BYTES) return { why: `is ${(stat.size / 1024 / 1024).toFixed(0)} MiB; chanx-gen reads inputs of up to ${MAX_INPUT_BYTES / 1024 / 1024} MiB` };
+    if (stat.size > MAX_INPUT_BYTES)
+      return { why: `is ${(stat.size / 1024 / 1024).toFixed(0)} MiB; chanx-gen reads inputs of up to ${MAX_INPUT_BYTES / 1024 / 1024} MiB` };
     const buffer = Buffer.alloc(stat.size);
     let read = 0;
     while (read < stat.size) {
@@ -182,7 +183,8 @@ function parseSourceText(absPath: string, shown: string, text: string): SourceFi
     result = parserYaml().Yaml.parse(text);
   } catch (err) {
     // The YAML reader recurses: a document nested thousands deep overflows it (and the parser).
-    const why = err instanceof RangeError ? 'nested too deeply to read' : `cannot be read as YAML or JSON (${err instanceof Error ? err.message : String(err)})`;
+    const why =
+      err instanceof RangeError ? 'nested too deeply to read' : `cannot be read as YAML or JSON (${err instanceof Error ? err.message : String(err)})`;
     throw new InputError([{ severity: 'error', file: shown, line: 1, column: 1, message: why }]);
   }
   const { data, ast, lineMap } = result;
@@ -212,7 +214,12 @@ export function readSourceTree(specAbsPath: string, cwd: string): SourceFile[] {
       const next = refTarget(absPath, ref.value);
       const where = file.locate(ref.at);
       if (next === undefined) {
-        problems.push({ severity: 'error', file: file.displayPath, ...where, message: `$ref '${ref.value}' points to a remote document; chanx-gen never fetches over the network: save it next to the spec and refer to it by a relative path` });
+        problems.push({
+          severity: 'error',
+          file: file.displayPath,
+          ...where,
+          message: `$ref '${ref.value}' points to a remote document; chanx-gen never fetches over the network: save it next to the spec and refer to it by a relative path`,
+        });
         continue;
       }
       // A file that is not there, or a folder: the parser's resolver says so in its own words.
@@ -222,7 +229,13 @@ export function readSourceTree(specAbsPath: string, cwd: string): SourceFile[] {
       } catch (err) {
         if (!(err instanceof InputError)) throw err;
         const unreadable = err.diagnostics.length === 1 && err.diagnostics[0]!.file === displayPath(next, cwd);
-        if (unreadable) problems.push({ severity: 'error', file: file.displayPath, ...where, message: `$ref '${ref.value}' cannot be resolved: ${displayPath(next, cwd)}: ${err.diagnostics[0]!.message}` });
+        if (unreadable)
+          problems.push({
+            severity: 'error',
+            file: file.displayPath,
+            ...where,
+            message: `$ref '${ref.value}' cannot be resolved: ${displayPath(next, cwd)}: ${err.diagnostics[0]!.message}`,
+          });
         else problems.push(...err.diagnostics);
       }
     }
@@ -267,9 +280,10 @@ function externalRefs(data: unknown): RefSite[] {
   const walk = (node: unknown, at: (string | number)[]): void => {
     if (node === null || typeof node !== 'object' || seen.has(node)) return;
     seen.add(node);
-    if (Array.isArray(node)) node.forEach((item, i) => {
-      walk(item, [...at, i]);
-    });
+    if (Array.isArray(node))
+      node.forEach((item, i) => {
+        walk(item, [...at, i]);
+      });
     else {
       for (const [key, value] of Object.entries(node)) {
         if (key === '$ref' && typeof value === 'string' && !value.startsWith('#')) out.push({ value, at: [...at, key] });

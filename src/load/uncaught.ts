@@ -35,8 +35,13 @@ function nonObjectEntries(data: unknown): string[][] {
   const components = data['components'];
   if (isObject(components)) {
     mapsIn(data, [], ['channels', 'operations', 'servers']);
-    mapsIn(components, ['components'], Object.keys(components).filter((k) => !k.startsWith('x-')));
-    if (isObject(components['channels'])) for (const [key, channel] of Object.entries(components['channels'])) mapsIn(channel, ['components', 'channels', key], ['parameters', 'messages']);
+    mapsIn(
+      components,
+      ['components'],
+      Object.keys(components).filter((k) => !k.startsWith('x-')),
+    );
+    if (isObject(components['channels']))
+      for (const [key, channel] of Object.entries(components['channels'])) mapsIn(channel, ['components', 'channels', key], ['parameters', 'messages']);
   } else mapsIn(data, [], ['channels', 'operations', 'servers']);
   return found;
 }
@@ -44,11 +49,21 @@ function nonObjectEntries(data: unknown): string[][] {
 export function explainUncaught(d: ParserDiagnostic, spec: SourceFile): Diagnostic {
   const [fault] = nonObjectEntries(spec.data);
   if (fault !== undefined) {
-    return { severity: 'error', file: spec.displayPath, ...spec.locate(fault), message: `'${fault[fault.length - 1]}' must be an object or a $ref, as the AsyncAPI specification requires (at ${fault.join('.')}); @asyncapi/parser throws on it` };
+    return {
+      severity: 'error',
+      file: spec.displayPath,
+      ...spec.locate(fault),
+      message: `'${fault[fault.length - 1]}' must be an object or a $ref, as the AsyncAPI specification requires (at ${fault.join('.')}); @asyncapi/parser throws on it`,
+    };
   }
   const version = /Unsupported AsyncAPI version: ([^,]*)/.exec(d.message)?.[1];
   if (version !== undefined) {
-    return { severity: 'error', file: spec.displayPath, ...spec.locate(['asyncapi']), message: `AsyncAPI ${version} is not supported (chanx-gen reads 2.0-2.6 and 3.0-3.1, as @asyncapi/parser does)` };
+    return {
+      severity: 'error',
+      file: spec.displayPath,
+      ...spec.locate(['asyncapi']),
+      message: `AsyncAPI ${version} is not supported (chanx-gen reads 2.0-2.6 and 3.0-3.1, as @asyncapi/parser does)`,
+    };
   }
   const what = /message: (.*?), stack:/s.exec(d.message)?.[1] ?? d.message.split('\n')[0] ?? d.message;
   return { severity: 'error', file: spec.displayPath, ...spec.locate(d.path), message: `@asyncapi/parser failed on this document: ${what.split('\n')[0]}` };

@@ -11,6 +11,7 @@ import { InputError, type Diagnostic } from '../load/diagnostics.js';
 import type { SourceFile } from '../load/source-files.js';
 import { detectDiscriminator, fixedValue } from './discriminator.js';
 import { camelCase, folderName, NameAllocator, pascalCase } from './names.js';
+import { CHANNEL_SUFFIXES, DEVICE_NAMES, GLOBAL_NAMES, TOPIC_HOOKS, TYPE_PARAMETERS, CHANNEL_HOOKS } from './reserved-names.js';
 import { refName, SchemaRegistry } from './schema-registry.js';
 import { linkTopics } from './topics.js';
 import type { ApiModel, ChannelModel, HandlerModel, IncomingMessageModel, JsonSchema, MessageModel } from './types.js';
@@ -33,8 +34,13 @@ export interface ModelResult {
   warnings: Diagnostic[];
 }
 
-/** Names the generated code itself uses in every channel's modules; schemas must not take them. */
-const RESERVED_TYPE_NAMES = ['MaybePromise', 'ConnectionContext', 'Validator', 'AuthRefusal', 'UpgradeRequest', 'ModelTitles', 'TUser'];
+/**
+ * Names a schema must not take: globals, the handlers' type parameter, and what the generated files
+ * name after each channel (`ChatToServer`, ...). Runtime imports are aliased instead (emit/runtime-names.ts).
+ */
+function reservedTypeNames(channelTypeNames: Iterable<string>): string[] {
+  return [...GLOBAL_NAMES, ...TYPE_PARAMETERS, ...[...channelTypeNames].flatMap((t) => CHANNEL_SUFFIXES.map((s) => `${t}${s}`))];
+}
 
 /** What every step shares: the allocators that keep names unique, and the problems found so far. */
 interface ModelContext {
@@ -42,31 +48,48 @@ interface ModelContext {
   isV2: boolean;
   registry: SchemaRegistry;
   folders: NameAllocator;
-  channelTypes: NameAllocator;
+  /** Each channel's type name (`Chat`), decided first: the names derived from it are reserved for the generated code. */
+  channelTypes: Map<string, string>;
   warnings: Diagnostic[];
   errors: Diagnostic[];
 }
 
 export function buildModel(input: ModelInput, options: ModelOptions = {}): ModelResult {
   const { document, spec } = input;
+  const channelTypes = channelTypeNames(document.channels);
   const ctx: ModelContext = {
     spec,
     isV2: document.version.startsWith('2.'),
-    registry: new SchemaRegistry(RESERVED_TYPE_NAMES),
-    folders: new NameAllocator(),
-    channelTypes: new NameAllocator(),
+    registry: new SchemaRegistry(reservedTypeNames(channelTypes.values())),
+    folders: new NameAllocator(DEVICE_NAMES, { ignoreCase: true }),
+    channelTypes,
     warnings: [],
     errors: [],
   };
   nameComponentSchemas(ctx, document);
   const channels = [...document.channels].sort((a, b) => cmp(a.id, b.id)).map((channel) => buildChannel(ctx, channel, options));
-  for (const problem of linkTopics(channels, document, (key, ...rest) => locateChannel(ctx, key, ...rest))) (problem.severity === 'error' ? ctx.errors : ctx.warnings).push(problem);
+  for (const problem of linkTopics(channels, document, (key, ...rest) => locateChannel(ctx, key, ...rest)))
+    (problem.severity === 'error' ? ctx.errors : ctx.warnings).push(problem);
   if (ctx.errors.length > 0) throw new InputError(ctx.errors);
 
   return {
-    model: { specPath: input.specPath, inputHash: input.inputHash, title: document.title, version: document.apiVersion, schemas: sortKeys(ctx.registry.schemas), channels },
+    model: {
+      specPath: input.specPath,
+      inputHash: input.inputHash,
+      title: document.title,
+      version: document.apiVersion,
+      schemas: sortKeys(ctx.registry.schemas),
+      renamed: sortKeys(ctx.registry.renamed),
+      channels,
+    },
     warnings: ctx.warnings,
   };
+}
+
+/** Channel type names, in key order: the channel's title, else its key, PascalCase and unique. */
+function channelTypeNames(channels: readonly ChannelView[]): Map<string, string> {
+  const names = new NameAllocator();
+  return new Map([...channels].sort((a, b) => cmp(a.id, b.id)).map((c) => [c.id, names.allocate(pascalCase(c.title ?? c.id, 'Channel'))]));
 }
 
 /** Component schemas are named first, in key order, so that they keep their own names when a message clashes. */
@@ -80,7 +103,7 @@ function buildChannel(ctx: ModelContext, channel: ChannelView, options: ModelOpt
   const key = channel.id;
   const keyOf = messageKeys(channel);
   const { incomingViews, outgoingViews, receivedBy } = directions(channel, keyOf);
-  const typeNameOf = (m: MessageView): string => ctx.registry.nameSchema(m.payload ?? true, messageName(m));
+  const typeNameOf = (m: MessageView): string => ctx.registry.nameSchema(m.payload ?? true, messageName(m), 'Message');
   const describe = (m: MessageView): MessageModel => ({
     key: keyOf(m),
     typeName: typeNameOf(m),
@@ -91,14 +114,14 @@ function buildChannel(ctx: ModelContext, channel: ChannelView, options: ModelOpt
 
   const routed = incomingViews.map(describe);
   const discriminator = tagIncoming(ctx, key, routed, options.discriminator);
-  const incoming = attachHandlers(routed, receivedBy, typeNameOf);
+  const incoming = attachHandlers(routed, receivedBy, typeNameOf, channel.extensions['x-topic'] !== undefined ? TOPIC_HOOKS : CHANNEL_HOOKS);
   const outgoing = outgoingViews.map(describe);
   const unused = unusedMessages(ctx, channel, keyOf, new Set([...incomingViews, ...outgoingViews].map(keyOf))).map(describe);
   const address = channelAddress(channel, ctx.isV2);
   return {
     key,
     folder: ctx.folders.allocate(folderName(key)),
-    typeName: ctx.channelTypes.allocate(pascalCase(channel.title ?? key, 'Channel')),
+    typeName: ctx.channelTypes.get(key)!,
     address,
     ...doc('description', channel.description),
     params: channelParams(channel, address),
@@ -130,7 +153,10 @@ function messageKeys(channel: ChannelView): (m: MessageView) => string {
  * Decides which messages the server receives (those of `receive` operations) and which it sends
  * (those of `send` operations and every reply), each sorted by key, and which operations receive each.
  */
-function directions(channel: ChannelView, keyOf: (m: MessageView) => string): { incomingViews: MessageView[]; outgoingViews: MessageView[]; receivedBy: Map<string, OperationView[]> } {
+function directions(
+  channel: ChannelView,
+  keyOf: (m: MessageView) => string,
+): { incomingViews: MessageView[]; outgoingViews: MessageView[]; receivedBy: Map<string, OperationView[]> } {
   const receivedBy = new Map<string, OperationView[]>();
   const incoming = new Map<string, MessageView>();
   const outgoing = new Map<string, MessageView>();
@@ -163,14 +189,22 @@ function tagIncoming(ctx: ModelContext, key: string, incoming: MessageModel[], o
   const discriminator = option ?? detectDiscriminator(schemasOf, resolve) ?? null;
   if (discriminator === null) {
     if (incoming.length > 1) {
-      ctx.warnings.push({ severity: 'warning', ...locateChannel(ctx, key), message: `channel '${key}' has no field that every incoming message fixes; frames are routed by trying each message schema (oneOf). Pass --discriminator FIELD to route by a field` });
+      ctx.warnings.push({
+        severity: 'warning',
+        ...locateChannel(ctx, key),
+        message: `channel '${key}' has no field that every incoming message fixes; frames are routed by trying each message schema (oneOf). Pass --discriminator FIELD to route by a field`,
+      });
     }
     return null;
   }
   for (const [i, m] of incoming.entries()) {
     const value = fixedValue(schemasOf[i]!, discriminator, resolve);
     if (value === undefined) {
-      ctx.errors.push({ severity: 'error', ...locateMessage(ctx, key, m.key), message: `message '${m.key}' of channel '${key}' does not fix a value for discriminator '${discriminator}' (const, one-value enum or ^value$ pattern)` });
+      ctx.errors.push({
+        severity: 'error',
+        ...locateMessage(ctx, key, m.key),
+        message: `message '${m.key}' of channel '${key}' does not fix a value for discriminator '${discriminator}' (const, one-value enum or ^value$ pattern)`,
+      });
     }
     m.tag = value ?? null;
   }
@@ -180,18 +214,27 @@ function tagIncoming(ctx: ModelContext, key: string, incoming: MessageModel[], o
     const other = byTag.get(m.tag);
     if (other !== undefined) {
       const a = locateMessage(ctx, key, other.key);
-      ctx.errors.push({ severity: 'error', ...locateMessage(ctx, key, m.key), message: `messages '${other.key}' (${a.file}:${a.line}:${a.column}) and '${m.key}' of channel '${key}' both have ${discriminator} '${m.tag}': the server could not tell them apart` });
+      ctx.errors.push({
+        severity: 'error',
+        ...locateMessage(ctx, key, m.key),
+        message: `messages '${other.key}' (${a.file}:${a.line}:${a.column}) and '${m.key}' of channel '${key}' both have ${discriminator} '${m.tag}': the server could not tell them apart`,
+      });
     } else byTag.set(m.tag, m);
   }
   return discriminator;
 }
 
 /**
- * Decides each incoming message's handler, in tag (else key) order: its method name (`on` + tag,
- * never a hook's name), the operations it documents, its replies, and the validator's name.
+ * Decides each incoming message's handler, in tag (else key) order: its method name (`on` + tag;
+ * `onEventMessage` where that would be a hook's name), the operations it documents, its replies, and the validator's name.
  */
-function attachHandlers(incoming: MessageModel[], receivedBy: Map<string, OperationView[]>, typeNameOf: (m: MessageView) => string): IncomingMessageModel[] {
-  const methods = new NameAllocator(['onConnect', 'onDisconnect']);
+function attachHandlers(
+  incoming: MessageModel[],
+  receivedBy: Map<string, OperationView[]>,
+  typeNameOf: (m: MessageView) => string,
+  hooks: readonly string[],
+): IncomingMessageModel[] {
+  const methods = new NameAllocator(hooks);
   const validators = new NameAllocator();
   return incoming
     .sort((a, b) => cmp(a.tag ?? a.key, b.tag ?? b.key))
@@ -201,8 +244,11 @@ function attachHandlers(incoming: MessageModel[], receivedBy: Map<string, Operat
       for (const op of received) for (const r of op.replies ?? []) replies.add(typeNameOf(r));
       const first = received[0];
       const handler: HandlerModel = {
-        method: methods.allocate(camelCase(`on_${m.tag ?? m.key}`)),
-        operations: received.map((op) => op.id ?? '').filter((id) => id !== '').sort(),
+        method: methods.allocate(camelCase(`on_${m.tag ?? m.key}`), 'Message'),
+        operations: received
+          .map((op) => op.id ?? '')
+          .filter((id) => id !== '')
+          .sort(),
         ...doc('summary', first?.summary),
         ...doc('description', first?.description),
         replies: [...replies].sort(),
@@ -216,7 +262,11 @@ function unusedMessages(ctx: ModelContext, channel: ChannelView, keyOf: (m: Mess
   const unused = [...channel.messages].filter((m) => !used.has(keyOf(m))).sort((a, b) => cmp(keyOf(a), keyOf(b)));
   if (unused.length > 0) {
     const key = channel.id;
-    ctx.warnings.push({ severity: 'warning', ...locateChannel(ctx, key), message: `channel '${key}' lists ${unused.map((m) => `'${keyOf(m)}'`).join(', ')} but no operation sends or receives ${unused.length === 1 ? 'it' : 'them'}; typed only` });
+    ctx.warnings.push({
+      severity: 'warning',
+      ...locateChannel(ctx, key),
+      message: `channel '${key}' lists ${unused.map((m) => `'${keyOf(m)}'`).join(', ')} but no operation sends or receives ${unused.length === 1 ? 'it' : 'them'}; typed only`,
+    });
   }
   return unused;
 }
@@ -266,5 +316,9 @@ function cmp(a: string, b: string): number {
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k]!]));
+  return Object.fromEntries(
+    Object.keys(record)
+      .sort()
+      .map((k) => [k, record[k]!]),
+  );
 }

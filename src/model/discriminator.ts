@@ -63,4 +63,3 @@ function rank(field: string): number {
   const i = PREFERRED.indexOf(field);
   return i === -1 ? PREFERRED.length : i;
 }
-

@@ -10,12 +10,26 @@ import { SCHEMA_ID } from '../load/document-view.js';
 const ANONYMOUS = /^<anonymous-schema-\d+>$/;
 
 /** Keywords whose value is a schema, an array of schemas, or a map of schemas. */
-const SUBSCHEMA = new Set(['items', 'additionalItems', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties']);
+const SUBSCHEMA = new Set([
+  'items',
+  'additionalItems',
+  'additionalProperties',
+  'not',
+  'if',
+  'then',
+  'else',
+  'contains',
+  'propertyNames',
+  'unevaluatedItems',
+  'unevaluatedProperties',
+]);
 const SUBSCHEMA_LIST = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
 const SUBSCHEMA_MAP = new Set(['properties', 'patternProperties', 'definitions', '$defs', 'dependentSchemas']);
 
 export class SchemaRegistry {
   readonly schemas: Record<string, JsonSchema> = {};
+  /** Names that are not what the document calls the schema (taken by generated code or by another schema), with the document's name. */
+  readonly renamed: Record<string, string> = {};
   private readonly names: NameAllocator;
   private readonly nameOf = new Map<object, string>();
   private readonly onStack = new Set<object>();
@@ -24,19 +38,28 @@ export class SchemaRegistry {
     this.names = new NameAllocator(reserved);
   }
 
-  /** Registers `raw` under a name of our choosing (unless it already has one) and returns the name. */
-  nameSchema(raw: unknown, wanted: string): string {
+  /**
+   * Registers `raw` under a name of our choosing (unless it already has one) and returns the name.
+   * A name the generated code uses gets `suffix` (`Promise` -> `PromiseMessage`).
+   */
+  nameSchema(raw: unknown, wanted: string, suffix = 'Schema'): string {
     if (raw !== null && typeof raw === 'object') {
       const existing = this.nameOf.get(raw);
       if (existing !== undefined) return existing;
       const id = componentId(raw);
-      const name = this.names.allocate(typeName(id ?? wanted));
+      const name = this.allocate(id ?? wanted, id !== undefined ? 'Schema' : suffix);
       this.nameOf.set(raw, name);
       this.schemas[name] = this.convertBody(raw as SchemaObject, name);
       return name;
     }
-    const name = this.names.allocate(typeName(wanted));
+    const name = this.allocate(wanted, suffix);
     this.schemas[name] = raw !== false;
+    return name;
+  }
+
+  private allocate(wanted: string, suffix: string): string {
+    const name = this.names.allocate(typeName(wanted), suffix);
+    if (name !== typeName(wanted)) this.renamed[name] = wanted;
     return name;
   }
 
@@ -54,7 +77,7 @@ export class SchemaRegistry {
     if (path !== undefined && isObjectShape(raw as SchemaObject)) return ref(this.nameSchema(raw, path));
     if (this.onStack.has(raw)) {
       // An anonymous schema that contains itself: it needs a name to be written down.
-      const name = this.names.allocate(typeName(titleOf(raw) ?? 'RecursiveSchema'));
+      const name = this.allocate(titleOf(raw) ?? 'RecursiveSchema', 'Schema');
       this.nameOf.set(raw, name);
       return ref(name);
     }
@@ -71,21 +94,27 @@ export class SchemaRegistry {
     this.onStack.add(raw);
     const at = (suffix: string) => (path === undefined ? undefined : `${path}_${suffix}`);
     try {
-      const out: SchemaObject = {};
-      for (const key of Object.keys(raw)) {
+      // Sub-schemas are named in key order, not in the document's order (which the output keeps).
+      const converted = Object.create(null) as SchemaObject; // `__proto__` is a key like any other
+      for (const key of Object.keys(raw).sort()) {
         const value = raw[key];
+        const out = converted;
         if (key.startsWith('x-parser-')) continue;
         if (SUBSCHEMA.has(key)) {
           const where = key === 'items' ? at('item') : key === 'additionalProperties' ? at('value') : undefined;
           out[key] = Array.isArray(value) ? value.map((v) => this.convert(v)) : this.convert(value, where);
         } else if (SUBSCHEMA_LIST.has(key) && Array.isArray(value)) out[key] = value.map((v) => this.convert(v));
         else if (SUBSCHEMA_MAP.has(key) && value !== null && typeof value === 'object') {
-          const map: Record<string, JsonSchema> = {};
-          for (const [k, v] of Object.entries(value)) map[k] = this.convert(v, key === 'properties' ? at(k) : undefined);
-          out[key] = map;
+          const map = Object.create(null) as Record<string, JsonSchema>;
+          for (const k of Object.keys(value).sort()) map[k] = this.convert((value as Record<string, unknown>)[k], key === 'properties' ? at(k) : undefined);
+          out[key] = Object.fromEntries(Object.keys(value).map((k) => [k, map[k]!]));
         } else out[key] = withoutParserMarks(value);
       }
-      return out;
+      return Object.fromEntries(
+        Object.keys(raw)
+          .filter((k) => k in converted)
+          .map((k) => [k, converted[k]]),
+      );
     } finally {
       this.onStack.delete(raw);
     }
@@ -98,7 +127,11 @@ function withoutParserMarks(value: unknown, seen = new Set<object>()): unknown {
   seen.add(value);
   const copy = Array.isArray(value)
     ? value.map((v) => withoutParserMarks(v, seen))
-    : Object.fromEntries(Object.entries(value).filter(([k]) => !k.startsWith('x-parser-')).map(([k, v]) => [k, withoutParserMarks(v, seen)]));
+    : Object.fromEntries(
+        Object.entries(value)
+          .filter(([k]) => !k.startsWith('x-parser-'))
+          .map(([k, v]) => [k, withoutParserMarks(v, seen)]),
+      );
   seen.delete(value);
   return copy;
 }
@@ -107,7 +140,11 @@ function withoutParserMarks(value: unknown, seen = new Set<object>()): unknown {
 function isObjectShape(s: SchemaObject): boolean {
   const props = s['properties'];
   const hasProps = props !== null && typeof props === 'object' && Object.keys(props).length > 0;
-  return hasProps && (s['type'] === undefined || s['type'] === 'object') && !['oneOf', 'anyOf', 'allOf', 'enum', 'const', 'not', 'if'].some((k) => s[k] !== undefined);
+  return (
+    hasProps &&
+    (s['type'] === undefined || s['type'] === 'object') &&
+    !['oneOf', 'anyOf', 'allOf', 'enum', 'const', 'not', 'if'].some((k) => s[k] !== undefined)
+  );
 }
 
 function ref(name: string): SchemaObject {

@@ -38,7 +38,11 @@ export function linkTopics(channels: ChannelModel[], document: DocumentView, loc
     isTopic.add(c.id);
     const info = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
     if (typeof info['pattern'] !== 'string' || info['pattern'] === '') {
-      problems.push({ severity: 'warning', ...locate(c.id, 'x-topic'), message: `channel '${c.id}' has an x-topic without a pattern (such as 'room:{room_name}'); it is served as a plain channel` });
+      problems.push({
+        severity: 'warning',
+        ...locate(c.id, 'x-topic'),
+        message: `channel '${c.id}' has an x-topic without a pattern (such as 'room:{room_name}'); it is served as a plain channel`,
+      });
       continue;
     }
     declared.set(c.id, { name: typeof info['name'] === 'string' && info['name'] !== '' ? info['name'] : c.id, pattern: info['pattern'] });
@@ -50,7 +54,11 @@ export function linkTopics(channels: ChannelModel[], document: DocumentView, loc
     if (x === undefined) continue;
     for (const m of channel.incoming) {
       if ((TOPIC_PROTOCOL_ACTIONS as readonly string[]).includes(m.tag ?? '')) {
-        problems.push({ severity: 'error', ...locate(channel.key, 'messages', m.key), message: `message '${m.key}' of topic channel '${channel.key}' uses the action '${m.tag}', which the topic protocol reserves for itself` });
+        problems.push({
+          severity: 'error',
+          ...locate(channel.key, 'messages', m.key),
+          message: `message '${m.key}' of topic channel '${channel.key}' uses the action '${m.tag}', which the topic protocol reserves for itself`,
+        });
       }
     }
     const parent = channels.find((c) => c !== channel && c.address === channel.address && !isTopic.has(c.key));
@@ -59,7 +67,11 @@ export function linkTopics(channels: ChannelModel[], document: DocumentView, loc
       const fromUrl = new Set(channel.params.map((p) => p.name));
       const missing = params.filter((p) => !fromUrl.has(p));
       if (missing.length > 0) {
-        problems.push({ severity: 'error', ...locate(channel.key, 'x-topic'), message: `topic channel '${channel.key}' is served on its own route, where connecting subscribes to '${x.pattern}', but its address '${channel.address}' has no ${missing.map((p) => `{${p}}`).join(', ')} to fill the pattern with` });
+        problems.push({
+          severity: 'error',
+          ...locate(channel.key, 'x-topic'),
+          message: `topic channel '${channel.key}' is served on its own route, where connecting subscribes to '${x.pattern}', but its address '${channel.address}' has no ${missing.map((p) => `{${p}}`).join(', ')} to fill the pattern with`,
+        });
       }
     } else {
       channel.topicOf = { parent: parent.key, name: x.name, pattern: x.pattern };

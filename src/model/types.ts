@@ -18,6 +18,8 @@ export interface ApiModel {
   version: string;
   /** Every named schema any channel refers to, by TypeScript name. */
   schemas: Record<string, JsonSchema>;
+  /** Schema names that are not what the document calls the schema (the name was taken), with the document's name. */
+  renamed: Record<string, string>;
   channels: ChannelModel[];
 }
 

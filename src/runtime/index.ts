@@ -11,7 +11,17 @@ export { channelEvents, type ChannelEvents, type EventHook } from './layers/even
 export { AuthRefusal, refuse, type UpgradeRequest } from './server/auth.js';
 export { dispatchFrame, sendFrames, type DispatchOptions } from './channel/dispatch.js';
 export type { Frames, Outcome, FailureReporter } from './channel/definition.js';
-export { ENVELOPE_VERSION, NO_ENVELOPE, answerWithoutTopics, takeEnvelope, topicError, topicFrame, type Envelope, type TopicEnvelope, type TopicErrorReason } from './protocol/envelope.js';
+export {
+  ENVELOPE_VERSION,
+  NO_ENVELOPE,
+  answerWithoutTopics,
+  takeEnvelope,
+  topicError,
+  topicFrame,
+  type Envelope,
+  type TopicEnvelope,
+  type TopicErrorReason,
+} from './protocol/envelope.js';
 export type { Logger } from './support/logger.js';
 export type { OriginRule } from './server/origin.js';
 export { createChanxServer, mount, type ChanxServer, type Route, type ServerOptions } from './server/server.js';

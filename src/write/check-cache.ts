@@ -67,7 +67,8 @@ export function remember(key: CacheKey, inputs: readonly string[], files: readon
   if (file === undefined) return;
   const entry = noteOf(key, inputs, files);
   try {
-    if (entry === undefined) rmSync(file); // (throws when there is none: caught, nothing to do)
+    if (entry === undefined)
+      rmSync(file); // (throws when there is none: caught, nothing to do)
     else {
       mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, JSON.stringify(entry));
@@ -116,7 +117,8 @@ export function upToDate(key: CacheKey): { notes: string[] } | undefined {
       const { members } = stub;
       if (membersKey(file, stub.className) !== stub.key || members === null) return undefined;
       if (!stub.wanted.every((m) => members.includes(m))) return undefined;
-      for (const name of formerHandlers(members, stub.wanted)) notes.push(`${rel}: ${name} is no longer in the document; kept (delete it when you no longer need it)`);
+      for (const name of formerHandlers(members, stub.wanted))
+        notes.push(`${rel}: ${name} is no longer in the document; kept (delete it when you no longer need it)`);
     }
     const known = new Set([...Object.keys(entry.files), ...Object.keys(entry.stubs)]);
     for (const rel of listFiles(key.outDir)) {

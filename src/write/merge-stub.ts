@@ -32,7 +32,12 @@ export function mergeStub(existing: string, stub: StubFile): StubMerge {
   // Remembered for these exact bytes, else parsed: an unchanged stub does not load the compiler.
   const members = classMembers(existing, stub.className);
   if (members === null) {
-    return { content: existing, added: [], removed: [], problem: `class ${stub.className} not found, so handlers cannot be checked or appended (${wanted.join(', ')})` };
+    return {
+      content: existing,
+      added: [],
+      removed: [],
+      problem: `class ${stub.className} not found, so handlers cannot be checked or appended (${wanted.join(', ')})`,
+    };
   }
   const missing = stub.methods.filter((m) => !members.includes(m.name));
   const removed = formerHandlers(members, wanted);

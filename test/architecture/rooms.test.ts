@@ -24,7 +24,13 @@ const PACKAGES: Record<string, readonly string[]> = {
   layers: ['ioredis', 'node:crypto', 'node:module'],
   topics: ['node:http'],
   server: ['ws', 'node:http', 'node:net', 'node:stream', 'node:fs', 'node:url', 'node:module', 'ajv-formats/dist/formats'],
-  client: ['ajv/dist/runtime/equal.js', 'ajv/dist/runtime/ucs2length.js', 'ajv/dist/runtime/uri.js', 'ajv/dist/runtime/validation_error.js', 'ajv-formats/dist/formats.js'],
+  client: [
+    'ajv/dist/runtime/equal.js',
+    'ajv/dist/runtime/ucs2length.js',
+    'ajv/dist/runtime/uri.js',
+    'ajv/dist/runtime/validation_error.js',
+    'ajv-formats/dist/formats.js',
+  ],
 };
 const ENTRY_POINTS = ['runtime/client-ajv.ts', 'runtime/client.ts', 'runtime/index.ts'];
 
@@ -72,7 +78,10 @@ describe('src/', () => {
 
   it('finds every circle of a made-up graph, and none in a chain (the search is not blind)', () => {
     const graph: Record<string, string[]> = { a: ['b'], b: ['c', 'd'], c: ['a'], d: ['d'], e: ['a'] };
-    expect(circles(Object.keys(graph), (f) => graph[f] ?? [])).toEqual([['a', 'b', 'c', 'a'], ['d', 'd']]);
+    expect(circles(Object.keys(graph), (f) => graph[f] ?? [])).toEqual([
+      ['a', 'b', 'c', 'a'],
+      ['d', 'd'],
+    ]);
     expect(circles(['a', 'b'], (f) => (f === 'a' ? ['b'] : []))).toEqual([]);
   });
 });

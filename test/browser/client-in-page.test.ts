@@ -28,7 +28,9 @@ function pageServer(): Server {
     let m = /^\/generated\/(system)\/([\w-]+)\.js$/.exec(url);
     if (m !== null) {
       const file = path.join(ROOT, 'generated', m[1]!, m[2]!);
-      const js = ts.transpileModule(readFileSync(`${file}.ts`, 'utf8'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true } }).outputText;
+      const js = ts.transpileModule(readFileSync(`${file}.ts`, 'utf8'), {
+        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
+      }).outputText;
       return send('text/javascript', js);
     }
     m = /^\/lib\/(client(?:-ajv)?|client\/[\w-]+)\.js$/.exec(url);

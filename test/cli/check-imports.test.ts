@@ -18,10 +18,19 @@ function loadedBy(args: string[], dir: string): string[] {
   const hooks = path.join(dir, 'hooks.mjs');
   const preload = path.join(dir, 'preload.mjs');
   writeFileSync(log, '');
-  writeFileSync(hooks, `import { appendFileSync } from 'node:fs';\nexport async function resolve(specifier, context, next) {\n  const r = await next(specifier, context);\n  appendFileSync(${JSON.stringify(log)}, r.url + '\\n');\n  return r;\n}\n`);
-  writeFileSync(preload, `import { register, createRequire } from 'node:module';\nimport { appendFileSync } from 'node:fs';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\nprocess.on('exit', () => appendFileSync(${JSON.stringify(log)}, Object.keys(createRequire(import.meta.url).cache).join('\\n') + '\\n'));\n`);
+  writeFileSync(
+    hooks,
+    `import { appendFileSync } from 'node:fs';\nexport async function resolve(specifier, context, next) {\n  const r = await next(specifier, context);\n  appendFileSync(${JSON.stringify(log)}, r.url + '\\n');\n  return r;\n}\n`,
+  );
+  writeFileSync(
+    preload,
+    `import { register, createRequire } from 'node:module';\nimport { appendFileSync } from 'node:fs';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\nprocess.on('exit', () => appendFileSync(${JSON.stringify(log)}, Object.keys(createRequire(import.meta.url).cache).join('\\n') + '\\n'));\n`,
+  );
   execFileSync(process.execPath, ['--import', pathToFileURL(preload).href, path.join(ROOT, 'bin/chanx-gen.js'), ...args], { cwd: dir, stdio: 'pipe' });
-  return readFileSync(log, 'utf8').split('\n').filter((l) => l !== '').map((l) => l.replace(/^file:\/\//, ''));
+  return readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => l.replace(/^file:\/\//, ''));
 }
 
 describe('--check on an unchanged tree', () => {

@@ -14,7 +14,13 @@ describe('chanx-gen init', () => {
     const dir = scratch();
     const init = await cli(['init'], dir);
     expect(init.code).toBe(0);
-    expect(Object.keys(snapshotTree(dir)).sort()).toEqual(['asyncapi.yaml', 'chanx-gen.config.json', 'generated/system/consumer.ts', 'package.json', 'tsconfig.json']);
+    expect(Object.keys(snapshotTree(dir)).sort()).toEqual([
+      'asyncapi.yaml',
+      'chanx-gen.config.json',
+      'generated/system/consumer.ts',
+      'package.json',
+      'tsconfig.json',
+    ]);
     expect(init.stdout).toContain(`Next:\n  ${NEXT_COMMANDS[0]}\n  ${NEXT_COMMANDS[1]}\n`);
     expect(readFileSync(path.join(dir, 'asyncapi.yaml'), 'utf8')).toBe(readFileSync(path.join(ROOT, 'specs/system.yaml'), 'utf8'));
     expect(JSON.parse(readFileSync(path.join(dir, 'chanx-gen.config.json'), 'utf8'))).toEqual({ documents: [{ spec: 'asyncapi.yaml', out: 'generated' }] });

@@ -18,7 +18,12 @@ function project(config?: unknown): string {
   return dir;
 }
 
-const TWO = { documents: [{ spec: 'api/system.yaml', out: 'src/system-api' }, { spec: 'api/chat.yaml', out: 'src/chat-api' }] };
+const TWO = {
+  documents: [
+    { spec: 'api/system.yaml', out: 'src/system-api' },
+    { spec: 'api/chat.yaml', out: 'src/chat-api' },
+  ],
+};
 
 describe('a configured project', () => {
   it('generates every document with no arguments, and --check alone finds drift in any of them', async () => {
@@ -70,7 +75,10 @@ describe('a configured project', () => {
 
   it('reads a "chanx-gen" field in package.json, and refuses two configurations', async () => {
     const dir = project();
-    write(path.join(dir, 'package.json'), `${JSON.stringify({ name: 'app', type: 'module', 'chanx-gen': { documents: [{ spec: 'api/system.yaml', out: 'ws' }] } }, null, 2)}\n`);
+    write(
+      path.join(dir, 'package.json'),
+      `${JSON.stringify({ name: 'app', type: 'module', 'chanx-gen': { documents: [{ spec: 'api/system.yaml', out: 'ws' }] } }, null, 2)}\n`,
+    );
     expect((await cli([], dir)).code).toBe(0);
     expect(existsSync(path.join(dir, 'ws/system/router.ts'))).toBe(true);
 
@@ -110,7 +118,11 @@ describe('a configuration with mistakes', () => {
         "chanx-gen.config.json:8:3: error: unknown key 'extra' (known: $schema, documents)",
       ],
     ],
-    ['a spec that does not exist', '{ "documents": [\n  { "spec": "api/nope.yaml" }\n] }\n', ["chanx-gen.config.json:2:5: error: spec 'api/nope.yaml': no such file"]],
+    [
+      'a spec that does not exist',
+      '{ "documents": [\n  { "spec": "api/nope.yaml" }\n] }\n',
+      ["chanx-gen.config.json:2:5: error: spec 'api/nope.yaml': no such file"],
+    ],
     ['no documents', '{ "documents": [] }\n', ["chanx-gen.config.json:1:3: error: 'documents' must be a list of at least one"]],
     ['not JSON', '{\n  "documents": [\n    { "spec": "api/system.yaml", }\n  ]\n}\n', ['chanx-gen.config.json:3:34: error: not valid JSON']],
   ];

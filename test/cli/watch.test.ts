@@ -18,7 +18,8 @@ it('regenerates when the spec or a referenced file changes, and keeps going afte
   const spec = path.join(dir, 'api.yaml');
   const common = path.join(dir, 'schemas/common.yaml');
   write(common, 'Hello:\n  type: object\n  properties:\n    action: { const: hello }\n');
-  const good = "asyncapi: 3.0.0\ninfo: { title: t, version: '1' }\nchannels:\n  c:\n    address: /c\n    messages:\n      hello: { payload: { $ref: 'schemas/common.yaml#/Hello' } }\noperations:\n  r:\n    action: receive\n    channel: { $ref: '#/channels/c' }\n    messages: [{ $ref: '#/channels/c/messages/hello' }]\n";
+  const good =
+    "asyncapi: 3.0.0\ninfo: { title: t, version: '1' }\nchannels:\n  c:\n    address: /c\n    messages:\n      hello: { payload: { $ref: 'schemas/common.yaml#/Hello' } }\noperations:\n  r:\n    action: receive\n    channel: { $ref: '#/channels/c' }\n    messages: [{ $ref: '#/channels/c/messages/hello' }]\n";
   write(spec, good);
   let stdout = '';
   let stderr = '';

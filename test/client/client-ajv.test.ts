@@ -6,7 +6,13 @@
  */
 import { afterEach, expect, it, vi } from 'vitest';
 
-const modules = ['ajv/dist/runtime/equal.js', 'ajv/dist/runtime/ucs2length.js', 'ajv/dist/runtime/uri.js', 'ajv/dist/runtime/validation_error.js', 'ajv-formats/dist/formats.js'];
+const modules = [
+  'ajv/dist/runtime/equal.js',
+  'ajv/dist/runtime/ucs2length.js',
+  'ajv/dist/runtime/uri.js',
+  'ajv/dist/runtime/validation_error.js',
+  'ajv-formats/dist/formats.js',
+];
 
 afterEach(() => {
   for (const m of modules) vi.doUnmock(m);
@@ -34,7 +40,12 @@ it("in Node, gives ajv's runtime helpers and full formats, working", async () =>
 
 /** Helpers that stand for ajv's, and each module as `shape` hands it over. */
 function mockModules(shape: (exportsDefault: unknown) => Record<string, unknown>) {
-  const helpers = { equal: (a: unknown, b: unknown) => a === b, ucs2length: (s: string) => [...s].length, uri: { parse: () => ({}) }, validation_error: class ValidationError extends Error {} };
+  const helpers = {
+    equal: (a: unknown, b: unknown) => a === b,
+    ucs2length: (s: string) => [...s].length,
+    uri: { parse: () => ({}) },
+    validation_error: class ValidationError extends Error {},
+  };
   const fullFormats = { email: /@/ };
   vi.doMock('ajv/dist/runtime/equal.js', () => shape(helpers.equal));
   vi.doMock('ajv/dist/runtime/ucs2length.js', () => shape(helpers.ucs2length));

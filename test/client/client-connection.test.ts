@@ -34,7 +34,7 @@ it('joins an http(s) or ws base with the address, path parameters filled in and 
   expect(channelUrl('ws://127.0.0.1:1', '/ws/x', {})).toBe('ws://127.0.0.1:1/ws/x');
   // However many slashes the base ends with, one separates it from the address.
   expect(channelUrl('ws://example.test/base//', '/ws/x', {})).toBe('ws://example.test/base/ws/x');
-  expect(() => channelUrl('ws://127.0.0.1:1', '/ws/{room}', {})).toThrow(new TypeError('path parameter \'room\' of /ws/{room} is missing'));
+  expect(() => channelUrl('ws://127.0.0.1:1', '/ws/{room}', {})).toThrow(new TypeError("path parameter 'room' of /ws/{room} is missing"));
   expect(() => channelUrl('ws://127.0.0.1:1', '/ws/{room}', { room: 5 } as never)).toThrow(TypeError);
   const fake = await server({ path: '/ws/room/lobby' });
   const client = await open(fake.url.replace('ws:', 'http:'), {}, { ...tagged, address: '/ws/room/{room}' }, { room: 'lobby' });
@@ -74,7 +74,13 @@ it('rejects open with the URL and the close code when the server refuses the upg
 it('rejects open when the socket cannot even be made', async () => {
   const fake = await server();
   const opening = ChanxClient.open(fake.url, tagged, undefined, { protocols: 'not a token' });
-  const outcome = await Promise.race([opening.then(() => 'opened', (e: unknown) => e), new Promise((r) => setTimeout(() => r('still pending'), 1000))]);
+  const outcome = await Promise.race([
+    opening.then(
+      () => 'opened',
+      (e: unknown) => e,
+    ),
+    new Promise((r) => setTimeout(() => r('still pending'), 1000)),
+  ]);
   expect(outcome).toBeInstanceOf(SyntaxError);
   expect(fake.attempts()).toBe(0);
 });
@@ -131,7 +137,9 @@ it('reconnects and subscribes again though onClose, onOpen and another reopen ho
     process.removeAllListeners('uncaughtException');
     for (const h of vitestHandlers) process.on('uncaughtException', h);
   });
-  const fake = await server({ answer: (f) => (f['action'] === 'subscribe' ? [{ action: 'subscribed', payload: null, topic: f['topic'], ref: f['ref'] }] : []) });
+  const fake = await server({
+    answer: (f) => (f['action'] === 'subscribe' ? [{ action: 'subscribed', payload: null, topic: f['topic'], ref: f['ref'] }] : []),
+  });
   let failing = true;
   const fail = (what: string) => () => {
     if (failing) throw new Error(`${what} failed`);
@@ -157,7 +165,7 @@ function refusingLater(refuse: (f: Frame) => Frame[]): FakeOptions['answer'] {
 
 const refusal = (f: Frame): Frame[] => [{ action: 'error', payload: { reason: 'unauthorized', detail: 'no longer' }, topic: f['topic'], ref: f['ref'] }];
 
-it('a subscription refused after a reconnect reaches the topic\'s error listeners, else the client\'s', async () => {
+it("a subscription refused after a reconnect reaches the topic's error listeners, else the client's", async () => {
   const fake = await server({ answer: refusingLater(refusal) });
   let opens = 0;
   const client = await open(fake.url, { reconnect: { initialDelay: 2 }, onOpen: () => opens++ });

@@ -51,7 +51,16 @@ it('gives every frame that does not match the document to onInvalid with its rea
   fake.push({ action: 'pong', payload: null });
   expect(await sentinel).toEqual({ action: 'pong', payload: null });
   expect(seen).toEqual([]);
-  expect(problems.map(([f]) => f)).toEqual([[1, 2], null, 42, { action: 'bogus', payload: null }, { action: 'echoed', payload: { text: 5 } }, { action: 'bare', payload: null }, { action: 'odd', payload: null }, { action: 'posted', topic: 'elsewhere:1', payload: { body: 'x' } }]);
+  expect(problems.map(([f]) => f)).toEqual([
+    [1, 2],
+    null,
+    42,
+    { action: 'bogus', payload: null },
+    { action: 'echoed', payload: { text: 5 } },
+    { action: 'bare', payload: null },
+    { action: 'odd', payload: null },
+    { action: 'posted', topic: 'elsewhere:1', payload: { body: 'x' } },
+  ]);
   const [array, nul, num, bogus, echoed, bare, odd, elsewhere] = problems.map(([, p]) => p);
   expect(array).toMatch(/not a JSON object/);
   expect(nul).toBe(array);
@@ -155,7 +164,10 @@ it("matchReplies 'order' pairs topic replies without ref by kind, and error fram
     held.push(f);
     if (held.length < 2) return [];
     // Both asked: answer the second one first, and never with `ref` (as Chanx on some frames).
-    return [{ action: 'answer', topic, payload: { value: 42 } }, { action: 'posted', topic, payload: { body: 'hi' } }];
+    return [
+      { action: 'answer', topic, payload: { value: 42 } },
+      { action: 'posted', topic, payload: { body: 'hi' } },
+    ];
   };
   const problems: string[] = [];
   const { client } = await setup(tagged, { matchReplies: 'order', timeout: 2000, onInvalid: (_f, p) => problems.push(p) }, { answer });
@@ -219,7 +231,13 @@ it('an onInvalid that throws neither stalls the connection nor keeps a request f
 });
 
 it("matchReplies 'order' never takes a topic's frame as the reply to a request outside that topic", async () => {
-  const answer = (f: Frame): Frame[] => (f['action'] === 'ping' ? [{ action: 'posted', topic: 'room:a', payload: { body: 'news' } }, { action: 'pong', payload: null }] : []);
+  const answer = (f: Frame): Frame[] =>
+    f['action'] === 'ping'
+      ? [
+          { action: 'posted', topic: 'room:a', payload: { body: 'news' } },
+          { action: 'pong', payload: null },
+        ]
+      : [];
   const { client } = await setup(tagged, { matchReplies: 'order', timeout: 2000 }, { answer });
   const posted: unknown[] = [];
   client.topic('room:{room_name}', { room_name: 'a' }).on('posted', (m) => posted.push(m));
@@ -242,7 +260,12 @@ it("matchReplies 'order' pairs the channel's own replies without ref by kind, wh
   const held: Frame[] = [];
   const answer = (f: Frame): Frame[] => {
     held.push(f);
-    return held.length < 2 ? [] : [{ action: 'echoed', payload: { text: 'hi' } }, { action: 'pong', payload: null }];
+    return held.length < 2
+      ? []
+      : [
+          { action: 'echoed', payload: { text: 'hi' } },
+          { action: 'pong', payload: null },
+        ];
   };
   const { client } = await setup(tagged, { matchReplies: 'order', timeout: 2000 }, { answer });
   const [pong, echoed] = await Promise.all([client.request({ action: 'ping' }), client.request({ action: 'say', payload: { text: 'hi' } })]);
@@ -284,7 +307,10 @@ it('a discriminator that is not a string names no message, even one whose name i
     address: '/ws/test',
     sendField: 'type',
     receiveField: 'type',
-    receives: { '1': validator((f) => f['type'] === '1', [{ instancePath: '/type', message: 'must be equal to constant' }]), '2': validator((f) => f['type'] === '2') },
+    receives: {
+      '1': validator((f) => f['type'] === '1', [{ instancePath: '/type', message: 'must be equal to constant' }]),
+      '2': validator((f) => f['type'] === '2'),
+    },
     replies: {},
   };
   const problems: string[] = [];
@@ -307,7 +333,12 @@ it("matchReplies 'order' names a reply without discriminator by its schema, and 
     held.push(f);
     if (held.filter((h) => h['topic'] === topic).length < 2) return [];
     // Both asked: answer the second one first, without ref.
-    return topic === undefined ? [{ n: 2 }, { hello: 'there' }] : [{ action: 'answer', topic, payload: { value: 42 } }, { action: 'posted', topic, payload: { body: 'hi' } }];
+    return topic === undefined
+      ? [{ n: 2 }, { hello: 'there' }]
+      : [
+          { action: 'answer', topic, payload: { value: 42 } },
+          { action: 'posted', topic, payload: { body: 'hi' } },
+        ];
   };
   const { client } = await setup(mixed, { matchReplies: 'order', timeout: 2000 }, { answer });
   expect(await Promise.all([client.request({ action: 'hello' }), client.request({ action: 'tally' })])).toEqual([{ hello: 'there' }, { n: 2 }]);

@@ -100,7 +100,10 @@ it("a connection the server closes fails pending requests with the server's code
 
 it("an error frame says what the server answered; `action: 'error'` without an object payload is no error frame", async () => {
   const problems: unknown[] = [];
-  const { fake, client } = await setup({ onInvalid: (frame) => problems.push(frame) }, { answer: (f) => [{ action: 'error', payload: { detail: 'boom' }, ref: f['ref'] }] });
+  const { fake, client } = await setup(
+    { onInvalid: (frame) => problems.push(frame) },
+    { answer: (f) => [{ action: 'error', payload: { detail: 'boom' }, ref: f['ref'] }] },
+  );
   const errors: unknown[] = [];
   client.on('error', (e) => errors.push(e));
   const err = (await client.request({ action: 'ping' }).catch((e: unknown) => e)) as ChanxFrameError;
@@ -111,15 +114,32 @@ it("an error frame says what the server answered; `action: 'error'` without an o
   expect(new ChanxFrameError(undefined).message).toBe('the server answered with an error: undefined');
   fake.push({ action: 'error', payload: null });
   fake.push({ action: 'error', payload: 'text' });
-  await expect.poll(() => problems).toEqual([{ action: 'error', payload: null }, { action: 'error', payload: 'text' }]);
+  await expect
+    .poll(() => problems)
+    .toEqual([
+      { action: 'error', payload: null },
+      { action: 'error', payload: 'text' },
+    ]);
   expect(errors).toEqual([]);
 });
 
 it("by default only the frame carrying a request's ref answers it; others go to handlers", async () => {
-  const { fake, client } = await setup({ timeout: 300 }, { answer: (f) => [{ action: 'pong', payload: null }, { action: 'pong', payload: null, ref: 'someone-else' }, { action: 'pong', payload: null, ref: f['ref'] }] });
+  const { fake, client } = await setup(
+    { timeout: 300 },
+    {
+      answer: (f) => [
+        { action: 'pong', payload: null },
+        { action: 'pong', payload: null, ref: 'someone-else' },
+        { action: 'pong', payload: null, ref: f['ref'] },
+      ],
+    },
+  );
   const seen: unknown[] = [];
   client.on('pong', (m) => seen.push(m));
   const reply = await client.request({ action: 'ping' });
   expect(reply).toEqual({ action: 'pong', payload: null, ref: fake.frames[0]!['ref'] });
-  expect(seen).toEqual([{ action: 'pong', payload: null }, { action: 'pong', payload: null, ref: 'someone-else' }]);
+  expect(seen).toEqual([
+    { action: 'pong', payload: null },
+    { action: 'pong', payload: null, ref: 'someone-else' },
+  ]);
 });

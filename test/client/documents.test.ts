@@ -26,11 +26,17 @@ components:
       payload: { $ref: 'schemas/common.yaml#/Tree' }
 `,
   );
-  writeFileSync(path.join(dir, 'schemas/common.yaml'), `Tree:\n  type: object\n  properties:\n    label: { $ref: '#/Label' }\n    children: { type: array, items: { $ref: '#/Tree' } }\nLabel: { type: string }\n`);
+  writeFileSync(
+    path.join(dir, 'schemas/common.yaml'),
+    `Tree:\n  type: object\n  properties:\n    label: { $ref: '#/Label' }\n    children: { type: array, items: { $ref: '#/Tree' } }\nLabel: { type: string }\n`,
+  );
   const bundled = bundleDocument(readSourceTree(path.join(dir, 'spec.yaml'), dir)) as Record<string, any>;
   expect(bundled.channels.c.messages.m).toEqual({ $ref: '#/components/messages/m' });
   const tree = bundled.components.messages.m.payload;
-  expect(tree).toEqual({ type: 'object', properties: { label: { type: 'string' }, children: { type: 'array', items: { $ref: '#/components/messages/m/payload' } } } });
+  expect(tree).toEqual({
+    type: 'object',
+    properties: { label: { type: 'string' }, children: { type: 'array', items: { $ref: '#/components/messages/m/payload' } } },
+  });
   expect(bundled.components.messages.n.payload).toEqual({ $ref: '#/components/messages/m/payload' });
   expect(JSON.stringify(bundled)).not.toContain('common.yaml');
 });

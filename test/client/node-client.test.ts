@@ -86,10 +86,18 @@ describe('the client against a server that misbehaves', () => {
   async function fake(answer: (frame: Record<string, unknown>) => unknown[]): Promise<string> {
     const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/ws/system' });
     await new Promise((r) => wss.once('listening', r));
-    wss.on('connection', (ws) => ws.on('message', (d) => {
-      for (const f of answer(JSON.parse(String(d)) as Record<string, unknown>)) ws.send(typeof f === 'string' ? f : JSON.stringify(f));
-    }));
-    cleanups.push(() => new Promise((r) => { for (const ws of wss.clients) ws.terminate(); wss.close(r); }));
+    wss.on('connection', (ws) =>
+      ws.on('message', (d) => {
+        for (const f of answer(JSON.parse(String(d)) as Record<string, unknown>)) ws.send(typeof f === 'string' ? f : JSON.stringify(f));
+      }),
+    );
+    cleanups.push(
+      () =>
+        new Promise((r) => {
+          for (const ws of wss.clients) ws.terminate();
+          wss.close(r);
+        }),
+    );
     return `ws://127.0.0.1:${(wss.address() as { port: number }).port}`;
   }
 
@@ -116,9 +124,17 @@ describe('the client against a server that misbehaves', () => {
   });
 
   it("matchReplies 'order' takes a reply without ref as the oldest pending request's (Chanx on non-topic frames)", async () => {
-    const url = await fake((f) => [f['action'] === 'ping' ? { action: 'pong', payload: null } : { action: 'system_echo', payload: { message: `echo ${(f['payload'] as { message: string }).message}` } }]);
+    const url = await fake((f) => [
+      f['action'] === 'ping'
+        ? { action: 'pong', payload: null }
+        : { action: 'system_echo', payload: { message: `echo ${(f['payload'] as { message: string }).message}` } },
+    ]);
     const c = await client(url, { matchReplies: 'order' });
-    const [a, b, p] = await Promise.all([c.request({ action: 'user_message', payload: { message: 'a' } }), c.request({ action: 'user_message', payload: { message: 'b' } }), c.request({ action: 'ping' })]);
+    const [a, b, p] = await Promise.all([
+      c.request({ action: 'user_message', payload: { message: 'a' } }),
+      c.request({ action: 'user_message', payload: { message: 'b' } }),
+      c.request({ action: 'ping' }),
+    ]);
     expect([a.payload.message, b.payload.message, p.action]).toEqual(['echo a', 'echo b', 'pong']);
   });
 });

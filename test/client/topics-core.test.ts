@@ -48,7 +48,10 @@ async function topicServer(port = 0): Promise<{ url: string; port: number; subsc
       const f = JSON.parse(String(data)) as { action: string; topic: string; ref?: string; payload?: unknown };
       const stamp = { version: 1, topic: f.topic, ...(f.ref !== undefined ? { ref: f.ref } : {}) };
       if (f.action === 'subscribe') {
-        if (f.topic === 'room:secret') return ws.send(JSON.stringify({ action: 'error', payload: { reason: 'unauthorized', detail: "Not authorized to subscribe to 'room:secret'" }, ...stamp }));
+        if (f.topic === 'room:secret')
+          return ws.send(
+            JSON.stringify({ action: 'error', payload: { reason: 'unauthorized', detail: "Not authorized to subscribe to 'room:secret'" }, ...stamp }),
+          );
         subscribes.set(f.topic, (subscribes.get(f.topic) ?? 0) + 1);
         ws.send(JSON.stringify({ action: 'subscribed', payload: null, ...stamp }));
         ws.send(JSON.stringify({ action: 'room_event', payload: { text: 'joined' }, version: 1, topic: f.topic, seq: 1 }));
@@ -56,7 +59,11 @@ async function topicServer(port = 0): Promise<{ url: string; port: number; subsc
       else if (f.action === 'echo' || f.action === 'post') ws.send(JSON.stringify({ action: 'posted', payload: f.payload, ...stamp }));
     });
   });
-  const stop = () => new Promise<void>((r) => { for (const ws of wss.clients) ws.terminate(); wss.close(() => r()); });
+  const stop = () =>
+    new Promise<void>((r) => {
+      for (const ws of wss.clients) ws.terminate();
+      wss.close(() => r());
+    });
   cleanups.push(stop);
   const bound = (wss.address() as { port: number }).port;
   return { url: `ws://127.0.0.1:${bound}`, port: bound, subscribes, sockets, stop };

@@ -9,7 +9,20 @@ import { ROOT } from '../helpers/cli.js';
 
 it('the generated client refuses wrong actions, payloads and path parameters at compile time', { timeout: 180_000 }, () => {
   const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
-  const args = ['--noEmit', '--strict', '--skipLibCheck', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--types', 'node', 'test/client/types/usage.ts'];
+  const args = [
+    '--noEmit',
+    '--strict',
+    '--skipLibCheck',
+    '--target',
+    'es2022',
+    '--module',
+    'nodenext',
+    '--moduleResolution',
+    'nodenext',
+    '--types',
+    'node',
+    'test/client/types/usage.ts',
+  ];
   let output = '';
   try {
     execFileSync(process.execPath, [tsc, ...args], { cwd: ROOT, encoding: 'utf8' });

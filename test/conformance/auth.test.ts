@@ -63,13 +63,16 @@ class Anonymous extends SystemConsumer {
 let server: ChanxServer;
 let base: string;
 beforeAll(async () => {
-  server = createChanxServer([mount(systemChannel, Guarded), mount({ ...systemChannel, address: '/ws/closed' }, Closed), mount({ ...systemChannel, address: '/ws/open' }, Anonymous)], { logger: { error: (m) => void logged.push(m) } });
+  server = createChanxServer(
+    [mount(systemChannel, Guarded), mount({ ...systemChannel, address: '/ws/closed' }, Closed), mount({ ...systemChannel, address: '/ws/open' }, Anonymous)],
+    { logger: { error: (m) => void logged.push(m) } },
+  );
   base = `ws://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
 });
 afterAll(() => server.close());
 
 describe('authenticate', () => {
-  it('refuses with Chanx\'s authentication frame, closes, and runs no handler even for frames sent at once', async () => {
+  it("refuses with Chanx's authentication frame, closes, and runs no handler even for frames sent at once", async () => {
     ran.length = 0;
     const client = await connect(`${base}/ws/system`);
     client.ws.send('{"action":"user_message","payload":{"message":"sneaky"}}');
@@ -86,7 +89,10 @@ describe('authenticate', () => {
     ran.length = 0;
     const client = await connect(`${base}/ws/closed`);
     client.ws.send('{"action":"ping"}');
-    expect(await client.nextJson()).toEqual({ action: 'authentication', payload: { status_code: 403, status_text: 'Forbidden', data: { detail: 'closed for maintenance' } } });
+    expect(await client.nextJson()).toEqual({
+      action: 'authentication',
+      payload: { status_code: 403, status_text: 'Forbidden', data: { detail: 'closed for maintenance' } },
+    });
     expect((await client.closed)[0]).toBe(1000);
     expect(ran).toEqual([]);
   });
@@ -106,7 +112,10 @@ describe('authenticate', () => {
     ran.length = 0;
     const client = await connect(`${base}/ws/system?token=boom`);
     const frame = await client.next();
-    expect(JSON.parse(frame)).toEqual({ action: 'authentication', payload: { status_code: 500, status_text: 'Internal Server Error', data: { detail: 'Internal server error' } } });
+    expect(JSON.parse(frame)).toEqual({
+      action: 'authentication',
+      payload: { status_code: 500, status_text: 'Internal Server Error', data: { detail: 'Internal server error' } },
+    });
     expect(frame).not.toContain('token store down');
     expect((await client.closed)[0]).toBe(1000);
     expect(logged.some((l) => l.includes('authenticate failed') && l.includes('token store down'))).toBe(true);
@@ -127,7 +136,10 @@ describe('authenticate', () => {
   it('turns a synchronous throw into the same 500 refusal, logged', async () => {
     logged.length = 0;
     const client = await connect(`${base}/ws/open?as=throw`);
-    expect(await client.nextJson()).toEqual({ action: 'authentication', payload: { status_code: 500, status_text: 'Internal Server Error', data: { detail: 'Internal server error' } } });
+    expect(await client.nextJson()).toEqual({
+      action: 'authentication',
+      payload: { status_code: 500, status_text: 'Internal Server Error', data: { detail: 'Internal server error' } },
+    });
     expect((await client.closed)[0]).toBe(1000);
     expect(logged).toHaveLength(1);
     expect(logged[0]).toContain('authenticate failed: Error: sync failure');
@@ -136,7 +148,11 @@ describe('authenticate', () => {
 
 describe('refuse', () => {
   it('fills in the reason phrase and detail from the status code, and has a word for codes HTTP does not name', () => {
-    expect([refuse().statusCode, refuse().statusText, refuse().data]).toEqual([403, 'Forbidden', { detail: 'You do not have permission to perform this action.' }]);
+    expect([refuse().statusCode, refuse().statusText, refuse().data]).toEqual([
+      403,
+      'Forbidden',
+      { detail: 'You do not have permission to perform this action.' },
+    ]);
     expect([refuse(401).statusText, refuse(401).data]).toEqual(['Unauthorized', { detail: 'Authentication credentials were not provided.' }]);
     expect([refuse(429).statusText, refuse(429).data]).toEqual(['Too Many Requests', { detail: 'Too Many Requests' }]);
     expect([refuse(599).statusText, refuse(599).data]).toEqual(['Refused', { detail: 'Refused' }]);

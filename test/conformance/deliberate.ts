@@ -36,11 +36,18 @@ export const DELIBERATE: DeliberateDifference[] = [
       if (ours.closed !== undefined || !isDeepStrictEqual(ours.welcome, chanx.welcome)) return false;
       const [only, ...rest] = ours.received ?? [];
       const item = (only as { action?: unknown; payload?: { type?: unknown; loc?: unknown; msg?: unknown }[] } | undefined)?.payload?.[0];
-      return rest.length === 0 && (only as { action?: unknown } | undefined)?.action === 'error' && item?.type === 'json_invalid' && isDeepStrictEqual(item.loc, []) && String(item.msg).startsWith('Invalid JSON: ');
+      return (
+        rest.length === 0 &&
+        (only as { action?: unknown } | undefined)?.action === 'error' &&
+        item?.type === 'json_invalid' &&
+        isDeepStrictEqual(item.loc, []) &&
+        String(item.msg).startsWith('Invalid JSON: ')
+      );
     },
   },
   {
-    reason: 'we copy the request\'s ref onto every frame that answers it, so clients can match replies to requests (DESIGN §4; Chanx does so on topic frames only, and Chanx clients ignore the extra key)',
+    reason:
+      "we copy the request's ref onto every frame that answers it, so clients can match replies to requests (DESIGN §4; Chanx does so on topic frames only, and Chanx clients ignore the extra key)",
     explains(c, chanx, ours) {
       const ref = sentRef(c);
       if (ref === undefined || chanx.received === undefined || ours.closed !== undefined || chanx.closed !== undefined) return false;
@@ -52,7 +59,14 @@ export const DELIBERATE: DeliberateDifference[] = [
     reason: 'frames over the 1 MiB default limit close the connection with 1009, as ws does (DESIGN §4); Chanx under uvicorn takes up to 16 MiB',
     explains(c, chanx, ours) {
       const s = c.sent as { length_bytes?: number } | null;
-      return typeof s?.length_bytes === 'number' && s.length_bytes > 1024 * 1024 && chanx.closed === undefined && ours.closed?.code === 1009 && isDeepStrictEqual(ours.received, []) && isDeepStrictEqual(ours.welcome, chanx.welcome);
+      return (
+        typeof s?.length_bytes === 'number' &&
+        s.length_bytes > 1024 * 1024 &&
+        chanx.closed === undefined &&
+        ours.closed?.code === 1009 &&
+        isDeepStrictEqual(ours.received, []) &&
+        isDeepStrictEqual(ours.welcome, chanx.welcome)
+      );
     },
   },
   {

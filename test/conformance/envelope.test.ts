@@ -17,7 +17,11 @@ const parsed = (frames: unknown) => (Array.isArray(frames) ? frames.map((f: stri
 
 describe('takeEnvelope', () => {
   it.each([
-    [{ action: 'ping', version: 2, topic: 't', ref: 'r', seq: 3, extra: 1 }, { version: 2, topic: 't', ref: 'r', seq: 3 }, { action: 'ping', extra: 1 }],
+    [
+      { action: 'ping', version: 2, topic: 't', ref: 'r', seq: 3, extra: 1 },
+      { version: 2, topic: 't', ref: 'r', seq: 3 },
+      { action: 'ping', extra: 1 },
+    ],
     [{ action: 'ping', version: '  7 ', seq: true }, { version: 7, seq: 1 }, { action: 'ping' }],
     [{ action: 'ping', version: '1_000', seq: 4.0 }, { version: 1000, seq: 4 }, { action: 'ping' }],
     [{ action: 'ping', topic: null, ref: null, seq: null }, {}, { action: 'ping' }],
@@ -59,27 +63,50 @@ describe('dispatch with an envelope', () => {
   it('copies ref onto the reply, on error frames and on handler failures', () => {
     expect(parsed(run('{"action":"ping","ref":"a"}'))).toEqual({ action: 'pong', payload: null, ref: 'a' });
     expect(parsed(run('{"action":"nope","ref":"b"}'))).toMatchObject({ action: 'error', payload: [{ type: 'union_tag_invalid' }], ref: 'b' });
-    expect(parsed(run('{"action":"user_message","payload":{},"ref":"c","seq":1,"version":1}'))).toMatchObject({ action: 'error', payload: [{ type: 'missing' }], ref: 'c' });
+    expect(parsed(run('{"action":"user_message","payload":{},"ref":"c","seq":1,"version":1}'))).toMatchObject({
+      action: 'error',
+      payload: [{ type: 'missing' }],
+      ref: 'c',
+    });
     expect(parsed(run('{"action":"ping"}'))).toEqual({ action: 'pong', payload: null });
   });
 
   it('answers a topic frame on a channel without topics as Chanx does', () => {
-    expect(parsed(run('{"action":"ping","topic":"x","ref":"r1"}'))).toEqual({ action: 'error', payload: { reason: 'not_subscribed', detail: "Not subscribed to 'x'" }, version: 1, topic: 'x', ref: 'r1' });
-    expect(parsed(run('{"action":"subscribe","topic":"x"}'))).toEqual({ action: 'error', payload: { reason: 'unknown_topic', detail: "Unknown topic 'x'" }, version: 1, topic: 'x' });
+    expect(parsed(run('{"action":"ping","topic":"x","ref":"r1"}'))).toEqual({
+      action: 'error',
+      payload: { reason: 'not_subscribed', detail: "Not subscribed to 'x'" },
+      version: 1,
+      topic: 'x',
+      ref: 'r1',
+    });
+    expect(parsed(run('{"action":"subscribe","topic":"x"}'))).toEqual({
+      action: 'error',
+      payload: { reason: 'unknown_topic', detail: "Unknown topic 'x'" },
+      version: 1,
+      topic: 'x',
+    });
     expect(parsed(run('{"action":"unsubscribe","topic":"x","ref":"u"}'))).toEqual({ action: 'unsubscribed', payload: null, version: 1, topic: 'x', ref: 'u' });
   });
 
-  it('hands topic frames to the channel\'s topic router, envelope taken off', () => {
+  it("hands topic frames to the channel's topic router, envelope taken off", () => {
     const seen: unknown[] = [];
     const topics: TopicRouter = { route: (message, envelope) => (seen.push([message, envelope]), 'routed') };
     expect(run('{"action":"chat","topic":"room:1","ref":"q","payload":{"a":1}}', {}, { ...channel, topics })).toBe('routed');
-    expect(seen).toEqual([[{ action: 'chat', payload: { a: 1 } }, { topic: 'room:1', ref: 'q' }]]);
+    expect(seen).toEqual([
+      [
+        { action: 'chat', payload: { a: 1 } },
+        { topic: 'room:1', ref: 'q' },
+      ],
+    ]);
     expect(parsed(run('{"action":"ping"}', {}, { ...channel, topics }))).toEqual({ action: 'pong', payload: null });
   });
 
   it('follows every validated frame with a completion frame when asked, and no other', () => {
     const on = { sendCompletion: true };
-    expect(parsed(run('{"action":"ping","ref":"z"}', on))).toEqual([{ action: 'pong', payload: null, ref: 'z' }, { action: 'complete', payload: null, ref: 'z' }]);
+    expect(parsed(run('{"action":"ping","ref":"z"}', on))).toEqual([
+      { action: 'pong', payload: null, ref: 'z' },
+      { action: 'complete', payload: null, ref: 'z' },
+    ]);
     expect(parsed(run('{"action":"nope"}', on))).toEqual([expect.objectContaining({ action: 'error' }), { action: 'complete', payload: null }]);
     expect(parsed(run('42', on))).toMatchObject({ action: 'error' });
     expect(parsed(run('{"action":', on))).toMatchObject({ action: 'error', payload: [{ type: 'json_invalid' }] });

@@ -35,7 +35,10 @@ describe('paths match as Chanx matches them', () => {
 
 describe('which named schemas are models (model_type) and by which title', () => {
   const schemas = {
-    Msg: { type: 'object', properties: { payload: { $ref: '#/$defs/Payload' }, tags: { $ref: '#/$defs/Tags' }, kind: { $ref: '#/$defs/Kind' }, alias: { $ref: '#/$defs/Renamed' } } },
+    Msg: {
+      type: 'object',
+      properties: { payload: { $ref: '#/$defs/Payload' }, tags: { $ref: '#/$defs/Tags' }, kind: { $ref: '#/$defs/Kind' }, alias: { $ref: '#/$defs/Renamed' } },
+    },
     Payload: { type: 'object', title: 'PayloadModel', properties: { a: { type: 'string' } } },
     Tags: { type: 'object', additionalProperties: { type: 'string' } },
     Kind: { type: 'string', enum: ['a', 'b'] },

@@ -130,12 +130,12 @@ describe('constraint errors, as pydantic words them', () => {
     expect(limits(payload)).toEqual([{ type, loc: at(field), msg: expect.stringMatching(msg) }]);
   });
 
-  it('refuses a malformed email where pydantic\'s EmailStr does: a value_error at the field', () => {
+  it("refuses a malformed email where pydantic's EmailStr does: a value_error at the field", () => {
     // EmailStr's text ("value is not a valid email address: <reason>") is not ours to copy.
     expect(limits({ email: 'nope' })).toEqual([{ type: 'value_error', loc: at('email'), msg: expect.any(String) }]);
   });
 
-  it('names a keyword pydantic has no error for by its JSON Schema name, with ajv\'s explanation', () => {
+  it("names a keyword pydantic has no error for by its JSON Schema name, with ajv's explanation", () => {
     expect(limits({ unique: [1, 1] })).toEqual([{ type: 'uniqueItems', loc: at('unique'), msg: expect.stringContaining('duplicate') }]);
     // A oneOf whose branches all fail reports them (below); one refused because two branches pass is only the oneOf.
     expect(limits({ one: 1 })).toEqual([{ type: 'oneOf', loc: at('one'), msg: 'must match exactly one schema in oneOf' }]);
@@ -162,7 +162,7 @@ describe('constraint errors, as pydantic words them', () => {
 });
 
 describe('channels without a discriminator', () => {
-  it('locates errors of a channel\'s only message from the message itself, with no tag before them', () => {
+  it("locates errors of a channel's only message from the message itself, with no tag before them", () => {
     expect(errorsFor(single, { text: 'abc' })).toEqual([{ type: 'string_too_long', loc: ['text'], msg: 'String should have at most 2 characters' }]);
   });
 
@@ -202,7 +202,7 @@ describe('tags that match no message, shown as Python str() shows them', () => {
     expect(tagShown(raw)).toBe(shown);
   });
 
-  it('spells NaN as Python does (JSON.parse never makes one; Python\'s json.loads does)', () => {
+  it("spells NaN as Python does (JSON.parse never makes one; Python's json.loads does)", () => {
     expect(pythonRepr(Number.NaN)).toBe('nan');
   });
 });

@@ -37,7 +37,7 @@ describe.skipIf(requireOrSkip('../shared/chanx/fastapi-sandbox.asyncapi.json', e
     expect(typecheck(path.join(dir, 'generated'))).toBe('');
   }, 180_000);
 
-  it('implements each x-topic topic once: in its hosted channel\'s folder, the dedicated route only typed (test/topics)', () => {
+  it("implements each x-topic topic once: in its hosted channel's folder, the dedicated route only typed (test/topics)", () => {
     expect(existsSync(path.join(dir, 'generated/topic_hub_room_topic/topic.ts'))).toBe(true);
     expect(existsSync(path.join(dir, 'generated/room_topic/messages.ts'))).toBe(true);
     expect(existsSync(path.join(dir, 'generated/room_topic/router.ts'))).toBe(false);
@@ -53,17 +53,22 @@ describe.skipIf(requireOrSkip('../shared/chanx/fastapi-sandbox.asyncapi.json', e
     client.ws.close();
   });
 
-  it('routes /ws/room/lobby to room_chat and lists that channel\'s tags for an unknown action', async () => {
+  it("routes /ws/room/lobby to room_chat and lists that channel's tags for an unknown action", async () => {
     const client = await connect(`${base}/ws/room/lobby`);
     client.ws.send('{"action":"ping"}');
     expect(await client.nextJson()).toEqual({ action: 'pong', payload: null });
     client.ws.send('{"action":"nope"}');
     expect(await client.nextJson()).toEqual({
       action: 'error',
-      payload: [{ type: 'union_tag_invalid', loc: [], msg: "Input tag 'nope' found using 'action' does not match any of the expected tags: 'ping', 'room_chat'" }],
+      payload: [
+        { type: 'union_tag_invalid', loc: [], msg: "Input tag 'nope' found using 'action' does not match any of the expected tags: 'ping', 'room_chat'" },
+      ],
     });
     client.ws.send('{"action":"room_chat","payload":{}}');
-    expect(await client.nextJson()).toEqual({ action: 'error', payload: [{ type: 'missing', loc: ['room_chat', 'payload', 'message'], msg: 'Field required' }] });
+    expect(await client.nextJson()).toEqual({
+      action: 'error',
+      payload: [{ type: 'missing', loc: ['room_chat', 'payload', 'message'], msg: 'Field required' }],
+    });
     client.ws.close();
   });
 

@@ -61,24 +61,28 @@ describe('room-chat, generated afresh', () => {
     gen = await fresh('room-chat');
     const { roomChatChannel } = await gen.load<Router>('room_chat/router.ts');
     srv = serving([
-      mount(roomChatChannel, class {
-        onPing() {
-          return { action: 'pong' as const, payload: null };
-        }
-        onRoomChat(_m: { payload: { message: string } }, ctx: { params: { room_name: string } }) {
-          return void ctx.params;
-        }
-        onShape(m: { payload: { kind: string } }, ctx: { params: { room_name: string } }) {
-          return { action: 'room_notification' as const, payload: { message: `a ${m.payload.kind}`, room_name: ctx.params.room_name } };
-        }
-      }),
+      mount(
+        roomChatChannel,
+        class {
+          onPing() {
+            return { action: 'pong' as const, payload: null };
+          }
+          onRoomChat(_m: { payload: { message: string } }, ctx: { params: { room_name: string } }) {
+            return void ctx.params;
+          }
+          onShape(m: { payload: { kind: string } }, ctx: { params: { room_name: string } }) {
+            return { action: 'room_notification' as const, payload: { message: `a ${m.payload.kind}`, room_name: ctx.params.room_name } };
+          }
+        },
+      ),
     ]);
   });
   afterAll(() => srv.close());
 
   it('names the channel RoomChat and its messages after their schemas', () => {
     const messages = gen.text('room_chat/messages.ts');
-    for (const name of ['RoomChatMessage', 'RoomNotificationMessage', 'PingMessage', 'PongMessage', 'ShapeMessage']) expect(messages).toContain(`export interface ${name} {`);
+    for (const name of ['RoomChatMessage', 'RoomNotificationMessage', 'PingMessage', 'PongMessage', 'ShapeMessage'])
+      expect(messages).toContain(`export interface ${name} {`);
     expect(gen.text('room_chat/handlers.ts')).toContain('readonly room_name: string;');
   });
 
@@ -101,7 +105,16 @@ describe('room-chat, generated afresh', () => {
     ).toEqual([
       { action: 'pong', payload: null },
       { action: 'room_notification', payload: { message: 'a circle', room_name: 'kitchen' } },
-      { action: 'error', payload: [{ type: 'union_tag_invalid', loc: [], msg: "Input tag 'legacy' found using 'action' does not match any of the expected tags: 'ping', 'room_chat', 'shape'" }] },
+      {
+        action: 'error',
+        payload: [
+          {
+            type: 'union_tag_invalid',
+            loc: [],
+            msg: "Input tag 'legacy' found using 'action' does not match any of the expected tags: 'ping', 'room_chat', 'shape'",
+          },
+        ],
+      },
       { action: 'error', payload: [expect.objectContaining({ type: 'string_too_short', loc: ['room_chat', 'payload', 'message'] })] },
     ]);
     expect(await upgradeStatus(await srv.url('/ws/room'))).toBe(404);
@@ -119,14 +132,17 @@ describe('no-discriminator, generated afresh', () => {
     const { commandsChannel } = await gen.load<Commands>('commands/router.ts');
     const { statusChannel } = await gen.load<Status>('status/router.ts');
     srv = serving([
-      mount(commandsChannel, class {
-        onMove(m: unknown) {
-          calls.push(`move:${JSON.stringify(m)}`);
-        }
-        onSay(m: unknown) {
-          calls.push(`say:${JSON.stringify(m)}`);
-        }
-      }),
+      mount(
+        commandsChannel,
+        class {
+          onMove(m: unknown) {
+            calls.push(`move:${JSON.stringify(m)}`);
+          }
+          onSay(m: unknown) {
+            calls.push(`say:${JSON.stringify(m)}`);
+          }
+        },
+      ),
       mount(statusChannel, class {}),
     ]);
   });
@@ -156,7 +172,10 @@ describe('no-discriminator, generated afresh', () => {
     expect(unmatched.action).toBe('error');
     expect(unmatched.payload).toContainEqual({ type: 'missing', loc: ['move', 'dy'], msg: 'Field required' });
     expect(unmatched.payload).toContainEqual({ type: 'missing', loc: ['say', 'text'], msg: 'Field required' });
-    expect(await client.nextJson()).toMatchObject({ action: 'error', payload: expect.arrayContaining([{ type: 'missing', loc: ['say', 'text'], msg: 'Field required' }]) });
+    expect(await client.nextJson()).toMatchObject({
+      action: 'error',
+      payload: expect.arrayContaining([{ type: 'missing', loc: ['say', 'text'], msg: 'Field required' }]),
+    });
     // Handlers that return nothing send nothing; frames are handled in order.
     expect(calls).toEqual(['say:{"text":"hi"}', 'move:{"dx":3,"dy":4}']);
     client.ws.close();
@@ -176,14 +195,17 @@ describe('type-routed-v2 (AsyncAPI 2.6), generated afresh', () => {
     gen = await fresh('type-routed-v2');
     const { feedVenueChannel } = await gen.load<Router>('feed-venue/router.ts');
     srv = serving([
-      mount(feedVenueChannel, class {
-        onSubscribe(m: { product_ids: string[] }, ctx: { params: { venue: string } }) {
-          return { type: 'ticker' as const, product_id: m.product_ids[0], price: ctx.params.venue };
-        }
-        onUnsubscribe() {
-          return { type: 'heartbeat' as const };
-        }
-      }),
+      mount(
+        feedVenueChannel,
+        class {
+          onSubscribe(m: { product_ids: string[] }, ctx: { params: { venue: string } }) {
+            return { type: 'ticker' as const, product_id: m.product_ids[0], price: ctx.params.venue };
+          }
+          onUnsubscribe() {
+            return { type: 'heartbeat' as const };
+          }
+        },
+      ),
     ]);
   });
   afterAll(() => srv.close());
@@ -204,7 +226,9 @@ describe('type-routed-v2 (AsyncAPI 2.6), generated afresh', () => {
   });
 
   it('serves /feed/spot and /feed/futures only, and routes by type', async () => {
-    expect(await exchange(await srv.url('/feed/futures'), ['{"type":"subscribe","product_ids":["ETH-EUR"]}', '{"type":"unsubscribe"}', '{"action":"subscribe"}'])).toEqual([
+    expect(
+      await exchange(await srv.url('/feed/futures'), ['{"type":"subscribe","product_ids":["ETH-EUR"]}', '{"type":"unsubscribe"}', '{"action":"subscribe"}']),
+    ).toEqual([
       { type: 'ticker', product_id: 'ETH-EUR', price: 'futures' },
       { type: 'heartbeat' },
       { action: 'error', payload: [{ type: 'union_tag_not_found', loc: [], msg: "Unable to extract tag using discriminator 'type'" }] },
@@ -222,14 +246,17 @@ describe('hostile, generated afresh', () => {
     gen = await fresh('hostile');
     const { classChannel } = await gen.load<Router>('class/router.ts');
     srv = serving([
-      mount(classChannel, class {
-        onDelete() {
-          return { action: 'delete' as const, payload: 'deleted' };
-        }
-        onItSXY(_m: unknown, ctx: { params: Record<string, string> }) {
-          return { action: 'delete' as const, payload: ctx.params['the-id'] };
-        }
-      }),
+      mount(
+        classChannel,
+        class {
+          onDelete() {
+            return { action: 'delete' as const, payload: 'deleted' };
+          }
+          onItSXY(_m: unknown, ctx: { params: Record<string, string> }) {
+            return { action: 'delete' as const, payload: ctx.params['the-id'] };
+          }
+        },
+      ),
     ]);
   });
   afterAll(() => srv.close());
@@ -244,8 +271,8 @@ describe('hostile, generated afresh', () => {
 
   it('validates the unicode-named integer field', async () => {
     const { validate_2fast } = await gen.load<Record<string, Validate>>('class/validators.js');
-    expect(validate_2fast!({ action: TAG, 'ünïcödé': 3 })).toBe(true);
-    expect(validate_2fast!({ action: TAG, 'ünïcödé': 1.5 })).toBe(false);
+    expect(validate_2fast!({ action: TAG, ünïcödé: 3 })).toBe(true);
+    expect(validate_2fast!({ action: TAG, ünïcödé: 1.5 })).toBe(false);
     expect(validate_2fast!({ action: 'delete' })).toBe(false);
   });
 

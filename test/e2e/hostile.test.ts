@@ -20,7 +20,13 @@ it('routes a tag made of comment ends, backticks and ${...} to its handler', asy
   client.ws.send(JSON.stringify({ action: 'nope' }));
   expect(await client.nextJson()).toEqual({
     action: 'error',
-    payload: [{ type: 'union_tag_invalid', loc: [], msg: "Input tag 'nope' found using 'action' does not match any of the expected tags: 'delete', 'it's */ `x` ${y}'" }],
+    payload: [
+      {
+        type: 'union_tag_invalid',
+        loc: [],
+        msg: "Input tag 'nope' found using 'action' does not match any of the expected tags: 'delete', 'it's */ `x` ${y}'",
+      },
+    ],
   });
   client.ws.close();
 });

@@ -164,7 +164,12 @@ describe('handler failures', () => {
     client.ws.send('{"action":"subscribe","topic":"t"}');
     expect(await client.nextJson()).toEqual({ action: 'error', payload: { reason: 'unknown_topic', detail: "Unknown topic 't'" }, version: 1, topic: 't' });
     client.ws.send('{"dx":1,"topic":"t"}');
-    expect(await client.nextJson()).toEqual({ action: 'error', payload: { reason: 'not_subscribed', detail: "Not subscribed to 't'" }, version: 1, topic: 't' });
+    expect(await client.nextJson()).toEqual({
+      action: 'error',
+      payload: { reason: 'not_subscribed', detail: "Not subscribed to 't'" },
+      version: 1,
+      topic: 't',
+    });
     client.ws.close();
   });
 });
@@ -250,7 +255,10 @@ describe('addresses', () => {
     const upgrade = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
     const answers: Record<string, [string, string]> = {};
     for (const target of ['/ws/room/kitchen?x=/y', '//evil/ws/room/kitchen', '/ws/x/../room/kitchen', '/ws/room/./kitchen', 'http://x/ws/room/kitchen']) {
-      answers[target] = [await statusLine(port, `GET ${target} HTTP/1.1\r\nHost: x\r\n${upgrade}\r\n`), await statusLine(port, `GET ${target} HTTP/1.1\r\nHost: x\r\n\r\n`)];
+      answers[target] = [
+        await statusLine(port, `GET ${target} HTTP/1.1\r\nHost: x\r\n${upgrade}\r\n`),
+        await statusLine(port, `GET ${target} HTTP/1.1\r\nHost: x\r\n\r\n`),
+      ];
     }
     expect(answers).toEqual({
       '/ws/room/kitchen?x=/y': ['HTTP/1.1 101 Switching Protocols', 'HTTP/1.1 426 Upgrade Required'],

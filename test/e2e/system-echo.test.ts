@@ -36,17 +36,46 @@ describe('DESIGN §4 wire protocol, frame by frame', () => {
     ['ping', '{"action":"ping"}', { action: 'pong', payload: null }],
     ['ping with null payload', '{"action":"ping","payload":null}', { action: 'pong', payload: null }],
     ['user_message', '{"action":"user_message","payload":{"message":"Hello"}}', { action: 'system_echo', payload: { message: '🔧 System Echo: Hello' } }],
-    ['extra top-level keys are ignored', '{"action":"user_message","payload":{"message":"x"},"id":7}', { action: 'system_echo', payload: { message: '🔧 System Echo: x' } }],
+    [
+      'extra top-level keys are ignored',
+      '{"action":"user_message","payload":{"message":"x"},"id":7}',
+      { action: 'system_echo', payload: { message: '🔧 System Echo: x' } },
+    ],
     [
       'unknown action',
       '{"action":"foo"}',
-      { action: 'error', payload: [{ type: 'union_tag_invalid', loc: [], msg: "Input tag 'foo' found using 'action' does not match any of the expected tags: 'ping', 'user_message'" }] },
+      {
+        action: 'error',
+        payload: [
+          { type: 'union_tag_invalid', loc: [], msg: "Input tag 'foo' found using 'action' does not match any of the expected tags: 'ping', 'user_message'" },
+        ],
+      },
     ],
-    ['missing action', '{"payload":{}}', { action: 'error', payload: [{ type: 'union_tag_not_found', loc: [], msg: "Unable to extract tag using discriminator 'action'" }] }],
-    ['missing field', '{"action":"user_message","payload":{}}', { action: 'error', payload: [{ type: 'missing', loc: ['user_message', 'payload', 'message'], msg: 'Field required' }] }],
-    ['missing payload', '{"action":"user_message"}', { action: 'error', payload: [{ type: 'missing', loc: ['user_message', 'payload'], msg: 'Field required' }] }],
-    ['wrong type', '{"action":"user_message","payload":{"message":5}}', { action: 'error', payload: [{ type: 'string_type', loc: ['user_message', 'payload', 'message'], msg: 'Input should be a valid string' }] }],
-    ['ping with a payload', '{"action":"ping","payload":5}', { action: 'error', payload: [{ type: 'none_required', loc: ['ping', 'payload'], msg: 'Input should be None' }] }],
+    [
+      'missing action',
+      '{"payload":{}}',
+      { action: 'error', payload: [{ type: 'union_tag_not_found', loc: [], msg: "Unable to extract tag using discriminator 'action'" }] },
+    ],
+    [
+      'missing field',
+      '{"action":"user_message","payload":{}}',
+      { action: 'error', payload: [{ type: 'missing', loc: ['user_message', 'payload', 'message'], msg: 'Field required' }] },
+    ],
+    [
+      'missing payload',
+      '{"action":"user_message"}',
+      { action: 'error', payload: [{ type: 'missing', loc: ['user_message', 'payload'], msg: 'Field required' }] },
+    ],
+    [
+      'wrong type',
+      '{"action":"user_message","payload":{"message":5}}',
+      { action: 'error', payload: [{ type: 'string_type', loc: ['user_message', 'payload', 'message'], msg: 'Input should be a valid string' }] },
+    ],
+    [
+      'ping with a payload',
+      '{"action":"ping","payload":5}',
+      { action: 'error', payload: [{ type: 'none_required', loc: ['ping', 'payload'], msg: 'Input should be None' }] },
+    ],
   ];
   it.each(rows)('%s', async (_name, frame, want) => {
     const client = await system();

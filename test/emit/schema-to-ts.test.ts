@@ -17,7 +17,11 @@ describe('JSON Schema to TypeScript', () => {
     ['array of a union', { type: 'array', items: { type: ['string', 'number'] } }, '(string | number)[]'],
     ['tuple (items array)', { type: 'array', items: [{ type: 'string' }, { type: 'number' }], maxItems: 2 }, '[string, number]'],
     ['open tuple', { type: 'array', items: [{ type: 'string' }] }, '[string, ...unknown[]]'],
-    ['prefixItems with optional tail', { type: 'array', prefixItems: [{ type: 'string' }, { type: 'number' }], minItems: 1, items: false }, '[string, number?]'],
+    [
+      'prefixItems with optional tail',
+      { type: 'array', prefixItems: [{ type: 'string' }, { type: 'number' }], minItems: 1, items: false },
+      '[string, number?]',
+    ],
     ['oneOf', { oneOf: [{ $ref: '#/$defs/A' }, { $ref: '#/$defs/B' }] }, 'A | B'],
     ['anyOf of primitives', { anyOf: [{ type: 'string' }, { type: 'integer' }] }, 'string | number'],
     ['allOf', { allOf: [{ $ref: '#/$defs/A' }, { $ref: '#/$defs/B' }] }, 'A & B'],
@@ -56,7 +60,14 @@ describe('JSON Schema to TypeScript', () => {
   });
 
   it('types a message envelope: literals required, the routing field as its tag', () => {
-    const schema: JsonSchema = { type: 'object', properties: { action: { type: 'string', const: 'ping', default: 'ping' }, kind: { type: 'string', pattern: '^x$' }, payload: { type: 'null', default: null } } };
+    const schema: JsonSchema = {
+      type: 'object',
+      properties: {
+        action: { type: 'string', const: 'ping', default: 'ping' },
+        kind: { type: 'string', pattern: '^x$' },
+        payload: { type: 'null', default: null },
+      },
+    };
     expect(declareType('Ping', schema, { literalsRequired: true, tag: { field: 'kind', value: 'x' } })).toBe(
       ['export interface Ping {', "  action: 'ping';", "  kind: 'x';", '  /** @default null */', '  payload?: null;', '}', ''].join('\n'),
     );

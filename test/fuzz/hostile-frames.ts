@@ -32,7 +32,11 @@ const jsonText: fc.Arbitrary<string> = fc.letrec<{ value: string }>((tie) => ({
 
 /** Objects shaped like the system channel's messages, with hostile values and extra keys. */
 const messageLike = fc
-  .tuple(fc.constantFrom('"ping"', '"user_message"', '"__proto__"', '"constructor"', 'null', '1', '["ping"]'), jsonText, fc.array(fc.tuple(key, jsonText), { maxLength: 3 }))
+  .tuple(
+    fc.constantFrom('"ping"', '"user_message"', '"__proto__"', '"constructor"', 'null', '1', '["ping"]'),
+    jsonText,
+    fc.array(fc.tuple(key, jsonText), { maxLength: 3 }),
+  )
   .map(([action, payload, extra]) => `{${[`"action":${action}`, `"payload":${payload}`, ...extra.map(([k, v]) => `${JSON.stringify(k)}:${v}`)].join(',')}}`);
 
 const deep = fc.tuple(fc.integer({ min: 1, max: 20_000 }), fc.constantFrom('[]', '{"a":}', '{"__proto__":}')).map(([n, kind]) => {

@@ -18,7 +18,13 @@ export function arbitraryFor(schema: Schema, defs: Record<string, Schema>, depth
     const branches = schema[key];
     if (Array.isArray(branches) && branches.length > 0) return fc.oneof(...branches.map((b) => arbitraryFor(b as Schema, defs, depth + 1)));
   }
-  const type = Array.isArray(schema['type']) ? (schema['type'] as string[]) : typeof schema['type'] === 'string' ? [schema['type'] as string] : schema['properties'] !== undefined ? ['object'] : [];
+  const type = Array.isArray(schema['type'])
+    ? (schema['type'] as string[])
+    : typeof schema['type'] === 'string'
+      ? [schema['type'] as string]
+      : schema['properties'] !== undefined
+        ? ['object']
+        : [];
   if (type.length === 0) return fc.jsonValue({ maxDepth: 2 });
   return fc.oneof(...type.map((t) => ofType(t, schema as Record<string, unknown>, defs, depth)));
 }
@@ -33,22 +39,36 @@ function ofType(type: string, s: Record<string, unknown>, defs: Record<string, S
     case 'integer':
       return fc.integer({ min: Math.max(num('minimum') ?? -1e9, -1e9), max: Math.min(num('maximum') ?? 1e9, 1e9) });
     case 'number':
-      return fc.double({ min: num('minimum') ?? -1e12, max: num('maximum') ?? 1e12, noNaN: true, noDefaultInfinity: true }).map((n) => (Object.is(n, -0) ? 0 : n));
+      return fc
+        .double({ min: num('minimum') ?? -1e12, max: num('maximum') ?? 1e12, noNaN: true, noDefaultInfinity: true })
+        .map((n) => (Object.is(n, -0) ? 0 : n));
     case 'string': {
       if (typeof s['pattern'] === 'string') return fc.stringMatching(new RegExp(s['pattern']));
       if (s['format'] === 'date-time') return fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }).map((d) => d.toISOString());
       return fc.string({ unit: 'binary', minLength: num('minLength') ?? 0, maxLength: num('maxLength') ?? 12 });
     }
     case 'array':
-      return fc.array(arbitraryFor((s['items'] as Schema) ?? true, defs, depth + 1), { minLength: num('minItems') ?? 0, maxLength: Math.min(num('maxItems') ?? 4, 4) });
+      return fc.array(arbitraryFor((s['items'] as Schema) ?? true, defs, depth + 1), {
+        minLength: num('minItems') ?? 0,
+        maxLength: Math.min(num('maxItems') ?? 4, 4),
+      });
     case 'object': {
       const props = (s['properties'] ?? {}) as Record<string, Schema>;
       const required = new Set((s['required'] ?? []) as string[]);
       const parts: Record<string, fc.Arbitrary<unknown>> = {};
       for (const [name, sub] of Object.entries(props)) parts[name] = arbitraryFor(sub, defs, depth + 1);
       const extra = s['additionalProperties'];
-      const extras = extra === false ? fc.constant({}) : fc.dictionary(fc.string({ maxLength: 6 }).filter((k) => !(k in props)), extra === undefined || extra === true ? fc.jsonValue({ maxDepth: 1 }) : arbitraryFor(extra as Schema, defs, depth + 1), { maxKeys: 2 });
-      return fc.tuple(fc.record(parts, { requiredKeys: Object.keys(props).filter((k) => required.has(k)) }), extras).map(([known, more]) => ({ ...more, ...known }));
+      const extras =
+        extra === false
+          ? fc.constant({})
+          : fc.dictionary(
+              fc.string({ maxLength: 6 }).filter((k) => !(k in props)),
+              extra === undefined || extra === true ? fc.jsonValue({ maxDepth: 1 }) : arbitraryFor(extra as Schema, defs, depth + 1),
+              { maxKeys: 2 },
+            );
+      return fc
+        .tuple(fc.record(parts, { requiredKeys: Object.keys(props).filter((k) => required.has(k)) }), extras)
+        .map(([known, more]) => ({ ...more, ...known }));
     }
     default:
       return fc.jsonValue({ maxDepth: 2 });
@@ -61,11 +81,12 @@ export function mutated(value: unknown): fc.Arbitrary<unknown> {
     const copy = structuredClone(value);
     const spots: [Record<string, unknown> | unknown[], string | number][] = [];
     const walk = (v: unknown): void => {
-      if (Array.isArray(v)) v.forEach((item, i) => {
-        spots.push([v, i]);
-        walk(item);
-      });
-      else if (v !== null && typeof v === 'object') for (const [k, item] of Object.entries(v)) (spots.push([v as Record<string, unknown>, k]), walk(item));
+      if (Array.isArray(v))
+        v.forEach((item, i) => {
+          spots.push([v, i]);
+          walk(item);
+        });
+      else if (v !== null && typeof v === 'object') for (const [k, item] of Object.entries(v)) spots.push([v as Record<string, unknown>, k]), walk(item);
     };
     walk(copy);
     if (spots.length === 0) return replacement;

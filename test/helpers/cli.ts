@@ -37,7 +37,9 @@ interface Replay {
 
 async function replayed(args: string[], cwd: string): Promise<CliRun> {
   const before = snapshotTree(cwd);
-  const key = createHash('sha256').update(JSON.stringify([args, before])).digest('hex');
+  const key = createHash('sha256')
+    .update(JSON.stringify([args, before]))
+    .digest('hex');
   const file = path.join(ROOT, '.scratch', 'cli-cache', `${key}.json`);
   if (existsSync(file)) {
     const replay = JSON.parse(readFileSync(file, 'utf8')) as Replay;
@@ -100,7 +102,10 @@ export const TSC_SKIPPED = process.env.CHANX_GEN_MUTATING === '1';
 export function typecheck(outDir: string): string {
   if (TSC_SKIPPED) return '';
   const config = path.join(outDir, 'tsconfig.json');
-  writeFileSync(config, JSON.stringify({ compilerOptions: { target: 'es2022', module: 'nodenext', strict: true, noEmit: true, types: ['node'] }, include: ['.'] }));
+  writeFileSync(
+    config,
+    JSON.stringify({ compilerOptions: { target: 'es2022', module: 'nodenext', strict: true, noEmit: true, types: ['node'] }, include: ['.'] }),
+  );
   try {
     execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', config], { encoding: 'utf8' });
     return '';

@@ -40,7 +40,9 @@ export function corpusDocs(): CorpusDoc[] {
   const [head, ...rows] = readFileSync(path.join(CORPUS, 'MANIFEST.tsv'), 'utf8').trim().split('\n');
   const cols = head!.split('\t');
   const at = (row: string[], name: string) => row[cols.indexOf(name)] ?? '';
-  const docs = rows.map((line) => line.split('\t')).map((row) => ({ file: `corpus/${at(row, 'file')}`, version: at(row, 'asyncapi_version'), manifest: at(row, 'parser_v3_result') }));
+  const docs = rows
+    .map((line) => line.split('\t'))
+    .map((row) => ({ file: `corpus/${at(row, 'file')}`, version: at(row, 'asyncapi_version'), manifest: at(row, 'parser_v3_result') }));
   for (const f of ['chanx/fastapi-sandbox.asyncapi.json', 'chanx/fastapi-sandbox.asyncapi.yaml']) {
     if (existsSync(path.join(SHARED, f))) docs.push({ file: f, version: '3.0.0', manifest: 'valid' });
   }

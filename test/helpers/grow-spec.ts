@@ -18,7 +18,10 @@ const GROWN_MESSAGES = `
 
 export function grow(spec: string): string {
   return spec
-    .replace('      user_message:\n        $ref', "      time_message:\n        $ref: '#/components/messages/time_message'\n      time_reply:\n        $ref: '#/components/messages/time_reply'\n      user_message:\n        $ref")
+    .replace(
+      '      user_message:\n        $ref',
+      "      time_message:\n        $ref: '#/components/messages/time_message'\n      time_reply:\n        $ref: '#/components/messages/time_reply'\n      user_message:\n        $ref",
+    )
     .replace(
       'operations:\n',
       "operations:\n  handle_time:\n    action: receive\n    channel:\n      $ref: '#/channels/system'\n    summary: Tell the time\n    messages:\n      - $ref: '#/channels/system/messages/time_message'\n    reply:\n      channel:\n        $ref: '#/channels/system'\n      messages:\n        - $ref: '#/channels/system/messages/time_reply'\n",

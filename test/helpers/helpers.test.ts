@@ -17,7 +17,15 @@ describe('requireOrSkip', () => {
     expect(() => requireOrSkip('redis-server', false, { CI: ci })).toThrow(/redis-server is required when CI is set/);
   });
   it('reads CI as CI services set it', () => {
-    expect([undefined, '', '0', 'false', 'FALSE', 'true', '1'].map((CI) => ciRequiresEverything(CI === undefined ? {} : { CI }))).toEqual([false, false, false, false, false, true, true]);
+    expect([undefined, '', '0', 'false', 'FALSE', 'true', '1'].map((CI) => ciRequiresEverything(CI === undefined ? {} : { CI }))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+      true,
+    ]);
   });
 });
 

@@ -14,10 +14,15 @@ export async function modelOf(spec: string, options: ModelOptions = {}): Promise
 /** A 3.0 document with one channel `c` whose client sends each of `messages` (name -> payload schema YAML). */
 export function receiving(messages: Record<string, string>, replies: Record<string, string> = {}): string {
   const all = { ...messages, ...replies };
-  const msgs = Object.entries(all).map(([k, schema]) => `      ${k}:\n        payload: ${schema}`).join('\n');
+  const msgs = Object.entries(all)
+    .map(([k, schema]) => `      ${k}:\n        payload: ${schema}`)
+    .join('\n');
   const ops = Object.keys(messages)
     .map((k) => {
-      const reply = replies[`${k}_reply`] !== undefined ? `\n    reply:\n      channel: { $ref: '#/channels/c' }\n      messages: [{ $ref: '#/channels/c/messages/${k}_reply' }]` : '';
+      const reply =
+        replies[`${k}_reply`] !== undefined
+          ? `\n    reply:\n      channel: { $ref: '#/channels/c' }\n      messages: [{ $ref: '#/channels/c/messages/${k}_reply' }]`
+          : '';
       return `  recv_${k}:\n    action: receive\n    channel: { $ref: '#/channels/c' }\n    messages: [{ $ref: '#/channels/c/messages/${k}' }]${reply}`;
     })
     .join('\n');

@@ -17,7 +17,8 @@ import { isChanxDiscriminatorAt } from '../../src/load/chanx-discriminator.js';
 import { viewFromParser } from '../../src/load/from-parser.js';
 import { readSourceFile } from '../../src/load/source-files.js';
 import { buildModel } from '../../src/model/build-model.js';
-import { load } from '../../src/pipeline.js';
+import { load, runPipeline } from '../../src/pipeline.js';
+import { execFileSync } from 'node:child_process';
 import { corpusDocs, SHARED } from '../helpers/corpus.js';
 import { mutate, seeded, type Variant } from './mutations.js';
 
@@ -68,7 +69,13 @@ async function ours(dir: string, file: string): Promise<Outcome> {
     loaded = await load(file, dir);
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    return { accepted: false, located: err.diagnostics.every((d) => d.file !== '' && d.line > 0), first: err.message.split('\n')[0]!, modelLevel: false, said: err.diagnostics.map((d) => said(d.line, d.message)) };
+    return {
+      accepted: false,
+      located: err.diagnostics.every((d) => d.file !== '' && d.line > 0),
+      first: err.message.split('\n')[0]!,
+      modelLevel: false,
+      said: err.diagnostics.map((d) => said(d.line, d.message)),
+    };
   }
   return model(() => loaded.view, dir, file);
 }
@@ -96,25 +103,35 @@ async function theirs(dir: string, file: string, text: string): Promise<Outcome 
   } catch {
     data = undefined;
   }
-  const onlyDiscriminators = errors.length > 0 && errors.every((d) => isChanxDiscriminatorAt(data, d.path) || / must match "(else|then)" schema$/.test(d.message));
+  const onlyDiscriminators =
+    errors.length > 0 && errors.every((d) => isChanxDiscriminatorAt(data, d.path) || / must match "(else|then)" schema$/.test(d.message));
   if (onlyDiscriminators) return { accepted: true, model: 'chanx-discriminator' };
-  return { accepted: false, located: true, first: errors[0]?.message ?? '', modelLevel: false, said: errors.map((d) => said(d.range.start.line + 1, d.message)), ...(threw !== undefined ? { threw } : {}) };
+  return {
+    accepted: false,
+    located: true,
+    first: errors[0]?.message ?? '',
+    modelLevel: false,
+    said: errors.map((d) => said(d.range.start.line + 1, d.message)),
+    ...(threw !== undefined ? { threw } : {}),
+  };
 }
 
 export interface DifferentialResult {
   variants: number;
   accepted: number;
   refused: number;
+  /** Accepted variants whose code was generated (with `emit`). */
+  emitted: number;
   /** Variants on which the parser itself threw (a parser bug); chanx-gen must refuse them with a location. */
   parserThrew: string[];
   disagreements: string[];
 }
 
-export async function runDifferential(options: { seed: number; variants: number; dir: string; seeds?: Seed[] }): Promise<DifferentialResult> {
+export async function runDifferential(options: { seed: number; variants: number; dir: string; seeds?: Seed[]; emit?: boolean }): Promise<DifferentialResult> {
   const random = seeded(options.seed);
   const pool = options.seeds ?? seeds();
   if (pool.length === 0) throw new Error('no seed documents: the corpus is missing');
-  const result: DifferentialResult = { variants: 0, accepted: 0, refused: 0, parserThrew: [], disagreements: [] };
+  const result: DifferentialResult = { variants: 0, accepted: 0, refused: 0, emitted: 0, parserThrew: [], disagreements: [] };
   for (let attempt = 0; result.variants < options.variants && attempt < options.variants * 5; attempt++) {
     const seed = pool[Math.floor(random() * pool.length)]!;
     const variant = mutate(seed.data, random);
@@ -125,11 +142,63 @@ export async function runDifferential(options: { seed: number; variants: number;
     writeFileSync(path.join(dir, variant.file), variant.text);
     const verdict = await compare(dir, variant, seed.file);
     if (verdict.disagreement !== undefined) result.disagreements.push(verdict.disagreement);
+    else if (verdict.accepted && options.emit === true) {
+      const problem = await emitStep(dir, variant.file);
+      if (problem !== undefined) result.disagreements.push(`${path.basename(dir)} (${seed.file}, ${variant.what}): ${problem}`);
+      else result.emitted++;
+    }
     if (verdict.parserThrew !== undefined) result.parserThrew.push(verdict.parserThrew);
     if (verdict.accepted) result.accepted++;
     else result.refused++;
   }
+  if (options.emit === true && result.emitted > 0) result.disagreements.push(...compileEmitted(options.dir));
   return result;
+}
+
+/**
+ * Refusals the emit step may give (README, "What chanx-gen refuses"): a schema that cannot be
+ * validated, or a validator ajv cannot compile. Anything else is a generator bug.
+ */
+const EMIT_REFUSALS = /cannot be validated|cannot be compiled into a validator/;
+
+/** Issue 21 item 5: where both accept, chanx-gen generates code (written to `dir`/gen), or refuses with a location for a listed reason. */
+async function emitStep(dir: string, file: string): Promise<string | undefined> {
+  let files: Awaited<ReturnType<typeof runPipeline>>['files'];
+  try {
+    files = (await runPipeline({ spec: file, cwd: dir, out: 'gen' })).files;
+  } catch (err) {
+    if (!(err instanceof InputError)) return `the emit step crashed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+    const bad = err.diagnostics.find((d) => d.file === '' || d.line <= 0 || !EMIT_REFUSALS.test(d.message));
+    return bad === undefined ? undefined : `the emit step refused without a location or for a reason the README does not list: ${bad.message}`;
+  }
+  for (const f of files) {
+    mkdirSync(path.dirname(path.join(dir, 'gen', f.path)), { recursive: true });
+    writeFileSync(path.join(dir, 'gen', f.path), f.content);
+  }
+  return undefined;
+}
+
+/** Every variant's generated code, compiled at once (tsc --strict, nodenext): each variant with errors is a disagreement. */
+function compileEmitted(root: string): string[] {
+  const config = path.join(root, 'tsconfig.json');
+  writeFileSync(
+    config,
+    JSON.stringify({ compilerOptions: { target: 'es2022', module: 'nodenext', strict: true, noEmit: true, types: ['node'] }, include: ['*/gen/**/*.ts'] }),
+  );
+  try {
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', config], { encoding: 'utf8' });
+    return [];
+  } catch (err) {
+    const out = String((err as { stdout?: string }).stdout ?? err);
+    const byVariant = new Map<string, string>();
+    for (const line of out.split('\n')) {
+      const m = /(v\d+)\/gen\/(.*)$/.exec(line);
+      if (m !== null && !byVariant.has(m[1]!)) byVariant.set(m[1]!, m[2]!);
+    }
+    return byVariant.size === 0
+      ? [`generated code does not compile: ${out.slice(0, 500)}`]
+      : [...byVariant].map(([v, first]) => `${v}: generated code does not compile: ${first}`);
+  }
 }
 
 async function compare(dir: string, variant: Variant, seedFile: string): Promise<Judged> {
@@ -159,12 +228,17 @@ export async function judgeBoth(dir: string, file: string, text: string, label: 
   } catch (err) {
     // The parser itself failed (a bug in it): chanx-gen must still end in a located refusal.
     const why = `${label}: the parser threw ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
-    return a.accepted ? { accepted: true, disagreement: `${why}, chanx-gen accepted` } : { accepted: false, parserThrew: why, ...(a.located ? {} : { disagreement: `${why}; chanx-gen's refusal has no location` }) };
+    return a.accepted
+      ? { accepted: true, disagreement: `${why}, chanx-gen accepted` }
+      : { accepted: false, parserThrew: why, ...(a.located ? {} : { disagreement: `${why}; chanx-gen's refusal has no location` }) };
   }
   if (b.accepted && b.model === 'chanx-discriminator') return { accepted: a.accepted };
   if (!a.accepted && !a.located) return { accepted: false, disagreement: `${label}: refused without a location: ${a.first}` };
   if (a.accepted !== b.accepted) {
-    return { accepted: a.accepted, disagreement: `${label}: chanx-gen ${a.accepted ? 'accepts' : `refuses (${a.first})`}, the parser ${b.accepted ? 'accepts' : `refuses (${b.first})`}` };
+    return {
+      accepted: a.accepted,
+      disagreement: `${label}: chanx-gen ${a.accepted ? 'accepts' : `refuses (${a.first})`}, the parser ${b.accepted ? 'accepts' : `refuses (${b.first})`}`,
+    };
   }
   if (a.accepted && b.accepted && a.model !== b.model) return { accepted: true, disagreement: `${label}: the models differ` };
   if (!a.accepted && !b.accepted && a.modelLevel !== b.modelLevel) return { accepted: false, disagreement: `${label}: refused at different steps` };
@@ -174,7 +248,8 @@ export async function judgeBoth(dir: string, file: string, text: string, label: 
   if (!a.accepted && !b.accepted && b.threw === undefined) {
     // The parser's own words at the parser's own lines: each of its errors is among ours.
     const unsaid = (b.said ?? []).filter((theirs) => !(a.said ?? []).some((mine) => mine.startsWith(theirs)));
-    if (unsaid.length > 0) return { accepted: false, disagreement: `${label}: the parser says ${JSON.stringify(unsaid[0])}, chanx-gen does not (first: ${a.first})` };
+    if (unsaid.length > 0)
+      return { accepted: false, disagreement: `${label}: the parser says ${JSON.stringify(unsaid[0])}, chanx-gen does not (first: ${a.first})` };
   }
   return { accepted: a.accepted, ...('threw' in b && b.threw !== undefined ? { parserThrew: `${label}: ${b.threw}` } : {}) };
 }

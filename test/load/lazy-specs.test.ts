@@ -42,7 +42,10 @@ function verdicts(lazy: boolean): { read: string[]; judged: unknown[] } {
     }
     process.stdout.write(JSON.stringify({ read, judged }));
   `;
-  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })) as { read: string[]; judged: unknown[] };
+  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })) as {
+    read: string[];
+    judged: unknown[];
+  };
 }
 
 describe.skipIf(requireOrSkip('../shared/corpus', existsSync(DOCS[3]!)))('lazy AsyncAPI schemas', () => {

@@ -26,7 +26,11 @@ const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(ran
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Every container in the document with its path (objects and arrays), depth first. */
-function containers(data: unknown, at: (string | number)[] = [], out: [(string | number)[], Json | unknown[]][] = []): [(string | number)[], Json | unknown[]][] {
+function containers(
+  data: unknown,
+  at: (string | number)[] = [],
+  out: [(string | number)[], Json | unknown[]][] = [],
+): [(string | number)[], Json | unknown[]][] {
   if (isObject(data) || Array.isArray(data)) {
     out.push([at, data]);
     const entries: [string | number, unknown][] = Array.isArray(data) ? data.map((v, i) => [i, v]) : Object.entries(data);
@@ -36,7 +40,8 @@ function containers(data: unknown, at: (string | number)[] = [], out: [(string |
 }
 
 const objects = (data: unknown) => containers(data).filter((c): c is [(string | number)[], Json] => isObject(c[1]));
-const get = (data: unknown, at: readonly (string | number)[]): unknown => at.reduce<unknown>((n, k) => (isObject(n) || Array.isArray(n) ? (n as Json)[k as string] : undefined), data);
+const get = (data: unknown, at: readonly (string | number)[]): unknown =>
+  at.reduce<unknown>((n, k) => (isObject(n) || Array.isArray(n) ? (n as Json)[k as string] : undefined), data);
 
 /** Schemas with a `type` (payloads, component schemas, properties): where examples and defaults can contradict. */
 function typedSchemas(data: unknown): Json[] {
@@ -45,7 +50,8 @@ function typedSchemas(data: unknown): Json[] {
     .filter((o) => typeof o['type'] === 'string' && !('$ref' in o));
 }
 
-const wrongFor = (type: unknown): unknown => (type === 'string' ? 42 : type === 'object' ? 'not an object' : type === 'array' ? { not: 'an array' } : 'not a number');
+const wrongFor = (type: unknown): unknown =>
+  type === 'string' ? 42 : type === 'object' ? 'not an object' : type === 'array' ? { not: 'an array' } : 'not a number';
 
 const v3 = (doc: Json) => String(doc['asyncapi']).startsWith('3.');
 
@@ -54,7 +60,16 @@ type DataMutation = (doc: Json, random: Random) => string | undefined;
 /** Mutations of the data; the result is written as YAML (or JSON, by chance). Each returns what it did, or undefined when it does not apply. */
 const dataMutations: Record<string, DataMutation> = {
   dropRequired(doc, random) {
-    const places: [Json, string][] = [[doc, 'asyncapi'], [doc, 'info'], ...(isObject(doc['info']) ? ([[doc['info'], 'title'], [doc['info'], 'version']] as [Json, string][]) : [])];
+    const places: [Json, string][] = [
+      [doc, 'asyncapi'],
+      [doc, 'info'],
+      ...(isObject(doc['info'])
+        ? ([
+            [doc['info'], 'title'],
+            [doc['info'], 'version'],
+          ] as [Json, string][])
+        : []),
+    ];
     for (const [, o] of objects(doc)) {
       for (const k of ['address', 'action', 'channel', 'payload', 'type', 'url', 'host', 'protocol', 'name', 'in', 'messages']) if (k in o) places.push([o, k]);
     }
@@ -93,7 +108,9 @@ const dataMutations: Record<string, DataMutation> = {
     const messages = objects(doc).filter(([at, o]) => isObject(o['payload']) && at.some((k) => k === 'messages' || k === 'message'));
     if (messages.length === 0) return undefined;
     const [, m] = pick(random, messages);
-    m['examples'] = [pick(random, [{ payload: 12345 }, { headers: 'not an object', payload: {} }, { headers: { 'x-n': 1 } }, { name: 3 }, { payload: { action: 999 } }])];
+    m['examples'] = [
+      pick(random, [{ payload: 12345 }, { headers: 'not an object', payload: {} }, { headers: { 'x-n': 1 } }, { name: 3 }, { payload: { action: 999 } }]),
+    ];
     return 'contradict a message example';
   },
   unknownKey(doc, random) {
@@ -157,10 +174,16 @@ const dataMutations: Record<string, DataMutation> = {
     return 'server url';
   },
   security(doc, random) {
-    const holders = objects(doc).filter(([at]) => (at.length === 2 && (at[0] === 'servers' || at[0] === 'operations')) || (at.length === 3 && at[0] === 'channels' && (at[2] === 'publish' || at[2] === 'subscribe')));
+    const holders = objects(doc).filter(
+      ([at]) =>
+        (at.length === 2 && (at[0] === 'servers' || at[0] === 'operations')) ||
+        (at.length === 3 && at[0] === 'channels' && (at[2] === 'publish' || at[2] === 'subscribe')),
+    );
     if (holders.length === 0) return undefined;
     const [, o] = pick(random, holders);
-    o['security'] = v3(doc) ? [pick(random, [{ $ref: '#/components/securitySchemes/nope' }, { type: 'nonsense' }, 'apiKey'])] : [pick(random, [{ nope: [] }, { nope: ['scope'] }, 'apiKey'])];
+    o['security'] = v3(doc)
+      ? [pick(random, [{ $ref: '#/components/securitySchemes/nope' }, { type: 'nonsense' }, 'apiKey'])]
+      : [pick(random, [{ nope: [] }, { nope: ['scope'] }, 'apiKey'])];
     return 'unknown security scheme';
   },
   parameters(doc, random) {
@@ -202,7 +225,13 @@ const dataMutations: Record<string, DataMutation> = {
       op['channel'] = { $ref: `#/components/channels/${key}` };
     } else if (how === 'otherChannelsMessage') {
       const channels = isObject(doc['channels']) ? Object.entries(doc['channels']) : [];
-      const other = channels.find(([k, c]) => isObject(c) && isObject(c['messages']) && Object.keys(c['messages']).length > 0 && (op['channel'] as Json | undefined)?.['$ref'] !== `#/channels/${k}`);
+      const other = channels.find(
+        ([k, c]) =>
+          isObject(c) &&
+          isObject(c['messages']) &&
+          Object.keys(c['messages']).length > 0 &&
+          (op['channel'] as Json | undefined)?.['$ref'] !== `#/channels/${k}`,
+      );
       if (other === undefined) return undefined;
       op['messages'] = [{ $ref: `#/channels/${other[0]}/messages/${Object.keys((other[1] as Json)['messages'] as Json)[0]!}` }];
     } else op['messages'] = [];
@@ -289,7 +318,12 @@ const textMutations: Record<string, TextMutation> = {
 
 /** A block of YAML as one flow collection (JSON is flow YAML), or undefined when it is not one. */
 function flowOf(block: string): string | undefined {
-  const indent = Math.min(...block.split('\n').filter((l) => l.trim() !== '').map((l) => l.search(/\S/)));
+  const indent = Math.min(
+    ...block
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => l.search(/\S/)),
+  );
   const text = block
     .split('\n')
     .map((l) => l.slice(indent))
@@ -301,7 +335,6 @@ function flowOf(block: string): string | undefined {
     return undefined;
   }
 }
-
 
 export interface Variant {
   /** What was done, for the report. */
@@ -317,7 +350,10 @@ export function mutate(doc: unknown, random: Random): Variant | undefined {
   const useText = random() < 0.35;
   if (useText) {
     const name = pick(random, Object.keys(textMutations));
-    const text = name === 'jsonDuplicateKey' ? jsonWithDuplicate(data, random) : textMutations[name]!(stringify(data, { aliasDuplicateObjects: false, lineWidth: 0 }), random);
+    const text =
+      name === 'jsonDuplicateKey'
+        ? jsonWithDuplicate(data, random)
+        : textMutations[name]!(stringify(data, { aliasDuplicateObjects: false, lineWidth: 0 }), random);
     if (text === undefined) return undefined;
     return { what: `yaml: ${name}`, text, file: name === 'jsonDuplicateKey' ? 'spec.json' : 'spec.yaml' };
   }
@@ -325,7 +361,11 @@ export function mutate(doc: unknown, random: Random): Variant | undefined {
   const what = dataMutations[name]!(data, random);
   if (what === undefined) return undefined;
   const json = random() < 0.2;
-  return { what, text: json ? JSON.stringify(data, null, 2) : stringify(data, { aliasDuplicateObjects: false, lineWidth: 0 }), file: json ? 'spec.json' : 'spec.yaml' };
+  return {
+    what,
+    text: json ? JSON.stringify(data, null, 2) : stringify(data, { aliasDuplicateObjects: false, lineWidth: 0 }),
+    file: json ? 'spec.json' : 'spec.yaml',
+  };
 }
 
 function jsonWithDuplicate(data: Json, random: Random): string | undefined {

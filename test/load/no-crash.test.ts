@@ -22,7 +22,7 @@ channels:
 operations:
   say: { action: receive, channel: { $ref: '#/channels/chat' }, messages: [{ $ref: '#/channels/chat/messages/say' }] }
 `;
-const withPayload = (payload: string) => VALID.replace("{ type: object, properties: { action: { const: say } } }", payload);
+const withPayload = (payload: string) => VALID.replace('{ type: object, properties: { action: { const: say } } }', payload);
 
 interface Outcome {
   code: number | null;
@@ -39,30 +39,56 @@ function chanxGen(dir: string, spec: string): Promise<Outcome> {
 }
 
 const cases: [string, (dir: string) => string][] = [
-  ['binary bytes', (dir) => {
-    const random = seeded(7);
-    const bytes = Buffer.alloc(64 * 1024, 0).map(() => Math.floor(random() * 256));
-    writeFileSync(path.join(dir, 'spec.yaml'), bytes);
-    return 'spec.yaml';
-  }],
-  ['a file larger than chanx-gen reads', (dir) => {
-    writeFileSync(path.join(dir, 'spec.yaml'), VALID);
-    truncateSync(path.join(dir, 'spec.yaml'), MAX_INPUT_BYTES + 1);
-    return 'spec.yaml';
-  }],
-  ['flow collections nested 100,000 deep', (dir) => (write(path.join(dir, 'spec.yaml'), `${VALID}x-deep: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`), 'spec.yaml')],
-  ['block mappings nested 5,000 deep', (dir) => (write(path.join(dir, 'spec.yaml'), `${VALID}x-deep:\n${Array.from({ length: 5_000 }, (_, i) => `${' '.repeat(i + 1)}a:`).join('\n')} 1\n`), 'spec.yaml')],
-  ['a schema nested 3,000 deep', (dir) => (write(path.join(dir, 'spec.yaml'), withPayload(`${'{ type: object, properties: { a: '.repeat(3_000)}{ type: string }${' } }'.repeat(3_000)}`)), 'spec.yaml')],
+  [
+    'binary bytes',
+    (dir) => {
+      const random = seeded(7);
+      const bytes = Buffer.alloc(64 * 1024, 0).map(() => Math.floor(random() * 256));
+      writeFileSync(path.join(dir, 'spec.yaml'), bytes);
+      return 'spec.yaml';
+    },
+  ],
+  [
+    'a file larger than chanx-gen reads',
+    (dir) => {
+      writeFileSync(path.join(dir, 'spec.yaml'), VALID);
+      truncateSync(path.join(dir, 'spec.yaml'), MAX_INPUT_BYTES + 1);
+      return 'spec.yaml';
+    },
+  ],
+  [
+    'flow collections nested 100,000 deep',
+    (dir) => (write(path.join(dir, 'spec.yaml'), `${VALID}x-deep: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`), 'spec.yaml'),
+  ],
+  [
+    'block mappings nested 5,000 deep',
+    (dir) => (
+      write(path.join(dir, 'spec.yaml'), `${VALID}x-deep:\n${Array.from({ length: 5_000 }, (_, i) => `${' '.repeat(i + 1)}a:`).join('\n')} 1\n`), 'spec.yaml'
+    ),
+  ],
+  [
+    'a schema nested 3,000 deep',
+    (dir) => (
+      write(path.join(dir, 'spec.yaml'), withPayload(`${'{ type: object, properties: { a: '.repeat(3_000)}{ type: string }${' } }'.repeat(3_000)}`)),
+      'spec.yaml'
+    ),
+  ],
   ['a dangling alias', (dir) => (write(path.join(dir, 'spec.yaml'), `${VALID}x-a: *nowhere\n`), 'spec.yaml')],
   ['a merge key from a dangling alias', (dir) => (write(path.join(dir, 'spec.yaml'), `${VALID}x-a:\n  <<: *nowhere\n  b: 1\n`), 'spec.yaml')],
-  ['$ref cycles through files', (dir) => {
-    write(path.join(dir, 'a.yaml'), "A: { type: object, properties: { b: { $ref: './b.yaml#/B' } } }\n");
-    write(path.join(dir, 'b.yaml'), "B: { type: object, properties: { a: { $ref: './a.yaml#/A' } } }\n");
-    write(path.join(dir, 'c.yaml'), "C: { $ref: './d.yaml#/D' }\n");
-    write(path.join(dir, 'd.yaml'), "D: { $ref: './c.yaml#/C' }\n");
-    write(path.join(dir, 'spec.yaml'), withPayload("{ type: object, properties: { action: { const: say }, x: { $ref: './a.yaml#/A' }, y: { $ref: './c.yaml#/C' } } }"));
-    return 'spec.yaml';
-  }],
+  [
+    '$ref cycles through files',
+    (dir) => {
+      write(path.join(dir, 'a.yaml'), "A: { type: object, properties: { b: { $ref: './b.yaml#/B' } } }\n");
+      write(path.join(dir, 'b.yaml'), "B: { type: object, properties: { a: { $ref: './a.yaml#/A' } } }\n");
+      write(path.join(dir, 'c.yaml'), "C: { $ref: './d.yaml#/D' }\n");
+      write(path.join(dir, 'd.yaml'), "D: { $ref: './c.yaml#/C' }\n");
+      write(
+        path.join(dir, 'spec.yaml'),
+        withPayload("{ type: object, properties: { action: { const: say }, x: { $ref: './a.yaml#/A' }, y: { $ref: './c.yaml#/C' } } }"),
+      );
+      return 'spec.yaml';
+    },
+  ],
   ['a $ref to a folder', (dir) => (mkdirSync(path.join(dir, 'sub')), write(path.join(dir, 'spec.yaml'), withPayload("{ $ref: './sub' }")), 'spec.yaml')],
   ['a $ref to a device', (dir) => (write(path.join(dir, 'spec.yaml'), withPayload("{ $ref: '/dev/zero' }")), 'spec.yaml')],
   ['a $ref to a file that is not there', (dir) => (write(path.join(dir, 'spec.yaml'), withPayload("{ $ref: './missing.yaml#/X' }")), 'spec.yaml')],
@@ -74,13 +100,17 @@ const cases: [string, (dir: string) => string][] = [
 ];
 
 describe('no crash on any input', () => {
-  it.each(cases)('%s: exit 2 with a located error, or generated', async (_name, make) => {
-    const dir = scratch();
-    const spec = make(dir);
-    const run = await chanxGen(dir, spec);
-    expect(run.killed).toBe(false);
-    expect(run.stderr).not.toMatch(/\n\s+at \S.*:\d+:\d+\)?\n/);
-    expect([0, 2]).toContain(run.code);
-    if (run.code === 2) expect(run.stderr).toMatch(/^[^\s:][^:\n]*(:\d+:\d+)?: error: \S/m);
-  }, 90_000);
+  it.each(cases)(
+    '%s: exit 2 with a located error, or generated',
+    async (_name, make) => {
+      const dir = scratch();
+      const spec = make(dir);
+      const run = await chanxGen(dir, spec);
+      expect(run.killed).toBe(false);
+      expect(run.stderr).not.toMatch(/\n\s+at \S.*:\d+:\d+\)?\n/);
+      expect([0, 2]).toContain(run.code);
+      if (run.code === 2) expect(run.stderr).toMatch(/^[^\s:][^:\n]*(:\d+:\d+)?: error: \S/m);
+    },
+    90_000,
+  );
 });

@@ -47,7 +47,8 @@ describe('documents that the lean loader judged differently from the parser', ()
     expect(theirs.document).toBeDefined();
     const ours = await load('v3-flow-not-indented.yaml', FIXTURES);
     const spec = readSourceFile(file, FIXTURES);
-    const model = (document: Parameters<typeof buildModel>[0]['document']) => buildModel({ document, spec, specPath: 'v3-flow-not-indented.yaml', inputHash: '' }).model;
+    const model = (document: Parameters<typeof buildModel>[0]['document']) =>
+      buildModel({ document, spec, specPath: 'v3-flow-not-indented.yaml', inputHash: '' }).model;
     const mine = model(ours.view);
     expect(mine).toEqual(model(viewFromParser(theirs.document!)));
     expect(mine.channels[0]!.incoming.map((m) => m.key)).toEqual(['say']);
@@ -74,6 +75,14 @@ channels:
     expect(threw?.message).toMatch(/^Error thrown during AsyncAPI document parsing\. Name: TypeError/);
     expect(threw?.range.start).toEqual({ line: 0, character: 0 });
     const err = await refusal('api.yaml', dir);
-    expect(err.diagnostics).toEqual([{ severity: 'error', file: 'api.yaml', line: 7, column: 7, message: "'id' must be an object or a $ref, as the AsyncAPI specification requires (at channels.room.parameters.id); @asyncapi/parser throws on it" }]);
+    expect(err.diagnostics).toEqual([
+      {
+        severity: 'error',
+        file: 'api.yaml',
+        line: 7,
+        column: 7,
+        message: "'id' must be an object or a $ref, as the AsyncAPI specification requires (at channels.room.parameters.id); @asyncapi/parser throws on it",
+      },
+    ]);
   }, 120_000);
 });

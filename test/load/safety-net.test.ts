@@ -21,7 +21,9 @@ operations:
 `;
 
 /** A validator that is wrong: it refuses everything, blaming `info`. */
-const refusesAll: Validate = Object.assign(() => false, { errors: [{ instancePath: '/info', keyword: 'type', params: { type: 'string' }, message: 'must be string' }] });
+const refusesAll: Validate = Object.assign(() => false, {
+  errors: [{ instancePath: '/info', keyword: 'type', params: { type: 'string' }, message: 'must be string' }],
+});
 
 describe('safety net over the precompiled validators', () => {
   afterEach(() => replaceValidatorForTests('3.0.0', true, undefined));
@@ -31,15 +33,25 @@ describe('safety net over the precompiled validators', () => {
     write(path.join(dir, 'api.yaml'), SPEC);
     replaceValidatorForTests('3.0.0', true, refusesAll);
     const loaded = await loadDocument('api.yaml', dir);
-    expect(loaded.document.channels().all().map((c) => c.id())).toEqual(['chat']);
-    expect(loaded.warnings.map((w) => w.message)).toEqual([expect.stringContaining("precompiled AsyncAPI schema check refused this document but @asyncapi/parser accepts it")]);
+    expect(
+      loaded.document
+        .channels()
+        .all()
+        .map((c) => c.id()),
+    ).toEqual(['chat']);
+    expect(loaded.warnings.map((w) => w.message)).toEqual([
+      expect.stringContaining('precompiled AsyncAPI schema check refused this document but @asyncapi/parser accepts it'),
+    ]);
   }, 120_000);
 
   it('keeps a refusal that the parser confirms', async () => {
     const dir = scratch();
     write(path.join(dir, 'api.yaml'), SPEC.replace("version: '1'", 'version: 1'));
     replaceValidatorForTests('3.0.0', true, refusesAll);
-    const err = await loadDocument('api.yaml', dir).then(() => undefined, (e: unknown) => e);
+    const err = await loadDocument('api.yaml', dir).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).diagnostics.some((d) => d.message.includes('info'))).toBe(true);
   }, 120_000);

@@ -8,7 +8,10 @@ import { parserOptions } from '../../src/load/load-document.js';
 import { precompiledUsable } from '../../src/load/precompiled-structure.js';
 import { withTrustedRuleset } from '../../src/load/trusted-ruleset.js';
 
-const broken = { ruleset: { recommended: false, rules: { 'asyncapi-document-resolved': { given: '$', severity: 'loud', then: { function: 'not a function' } } } } };
+const broken = {
+  // biome-ignore lint/suspicious/noThenProperty: a Spectral rule has a `then`
+  ruleset: { recommended: false, rules: { 'asyncapi-document-resolved': { given: '$', severity: 'loud', then: { function: 'not a function' } } } },
+};
 
 describe("the parser's ruleset, checked by Spectral", () => {
   it('passes the check with and without the style rules, as chanx-gen builds it', () => {
@@ -24,7 +27,11 @@ describe("the parser's ruleset, checked by Spectral", () => {
     expect(() => new Parser(broken as never)).toThrow();
     expect(() => withTrustedRuleset(() => new Parser(broken as never))).not.toThrow();
     expect(() => new Parser(broken as never)).toThrow();
-    expect(() => withTrustedRuleset(() => { throw new Error('building failed'); })).toThrow('building failed');
+    expect(() =>
+      withTrustedRuleset(() => {
+        throw new Error('building failed');
+      }),
+    ).toThrow('building failed');
     expect(() => new Parser(broken as never)).toThrow();
   });
 });

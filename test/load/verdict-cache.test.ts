@@ -19,13 +19,16 @@ const ordered = fromYaml('@stoplight/ordered-object-literal') as OrderedObjects;
 const { parseYaml } = fromParser('@stoplight/spectral-parsers') as { parseYaml: (text: string) => { data: unknown } };
 
 describe('graph-codec', () => {
-  it('keeps identity, cycles, the YAML reader\'s key order and the numbers JSON loses', () => {
+  it("keeps identity, cycles, the YAML reader's key order and the numbers JSON loses", () => {
     const shared = { type: 'string' };
     const node: Record<string, unknown> = { a: shared, b: shared, nan: NaN, inf: -Infinity, zero: -0, none: undefined };
     node['self'] = node;
     Object.defineProperty(node, '__proto__', { value: 1, enumerable: true, writable: true, configurable: true });
     const yaml = parseYaml('b: 1\n"1": 2\na: [x, {"2": y, c: z}]\n').data;
-    const back = decodeGraph(JSON.parse(JSON.stringify(encodeGraph({ node, yaml }, ordered))), ordered) as { node: Record<string, unknown>; yaml: Record<string, unknown> };
+    const back = decodeGraph(JSON.parse(JSON.stringify(encodeGraph({ node, yaml }, ordered))), ordered) as {
+      node: Record<string, unknown>;
+      yaml: Record<string, unknown>;
+    };
     expect(back.node['a']).toBe(back.node['b']);
     expect(back.node['self']).toBe(back.node);
     expect(Object.is(back.node['zero'], -0) && Number.isNaN(back.node['nan']) && back.node['inf'] === -Infinity).toBe(true);
@@ -41,7 +44,15 @@ describe('graph-codec', () => {
   });
 
   it('refuses what is not plain data', () => {
-    for (const value of [new Date(0), () => 1, { [Symbol('s')]: 1 }, new (class Point {})(), Object.defineProperty({}, 'x', { get: () => 1, enumerable: true }), [1, , 3], 10n]) {
+    for (const value of [
+      new Date(0),
+      () => 1,
+      { [Symbol('s')]: 1 },
+      new (class Point {})(),
+      Object.defineProperty({}, 'x', { get: () => 1, enumerable: true }),
+      new Array<number>(3).fill(1, 0, 1), // a sparse array: holes at 1 and 2
+      10n,
+    ]) {
       expect(() => encodeGraph({ value }, ordered)).toThrow(Uncacheable);
     }
   });
@@ -51,7 +62,24 @@ describe('positions kept with a verdict', () => {
   it('are where locate finds each node, and anything else is found by parsing again', () => {
     const dir = scratch();
     const file = path.join(dir, 'spec.yaml');
-    writeFileSync(file, ['base: &base', '  a: 1', '  b: [x, y]', 'channels:', '  one:', '    <<: *base', '    messages:', '      m: { payload: { type: string } }', '      m: { payload: { type: integer } }', '  two: *base', '  "3": [ { k: v }, null ]', 'deep: { a: { b: { c: { d: { e: { f: 1 } } } } } }', ''].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'base: &base',
+        '  a: 1',
+        '  b: [x, y]',
+        'channels:',
+        '  one:',
+        '    <<: *base',
+        '    messages:',
+        '      m: { payload: { type: string } }',
+        '      m: { payload: { type: integer } }',
+        '  two: *base',
+        '  "3": [ { k: v }, null ]',
+        'deep: { a: { b: { c: { d: { e: { f: 1 } } } } } }',
+        '',
+      ].join('\n'),
+    );
     const parsed = readSourceFile(file, dir);
     const positions = positionsOf(parsed, 5)!;
     const known = knownSourceFile(parsed.absPath, parsed.displayPath, parsed.text, parsed.data, positions);
@@ -64,7 +92,16 @@ describe('positions kept with a verdict', () => {
       }
     };
     walk(parsed.data, []);
-    paths.push(['channels', 'one', 'messages', 'm', 'payload', 'type'], ['channels', 'one', 'a'], ['channels', 'one', '<<', 'a'], ['channels', 'two', 'b', '01'], ['channels', '3', 1], ['channels', '3', 1, 'k'], ['nowhere', 'at', 'all'], ['deep', 'a', 'b', 'c', 'd', 'e', 'f']);
+    paths.push(
+      ['channels', 'one', 'messages', 'm', 'payload', 'type'],
+      ['channels', 'one', 'a'],
+      ['channels', 'one', '<<', 'a'],
+      ['channels', 'two', 'b', '01'],
+      ['channels', '3', 1],
+      ['channels', '3', 1, 'k'],
+      ['nowhere', 'at', 'all'],
+      ['deep', 'a', 'b', 'c', 'd', 'e', 'f'],
+    );
     expect(Object.keys(positions).length).toBeGreaterThan(15);
     // Answered from the positions themselves (the last of two duplicate keys, as the parser keeps it):
     expect(positions[JSON.stringify(['channels', 'one', 'messages', 'm'])]).toEqual([9, 7]);
@@ -90,7 +127,13 @@ const outcome = (r: PipelineResult) => ({ files: r.files, warnings: r.warnings, 
 describe('the kept verdict', () => {
   const documents: [string, [string, string][]][] = [
     ['system spec', [[path.join(ROOT, 'specs/system.yaml'), 'spec.yaml']]],
-    ['room chat, with a referenced file', [[path.join(ROOT, 'test/fixtures/room-chat/spec.yaml'), 'spec.yaml'], [path.join(ROOT, 'test/fixtures/room-chat/schemas/common.yaml'), 'schemas/common.yaml']]],
+    [
+      'room chat, with a referenced file',
+      [
+        [path.join(ROOT, 'test/fixtures/room-chat/spec.yaml'), 'spec.yaml'],
+        [path.join(ROOT, 'test/fixtures/room-chat/schemas/common.yaml'), 'schemas/common.yaml'],
+      ],
+    ],
     ['hostile names', [[path.join(ROOT, 'test/fixtures/hostile/spec.yaml'), 'spec.yaml']]],
     ['no discriminator (warnings with positions)', [[path.join(ROOT, 'test/fixtures/no-discriminator/spec.yaml'), 'spec.yaml']]],
   ];

@@ -9,9 +9,27 @@ describe('routing field (DESIGN §3)', () => {
     ['const on action', { a: obj('action: { type: string, const: a }'), b: obj('action: { type: string, const: b }') }, {}, 'action', ['a', 'b']],
     ['one-value enum', { a: obj('action: { enum: [a] }'), b: obj('action: { enum: [b] }') }, {}, 'action', ['a', 'b']],
     ['^x$ pattern', { a: obj("type: { type: string, pattern: '^a$' }"), b: obj("type: { type: string, pattern: '^b$' }") }, {}, 'type', ['a', 'b']],
-    ['detected type field', { sub: obj('type: { const: subscribe }, id: { type: integer }'), unsub: obj('type: { const: unsubscribe }') }, {}, 'type', ['subscribe', 'unsubscribe']],
-    ['action preferred over op', { x: obj('op: { const: o1 }, action: { const: a1 }'), y: obj('op: { const: o2 }, action: { const: a2 }') }, {}, 'action', ['a1', 'a2']],
-    ['--discriminator wins', { x: obj('op: { const: o1 }, action: { const: a1 }'), y: obj('op: { const: o2 }, action: { const: a2 }') }, { discriminator: 'op' }, 'op', ['o1', 'o2']],
+    [
+      'detected type field',
+      { sub: obj('type: { const: subscribe }, id: { type: integer }'), unsub: obj('type: { const: unsubscribe }') },
+      {},
+      'type',
+      ['subscribe', 'unsubscribe'],
+    ],
+    [
+      'action preferred over op',
+      { x: obj('op: { const: o1 }, action: { const: a1 }'), y: obj('op: { const: o2 }, action: { const: a2 }') },
+      {},
+      'action',
+      ['a1', 'a2'],
+    ],
+    [
+      '--discriminator wins',
+      { x: obj('op: { const: o1 }, action: { const: a1 }'), y: obj('op: { const: o2 }, action: { const: a2 }') },
+      { discriminator: 'op' },
+      'op',
+      ['o1', 'o2'],
+    ],
     ['one message with a fixed field still routes by it', { only: obj('event: { const: hello }') }, {}, 'event', ['hello']],
   ])('%s', async (_name, messages, options, field, tags) => {
     const { model } = await modelOf(receiving(messages), options);
@@ -43,8 +61,13 @@ describe('routing field (DESIGN §3)', () => {
   });
 
   it('refuses --discriminator naming a field a message does not fix', async () => {
-    const err = await modelOf(receiving({ a: obj('action: { const: a }'), b: obj('action: { const: b }') }), { discriminator: 'kind' }).catch((e: unknown) => e);
-    expect((err as InputError).diagnostics.map((d) => d.message)).toEqual([expect.stringContaining("'a' of channel 'c' does not fix a value for discriminator 'kind'"), expect.stringContaining("'b'")]);
+    const err = await modelOf(receiving({ a: obj('action: { const: a }'), b: obj('action: { const: b }') }), { discriminator: 'kind' }).catch(
+      (e: unknown) => e,
+    );
+    expect((err as InputError).diagnostics.map((d) => d.message)).toEqual([
+      expect.stringContaining("'a' of channel 'c' does not fix a value for discriminator 'kind'"),
+      expect.stringContaining("'b'"),
+    ]);
   });
 });
 
@@ -78,7 +101,13 @@ components:
 `;
     const { model, warnings } = await modelOf(spec);
     const chat = model.channels[0]!;
-    expect(chat).toMatchObject({ key: 'chat', folder: 'chat', typeName: 'Chat', address: '/ws/chat/{room}', params: [{ name: 'room', description: 'the room' }] });
+    expect(chat).toMatchObject({
+      key: 'chat',
+      folder: 'chat',
+      typeName: 'Chat',
+      address: '/ws/chat/{room}',
+      params: [{ name: 'room', description: 'the room' }],
+    });
     expect(chat.incoming).toEqual([
       {
         key: 'user_message',

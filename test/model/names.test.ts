@@ -37,3 +37,27 @@ describe('identifiers from document keys', () => {
     expect(['A', 'A', 'onConnect', 'A'].map((n) => names.allocate(n))).toEqual(['A', 'A2', 'onConnect2', 'A3']);
   });
 });
+
+describe('names that must not clash (issue 21)', () => {
+  it('keeps folders apart that differ only by case, and never takes a device name', () => {
+    const folders = new NameAllocator(['con'], { ignoreCase: true });
+    expect(['channelEvents', 'ChannelEvents', 'CON', 'Con'].map((n) => folders.allocate(n))).toEqual(['channelEvents', 'ChannelEvents2', 'CON2', 'Con3']);
+  });
+
+  it('gives a reserved name its suffix, and remembers what was asked for', () => {
+    const methods = new NameAllocator(['onEvent']);
+    expect(methods.allocate('onEvent', 'Message')).toBe('onEventMessage');
+    expect(methods.allocate('onEvent', 'Message')).toBe('onEventMessage2');
+    expect(methods.allocate('onPing', 'Message')).toBe('onPing');
+    expect(methods.allocate('onPing', 'Message')).toBe('onPing2');
+    expect([methods.original('onEventMessage'), methods.original('onPing2'), methods.original('onPing')]).toEqual(['onEvent', 'onPing', undefined]);
+  });
+
+  it('cuts a very long folder name, keeping cut names apart by a hash of the whole key', () => {
+    const a = folderName(`${'a'.repeat(300)}/x`);
+    const b = folderName(`${'a'.repeat(300)}/y`);
+    expect(a.length).toBeLessThanOrEqual(120);
+    expect(a).not.toBe(b);
+    expect(folderName(`${'a'.repeat(300)}/x`)).toBe(a);
+  });
+});

@@ -29,8 +29,16 @@ describe('channel parameters', () => {
     ['3.x, undescribed variable', v3('/ws/room/{room}', ''), ['room']],
     ['3.x, described', v3('/ws/room/{room}', '{ room: { description: the room } }'), ['room']],
     ['3.x, a redundant parameter', v3('/ws/room/{room}', '{ room: {}, extra: {} }'), 'Channel\'s "parameters" object has redundant defined "extra" parameter'],
-    ['3.x, a parameter missing from "parameters"', v3('/ws/{a}/{b}', '{ a: {} }'), 'Not all channel\'s parameters are described with "parameters" object. Missed: b.'],
-    ['3.x, parameters on an address without variables', v3('/ws/room', '{ extra: {} }'), 'Channel\'s "parameters" object has redundant defined "extra" parameter'],
+    [
+      '3.x, a parameter missing from "parameters"',
+      v3('/ws/{a}/{b}', '{ a: {} }'),
+      'Not all channel\'s parameters are described with "parameters" object. Missed: b.',
+    ],
+    [
+      '3.x, parameters on an address without variables',
+      v3('/ws/room', '{ extra: {} }'),
+      'Channel\'s "parameters" object has redundant defined "extra" parameter',
+    ],
     ['2.x, undescribed variable', v2('/ws/room/{room}', ''), ['room']],
     ['2.x, a redundant parameter', v2('/ws/room/{room}', '{ room: {}, extra: {} }'), 'Channel\'s "parameters" object has redundant defined "extra" parameter'],
     ['2.x, parameters on a channel without variables', v2('/ws/room', '{ extra: {} }'), []],

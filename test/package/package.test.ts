@@ -53,12 +53,33 @@ afterAll(async () => {
 
 describe('chanx-gen as users install it', () => {
   it('packs what a user needs and nothing else', () => {
-    const allowed = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^bin\/chanx-gen\.js$/, /^dist\/.+\.(js|d\.ts)$/, /^dist\/asyncapi-validators\/([\d.]+-(resolved|unresolved)\.cjs|stamp\.json)$/, /^templates\/[\w.-]+\.(hbs|js)$/, /^specs\/system\.yaml$/, /^generated\/system\/consumer\.ts$/];
+    const allowed = [
+      /^package\.json$/,
+      /^README\.md$/,
+      /^LICENSE$/,
+      /^bin\/chanx-gen\.js$/,
+      /^dist\/.+\.(js|d\.ts)$/,
+      /^dist\/asyncapi-validators\/([\d.]+-(resolved|unresolved)\.cjs|stamp\.json)$/,
+      /^templates\/[\w.-]+\.(hbs|js)$/,
+      /^specs\/system\.yaml$/,
+      /^generated\/system\/consumer\.ts$/,
+    ];
     expect(packed.filter((f) => !allowed.some((re) => re.test(f)))).toEqual([]);
     // Every compiled module comes from a source file of this checkout (no leftovers of old builds).
     const compiled = packed.filter((f) => /^dist\/.+\.(js|d\.ts)$/.test(f));
     expect(compiled.filter((f) => !existsSync(path.join(repo, f.replace(/^dist\//, 'src/').replace(/\.(js|d\.ts)$/, '.ts'))))).toEqual([]);
-    for (const needed of ['bin/chanx-gen.js', 'dist/cli.js', 'dist/index.d.ts', 'dist/runtime/index.js', 'dist/runtime/index.d.ts', 'dist/asyncapi-validators/3.0.0-resolved.cjs', 'dist/asyncapi-validators/stamp.json', 'templates/server.ts.hbs', 'specs/system.yaml', 'generated/system/consumer.ts']) {
+    for (const needed of [
+      'bin/chanx-gen.js',
+      'dist/cli.js',
+      'dist/index.d.ts',
+      'dist/runtime/index.js',
+      'dist/runtime/index.d.ts',
+      'dist/asyncapi-validators/3.0.0-resolved.cjs',
+      'dist/asyncapi-validators/stamp.json',
+      'templates/server.ts.hbs',
+      'specs/system.yaml',
+      'generated/system/consumer.ts',
+    ]) {
       expect(packed).toContain(needed);
     }
   });
@@ -77,11 +98,17 @@ describe('chanx-gen as users install it', () => {
     }
   }, 240_000);
 
-  it.concurrent("in a fresh project: install, init, generate, compile three ways with skipLibCheck false, build with tsc, run with node", async ({ expect }) => {
+  it.concurrent('in a fresh project: install, init, generate, compile three ways with skipLibCheck false, build with tsc, run with node', async ({
+    expect,
+  }) => {
     mkdirSync(app);
     writeFileSync(path.join(app, 'package.json'), `${JSON.stringify({ name: 'app', private: true, type: 'module' }, null, 2)}\n`);
     // The first printed command, with the tarball in place of the registry's chanx-gen.
-    await step('npm install the tarball + typescript, @types/node, @tsconfig/strictest', `npm install ${JSON.stringify(tarball)} typescript@5.9 @types/node@20 @tsconfig/strictest@2 ${NPM_FLAGS}`, app);
+    await step(
+      'npm install the tarball + typescript, @types/node, @tsconfig/strictest',
+      `npm install ${JSON.stringify(tarball)} typescript@5.9 @types/node@20 @tsconfig/strictest@2 ${NPM_FLAGS}`,
+      app,
+    );
     expect(existsSync(path.join(app, 'node_modules/@types/ws'))).toBe(true);
 
     const init = await step('npx chanx-gen init', 'npx chanx-gen init', app);
@@ -92,8 +119,15 @@ describe('chanx-gen as users install it', () => {
     expect((await sh('npx chanx-gen --check', app)).code).toBe(0);
 
     const variants = {
-      bundler: { compilerOptions: { target: 'es2022', module: 'esnext', moduleResolution: 'bundler', strict: true, noEmit: true, skipLibCheck: false }, include: ['generated'] },
-      strictest: { extends: '@tsconfig/strictest/tsconfig.json', compilerOptions: { target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', noEmit: true, skipLibCheck: false }, include: ['generated'] },
+      bundler: {
+        compilerOptions: { target: 'es2022', module: 'esnext', moduleResolution: 'bundler', strict: true, noEmit: true, skipLibCheck: false },
+        include: ['generated'],
+      },
+      strictest: {
+        extends: '@tsconfig/strictest/tsconfig.json',
+        compilerOptions: { target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', noEmit: true, skipLibCheck: false },
+        include: ['generated'],
+      },
     };
     for (const [name, config] of Object.entries(variants)) writeFileSync(path.join(app, `tsconfig.${name}.json`), JSON.stringify(config, null, 2));
     const checks = Object.keys(variants).map((name) => step(`tsc -p tsconfig.${name}.json`, `npx tsc -p tsconfig.${name}.json`, app));

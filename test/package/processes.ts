@@ -8,7 +8,8 @@ import { once } from 'node:events';
  */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) && k !== 'INIT_CWD' && k !== 'NODE_ENV' && k !== 'VITEST' && !k.startsWith('VITEST_')) env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (!/^npm_/i.test(k) && k !== 'INIT_CWD' && k !== 'NODE_ENV' && k !== 'VITEST' && !k.startsWith('VITEST_')) env[k] = v;
   return { ...env, ...extra };
 }
 
@@ -33,7 +34,11 @@ export async function sh(command: string, cwd: string, env: Record<string, strin
 }
 
 /** Runs `command` until it prints `listening on ws://127.0.0.1:<port>`; the caller stops it with `stop`. */
-export async function serve(command: string, cwd: string, timeoutMs: number): Promise<{ port: number; stop: () => Promise<void>; child: ChildProcess; output: () => string }> {
+export async function serve(
+  command: string,
+  cwd: string,
+  timeoutMs: number,
+): Promise<{ port: number; stop: () => Promise<void>; child: ChildProcess; output: () => string }> {
   const child = spawn('sh', ['-c', command], { cwd, env: cleanEnv({ PORT: '0', HOST: '127.0.0.1' }), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   child.stderr.on('data', (d) => (out += d));

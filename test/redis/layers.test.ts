@@ -43,8 +43,15 @@ describe('MemoryLayer', () => {
     layer.sendToMember(b.id, 'f5');
     layer.detach(b);
     layer.sendToMember(b.id, 'f6');
-    expect(a.got).toEqual([['f1', undefined], ['f2', undefined], ['f4', 'room']]);
-    expect(b.got).toEqual([['f1', undefined], ['f5', undefined]]);
+    expect(a.got).toEqual([
+      ['f1', undefined],
+      ['f2', undefined],
+      ['f4', 'room'],
+    ]);
+    expect(b.got).toEqual([
+      ['f1', undefined],
+      ['f5', undefined],
+    ]);
     expect(c.got).toEqual([['f1', undefined]]);
     expect(layer.size('x')).toBe(1);
     layer.leave('x', a);
@@ -62,7 +69,17 @@ describe('MemoryLayer', () => {
     }
     layer.sendToGroups(['x', 'y', 'z'], 'f1');
     layer.sendToGroups(['x', 'y', 'z'], 'f2', c.id);
-    expect([a.got, b.got, c.got]).toEqual([[['f1', undefined], ['f2', undefined]], [['f1', undefined], ['f2', undefined]], [['f1', undefined]]]);
+    expect([a.got, b.got, c.got]).toEqual([
+      [
+        ['f1', undefined],
+        ['f2', undefined],
+      ],
+      [
+        ['f1', undefined],
+        ['f2', undefined],
+      ],
+      [['f1', undefined]],
+    ]);
   });
 
   it('delivers to one group (what a RedisLayer does with a frame from Redis), counting who got it', () => {
@@ -74,7 +91,14 @@ describe('MemoryLayer', () => {
     // Members of the groups the frame already went to elsewhere are left out; a group nobody is in here is no one.
     expect(layer.deliverToGroup('x', 'f2', undefined, undefined, ['gone', 'y'])).toBe(2);
     expect(layer.deliverToGroup('gone', 'f3')).toBe(0);
-    expect([a.got, b.got, c.got]).toEqual([[['f1', 'room'], ['f2', undefined]], [['f1', 'room']], [['f2', undefined]]]);
+    expect([a.got, b.got, c.got]).toEqual([
+      [
+        ['f1', 'room'],
+        ['f2', undefined],
+      ],
+      [['f1', 'room']],
+      [['f2', undefined]],
+    ]);
   });
 });
 
@@ -128,11 +152,25 @@ describe.skipIf(!redisRunnable)('RedisLayer', () => {
     one.sendToGroups(['p'], 'last');
     await settle(() => b.got.length === 2 && c.got.length === 2 && a.got.length === 4 && d.got.length === 3);
     // a is local to `one`, whose own frames come at once and in order; `two`'s comes through Redis.
-    expect(a.got.filter(([f]) => f !== 'to a')).toEqual([['both', undefined], ['not b', undefined], ['last', undefined]]);
+    expect(a.got.filter(([f]) => f !== 'to a')).toEqual([
+      ['both', undefined],
+      ['not b', undefined],
+      ['last', undefined],
+    ]);
     expect(a.got).toContainEqual(['to a', undefined]);
-    expect(b.got).toEqual([['both', undefined], ['last', undefined]]);
-    expect(c.got).toEqual([['both', undefined], ['to c', 'room']]);
-    expect(d.got).toEqual([['both', undefined], ['not b', undefined], ['last', undefined]]);
+    expect(b.got).toEqual([
+      ['both', undefined],
+      ['last', undefined],
+    ]);
+    expect(c.got).toEqual([
+      ['both', undefined],
+      ['to c', 'room'],
+    ]);
+    expect(d.got).toEqual([
+      ['both', undefined],
+      ['not b', undefined],
+      ['last', undefined],
+    ]);
     expect(logs).toEqual([]);
   });
 

@@ -28,7 +28,11 @@ it('sends events to a group and to one connection, through the hook, in order', 
   for (const text of ['slow one', 'drop this', 'fail here', 'shout', 'plain']) events.broadcastEvent({ action: 'notice', payload: { text } }, 'room:mem');
   events.sendEvent({ action: 'notice', payload: { text: 'only b' } }, b.id);
   events.sendEvent({ action: 'notice', payload: { text: 'nobody' } }, 'no-such.connection');
-  const expected = [{ action: 'notice', payload: { text: 'slow one' } }, { action: 'notice', payload: { text: 'SHOUT' } }, { action: 'notice', payload: { text: 'plain' } }];
+  const expected = [
+    { action: 'notice', payload: { text: 'slow one' } },
+    { action: 'notice', payload: { text: 'SHOUT' } },
+    { action: 'notice', payload: { text: 'plain' } },
+  ];
   for (const frame of expected) expect(await a.rec.nextJson()).toEqual(frame);
   for (const frame of [...expected, { action: 'notice', payload: { text: 'only b' } }]) expect(await b.rec.nextJson()).toEqual(frame);
   expect(await quietFor(a.rec, 100)).toEqual([]);

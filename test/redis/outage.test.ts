@@ -36,7 +36,13 @@ describe.skipIf(!redisRunnable)('RedisLayer when Redis fails', () => {
   };
   const layers: RedisLayer[] = [];
   const make = async (prefix: string, logs: string[], options: { maxInFlight?: number; wait?: boolean } = {}): Promise<RedisLayer> => {
-    const layer = new RedisLayer({ url: redis.url, prefix, maxBackoffMs: 50, logger: { error: (m) => void logs.push(m) }, ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }) });
+    const layer = new RedisLayer({
+      url: redis.url,
+      prefix,
+      maxBackoffMs: 50,
+      logger: { error: (m) => void logs.push(m) },
+      ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
+    });
     layers.push(layer);
     if (options.wait !== false) await layer.ready();
     return layer;
@@ -76,7 +82,10 @@ describe.skipIf(!redisRunnable)('RedisLayer when Redis fails', () => {
     await until(() => oneLogs.length > 0 && twoLogs.length > 0, 5000, 'the outage logged');
     // Both of a layer's connections see the same end of the server; let the other one notice it too.
     await new Promise((r) => setTimeout(r, 100));
-    for (const logs of [oneLogs, twoLogs]) expect(logs).toEqual([expect.stringMatching(/^redis layer: lost the connection to Redis(?: \(.+\))?; reconnecting with backoff, local delivery goes on$/)]);
+    for (const logs of [oneLogs, twoLogs])
+      expect(logs).toEqual([
+        expect.stringMatching(/^redis layer: lost the connection to Redis(?: \(.+\))?; reconnecting with backoff, local delivery goes on$/),
+      ]);
     expect(oneLogs[0]).not.toContain('undefined');
 
     for (const frame of ['f1', 'f2', 'f3']) one.sendToGroups(['g'], frame);

@@ -132,7 +132,7 @@ describe.skipIf(!redisRunnable)('two npm start processes with one REDIS_URL', ()
     // And the other way too, once b's process has resubscribed.
     await subscribers(redis.url, 'proc:g:room:lobby', 2);
     b.rec.ws.send(JSON.stringify({ action: 'say', payload: { text: 'back from b' } }));
-    await until('b\'s broadcast reaches a', 5000, () => a.rec.pending().some((f) => f.includes('back from b')));
+    await until("b's broadcast reaches a", 5000, () => a.rec.pending().some((f) => f.includes('back from b')));
     expect(apps[0]!.output()).toMatch(/reconnected to Redis; \d+ broadcast\(s\) were lost/);
   }, 60_000);
 });

@@ -149,11 +149,17 @@ describe.skipIf(!redisRunnable)('two servers on one Redis', () => {
     a.rec.ws.close();
   });
 
-  it('types events with the channel\'s server-to-client messages', () => {
+  it("types events with the channel's server-to-client messages", () => {
     // tsc --strict over the app and generated/typed-events.ts, whose @ts-expect-error lines hold
     // only while events are typed (skipLibCheck: the libraries' own .d.ts are not what is tested).
     const config = path.join(dir, 'generated/tsconfig.json');
-    writeFileSync(config, JSON.stringify({ compilerOptions: { target: 'es2022', module: 'nodenext', strict: true, noEmit: true, skipLibCheck: true, types: ['node'] }, include: ['.'] }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        compilerOptions: { target: 'es2022', module: 'nodenext', strict: true, noEmit: true, skipLibCheck: true, types: ['node'] },
+        include: ['.'],
+      }),
+    );
     let complaints = '';
     try {
       execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', config], { encoding: 'utf8' });

@@ -69,7 +69,8 @@ it('stops reading a connection while its handlers are behind, then answers every
   // TCP holds what the server does not read: the client's own buffer stops draining.
   expect(client.ws.bufferedAmount).toBeGreaterThan(sent / 2);
   held.open();
-  for (let i = 0; i < frames; i++) expect(await client.nextJson()).toEqual({ action: 'system_echo', payload: { message: String(`${i}:`.length + body.length) } });
+  for (let i = 0; i < frames; i++)
+    expect(await client.nextJson()).toEqual({ action: 'system_echo', payload: { message: String(`${i}:`.length + body.length) } });
   expect(s.logged).toEqual([]);
   client.ws.close();
   await s.close();
@@ -91,7 +92,9 @@ it('closes with 1008, logged once, a connection with more frames queued than max
   for (let i = 0; i < 50; i++) client.ws.send('{"action":"user_message","payload":{"message":"m"}}');
   socket.uncork();
   expect(await client.closed).toEqual([1008, 'Too many queued frames']);
-  expect(s.logged.filter((l) => l.includes('maxQueuedFrames'))).toEqual([expect.stringMatching(/^\/ws\/system: connection \S+ closed \(1008\): more than maxQueuedFrames \(10\) frames wait behind its handlers$/)]);
+  expect(s.logged.filter((l) => l.includes('maxQueuedFrames'))).toEqual([
+    expect.stringMatching(/^\/ws\/system: connection \S+ closed \(1008\): more than maxQueuedFrames \(10\) frames wait behind its handlers$/),
+  ]);
   held.open();
   const other = await connect(s.url);
   expect(await other.next()).toBe(WELCOME);
@@ -114,7 +117,11 @@ it('closes with 1008 a member that does not read its broadcasts; sender and othe
   stalled.ws.resume(); // to read what was flushed, then the close frame
   await until(() => received === rounds, 10_000, 'the reading member got every broadcast');
   expect(await stalled.closed).toEqual([1008, 'Outbound buffer limit exceeded']);
-  expect(s.logged).toEqual([expect.stringMatching(/^\/ws\/system: connection \S+ closed \(1008\): \d+ bytes wait to be sent, over maxBufferedBytes \(1048576\): the peer does not read$/)]);
+  expect(s.logged).toEqual([
+    expect.stringMatching(
+      /^\/ws\/system: connection \S+ closed \(1008\): \d+ bytes wait to be sent, over maxBufferedBytes \(1048576\): the peer does not read$/,
+    ),
+  ]);
   await until(() => s.server.groups.size('room') === 2, 2000, 'the closed member left its group');
   expect(heard).toEqual([]);
   expect(await quietFor(sender, 0)).toEqual([]);

@@ -15,7 +15,8 @@ import { FakeProcess } from '../helpers/fake-process.js';
 import { connect } from '../helpers/ws-client.js';
 import { WELCOME } from './serve.js';
 
-const systemServer = (options: ServerOptions = {}): ChanxServer => createChanxServer([mount(systemChannel, SystemConsumer)], { logger: { error: () => undefined }, ...options });
+const systemServer = (options: ServerOptions = {}): ChanxServer =>
+  createChanxServer([mount(systemChannel, SystemConsumer)], { logger: { error: () => undefined }, ...options });
 
 /** A factory whose servers record the port and host asked for and listen on 127.0.0.1, port 0 (no test takes port 8000). */
 function recording(): { create: (options: ServerOptions) => ChanxServer; asked: [number, string | undefined][]; servers: ChanxServer[] } {
@@ -61,7 +62,8 @@ describe('serveFromEnv', () => {
 
   it('asks for port 8000 when PORT is unset or not a port number, any free port for PORT=0, and up to 65535', async () => {
     const { create, asked, servers } = recording();
-    for (const PORT of [undefined, 'abc', '-1', '80.5', '65536', '0', '65535']) await serveFromEnv(create, new FakeProcess({ PORT, HOST: '127.0.0.1' }), new FakeProcess({}).out);
+    for (const PORT of [undefined, 'abc', '-1', '80.5', '65536', '0', '65535'])
+      await serveFromEnv(create, new FakeProcess({ PORT, HOST: '127.0.0.1' }), new FakeProcess({}).out);
     await Promise.all(servers.map((s) => s.close()));
     expect(asked.map(([port]) => port)).toEqual([8000, 8000, 8000, 8000, 8000, 0, 65535]);
   });

@@ -59,7 +59,7 @@ it('sends what a synchronous onEvent returns, drops what it declines, logs and d
   expect(await client.nextJson()).toEqual({ action: 'pong', payload: null });
 });
 
-it('drops events that find the connection\'s queue full, and says so', async () => {
+it("drops events that find the connection's queue full, and says so", async () => {
   const held = gate();
   const seen: string[] = [];
   class Busy extends Listening {

@@ -52,7 +52,10 @@ describe('FrameQueue', () => {
     expect(owner.events).toEqual(['backlogged', 'caught up', 'backlogged', 'caught up']);
   });
 
-  it.each([['resolves', false], ['rejects', true]])('after abandon(), runs one task at a time again: an abandoned task that %s later starts nothing', async (_how, rejects) => {
+  it.each([
+    ['resolves', false],
+    ['rejects', true],
+  ])('after abandon(), runs one task at a time again: an abandoned task that %s later starts nothing', async (_how, rejects) => {
     const owner = recordingOwner();
     const q = new FrameQueue(owner);
     const ran: string[] = [];
@@ -82,8 +85,12 @@ describe('FrameQueue', () => {
       throw new Error('sync');
     });
     q.push(() => Promise.reject(new Error('async')));
-    // biome-ignore lint/suspicious/noThenProperty: a thenable that throws is the case under test.
-    q.push(() => ({ then: () => { throw new Error('bad thenable'); } }));
+    q.push(() => ({
+      // biome-ignore lint/suspicious/noThenProperty: a thenable that throws is the case under test.
+      then: () => {
+        throw new Error('bad thenable');
+      },
+    }));
     q.push(() => void ran.push(1));
     await q.idle();
     await tick();

@@ -43,7 +43,11 @@ it('serves the document as JSON and as YAML, uncached and never sniffed', async 
   const json = await fetchPage('/asyncapi.json');
   expect([json.status, json.headers['content-type'], json.body]).toEqual([200, 'application/json; charset=utf-8', asyncapiJson]);
   expect(JSON.parse(json.body)).toMatchObject({ asyncapi: '3.0.0', channels: { system: { address: '/ws/system' } } });
-  expect([json.headers['x-content-type-options'], json.headers['cache-control'], json.headers['content-length']]).toEqual(['nosniff', 'no-cache', String(Buffer.byteLength(asyncapiJson))]);
+  expect([json.headers['x-content-type-options'], json.headers['cache-control'], json.headers['content-length']]).toEqual([
+    'nosniff',
+    'no-cache',
+    String(Buffer.byteLength(asyncapiJson)),
+  ]);
   const yaml = await fetchPage('/asyncapi.yaml?download=1');
   expect([yaml.status, yaml.headers['content-type'], yaml.body]).toEqual([200, 'application/yaml; charset=utf-8', asyncapiYaml]);
 });
@@ -52,7 +56,11 @@ it('serves the playground at / and /index.html under its Content-Security-Policy
   for (const path of ['/', '/index.html']) {
     const page = await fetchPage(path);
     expect([page.status, page.headers['content-type'], page.body]).toEqual([200, 'text/html; charset=utf-8', playgroundHtml]);
-    expect([page.headers['content-security-policy'], page.headers['referrer-policy'], page.headers['x-content-type-options']]).toEqual([playgroundCsp, 'no-referrer', 'nosniff']);
+    expect([page.headers['content-security-policy'], page.headers['referrer-policy'], page.headers['x-content-type-options']]).toEqual([
+      playgroundCsp,
+      'no-referrer',
+      'nosniff',
+    ]);
   }
 });
 
@@ -60,18 +68,30 @@ it('answers HEAD with the headers and no body, and other methods with 405 naming
   const head = await fetchPage('/asyncapi.json', 'HEAD');
   expect([head.status, head.headers['content-length'], head.body]).toEqual([200, String(Buffer.byteLength(asyncapiJson)), '']);
   const post = await fetchPage('/', 'POST');
-  expect([post.status, post.headers['allow'], post.headers['content-type'], post.body]).toEqual([405, 'GET, HEAD', 'text/plain; charset=utf-8', 'Method Not Allowed\n']);
+  expect([post.status, post.headers['allow'], post.headers['content-type'], post.body]).toEqual([
+    405,
+    'GET, HEAD',
+    'text/plain; charset=utf-8',
+    'Method Not Allowed\n',
+  ]);
 });
 
 it('answers 426 with a body at the channel address and 404 with a body anywhere else', async () => {
   const channel = await fetchPage('/ws/system');
   expect([channel.status, channel.headers['upgrade'], channel.body]).toEqual([426, 'websocket', 'This address takes WebSocket connections\n']);
   const nowhere = await fetchPage('/asyncapi.xml');
-  expect([nowhere.status, nowhere.headers['upgrade'], nowhere.headers['content-type'], nowhere.body]).toEqual([404, undefined, 'text/plain; charset=utf-8', 'Not Found\n']);
+  expect([nowhere.status, nowhere.headers['upgrade'], nowhere.headers['content-type'], nowhere.body]).toEqual([
+    404,
+    undefined,
+    'text/plain; charset=utf-8',
+    'Not Found\n',
+  ]);
 });
 
 it('finds a page by the path as sent: another path that a URL parser would resolve to it is 404', async () => {
-  const statuses = await Promise.all(['//host/asyncapi.json', '/x/../asyncapi.json', '/./index.html'].map(async (path) => [path, (await fetchPage(path)).status]));
+  const statuses = await Promise.all(
+    ['//host/asyncapi.json', '/x/../asyncapi.json', '/./index.html'].map(async (path) => [path, (await fetchPage(path)).status]),
+  );
   expect(statuses).toEqual([
     ['//host/asyncapi.json', 404],
     ['/x/../asyncapi.json', 404],

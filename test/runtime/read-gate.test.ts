@@ -22,7 +22,7 @@ it('pauses on the first cause, and resumes only when no cause is left', () => {
   expect([held, calls]).toEqual([0, ['pause', 'resume']]);
 });
 
-it('keeps shutdown\'s hold when another cause lets go, and ignores letting go of a cause not held', () => {
+it("keeps shutdown's hold when another cause lets go, and ignores letting go of a cause not held", () => {
   const { ws, calls } = socket();
   let held = holdReading(ws, 0, SHUTTING_DOWN);
   held = releaseReading(ws, held, REPLIES_UNDRAINED);

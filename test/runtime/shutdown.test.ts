@@ -102,7 +102,9 @@ it('answers 503 to an upgrade that arrives on an open socket once close() began'
   const socket = connectTcp(port, '127.0.0.1');
   await once(socket, 'connect');
   const closing = s.close();
-  socket.write(`GET /ws/system HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${Buffer.alloc(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+  socket.write(
+    `GET /ws/system HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${Buffer.alloc(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  );
   let response = '';
   socket.on('data', (d) => (response += d));
   await once(socket, 'close');

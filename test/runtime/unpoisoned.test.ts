@@ -39,9 +39,23 @@ class Hostile extends SystemConsumer {
 }
 
 const loggers: [string, () => Logger][] = [
-  ['throws', () => ({ error: () => { throw new Error('logger down'); } })],
+  [
+    'throws',
+    () => ({
+      error: () => {
+        throw new Error('logger down');
+      },
+    }),
+  ],
   ['returns a rejected promise', () => ({ error: (() => Promise.reject(new Error('logger down'))) as unknown as Logger['error'] })],
-  ['throws a non-Error', () => ({ error: () => { throw undefined; } })],
+  [
+    'throws a non-Error',
+    () => ({
+      error: () => {
+        throw undefined;
+      },
+    }),
+  ],
 ];
 
 it.each(loggers)('a logger that %s stops no later frame of the connection', async (_name, makeLogger) => {

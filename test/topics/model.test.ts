@@ -30,30 +30,47 @@ describe('x-topic channels', () => {
     });
     expect(byKey['hub_discussion']!.topicOf).toEqual({ parent: 'hub', name: 'discussion_topic', pattern: 'discussion:{pk}' });
     expect(byKey['hub_ticker']!.topic).toMatchObject({ params: ['market', 'symbol'], parent: 'hub', className: 'TickerTopic' });
-    expect(byKey['discussion']!.topic).toMatchObject({ parent: null, implementedBy: 'hub_discussion', className: 'DiscussionTopic', definition: 'discussionTopic' });
+    expect(byKey['discussion']!.topic).toMatchObject({
+      parent: null,
+      implementedBy: 'hub_discussion',
+      className: 'DiscussionTopic',
+      definition: 'discussionTopic',
+    });
     expect(byKey['discussion']!.topicOf).toBeUndefined();
     expect(warnings).toEqual([]);
   });
 
   it('gives a dedicated route its own implementation when its messages differ from the hosted topic of that name', async () => {
-    const spec = edit("  discussion_push_new_reply:\n    action: send\n    channel: { $ref: '#/channels/discussion' }", "  discussion_push_new_reply:\n    action: receive\n    channel: { $ref: '#/channels/discussion' }");
+    const spec = edit(
+      "  discussion_push_new_reply:\n    action: send\n    channel: { $ref: '#/channels/discussion' }",
+      "  discussion_push_new_reply:\n    action: receive\n    channel: { $ref: '#/channels/discussion' }",
+    );
     const { model } = await modelOf(spec);
     const dedicated = model.channels.find((c) => c.key === 'discussion')!;
     expect(dedicated.topic).toMatchObject({ parent: null, implementedBy: 'discussion', className: 'DiscussionTopic2', definition: 'discussionTopic2' });
   });
 
   it('refuses a dedicated route whose address cannot fill the pattern, with its location', async () => {
-    const err = await modelOf(edit('address: /ws/discussion/{pk}', 'address: /ws/discussion/{id}').replace("pk: { description: The discussion's key. }", "id: { description: The discussion's key. }")).catch((e: unknown) => e);
+    const err = await modelOf(
+      edit('address: /ws/discussion/{pk}', 'address: /ws/discussion/{id}').replace(
+        "pk: { description: The discussion's key. }",
+        "id: { description: The discussion's key. }",
+      ),
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     const [d] = (err as InputError).diagnostics;
     expect(d).toMatchObject({ severity: 'error', file: 'spec.yaml', line: 30 });
-    expect(d!.message).toContain("has no {pk} to fill the pattern with");
+    expect(d!.message).toContain('has no {pk} to fill the pattern with');
   });
 
   it('refuses a topic message that takes an action the topic protocol reserves', async () => {
-    const err = await modelOf(edit('action: { type: string, const: reply }, payload', 'action: { type: string, const: subscribe }, payload')).catch((e: unknown) => e);
+    const err = await modelOf(edit('action: { type: string, const: reply }, payload', 'action: { type: string, const: subscribe }, payload')).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(InputError);
-    expect((err as InputError).diagnostics.map((d) => d.message)).toContain("message 'reply' of topic channel 'discussion' uses the action 'subscribe', which the topic protocol reserves for itself");
+    expect((err as InputError).diagnostics.map((d) => d.message)).toContain(
+      "message 'reply' of topic channel 'discussion' uses the action 'subscribe', which the topic protocol reserves for itself",
+    );
   });
 
   it('serves an x-topic without a pattern as a plain channel, with a located warning', async () => {

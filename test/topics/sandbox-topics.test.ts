@@ -120,19 +120,35 @@ describe.skipIf(requireOrSkip(SANDBOX, existsSync(SANDBOX)))('topics of the Chan
     await subscribe(c, 'room:errors', 'a');
     await c.nextJson();
     c.ws.send(JSON.stringify({ topic: 'room:errors', ref: 'b', action: 'echo', payload: {} }));
-    expect(await c.nextJson()).toEqual({ version: 1, topic: 'room:errors', ref: 'b', action: 'error', payload: [{ type: 'missing', loc: ['echo', 'payload', 'body'], msg: 'Field required' }] });
+    expect(await c.nextJson()).toEqual({
+      version: 1,
+      topic: 'room:errors',
+      ref: 'b',
+      action: 'error',
+      payload: [{ type: 'missing', loc: ['echo', 'payload', 'body'], msg: 'Field required' }],
+    });
     c.ws.send(JSON.stringify({ topic: 'room:errors', ref: 'c', action: 'nope' }));
     const tagError = (await c.nextJson()) as { payload: { type: string }[]; ref: string };
     expect([tagError.ref, tagError.payload[0]?.type]).toEqual(['c', 'union_tag_invalid']);
     c.ws.send(JSON.stringify({ topic: 'room:errors', ref: 'd', action: 'echo', payload: { body: 'boom' } }));
-    expect(await c.nextJson()).toEqual({ version: 1, topic: 'room:errors', ref: 'd', action: 'error', payload: { detail: 'Failed to process message for echo' } });
+    expect(await c.nextJson()).toEqual({
+      version: 1,
+      topic: 'room:errors',
+      ref: 'd',
+      action: 'error',
+      payload: { detail: 'Failed to process message for echo' },
+    });
   });
 
   it('delivers a broadcast from another connection to every subscriber of the topic instance, with seq', async () => {
     const alice = await client('/ws/topics');
     const bob = await client('/ws/topics');
     const carol = await client('/ws/topics');
-    for (const [c, room] of [[alice, 'room:b'], [bob, 'room:b'], [carol, 'room:other']] as const) {
+    for (const [c, room] of [
+      [alice, 'room:b'],
+      [bob, 'room:b'],
+      [carol, 'room:other'],
+    ] as const) {
       await subscribe(c, room, 's');
       await c.nextJson();
     }
@@ -171,7 +187,13 @@ describe.skipIf(requireOrSkip(SANDBOX, existsSync(SANDBOX)))('topics of the Chan
     expect(await stayer.nextJson()).toMatchObject({ action: 'room_event', payload: { body: 'after' } });
     expect(await quietFor(leaver, 100)).toEqual([]);
     leaver.ws.send(JSON.stringify({ topic: 'room:u', ref: 'u2', action: 'echo', payload: { body: 'still there?' } }));
-    expect(await leaver.nextJson()).toEqual({ version: 1, topic: 'room:u', ref: 'u2', action: 'error', payload: { reason: 'not_subscribed', detail: "Not subscribed to 'room:u'" } });
+    expect(await leaver.nextJson()).toEqual({
+      version: 1,
+      topic: 'room:u',
+      ref: 'u2',
+      action: 'error',
+      payload: { reason: 'not_subscribed', detail: "Not subscribed to 'room:u'" },
+    });
     // Unsubscribing is idempotent, as in Chanx.
     leaver.ws.send(JSON.stringify({ topic: 'room:u', ref: 'u3', action: 'unsubscribe' }));
     expect(await leaver.nextJson()).toEqual({ version: 1, topic: 'room:u', ref: 'u3', action: 'unsubscribed', payload: null });
@@ -193,14 +215,24 @@ describe.skipIf(requireOrSkip(SANDBOX, existsSync(SANDBOX)))('topics of the Chan
 
   it('answers unknown_topic to a subscription no pattern matches; other frames to it are not subscribed, as in Chanx', async () => {
     const c = await client('/ws/topics');
-    expect(await subscribe(c, 'nope:1', 'k')).toEqual({ version: 1, topic: 'nope:1', ref: 'k', action: 'error', payload: { reason: 'unknown_topic', detail: "Unknown topic 'nope:1'" } });
+    expect(await subscribe(c, 'nope:1', 'k')).toEqual({
+      version: 1,
+      topic: 'nope:1',
+      ref: 'k',
+      action: 'error',
+      payload: { reason: 'unknown_topic', detail: "Unknown topic 'nope:1'" },
+    });
     // A parameter stops at ':' as in Chanx, so `room:a:b` is no room.
     expect(await subscribe(c, 'room:a:b', 'l')).toMatchObject({ ref: 'l', payload: { reason: 'unknown_topic' } });
     c.ws.send(JSON.stringify({ topic: 'nope:1', ref: 'm', action: 'echo', payload: { body: 'x' } }));
     expect(await c.nextJson()).toMatchObject({ ref: 'm', action: 'error', payload: { reason: 'not_subscribed' } });
     // The envelope is checked before anything else: a topic that is not a string is the envelope's error.
     c.ws.send(JSON.stringify({ topic: 5, ref: 'n', action: 'subscribe' }));
-    expect(await c.nextJson()).toEqual({ action: 'error', payload: [{ type: 'string_type', loc: ['topic'], msg: 'Input should be a valid string' }], ref: 'n' });
+    expect(await c.nextJson()).toEqual({
+      action: 'error',
+      payload: [{ type: 'string_type', loc: ['topic'], msg: 'Input should be a valid string' }],
+      ref: 'n',
+    });
   });
 
   it('publishes to a topic from outside any connection, through the group layer, with seq', async () => {
@@ -208,7 +240,9 @@ describe.skipIf(requireOrSkip(SANDBOX, existsSync(SANDBOX)))('topics of the Chan
     expect(await subscribe(c, 'presence:alice', 'x')).toMatchObject({ action: 'subscribed', topic: 'presence:alice' });
     publishTopic(server, presenceTopic, 'presence:alice', { action: 'presence_changed', payload: { user: 'alice', online: true } }, { seq: 7 });
     expect(await c.nextJson()).toEqual({ version: 1, topic: 'presence:alice', seq: 7, action: 'presence_changed', payload: { user: 'alice', online: true } });
-    expect(() => publishTopic(server, presenceTopic, 'room:x', { action: 'presence_changed', payload: { user: 'a', online: false } })).toThrow(/not a topic of presence_topic/);
+    expect(() => publishTopic(server, presenceTopic, 'room:x', { action: 'presence_changed', payload: { user: 'a', online: false } })).toThrow(
+      /not a topic of presence_topic/,
+    );
   });
 
   it('bounds the subscriptions of one connection', async () => {
@@ -237,7 +271,12 @@ describe.skipIf(requireOrSkip(SANDBOX, existsSync(SANDBOX)))('topics of the Chan
 
   it('closes a dedicated route whose subscription authorize refuses, after saying why', async () => {
     const c = await client('/ws/topics/room/secret');
-    expect(await c.nextJson()).toEqual({ version: 1, topic: 'room:secret', action: 'error', payload: { reason: 'unauthorized', detail: "Not authorized to subscribe to 'room:secret'" } });
+    expect(await c.nextJson()).toEqual({
+      version: 1,
+      topic: 'room:secret',
+      action: 'error',
+      payload: { reason: 'unauthorized', detail: "Not authorized to subscribe to 'room:secret'" },
+    });
     expect((await c.closed)[0]).toBe(1008);
   });
 });

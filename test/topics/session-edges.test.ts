@@ -30,7 +30,10 @@ afterEach(async () => {
 /** A hub on 127.0.0.1 hosting room:{room_name} with `Room`; returns a client factory and the log. */
 async function hub(Room: RoomClass, options: ServerOptions = {}): Promise<{ client(): Promise<Recorder>; logged: string[]; server: ChanxServer }> {
   const logged: string[] = [];
-  const server = createChanxServer([mount(hubChannel, HubConsumer, [hostTopic(roomTopic, Room)])], { logger: { error: (m) => void logged.push(m) }, ...options });
+  const server = createChanxServer([mount(hubChannel, HubConsumer, [hostTopic(roomTopic, Room)])], {
+    logger: { error: (m) => void logged.push(m) },
+    ...options,
+  });
   const port = await server.listen(0, '127.0.0.1');
   const entry = { server, clients: [] as Recorder[] };
   open.push(entry);
@@ -47,8 +50,15 @@ async function hub(Room: RoomClass, options: ServerOptions = {}): Promise<{ clie
 
 const send = (c: Recorder, frame: object) => c.ws.send(JSON.stringify(frame));
 const subscribe = (c: Recorder, room: string, ref?: string) => send(c, { action: 'subscribe', topic: `room:${room}`, ...(ref === undefined ? {} : { ref }) });
-const subscribed = (room: string, ref?: string) => ({ action: 'subscribed', payload: null, version: 1, topic: `room:${room}`, ...(ref === undefined ? {} : { ref }) });
-const post = (c: Recorder, room: string, text: string, ref?: string) => send(c, { action: 'post', topic: `room:${room}`, payload: { text }, ...(ref === undefined ? {} : { ref }) });
+const subscribed = (room: string, ref?: string) => ({
+  action: 'subscribed',
+  payload: null,
+  version: 1,
+  topic: `room:${room}`,
+  ...(ref === undefined ? {} : { ref }),
+});
+const post = (c: Recorder, room: string, text: string, ref?: string) =>
+  send(c, { action: 'post', topic: `room:${room}`, payload: { text }, ...(ref === undefined ? {} : { ref }) });
 
 class Echo implements HubRoomHandlers {
   onPost(message: M.Post): M.Posted {
@@ -88,7 +98,13 @@ it('a topic class whose constructor throws: the subscriber gets an error for sub
   const { client, logged } = await hub(Fragile);
   const c = await client();
   subscribe(c, 'a', 'r1');
-  expect(await c.nextJson()).toEqual({ action: 'error', payload: { detail: 'Failed to process message for subscribe' }, version: 1, topic: 'room:a', ref: 'r1' });
+  expect(await c.nextJson()).toEqual({
+    action: 'error',
+    payload: { detail: 'Failed to process message for subscribe' },
+    version: 1,
+    topic: 'room:a',
+    ref: 'r1',
+  });
   expect(logged).toHaveLength(1);
   expect(logged[0]).toContain("topic room_topic: could not create its class for 'room:a': Error: no database");
   post(c, 'a', 'x');
@@ -99,7 +115,12 @@ it('a topic class whose constructor throws: the subscriber gets an error for sub
 });
 
 it.each([
-  ['throws', () => { throw new Error('auth down'); }],
+  [
+    'throws',
+    () => {
+      throw new Error('auth down');
+    },
+  ],
   ['rejects', () => Promise.reject(new Error('auth down'))],
 ])('authorize that %s refuses the subscription as unauthorized and logs why', async (_how, authorize) => {
   class Guarded extends Echo {
@@ -110,7 +131,13 @@ it.each([
   const { client, logged } = await hub(Guarded);
   const c = await client();
   subscribe(c, 'a', 'r1');
-  expect(await c.nextJson()).toEqual({ action: 'error', payload: { reason: 'unauthorized', detail: "Not authorized to subscribe to 'room:a'" }, version: 1, topic: 'room:a', ref: 'r1' });
+  expect(await c.nextJson()).toEqual({
+    action: 'error',
+    payload: { reason: 'unauthorized', detail: "Not authorized to subscribe to 'room:a'" },
+    version: 1,
+    topic: 'room:a',
+    ref: 'r1',
+  });
   expect(logged).toHaveLength(1);
   expect(logged[0]).toContain("topic room_topic: authorize failed for 'room:a': Error: auth down");
   post(c, 'a', 'x');
@@ -270,34 +297,37 @@ const later = <T>(value: T): Promise<T> => new Promise((r) => setTimeout(() => r
 it.each([
   ['synchronous', (answer: () => unknown) => answer()],
   ['asynchronous', (answer: () => unknown) => later(null).then(answer)],
-])('%s topic handlers: the reply goes out with topic and ref, nothing for undefined or null, an error frame and a log line when it fails', async (_how, answerWith) => {
-  class Moody implements HubRoomHandlers {
-    onPost(message: M.Post): M.Posted {
-      const text = message.payload.text;
-      return answerWith(() => {
-        if (text === 'fail') throw new Error('room broke');
-        if (text === 'none') return undefined;
-        if (text === 'null') return null;
-        return { action: 'posted', payload: { text } };
-      }) as M.Posted;
+])(
+  '%s topic handlers: the reply goes out with topic and ref, nothing for undefined or null, an error frame and a log line when it fails',
+  async (_how, answerWith) => {
+    class Moody implements HubRoomHandlers {
+      onPost(message: M.Post): M.Posted {
+        const text = message.payload.text;
+        return answerWith(() => {
+          if (text === 'fail') throw new Error('room broke');
+          if (text === 'none') return undefined;
+          if (text === 'null') return null;
+          return { action: 'posted', payload: { text } };
+        }) as M.Posted;
+      }
     }
-  }
-  const { client, logged } = await hub(Moody);
-  const c = await client();
-  subscribe(c, 'a');
-  expect(await c.nextJson()).toEqual(subscribed('a'));
-  post(c, 'a', 'none', 'n1');
-  post(c, 'a', 'null', 'n2');
-  post(c, 'a', 'hi', 'p1');
-  // Frames of one connection are handled in order: the first answer is the third frame's.
-  expect(await c.nextJson()).toEqual({ action: 'posted', payload: { text: 'hi' }, version: 1, topic: 'room:a', ref: 'p1' });
-  post(c, 'a', 'fail', 'f');
-  expect(await c.nextJson()).toEqual({ action: 'error', payload: { detail: 'Failed to process message for post' }, version: 1, topic: 'room:a', ref: 'f' });
-  expect(logged).toHaveLength(1);
-  expect(logged[0]).toContain("topic room_topic ('room:a'): handler for post failed: Error: room broke");
-  post(c, 'a', 'again', 'p2');
-  expect(await c.nextJson()).toEqual({ action: 'posted', payload: { text: 'again' }, version: 1, topic: 'room:a', ref: 'p2' });
-});
+    const { client, logged } = await hub(Moody);
+    const c = await client();
+    subscribe(c, 'a');
+    expect(await c.nextJson()).toEqual(subscribed('a'));
+    post(c, 'a', 'none', 'n1');
+    post(c, 'a', 'null', 'n2');
+    post(c, 'a', 'hi', 'p1');
+    // Frames of one connection are handled in order: the first answer is the third frame's.
+    expect(await c.nextJson()).toEqual({ action: 'posted', payload: { text: 'hi' }, version: 1, topic: 'room:a', ref: 'p1' });
+    post(c, 'a', 'fail', 'f');
+    expect(await c.nextJson()).toEqual({ action: 'error', payload: { detail: 'Failed to process message for post' }, version: 1, topic: 'room:a', ref: 'f' });
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain("topic room_topic ('room:a'): handler for post failed: Error: room broke");
+    post(c, 'a', 'again', 'p2');
+    expect(await c.nextJson()).toEqual({ action: 'posted', payload: { text: 'again' }, version: 1, topic: 'room:a', ref: 'p2' });
+  },
+);
 
 it.each([
   ['synchronous', (allowed: boolean) => allowed],
@@ -337,5 +367,11 @@ it('unsubscribe waits for an async onUnsubscribe: what it sends arrives before u
   post(c, 'a', 'late', 'p');
   expect(await c.nextJson()).toEqual({ action: 'room_event', payload: { text: 'goodbye' }, version: 1, topic: 'room:a' });
   expect(await c.nextJson()).toEqual({ action: 'unsubscribed', payload: null, version: 1, topic: 'room:a', ref: 'u' });
-  expect(await c.nextJson()).toEqual({ action: 'error', payload: { reason: 'not_subscribed', detail: "Not subscribed to 'room:a'" }, version: 1, topic: 'room:a', ref: 'p' });
+  expect(await c.nextJson()).toEqual({
+    action: 'error',
+    payload: { reason: 'not_subscribed', detail: "Not subscribed to 'room:a'" },
+    version: 1,
+    topic: 'room:a',
+    ref: 'p',
+  });
 });

@@ -25,7 +25,10 @@ class Room implements HubRoomHandlers {
 let server: ChanxServer;
 let base: string;
 beforeAll(async () => {
-  server = createChanxServer([mountTopicRoute(roomTopic, Room, { key: 'room_route', address: '/ws/room/{room_name}', paramValues: { room_name: ['lobby', 'kitchen'] } })], { logger: { error: () => undefined } });
+  server = createChanxServer(
+    [mountTopicRoute(roomTopic, Room, { key: 'room_route', address: '/ws/room/{room_name}', paramValues: { room_name: ['lobby', 'kitchen'] } })],
+    { logger: { error: () => undefined } },
+  );
   base = `ws://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
 });
 afterAll(() => server.close());
@@ -53,21 +56,40 @@ afterEach(async () => {
 async function own<H, Out, P>(definition: TopicDefinition<H, Out, P>, Topic: new () => H, value: string): Promise<{ c: Recorder; logged: string[] }> {
   const logged: string[] = [];
   const [prefix, param] = definition.pattern.replace(/[{}]/g, '').split(':') as [string, string];
-  const s = createChanxServer([mountTopicRoute(definition, Topic, { key: `${prefix}_route`, address: `/ws/${prefix}/{${param}}` })], { logger: { error: (m) => void logged.push(m) } });
+  const s = createChanxServer([mountTopicRoute(definition, Topic, { key: `${prefix}_route`, address: `/ws/${prefix}/{${param}}` })], {
+    logger: { error: (m) => void logged.push(m) },
+  });
   opened.push(s);
   const c = await connect(`ws://127.0.0.1:${await s.listen(0, '127.0.0.1')}/ws/${prefix}/${value}`);
   return { c, logged };
 }
 
 const later = <T>(value: T): Promise<T> => new Promise((r) => setTimeout(() => r(value), 5));
-const UNAUTHORIZED = { action: 'error', payload: { reason: 'unauthorized', detail: "Not authorized to subscribe to 'room:lobby'" }, version: 1, topic: 'room:lobby' };
+const UNAUTHORIZED = {
+  action: 'error',
+  payload: { reason: 'unauthorized', detail: "Not authorized to subscribe to 'room:lobby'" },
+  version: 1,
+  topic: 'room:lobby',
+};
 
 it.each([
   ['authorize says no', () => false, UNAUTHORIZED, ''],
   ['authorize says no later', () => later(false), UNAUTHORIZED, ''],
-  ['authorize throws', () => { throw new Error('auth down'); }, UNAUTHORIZED, "topic room_topic: authorize failed for 'room:lobby': Error: auth down"],
+  [
+    'authorize throws',
+    () => {
+      throw new Error('auth down');
+    },
+    UNAUTHORIZED,
+    "topic room_topic: authorize failed for 'room:lobby': Error: auth down",
+  ],
   ['authorize rejects', () => Promise.reject(new Error('auth down')), UNAUTHORIZED, "topic room_topic: authorize failed for 'room:lobby': Error: auth down"],
-  ['the class cannot be made', 'constructor', { action: 'error', payload: { detail: 'Failed to process message for subscribe' }, version: 1, topic: 'room:lobby' }, "topic room_topic: could not create its class for 'room:lobby': Error: no database"],
+  [
+    'the class cannot be made',
+    'constructor',
+    { action: 'error', payload: { detail: 'Failed to process message for subscribe' }, version: 1, topic: 'room:lobby' },
+    "topic room_topic: could not create its class for 'room:lobby': Error: no database",
+  ],
 ] as const)('when %s, the client gets the error frame, then the close 1008 "Topic subscription refused"', async (_how, authorize, frame, log) => {
   class Refusing extends Room {
     constructor() {
@@ -89,7 +111,11 @@ it.each([
   ['no hooks', undefined, undefined],
   ['a synchronous authorize and onSubscribe', () => true, (ctx: HubRoomContext) => ctx.send({ action: 'room_event', payload: { text: 'welcome' } })],
   ['an asynchronous authorize', () => later(true), undefined],
-  ['an asynchronous onSubscribe', undefined, async (ctx: HubRoomContext) => ctx.send(await later({ action: 'room_event', payload: { text: 'welcome' } } as const))],
+  [
+    'an asynchronous onSubscribe',
+    undefined,
+    async (ctx: HubRoomContext) => ctx.send(await later({ action: 'room_event', payload: { text: 'welcome' } } as const)),
+  ],
 ])('with %s that accept, the connection is subscribed and stays open, and nothing is logged', async (_how, authorize, onSubscribe) => {
   class Accepting extends Room {
     authorize = authorize;
@@ -127,7 +153,13 @@ it('a topic whose messages have no discriminator answers, and a failing handler 
   c.ws.send(JSON.stringify({ text: 'hi', ref: 'a' }));
   expect(await c.nextJson()).toEqual({ text: 'HI', version: 1, topic: 'feed:news', ref: 'a' });
   c.ws.send(JSON.stringify({ text: 'fail', ref: 'b' }));
-  expect(await c.nextJson()).toEqual({ action: 'error', payload: { detail: 'Failed to process message for feed_topic' }, version: 1, topic: 'feed:news', ref: 'b' });
+  expect(await c.nextJson()).toEqual({
+    action: 'error',
+    payload: { detail: 'Failed to process message for feed_topic' },
+    version: 1,
+    topic: 'feed:news',
+    ref: 'b',
+  });
   expect(logged.map((l) => l.split('\n')[0])).toEqual(["topic feed_topic ('feed:news'): handler for feed_topic failed: Error: feed broke"]);
   c.ws.close();
 });

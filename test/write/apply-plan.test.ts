@@ -61,7 +61,11 @@ describe('applyPlan', () => {
       applyPlan(
         {
           outDir: out,
-          changes: [{ kind: 'update', path: 'a.ts', before: 'old a', after: 'new a' }, { kind: 'add', path: 'blocked/b.ts', before: '', after: 'b' }, remove('gone.ts')],
+          changes: [
+            { kind: 'update', path: 'a.ts', before: 'old a', after: 'new a' },
+            { kind: 'add', path: 'blocked/b.ts', before: '', after: 'b' },
+            remove('gone.ts'),
+          ],
           unchanged: 0,
           notes: [],
         },

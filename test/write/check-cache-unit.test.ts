@@ -102,9 +102,18 @@ describe('upToDate does not vouch', () => {
     ['once a file with the header appears (an orphan)', (p) => write(path.join(p.out, 'old/router.ts'), HEADER)],
     ['once the note is damaged', (p) => writeFileSync(p.note(), '{"generator": ')],
     ['once the note is not an object', (p) => writeFileSync(p.note(), 'null')],
-    ['for a note from another build of chanx-gen', (p) => writeFileSync(p.note(), readFileSync(p.note(), 'utf8').replace(/"generator":"[0-9a-f]+"/, '"generator":"0000"'))],
-    ['for a note without a generator (an older format)', (p) => writeFileSync(p.note(), readFileSync(p.note(), 'utf8').replace(/"generator":"[0-9a-f]+",/, ''))],
-    ['for a note that lists a stub entry it cannot use', (p) => writeFileSync(p.note(), readFileSync(p.note(), 'utf8').replace(/"stubs":\{.*\}\}$/, '"stubs":{"c/consumer.ts":null}}'))],
+    [
+      'for a note from another build of chanx-gen',
+      (p) => writeFileSync(p.note(), readFileSync(p.note(), 'utf8').replace(/"generator":"[0-9a-f]+"/, '"generator":"0000"')),
+    ],
+    [
+      'for a note without a generator (an older format)',
+      (p) => writeFileSync(p.note(), readFileSync(p.note(), 'utf8').replace(/"generator":"[0-9a-f]+",/, '')),
+    ],
+    [
+      'for a note that lists a stub entry it cannot use',
+      (p) => writeFileSync(p.note(), readFileSync(p.note(), 'utf8').replace(/"stubs":\{.*\}\}$/, '"stubs":{"c/consumer.ts":null}}')),
+    ],
   ])('%s', (_name, change) => {
     const p = remembered();
     expect(upToDate(p.key)).toEqual({ notes: [] });

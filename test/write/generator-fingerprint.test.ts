@@ -102,10 +102,17 @@ describe('generatorFingerprint', () => {
 
   it("takes from the build a digest that is the validators' own", () => {
     const dir = path.join(ROOT, 'dist/asyncapi-validators');
-    const names = readdirSync(dir).filter((n) => n.endsWith('.cjs')).sort();
+    const names = readdirSync(dir)
+      .filter((n) => n.endsWith('.cjs'))
+      .sort();
     expect(names.length).toBeGreaterThan(10);
     const digest = createHash('sha256');
-    for (const name of names) digest.update(name).update('\0').update(readFileSync(path.join(dir, name), 'utf8')).update('\0');
+    for (const name of names)
+      digest
+        .update(name)
+        .update('\0')
+        .update(readFileSync(path.join(dir, name), 'utf8'))
+        .update('\0');
     expect((JSON.parse(readFileSync(path.join(dir, 'stamp.json'), 'utf8')) as { validators: string }).validators).toBe(digest.digest('hex'));
   });
 

@@ -25,11 +25,27 @@ function syntaxErrors(text: string): string[] {
 describe('appending to a class whose body is empty', () => {
   it.each([
     ['on one line', 'export class C extends Base {}\n', 'export class C extends Base {\n  onPing(): void {}\n\n  onTime(): void {}\n}\n'],
-    ['on one line, with braces in its heritage clause', 'export class C extends Base<{ a: 1 }> implements H<{ b: 2 }> {}\n', 'export class C extends Base<{ a: 1 }> implements H<{ b: 2 }> {\n  onPing(): void {}\n\n  onTime(): void {}\n}\n'],
+    [
+      'on one line, with braces in its heritage clause',
+      'export class C extends Base<{ a: 1 }> implements H<{ b: 2 }> {}\n',
+      'export class C extends Base<{ a: 1 }> implements H<{ b: 2 }> {\n  onPing(): void {}\n\n  onTime(): void {}\n}\n',
+    ],
     ['over two lines', 'export class C {\n}\n', 'export class C {\n  onPing(): void {}\n\n  onTime(): void {}\n}\n'],
-    ['holding only a line comment', 'export class C {\n  // handlers go here\n}\n', 'export class C {\n  onPing(): void {}\n\n  onTime(): void {}\n  // handlers go here\n}\n'],
-    ['holding only a block comment, on one line', 'export class C { /* nothing yet */ }\n', 'export class C {\n  onPing(): void {}\n\n  onTime(): void {}\n /* nothing yet */ }\n'],
-    ['after other code, without a final newline', 'import { Base } from "./base";\n\nexport class C extends Base {}', 'import { Base } from "./base";\n\nexport class C extends Base {\n  onPing(): void {}\n\n  onTime(): void {}\n}'],
+    [
+      'holding only a line comment',
+      'export class C {\n  // handlers go here\n}\n',
+      'export class C {\n  onPing(): void {}\n\n  onTime(): void {}\n  // handlers go here\n}\n',
+    ],
+    [
+      'holding only a block comment, on one line',
+      'export class C { /* nothing yet */ }\n',
+      'export class C {\n  onPing(): void {}\n\n  onTime(): void {}\n /* nothing yet */ }\n',
+    ],
+    [
+      'after other code, without a final newline',
+      'import { Base } from "./base";\n\nexport class C extends Base {}',
+      'import { Base } from "./base";\n\nexport class C extends Base {\n  onPing(): void {}\n\n  onTime(): void {}\n}',
+    ],
   ])('%s', (_name, text, expected) => {
     const merged = mergeStub(text, stub(['onPing', 'onTime']));
     expect(merged).toEqual({ content: expected, added: ['onPing', 'onTime'], removed: [] });
@@ -42,7 +58,8 @@ describe('appending to a class with members', () => {
     const text = 'export class C {\n  helper(): number {\n    return 1;\n  }\n  // the end\n}\n\nexport const after = 1;\n';
     const merged = mergeStub(text, stub(['helper', 'onPing', 'onTime']));
     expect(merged).toEqual({
-      content: 'export class C {\n  helper(): number {\n    return 1;\n  }\n\n  onPing(): void {}\n\n  onTime(): void {}\n  // the end\n}\n\nexport const after = 1;\n',
+      content:
+        'export class C {\n  helper(): number {\n    return 1;\n  }\n\n  onPing(): void {}\n\n  onTime(): void {}\n  // the end\n}\n\nexport const after = 1;\n',
       added: ['onPing', 'onTime'],
       removed: [],
     });
@@ -54,9 +71,11 @@ describe('appending to a class with members', () => {
     expect(mergeStub(text, stub(['onPing', 'onTime']))).toEqual({ content: text, added: [], removed: [] });
   });
 
-  it('appends only what is missing, in the document\'s order', () => {
+  it("appends only what is missing, in the document's order", () => {
     const text = 'export class C {\n  onTime(): void {}\n}\n';
-    expect(mergeStub(text, stub(['onAlpha', 'onTime', 'onBeta'])).content).toBe('export class C {\n  onTime(): void {}\n\n  onAlpha(): void {}\n\n  onBeta(): void {}\n}\n');
+    expect(mergeStub(text, stub(['onAlpha', 'onTime', 'onBeta'])).content).toBe(
+      'export class C {\n  onTime(): void {}\n\n  onAlpha(): void {}\n\n  onBeta(): void {}\n}\n',
+    );
   });
 });
 
@@ -81,7 +100,23 @@ describe('what mergeStub reports', () => {
 
 describe('formerHandlers', () => {
   it('lists, sorted, the onX methods not wanted, but neither hooks nor other names that merely contain "on"', () => {
-    const present = ['onZed', 'jsonBody', 'onConnect', 'onDisconnect', 'onSubscribe', 'onUnsubscribe', 'onAlpha', 'once', 'online', 'on_legacy', 'on2', 'onPing', 'buttonOnClick', 'onConnected', 'onSubscribeAll'];
+    const present = [
+      'onZed',
+      'jsonBody',
+      'onConnect',
+      'onDisconnect',
+      'onSubscribe',
+      'onUnsubscribe',
+      'onAlpha',
+      'once',
+      'online',
+      'on_legacy',
+      'on2',
+      'onPing',
+      'buttonOnClick',
+      'onConnected',
+      'onSubscribeAll',
+    ];
     expect(formerHandlers(present, ['onPing'])).toEqual(['on2', 'onAlpha', 'onConnected', 'onSubscribeAll', 'onZed', 'on_legacy']);
   });
 });

@@ -75,7 +75,9 @@ describe('planOutput', () => {
 
   it('says, located, that a folder stands where a file must be written', () => {
     const out = outDir({ 'router.ts/keep.txt': 'x\n' });
-    expect(thrown(() => planOutput(out, [owned('router.ts')], 'gen'))).toBe('gen/router.ts: error: cannot be read (EISDIR); move it away or fix its permissions');
+    expect(thrown(() => planOutput(out, [owned('router.ts')], 'gen'))).toBe(
+      'gen/router.ts: error: cannot be read (EISDIR); move it away or fix its permissions',
+    );
   });
 
   it('makes chanx-gen and --check exit 2 with that error and no stack trace, writing nothing', async () => {
@@ -107,7 +109,7 @@ describe('planOutput', () => {
   });
 });
 
-describe('planOutput on a stub (the user\'s file)', () => {
+describe("planOutput on a stub (the user's file)", () => {
   it('counts it unchanged when it has every handler, and reports handlers the document lost', () => {
     const out = outDir({ 'c/consumer.ts': 'export class C {\n  onPing(): void {}\n  onOld(): void {}\n}\n' });
     expect(planOutput(out, [stub(['onPing'])], 'gen')).toMatchObject({
@@ -121,7 +123,12 @@ describe('planOutput on a stub (the user\'s file)', () => {
     const out = outDir({ 'c/consumer.ts': STUB_TEXT });
     const plan = planOutput(out, [stub(['onPing', 'onTime', 'onDate'])], 'gen');
     expect(plan.changes).toEqual([
-      { kind: 'update', path: 'c/consumer.ts', before: STUB_TEXT, after: 'export class C {\n  onPing(): void {}\n\n  onTime(): void {}\n\n  onDate(): void {}\n}\n' },
+      {
+        kind: 'update',
+        path: 'c/consumer.ts',
+        before: STUB_TEXT,
+        after: 'export class C {\n  onPing(): void {}\n\n  onTime(): void {}\n\n  onDate(): void {}\n}\n',
+      },
     ]);
     expect(plan.notes).toEqual(['gen/c/consumer.ts: appended onTime, onDate']);
     expect(plan.unchanged).toBe(0);

@@ -13,7 +13,9 @@ const TWELVE = Array.from({ length: 12 }, (_, i) => `line ${i + 1}\n`).join('');
 describe('unifiedDiff', () => {
   it('shows an edit with three lines of context on each side and a/ b/ paths', () => {
     const diff = unifiedDiff({ kind: 'update', path: 'system/a.ts', before: TWELVE, after: TWELVE.replace('line 6\n', 'line six\n') }, 'generated');
-    expect(diff).toBe('--- a/generated/system/a.ts\n+++ b/generated/system/a.ts\n@@ -3,7 +3,7 @@\n line 3\n line 4\n line 5\n-line 6\n+line six\n line 7\n line 8\n line 9\n');
+    expect(diff).toBe(
+      '--- a/generated/system/a.ts\n+++ b/generated/system/a.ts\n@@ -3,7 +3,7 @@\n line 3\n line 4\n line 5\n-line 6\n+line six\n line 7\n line 8\n line 9\n',
+    );
   });
 
   it('shows a missing file as created from /dev/null', () => {
@@ -21,7 +23,9 @@ describe('unifiedDiff', () => {
   });
 
   it('shows an orphan as deleted to /dev/null', () => {
-    expect(unifiedDiff({ kind: 'remove', path: 'old/a.ts', before: 'x\ny\n', after: '' }, 'out')).toBe('--- a/out/old/a.ts\n+++ /dev/null\n@@ -1,2 +0,0 @@\n-x\n-y\n');
+    expect(unifiedDiff({ kind: 'remove', path: 'old/a.ts', before: 'x\ny\n', after: '' }, 'out')).toBe(
+      '--- a/out/old/a.ts\n+++ /dev/null\n@@ -1,2 +0,0 @@\n-x\n-y\n',
+    );
   });
 });
 
@@ -39,11 +43,17 @@ describe('chanx-gen --check', () => {
 
     const check = await cli(['specs/system.yaml', '--check'], dir);
     expect(check.code).toBe(1);
-    const context = (from: number, to: number) => lines.slice(from, to).map((l) => ` ${l}\n`).join('');
+    const context = (from: number, to: number) =>
+      lines
+        .slice(from, to)
+        .map((l) => ` ${l}\n`)
+        .join('');
     expect(check.stdout).toBe(
       '--- a/generated/system/router.ts\n+++ b/generated/system/router.ts\n' +
         `@@ -${at - 2},7 +${at - 2},7 @@\n${context(at - 3, at)}-${edited[at]}\n+${lines[at]}\n${context(at + 1, at + 4)}`,
     );
-    expect(check.stderr).toBe('differs: generated/system/router.ts\nchanx-gen: generated/ has drifted from specs/system.yaml (1 file); run chanx-gen specs/system.yaml to update\n');
+    expect(check.stderr).toBe(
+      'differs: generated/system/router.ts\nchanx-gen: generated/ has drifted from specs/system.yaml (1 file); run chanx-gen specs/system.yaml to update\n',
+    );
   });
 });

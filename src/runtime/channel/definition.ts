@@ -69,7 +69,13 @@ export interface ChannelDefinition<Handlers, Out, Params> {
  * `topicFrame` / `topicError` from the envelope module).
  */
 export interface TopicRouter {
-  route(message: Record<string, unknown>, envelope: TopicEnvelope, handlers: unknown, ctx: ConnectionContext<unknown, unknown>, report: FailureReporter): Outcome;
+  route(
+    message: Record<string, unknown>,
+    envelope: TopicEnvelope,
+    handlers: unknown,
+    ctx: ConnectionContext<unknown, unknown>,
+    report: FailureReporter,
+  ): Outcome;
   /** On a dedicated topic route: the connection's own topic, which frames naming none belong to. */
   defaultTopic?(ctx: ConnectionContext<unknown, unknown>): string | undefined;
 }

@@ -88,7 +88,13 @@ function answer(frame: string | undefined, ref: string | undefined, complete: bo
 }
 
 /** The reply as a frame; a reply JSON cannot express (a cycle, a BigInt) is the handler's failure. */
-function serialize(reply: unknown, channel: ChannelDefinition<unknown, unknown, unknown>, message: Record<string, unknown>, report: FailureReporter, ref: string | undefined): string | undefined {
+function serialize(
+  reply: unknown,
+  channel: ChannelDefinition<unknown, unknown, unknown>,
+  message: Record<string, unknown>,
+  report: FailureReporter,
+  ref: string | undefined,
+): string | undefined {
   if (reply === undefined || reply === null) return undefined;
   try {
     return JSON.stringify(ref === undefined || typeof reply !== 'object' ? reply : { ...reply, ref });
@@ -97,7 +103,13 @@ function serialize(reply: unknown, channel: ChannelDefinition<unknown, unknown, 
   }
 }
 
-function failed(channel: ChannelDefinition<unknown, unknown, unknown>, message: Record<string, unknown>, err: unknown, report: FailureReporter, ref?: string): string {
+function failed(
+  channel: ChannelDefinition<unknown, unknown, unknown>,
+  message: Record<string, unknown>,
+  err: unknown,
+  report: FailureReporter,
+  ref?: string,
+): string {
   const tag = channel.discriminator === null ? channel.key : String(message[channel.discriminator]);
   report(tag, err);
   return handlerFailed(tag).withRef(ref).frame;

@@ -20,5 +20,5 @@ export const ajvRuntime = {
   ucs2length: unwrap(ucs2length),
   uri: unwrap(uri),
   validation_error: unwrap(validationError),
-  formats: ((formats as { fullFormats?: unknown }).fullFormats ?? (unwrap(formats) as { fullFormats: unknown }).fullFormats),
+  formats: (formats as { fullFormats?: unknown }).fullFormats ?? (unwrap(formats) as { fullFormats: unknown }).fullFormats,
 } as Record<string, any>;

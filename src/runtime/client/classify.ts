@@ -24,7 +24,10 @@ export function patternRegExp(pattern: string): RegExp {
   let re = compiled.get(pattern);
   if (re === undefined) {
     // Its own escape, not path-template's: the browser client is the client*.js modules alone.
-    const source = pattern.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('([^:]+)');
+    const source = pattern
+      .split(/\{[^}]+\}/)
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('([^:]+)');
     compiled.set(pattern, (re = new RegExp(`^${source}$`)));
   }
   return re;
@@ -43,7 +46,13 @@ function classify(receiver: Receiver, frame: Record<string, unknown>): string | 
   if (receiver.receiveField !== null) {
     const name = frame[receiver.receiveField];
     if (typeof name !== 'string' || !Object.hasOwn(receiver.receives, name)) {
-      return { problem: `'${receiver.receiveField}' is ${JSON.stringify(name)}, which is none of ${Object.keys(receiver.receives).map((n) => `'${n}'`).join(', ') || 'nothing (no messages are sent here)'}` };
+      return {
+        problem: `'${receiver.receiveField}' is ${JSON.stringify(name)}, which is none of ${
+          Object.keys(receiver.receives)
+            .map((n) => `'${n}'`)
+            .join(', ') || 'nothing (no messages are sent here)'
+        }`,
+      };
     }
     const validate = receiver.receives[name]!;
     return validate(frame) ? name : { problem: `${name}: ${explain(validate.errors)}` };

@@ -158,7 +158,10 @@ export class ChanxClient implements TopicHost {
     return new Promise((resolve, reject) => {
       let ws: WebSocketLike;
       try {
-        ws = this.options.headers === undefined ? new this.Socket(this.url, this.options.protocols) : new this.Socket(this.url, this.options.protocols, { headers: this.options.headers });
+        ws =
+          this.options.headers === undefined
+            ? new this.Socket(this.url, this.options.protocols)
+            : new this.Socket(this.url, this.options.protocols, { headers: this.options.headers });
       } catch (err) {
         return reject(err as Error);
       }
@@ -199,15 +202,18 @@ export class ChanxClient implements TopicHost {
   private scheduleReconnect(policy: Required<ReconnectOptions>): void {
     const base = Math.min(policy.maxDelay, policy.initialDelay * policy.factor ** this.attempts);
     this.attempts++;
-    this.reconnectTimer = setTimeout(() => {
-      // close() clears this timer, and none is set once it has been called.
-      this.reconnectTimer = undefined;
-      this.openSocket().catch(() => {
-        if (this.closing !== undefined) return;
-        if (this.attempts >= policy.maxAttempts) this.stateNow = 'closed';
-        else this.scheduleReconnect(policy);
-      });
-    }, base / 2 + (Math.random() * base) / 2);
+    this.reconnectTimer = setTimeout(
+      () => {
+        // close() clears this timer, and none is set once it has been called.
+        this.reconnectTimer = undefined;
+        this.openSocket().catch(() => {
+          if (this.closing !== undefined) return;
+          if (this.attempts >= policy.maxAttempts) this.stateNow = 'closed';
+          else this.scheduleReconnect(policy);
+        });
+      },
+      base / 2 + (Math.random() * base) / 2,
+    );
   }
 
   private failPending(error: Error): void {
@@ -240,7 +246,8 @@ export class ChanxClient implements TopicHost {
     const kind = classifyFrame(this.channel, record);
     if (typeof kind !== 'string') {
       this.invalid(record, kind.problem);
-      if (pending !== undefined) this.settle(pending, () => pending.p.reject(new ChanxFrameError(undefined, `the reply does not match the document: ${kind.problem}`)));
+      if (pending !== undefined)
+        this.settle(pending, () => pending.p.reject(new ChanxFrameError(undefined, `the reply does not match the document: ${kind.problem}`)));
       return;
     }
     if (pending !== undefined) return this.settle(pending, () => pending.p.resolve(record));

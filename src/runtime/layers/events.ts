@@ -35,7 +35,13 @@ export type EventHook = (event: unknown, ctx: unknown) => MaybePromise<unknown>;
  * Runs the consumer's hook on one event frame. Returns the frame to send, nothing, or a promise of
  * either; never throws or rejects: a failing hook is reported and its event dropped.
  */
-export function handleEvent(frame: string, hook: EventHook, handlers: object, ctx: unknown, report: (error: unknown) => void): string | undefined | Promise<string | undefined> {
+export function handleEvent(
+  frame: string,
+  hook: EventHook,
+  handlers: object,
+  ctx: unknown,
+  report: (error: unknown) => void,
+): string | undefined | Promise<string | undefined> {
   let result: unknown;
   try {
     result = hook.call(handlers, JSON.parse(frame), ctx);

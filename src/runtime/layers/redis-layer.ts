@@ -229,7 +229,9 @@ export class RedisLayer implements GroupLayer {
   private wentDown(err?: Error): void {
     if (this.closing || this.down) return;
     this.down = true;
-    this.logger.error(`redis layer: lost the connection to Redis${err === undefined ? '' : ` (${err.message})`}; reconnecting with backoff, local delivery goes on`);
+    this.logger.error(
+      `redis layer: lost the connection to Redis${err === undefined ? '' : ` (${err.message})`}; reconnecting with backoff, local delivery goes on`,
+    );
   }
 
   /** Both connections are up again: report what was lost meanwhile. */

@@ -39,7 +39,9 @@ export function rejectTag(tag: unknown, field: string, tags: readonly string[]):
     return new Rejection([{ type: 'union_tag_not_found', loc: [], msg: `Unable to extract tag using discriminator '${field}'` }]);
   }
   const expected = tags.map((t) => `'${t}'`).join(', ');
-  return new Rejection([{ type: 'union_tag_invalid', loc: [], msg: `Input tag '${pythonStr(tag)}' found using '${field}' does not match any of the expected tags: ${expected}` }]);
+  return new Rejection([
+    { type: 'union_tag_invalid', loc: [], msg: `Input tag '${pythonStr(tag)}' found using '${field}' does not match any of the expected tags: ${expected}` },
+  ]);
 }
 
 /**
@@ -64,7 +66,10 @@ export function invalidJson(reason: string): Rejection {
 /** JSON that is not an object: Chanx's envelope model refuses it before anything else. */
 export const NOT_AN_OBJECT = new Rejection([{ type: 'model_type', loc: [], msg: 'Input should be a valid dictionary or instance of Envelope' }], false);
 
-export const BINARY_FRAME = new Rejection([{ type: 'json_invalid', loc: [], msg: 'Invalid JSON: binary frames are not accepted; send JSON in a text frame' }], false);
+export const BINARY_FRAME = new Rejection(
+  [{ type: 'json_invalid', loc: [], msg: 'Invalid JSON: binary frames are not accepted; send JSON in a text frame' }],
+  false,
+);
 
 /** A consumer with no client-to-server messages, as Chanx answers (no completion frame follows). */
 export const NO_HANDLERS = new Rejection({ detail: 'Failed to process message' }, false);

@@ -129,7 +129,10 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
     const verdict = outboundVerdict(this.ws, this.runtime.limits);
     if (verdict === 'ok') return;
     if (verdict === 'over') {
-      this.endForLimit(`${this.ws.bufferedAmount} bytes wait to be sent, over maxBufferedBytes (${this.runtime.limits.maxBufferedBytes}): the peer does not read`, 'Outbound buffer limit exceeded');
+      this.endForLimit(
+        `${this.ws.bufferedAmount} bytes wait to be sent, over maxBufferedBytes (${this.runtime.limits.maxBufferedBytes}): the peer does not read`,
+        'Outbound buffer limit exceeded',
+      );
     } else if ((this.pausedBy & REPLIES_UNDRAINED) === 0) {
       this.pausedBy = holdReading(this.ws, this.pausedBy, REPLIES_UNDRAINED);
       whenDrained(this.ws, () => (this.pausedBy = releaseReading(this.ws, this.pausedBy, REPLIES_UNDRAINED)));

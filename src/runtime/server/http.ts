@@ -15,14 +15,21 @@ export interface ServedContent {
 
 const COMMON = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' };
 
-export function createRequestHandler(content: ServedContent, isChannelPath: (req: IncomingMessage) => boolean): (req: IncomingMessage, res: ServerResponse) => void {
+export function createRequestHandler(
+  content: ServedContent,
+  isChannelPath: (req: IncomingMessage) => boolean,
+): (req: IncomingMessage, res: ServerResponse) => void {
   const pages = new Map<string, { type: string; body: Buffer; headers?: Record<string, string> }>();
   if (content.documents !== undefined) {
     pages.set('/asyncapi.json', { type: 'application/json; charset=utf-8', body: Buffer.from(content.documents.json) });
     pages.set('/asyncapi.yaml', { type: 'application/yaml; charset=utf-8', body: Buffer.from(content.documents.yaml) });
   }
   if (content.playground !== undefined) {
-    const page = { type: 'text/html; charset=utf-8', body: Buffer.from(content.playground.html), headers: { 'content-security-policy': content.playground.csp, 'referrer-policy': 'no-referrer' } };
+    const page = {
+      type: 'text/html; charset=utf-8',
+      body: Buffer.from(content.playground.html),
+      headers: { 'content-security-policy': content.playground.csp, 'referrer-policy': 'no-referrer' },
+    };
     pages.set('/', page);
     pages.set('/index.html', page);
   }

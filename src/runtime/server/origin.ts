@@ -24,10 +24,6 @@ export function originAllowed(rules: readonly OriginRule[]): (origin: string | u
 function compileRule(rule: OriginRule): RegExp {
   if (rule instanceof RegExp) return rule;
   if (typeof rule !== 'string') throw new TypeError(`allowedOrigins: ${String(rule)} is neither a string nor a RegExp`);
-  const source = rule
-    .replace(/\/$/, '')
-    .split('*')
-    .map(escapeRegExp)
-    .join('[^/]+');
+  const source = rule.replace(/\/$/, '').split('*').map(escapeRegExp).join('[^/]+');
   return new RegExp(`^${source}$`, 'i');
 }

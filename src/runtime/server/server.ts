@@ -107,7 +107,13 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
   const runtime: ConnectionRuntime = { limits: resolveLimits(options), live: new Set(), keepRequest: options.keepUpgradeRequest === true };
   const heartbeatMs = options.heartbeatIntervalMs === 0 ? Infinity : positive(options.heartbeatIntervalMs, DEFAULT_HEARTBEAT_MS, 'heartbeatIntervalMs');
   const shutdownMs = positive(options.shutdownTimeoutMs, DEFAULT_SHUTDOWN_TIMEOUT_MS, 'shutdownTimeoutMs');
-  const state = { closing: false, upgrading: 0, get count() { return runtime.live.size + this.upgrading; } };
+  const state = {
+    closing: false,
+    upgrading: 0,
+    get count() {
+      return runtime.live.size + this.upgrading;
+    },
+  };
   const refusal = admission(options, state);
   const heartbeat = startHeartbeat(heartbeatMs, runtime.live);
   // Mount each address once (channels that share an address, such as x-topic ones, keep the first),
@@ -159,7 +165,11 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
       }
     });
   });
-  if (options.server === undefined) httpServer.on('request', createRequestHandler(options, (req) => find(req) !== undefined));
+  if (options.server === undefined)
+    httpServer.on(
+      'request',
+      createRequestHandler(options, (req) => find(req) !== undefined),
+    );
 
   let closed: Promise<void> | undefined;
   const shutDown = async (): Promise<void> => {

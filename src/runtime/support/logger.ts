@@ -14,7 +14,6 @@ export function describeError(err: unknown): string {
   return err instanceof Error ? (err.stack ?? err.message) : String(err);
 }
 
-
 export function guardLogger(logger: Logger): Logger {
   return {
     error(message, error) {

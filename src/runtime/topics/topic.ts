@@ -126,7 +126,11 @@ export function stampFrame(message: unknown, stamp: Stamp): string {
 
 /** Chanx's topic error for `reason`, with its detail text, stamped with the topic and the request's ref. */
 export function topicErrorFrame(reason: TopicErrorReason, topic: string, ref: string | undefined): string {
-  const detail = { unknown_topic: `Unknown topic '${topic}'`, unauthorized: `Not authorized to subscribe to '${topic}'`, not_subscribed: `Not subscribed to '${topic}'` }[reason];
+  const detail = {
+    unknown_topic: `Unknown topic '${topic}'`,
+    unauthorized: `Not authorized to subscribe to '${topic}'`,
+    not_subscribed: `Not subscribed to '${topic}'`,
+  }[reason];
   return topicError(reason, detail, { topic, ref });
 }
 
@@ -141,13 +145,18 @@ export interface HasGroupLayer {
  * through the group layer, so it reaches subscribers on every process that shares it.
  * Throws when `topic` is not an instance of the pattern.
  */
-export function publishTopic<Out>(server: HasGroupLayer, definition: TopicDefinition<any, Out, any>, topic: string, message: Out, options: TopicSendOptions = {}): void {
+export function publishTopic<Out>(
+  server: HasGroupLayer,
+  definition: TopicDefinition<any, Out, any>,
+  topic: string,
+  message: Out,
+  options: TopicSendOptions = {},
+): void {
   if (patternOf(definition).match(topic) === undefined) {
     throw new Error(`'${topic}' is not a topic of ${definition.name} ('${definition.pattern}')`);
   }
   server.layer.sendToGroups([topicGroup(definition.name, topic)], stampFrame(message, { topic, seq: options.seq }));
 }
-
 
 const patterns = new WeakMap<object, TopicPattern>();
 
