@@ -27,10 +27,32 @@ export function routeSystem(message: Record<string, unknown>, handlers: SystemHa
   }
 }
 
+/** Fills in the defaults the document declares for what this channel sends (pydantic's model_dump in Chanx). */
+function fillSystemDefaults(message: unknown): unknown {
+  if (!isRecord(message)) return message;
+  switch (message['action']) {
+    case 'pong':
+      return defaultsOfPongMessage(message as Record<string, unknown>);
+    default:
+      return message;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function defaultsOfPongMessage(value: Record<string, unknown>): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined;
+  if (value['payload'] === undefined) (out ??= { ...value })['payload'] = null;
+  return out ?? value;
+}
+
 /** Channel 'system' at '/ws/system', for mounting on a server. */
-export const systemChannel: ChannelDefinition<SystemHandlers, SystemToClient, SystemParams> = {
+export const systemChannel: ChannelDefinition<SystemHandlers<unknown, never>, SystemToClient, SystemParams> = {
   key: 'system',
   address: '/ws/system',
   discriminator: 'action',
   route: routeSystem,
+  fill: fillSystemDefaults,
 };

@@ -8,7 +8,7 @@ import { jsDoc, stringLiteral } from './escape.js';
 import type { GeneratedFile } from './generated-file.js';
 import { header } from './header.js';
 import { declareType } from './schema-to-ts.js';
-import { consumerClassName, stubMethod } from './stub-methods.js';
+import { consumerClassName, stubMethod, stubImports } from './stub-methods.js';
 import { render } from './templates.js';
 import { validatorsSource } from './validators.js';
 import { clientFiles } from './client-files.js';
@@ -16,6 +16,7 @@ import { camelCase, isIdentifier } from '../model/names.js';
 import { modelTitles, titlesLiteral } from './model-titles.js';
 import { isTopic, routerTopicView, topicHandlers, topicStub } from './topic-files.js';
 import { runtimeImports } from './runtime-names.js';
+import { defaultsFiller } from './defaults.js';
 
 export function channelNames(channel: ChannelModel) {
   const t = channel.typeName;
@@ -84,8 +85,16 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
   });
 
   const handlerTypes = [...new Set([...incomingTypes, ...channel.incoming.flatMap((m) => m.handler.replies), names.toClient])].sort();
+  const handlerResult = channel.incoming.some((m) => m.handler.replies.length > 0);
   const handlerImports = runtimeImports(
-    ['type AuthRefusal', 'type ConnectionContext', 'type MaybePromise', 'type UpgradeRequest'],
+    [
+      'type AuthRefusal',
+      'type ConnectionContext',
+      'type EventResult',
+      ...(handlerResult ? ['type HandlerResult'] : []),
+      'type MaybePromise',
+      'type UpgradeRequest',
+    ],
     [...handlerTypes, ...Object.values(names)],
     true,
   );
@@ -111,7 +120,11 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
           doc: jsDoc([m.handler.summary, m.handler.description, m.description && m.description !== m.handler.description ? m.description : undefined], '  '),
           name: m.handler.method,
           message: m.typeName,
-          returns: m.handler.replies.length === 0 ? 'void' : m.handler.replies.join(' | '),
+          // A handler may answer by other means (a broadcast) and return nothing, as Chanx's may return None.
+          returns:
+            m.handler.replies.length === 0
+              ? `${handlerImports.local['MaybePromise']}<void>`
+              : `${handlerImports.local['HandlerResult']}<${m.handler.replies.join(' | ')}>`,
         })),
       });
 
@@ -129,7 +142,11 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     [...routerValues, `type ${topicView.definitionType}`, ...(titles !== '' ? ['type ModelTitles'] : [])],
     [...routerTypes, ...Object.values(names)],
   );
+  // Decided now: no function (and no cost per frame) when nothing the channel sends declares a default.
+  const filler = defaultsFiller(camelCase(`fill_${channel.typeName}_defaults`), channel.outgoing, channel.discriminator ?? 'action', model.schemas);
   const router = render('router.ts', {
+    fillCode: filler?.code ?? false,
+    fillName: filler?.name ?? false,
     header: head,
     runtimeImports: routerImports.clause,
     rt: { ChannelDefinition: 'ChannelDefinition', TopicDefinition: 'TopicDefinition', ModelTitles: 'ModelTitles', ...routerImports.local },
@@ -177,7 +194,9 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     { kind: 'generated', path: `${dir}/validators.ts`, content: validators },
     { kind: 'generated', path: `${dir}/handlers.ts`, content: handlers },
     { kind: 'generated', path: `${dir}/router.ts`, content: router },
-    isTopic(channel) ? topicStub(model, channel) : { kind: 'stub', path: `${dir}/consumer.ts`, content: consumer, className: names.consumerClass, methods },
+    isTopic(channel)
+      ? topicStub(model, channel)
+      : { kind: 'stub', path: `${dir}/consumer.ts`, content: consumer, className: names.consumerClass, methods, imports: stubImports(names.context) },
     // A hosted topic is reached through its host's connection, not with a client of its own.
     ...(channel.topicOf === undefined ? clientFiles(model, channel, warn) : []),
   ];

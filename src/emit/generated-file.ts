@@ -17,6 +17,12 @@ export interface StubFile {
   className: string;
   /** Every handler method the class must have, in order, with the text that creates it. */
   methods: { name: string; text: string }[];
+  /**
+   * What appended methods use, each with the import line that brings it: added after the file's
+   * imports when a method is appended and the file has no import or declaration of that name (a
+   * stub made when the channel had no handlers imports neither its context nor its messages).
+   */
+  imports?: { name: string; line: string }[];
 }
 
 /** First line of every file chanx-gen owns; orphans are recognised by it. */

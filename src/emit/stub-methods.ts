@@ -54,3 +54,11 @@ function fixedValue(schema: JsonSchema, schemas: Record<string, JsonSchema>, dep
   }
   return `{ ${fields.join(', ')} }`;
 }
+
+/** What a handler stub method names: its context type and the messages namespace. */
+export function stubImports(context: string): { name: string; line: string }[] {
+  return [
+    { name: context, line: `import type { ${context} } from './handlers.js';` },
+    { name: 'M', line: "import type * as M from './messages.js';" },
+  ];
+}

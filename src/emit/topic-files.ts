@@ -13,7 +13,7 @@ import { isIdentifier } from '../model/names.js';
 import { commentText, jsDoc, stringLiteral } from './escape.js';
 import type { StubFile } from './generated-file.js';
 import { header } from './header.js';
-import { stubMethod } from './stub-methods.js';
+import { stubMethod, stubImports } from './stub-methods.js';
 import { render } from './templates.js';
 import { runtimeImports } from './runtime-names.js';
 
@@ -29,8 +29,9 @@ export function isTopic(channel: ChannelModel): channel is TopicChannel {
 export function topicHandlers(model: ApiModel, channel: TopicChannel, typeImports: string[]): string {
   const t = channel.typeName;
   const topic = channel.topic;
+  const handlerResult = channel.incoming.some((m) => m.handler.replies.length > 0);
   const imports = runtimeImports(
-    ['type MaybePromise', 'type TopicContext'],
+    [...(handlerResult ? ['type HandlerResult'] : []), 'type MaybePromise', 'type TopicContext'],
     [...typeImports, ...['Context', 'ToClient', 'Params', 'Handlers'].map((s) => `${t}${s}`)],
     true,
   );
@@ -54,7 +55,9 @@ export function topicHandlers(model: ApiModel, channel: TopicChannel, typeImport
       doc: jsDoc([m.handler.summary, m.handler.description, m.description && m.description !== m.handler.description ? m.description : undefined], '  '),
       name: m.handler.method,
       message: m.typeName,
-      returns: m.handler.replies.length === 0 ? 'void' : m.handler.replies.join(' | '),
+      // A handler may answer by other means (a broadcast) and return nothing, as Chanx's may return None.
+      returns:
+        m.handler.replies.length === 0 ? `${imports.local['MaybePromise']}<void>` : `${imports.local['HandlerResult']}<${m.handler.replies.join(' | ')}>`,
     })),
   });
 }
@@ -86,7 +89,7 @@ export function topicStub(model: ApiModel, channel: TopicChannel): StubFile {
     doc: jsDoc([`Topic ${channel.topic.name} (${channel.topic.pattern}); one instance per subscription.`, channel.description]),
     methods: methods.map((m) => m.text).join('\n\n'),
   });
-  return { kind: 'stub', path: `${channel.folder}/topic.ts`, content, className, methods };
+  return { kind: 'stub', path: `${channel.folder}/topic.ts`, content, className, methods, imports: stubImports(`${t}Context`) };
 }
 
 /** server.ts: `, [hostTopic(roomTopic, RoomTopic), ...]` after a channel that hosts topics, else ''. */

@@ -13,6 +13,7 @@ import { detectDiscriminator, fixedValue } from './discriminator.js';
 import { camelCase, folderName, NameAllocator, pascalCase } from './names.js';
 import { CHANNEL_SUFFIXES, DEVICE_NAMES, GLOBAL_NAMES, TOPIC_HOOKS, TYPE_PARAMETERS, CHANNEL_HOOKS } from './reserved-names.js';
 import { refName, SchemaRegistry } from './schema-registry.js';
+import { restoreRefDefaults } from './ref-defaults.js';
 import { linkTopics } from './topics.js';
 import type { ApiModel, ChannelModel, HandlerModel, IncomingMessageModel, JsonSchema, MessageModel } from './types.js';
 
@@ -66,7 +67,7 @@ export function buildModel(input: ModelInput, options: ModelOptions = {}): Model
     warnings: [],
     errors: [],
   };
-  nameComponentSchemas(ctx, document);
+  restoreRefDefaults(spec.data, nameComponentSchemas(ctx, document), ctx.registry.schemas);
   const channels = [...document.channels].sort((a, b) => cmp(a.id, b.id)).map((channel) => buildChannel(ctx, channel, options));
   for (const problem of linkTopics(channels, document, (key, ...rest) => locateChannel(ctx, key, ...rest)))
     (problem.severity === 'error' ? ctx.errors : ctx.warnings).push(problem);
@@ -93,10 +94,12 @@ function channelTypeNames(channels: readonly ChannelView[]): Map<string, string>
 }
 
 /** Component schemas are named first, in key order, so that they keep their own names when a message clashes. */
-function nameComponentSchemas(ctx: ModelContext, document: DocumentView): void {
+function nameComponentSchemas(ctx: ModelContext, document: DocumentView): Map<string, string> {
+  const names = new Map<string, string>();
   for (const schema of [...document.componentSchemas].sort((a, b) => cmp(a.id, b.id))) {
-    ctx.registry.nameSchema(schema.schema, schema.id);
+    names.set(schema.id, ctx.registry.nameSchema(schema.schema, schema.id));
   }
+  return names;
 }
 
 function buildChannel(ctx: ModelContext, channel: ChannelView, options: ModelOptions): ChannelModel {

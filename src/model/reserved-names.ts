@@ -25,7 +25,7 @@ export const GLOBAL_NAMES: readonly string[] = (
 ).split(' ');
 
 /** The generated handlers' type parameter. */
-export const TYPE_PARAMETERS: readonly string[] = ['TUser'];
+export const TYPE_PARAMETERS: readonly string[] = ['TUser', 'TEvent'];
 
 /** Methods of a channel's handlers interface that are hooks, not message handlers. */
 export const CHANNEL_HOOKS: readonly string[] = ['authenticate', 'onConnect', 'onDisconnect', 'onEvent'];

@@ -10,7 +10,7 @@ export { RedisLayer, type RedisLayerOptions } from './layers/redis-layer.js';
 export { channelEvents, type ChannelEvents, type EventHook } from './layers/events.js';
 export { AuthRefusal, refuse, type UpgradeRequest } from './server/auth.js';
 export { dispatchFrame, sendFrames, type DispatchOptions } from './channel/dispatch.js';
-export type { Frames, Outcome, FailureReporter } from './channel/definition.js';
+export type { EventOf, EventResult, Frames, Outcome, FailureReporter, HandlerResult } from './channel/definition.js';
 export {
   ENVELOPE_VERSION,
   NO_ENVELOPE,

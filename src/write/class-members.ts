@@ -68,3 +68,35 @@ export function classMembers(text: string, className: string): Members {
   const remembered = knownMembers(text, className);
   return remembered !== undefined ? remembered : parseClass(text, className).members;
 }
+
+/**
+ * The names a file binds at its top level (imports, classes, functions, variables, types) and where
+ * an import line goes: after the last import (`after`), else at the start of the first statement.
+ */
+export function topLevelNames(text: string): { names: Set<string>; importsEnd: { at: number; after: boolean } } {
+  const ts = require('typescript') as typeof import('typescript');
+  const source = ts.createSourceFile('consumer.ts', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const names = new Set<string>();
+  let lastImport: import('typescript').ImportDeclaration | undefined;
+  for (const s of source.statements) {
+    if (ts.isImportDeclaration(s)) {
+      lastImport = s;
+      const clause = s.importClause;
+      if (clause?.name !== undefined) names.add(clause.name.text);
+      const bindings = clause?.namedBindings;
+      if (bindings !== undefined && ts.isNamespaceImport(bindings)) names.add(bindings.name.text);
+      else if (bindings !== undefined) for (const e of bindings.elements) names.add(e.name.text);
+    } else if (
+      (ts.isClassDeclaration(s) || ts.isFunctionDeclaration(s) || ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s) || ts.isEnumDeclaration(s)) &&
+      s.name !== undefined
+    ) {
+      names.add(s.name.text);
+    } else if (ts.isVariableStatement(s)) {
+      for (const d of s.declarationList.declarations) if (ts.isIdentifier(d.name)) names.add(d.name.text);
+    }
+  }
+  const first = source.statements[0];
+  const importsEnd =
+    lastImport !== undefined ? { at: lastImport.end, after: true } : { at: first === undefined ? text.length : first.getStart(source), after: false };
+  return { names, importsEnd };
+}

@@ -4,7 +4,7 @@
  * Which methods the class has is decided by the TypeScript parse (class-members.ts), never by text.
  */
 import type { StubFile } from '../emit/generated-file.js';
-import { classMembers, parseClass } from './class-members.js';
+import { classMembers, parseClass, topLevelNames } from './class-members.js';
 
 export interface StubMerge {
   /** The file with missing methods appended (identical to the input when nothing is missing). */
@@ -24,7 +24,7 @@ export function formerHandlers(present: Iterable<string>, wanted: readonly strin
 
 /** The lifecycle hooks a class may define: named like handlers, never in the document. */
 function isHook(name: string): boolean {
-  return /^on(?:Connect|Disconnect|Subscribe|Unsubscribe)$/.test(name);
+  return /^on(?:Connect|Disconnect|Event|Subscribe|Unsubscribe)$/.test(name);
 }
 
 export function mergeStub(existing: string, stub: StubFile): StubMerge {
@@ -42,7 +42,21 @@ export function mergeStub(existing: string, stub: StubFile): StubMerge {
   const missing = stub.methods.filter((m) => !members.includes(m.name));
   const removed = formerHandlers(members, wanted);
   if (missing.length === 0) return { content: existing, added: [], removed };
-  return { content: appendMethods(existing, stub.className, missing.map((m) => m.text).join('\n\n')), added: missing.map((m) => m.name), removed };
+  const appended = appendMethods(existing, stub.className, missing.map((m) => m.text).join('\n\n'));
+  return { content: addImports(appended, stub.imports ?? []), added: missing.map((m) => m.name), removed };
+}
+
+/** The import lines for names the file neither imports nor declares, after its last import. */
+function addImports(text: string, imports: readonly { name: string; line: string }[]): string {
+  if (imports.length === 0) return text;
+  const { names, importsEnd } = topLevelNames(text);
+  const lines = imports.filter((i) => !names.has(i.name)).map((i) => i.line);
+  if (lines.length === 0) return text;
+  const block = lines.join('\n');
+  // After the last import; with none, before the first statement (below the file's opening comments).
+  return importsEnd.after
+    ? `${text.slice(0, importsEnd.at)}\n${block}${text.slice(importsEnd.at)}`
+    : `${text.slice(0, importsEnd.at)}${block}\n\n${text.slice(importsEnd.at)}`;
 }
 
 /** `addition` at the end of the class body (after its last member), every existing byte kept. */

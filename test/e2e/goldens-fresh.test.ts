@@ -104,7 +104,8 @@ describe('room-chat, generated afresh', () => {
       ]),
     ).toEqual([
       { action: 'pong', payload: null },
-      { action: 'room_notification', payload: { message: 'a circle', room_name: 'kitchen' } },
+      // is_mine left out by the handler: its default goes on the wire, as pydantic's model_dump sends it.
+      { action: 'room_notification', payload: { message: 'a circle', room_name: 'kitchen', is_mine: false } },
       {
         action: 'error',
         payload: [

@@ -142,3 +142,38 @@ describe('a stub emptied by its user (chanx-gen specs/system.yaml)', () => {
     expect(await cli(['specs/system.yaml', '--check'], dir)).toMatchObject({ code: 0, stderr: '' });
   }, 120_000);
 });
+
+describe('the imports an appended method needs', () => {
+  const needs = [
+    { name: 'ChatContext', line: "import type { ChatContext } from './handlers.js';" },
+    { name: 'M', line: "import type * as M from './messages.js';" },
+  ];
+  const withImports = (methods: string[]): StubFile => ({ ...stub(methods), imports: needs });
+
+  it('are added after the last import when a stub made without handlers gains one', () => {
+    const text = "// yours\nimport type { ChatHandlers } from './handlers.js';\n\nexport class C implements ChatHandlers {}\n";
+    expect(mergeStub(text, withImports(['onPing'])).content).toBe(
+      "// yours\nimport type { ChatHandlers } from './handlers.js';\nimport type { ChatContext } from './handlers.js';\nimport type * as M from './messages.js';\n\nexport class C implements ChatHandlers {\n  onPing(): void {}\n}\n",
+    );
+  });
+
+  it('are not added again when the file has them, under any import form, or declares the name', () => {
+    const text = "import type { ChatContext, ChatHandlers } from './handlers.js';\nimport * as M from './messages.js';\n\nexport class C {}\n";
+    expect(mergeStub(text, withImports(['onPing'])).content).toBe(`${text.replace('{}', '{\n  onPing(): void {}\n}')}`);
+    const declared = "type ChatContext = unknown;\nimport type * as M from './other.js';\nexport class C {}\n";
+    expect(mergeStub(declared, withImports(['onPing'])).content).not.toContain('./handlers.js');
+  });
+
+  it('go above the first statement of a file with no import, and nothing is added when nothing is appended', () => {
+    const text = '// header\nexport class C {}\n';
+    expect(mergeStub(text, withImports(['onPing'])).content).toBe(
+      "// header\nimport type { ChatContext } from './handlers.js';\nimport type * as M from './messages.js';\n\nexport class C {\n  onPing(): void {}\n}\n",
+    );
+    const full = 'export class C {\n  onPing(): void {}\n}\n';
+    expect(mergeStub(full, withImports(['onPing'])).content).toBe(full);
+  });
+});
+
+it('counts onEvent as a hook, never as a handler the document lost', () => {
+  expect(formerHandlers(['onEvent', 'onConnect', 'onGone'], [])).toEqual(['onGone']);
+});

@@ -1,11 +1,39 @@
 import type { IncomingMessage } from 'node:http';
 import type { TopicEnvelope } from '../protocol/envelope.js';
+import type { MaybePromise } from '../support/thenable.js';
 
 /** Frames to send back, in order: one, several, or none. */
 export type Frames = string | readonly string[] | undefined;
 
 /** What to send back: frames, or (for an async handler) a promise of them. */
 export type Outcome = Frames | Promise<Frames>;
+
+/**
+ * What a handler whose operation has a reply returns: the reply (checked against the document's
+ * reply types), or nothing when it answers otherwise, by broadcasting for one (Chanx's handler
+ * returns None; the document still names what it emits).
+ */
+// biome-ignore lint/suspicious/noConfusingVoidType: a method that ends without a return is void, and is allowed
+export type HandlerResult<Reply> = MaybePromise<Reply | void>;
+
+/**
+ * What a consumer's `onEvent` returns (Chanx's @event_handler): the message its client gets, several
+ * (an array, in order), or nothing; `event_complete` follows when completion frames are on.
+ */
+// biome-ignore lint/suspicious/noConfusingVoidType: a hook that ends without a return sends nothing
+export type EventResult<Out> = MaybePromise<Out | readonly Out[] | null | undefined | void>;
+
+/**
+ * The events a consumer class handles: the type of its `onEvent`'s event, or `Out` (the channel's
+ * server-to-client messages, which go to the client as they are) when it has no hook.
+ */
+export type EventOf<Consumer, Out> = Consumer extends abstract new (
+  ...args: any[]
+) => infer H
+  ? H extends { onEvent(event: infer E, ...rest: any[]): unknown }
+    ? E
+    : Out
+  : Out;
 
 /** Called with the cause when a handler throws; the client only sees the `detail` frame. */
 export type FailureReporter = (tag: string, error: unknown) => void;
@@ -56,6 +84,11 @@ export interface ChannelDefinition<Handlers, Out, Params> {
   /** Path parameters restricted to some values: any other value is not this channel (404). */
   readonly paramValues?: Readonly<Record<string, readonly string[]>>;
   route(message: Record<string, unknown>, handlers: Handlers, ctx: ConnectionContext<Out, Params>): unknown;
+  /**
+   * Fills in the defaults the document declares for a message the channel sends (what pydantic's
+   * model_dump does in Chanx); returns it unchanged, or a copy. Absent: no message declares any.
+   */
+  readonly fill?: (message: unknown) => unknown;
   /**
    * Serves the frames that name a `topic` (DESIGN §10). Absent: the channel hosts no topics, and
    * such frames get Chanx's answers for that case (unknown topic, not subscribed, unsubscribed).

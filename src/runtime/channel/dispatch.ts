@@ -13,6 +13,7 @@ import { answerWithoutTopics, takeEnvelope, type TopicEnvelope } from '../protoc
 import { handlerFailed, invalidJson, NOT_AN_OBJECT, Rejection } from '../protocol/rejections.js';
 import type { ChannelDefinition, ConnectionContext, FailureReporter, Frames, Outcome } from './definition.js';
 import { isThenable } from '../support/thenable.js';
+import { COMPLETE } from './completion.js';
 
 export interface DispatchOptions {
   /** Chanx's SEND_COMPLETION: `{"action":"complete","payload":null}` after every validated frame. Default false. */
@@ -20,8 +21,6 @@ export interface DispatchOptions {
 }
 
 const DEFAULTS: DispatchOptions = Object.freeze({});
-
-const COMPLETE = '{"action":"complete","payload":null}';
 
 export function dispatchFrame(
   text: string,
@@ -97,7 +96,8 @@ function serialize(
 ): string | undefined {
   if (reply === undefined || reply === null) return undefined;
   try {
-    return JSON.stringify(ref === undefined || typeof reply !== 'object' ? reply : { ...reply, ref });
+    const full = channel.fill === undefined ? reply : channel.fill(reply);
+    return JSON.stringify(ref === undefined || typeof full !== 'object' || full === null ? full : { ...full, ref });
   } catch (err) {
     return failed(channel, message, err, report, ref);
   }

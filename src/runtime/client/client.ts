@@ -237,6 +237,15 @@ export class ChanxClient implements TopicHost {
     }
     if (frame === null || typeof frame !== 'object' || Array.isArray(frame)) return this.invalid(frame, 'not a JSON object');
     const record = frame as Record<string, unknown>;
+    if (record['action'] === 'complete' && typeof record['ref'] === 'string') {
+      // `complete` before any reply (completion frames on): the handler returned nothing, it answered
+      // some other way (a broadcast carries no ref), so the request fails now rather than at its timeout.
+      const done = this.pending.get(record['ref']);
+      if (done !== undefined) {
+        const reason = `the server completed request ${record['ref']} without a direct reply (its handler returned nothing, or answered by broadcast)`;
+        return this.settle({ ref: record['ref'], p: done }, () => done.reject(new ChanxFrameError(undefined, reason)));
+      }
+    }
     const pending = this.pendingFor(record);
     const topic = typeof record['topic'] === 'string' ? record['topic'] : undefined;
     if (isErrorFrame(record)) {

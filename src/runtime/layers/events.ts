@@ -5,35 +5,48 @@
  * consumer with an `onEvent` hook sees each event first and returns what its client gets.
  */
 import type { GroupLayer } from './layer.js';
-import type { ChannelDefinition } from '../channel/definition.js';
+import type { ChannelDefinition, EventOf, Frames } from '../channel/definition.js';
 import { isThenable, type MaybePromise } from '../support/thenable.js';
 
-export interface ChannelEvents<Out> {
+export interface ChannelEvents<Event> {
   /** Sends `event` to every connection of this channel in `groups`, on every process (Chanx's broadcast_event). */
-  broadcastEvent(event: Out, groups: string | readonly string[]): void;
+  broadcastEvent(event: Event, groups: string | readonly string[]): void;
   /** Sends `event` to the connection with this id (`ctx.id`), on whichever process holds it (Chanx's send_event). */
-  sendEvent(event: Out, connectionId: string): void;
+  sendEvent(event: Event, connectionId: string): void;
 }
 
-/** Typed events of one channel through `layer`: `Out` is the channel's server-to-client union. */
-export function channelEvents<Out>(channel: ChannelDefinition<any, Out, any>, layer: GroupLayer): ChannelEvents<Out> {
+/**
+ * Typed events of one channel through `layer`. Without `consumer` an event is one of the channel's
+ * server-to-client messages; with the consumer class, it is what that class's `onEvent` takes: its
+ * own event types, which need not be in the document (Chanx's @event_handler input types). The
+ * class only types the call (it is not used at run time); events travel as JSON, so they should be
+ * plain JSON values, and are not validated (they are the program's own, not a client's).
+ */
+export function channelEvents<H, Out, C extends abstract new () => H = never>(
+  channel: ChannelDefinition<H, Out, any>,
+  layer: GroupLayer,
+  _consumer?: C,
+): ChannelEvents<[C] extends [never] ? Out : EventOf<C, Out>> {
   const key = channel.key;
+  // A channel's own message gets its defaults (it may go to the client as it is); a consumer's own event type does not.
+  const fill = _consumer === undefined ? channel.fill : undefined;
+  const encode = (event: unknown): string => JSON.stringify(fill === undefined ? event : fill(event));
   return {
     broadcastEvent(event, groups) {
-      layer.sendToGroups(typeof groups === 'string' ? [groups] : groups, JSON.stringify(event), undefined, key);
+      layer.sendToGroups(typeof groups === 'string' ? [groups] : groups, encode(event), undefined, key);
     },
     sendEvent(event, connectionId) {
-      layer.sendToMember(connectionId, JSON.stringify(event), key);
+      layer.sendToMember(connectionId, encode(event), key);
     },
   };
 }
 
-/** The optional hook: return the message the client gets (the event, or another), or nothing to drop it. */
+/** The optional hook: return the messages the client gets (the event, another, several: an array), or nothing to drop it. */
 export type EventHook = (event: unknown, ctx: unknown) => MaybePromise<unknown>;
 
 /**
- * Runs the consumer's hook on one event frame. Returns the frame to send, nothing, or a promise of
- * either; never throws or rejects: a failing hook is reported and its event dropped.
+ * Runs the consumer's hook on one event frame. Returns the frames to send (none, one, several) or
+ * a promise of them; never throws or rejects: a failing hook is reported and its event dropped.
  */
 export function handleEvent(
   frame: string,
@@ -41,7 +54,8 @@ export function handleEvent(
   handlers: object,
   ctx: unknown,
   report: (error: unknown) => void,
-): string | undefined | Promise<string | undefined> {
+  fill?: (message: unknown) => unknown,
+): Frames | Promise<Frames> {
   let result: unknown;
   try {
     result = hook.call(handlers, JSON.parse(frame), ctx);
@@ -51,20 +65,25 @@ export function handleEvent(
   }
   if (isThenable(result)) {
     return Promise.resolve(result).then(
-      (reply) => encode(reply, report),
+      (reply) => encode(reply, report, fill),
       (err: unknown) => {
         report(err);
         return undefined;
       },
     );
   }
-  return encode(result, report);
+  return encode(result, report, fill);
 }
 
-function encode(reply: unknown, report: (error: unknown) => void): string | undefined {
+/** An array is several messages, in order; a message JSON cannot express drops them all. */
+function encode(reply: unknown, report: (error: unknown) => void, fill: ((message: unknown) => unknown) | undefined): Frames {
   if (reply === undefined || reply === null) return undefined;
+  const full = (message: unknown): unknown => (fill === undefined ? message : fill(message));
   try {
-    return JSON.stringify(reply);
+    if (!Array.isArray(reply)) return JSON.stringify(full(reply));
+    const frames: string[] = [];
+    for (const message of reply) if (message !== undefined && message !== null) frames.push(JSON.stringify(full(message)));
+    return frames;
   } catch (err) {
     report(err);
     return undefined;

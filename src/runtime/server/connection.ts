@@ -17,9 +17,10 @@ import { OVERFLOW_CLOSE_GRACE_MS, outboundVerdict, whenDrained } from '../limits
 import { HANDLERS_BEHIND, holdReading, releaseReading, REPLIES_UNDRAINED, SHUTTING_DOWN } from '../limits/read-gate.js';
 import { BINARY_FRAME } from '../protocol/rejections.js';
 import { TopicSession, type TopicMount } from '../topics/session.js';
-import type { BroadcastOptions, ChannelDefinition, ConnectionContext } from '../channel/definition.js';
+import type { BroadcastOptions, ChannelDefinition, ConnectionContext, Frames } from '../channel/definition.js';
 import { isThenable } from '../support/thenable.js';
 import { describeError, type Logger } from '../support/logger.js';
+import { EVENT_COMPLETE, GROUP_COMPLETE } from '../channel/completion.js';
 
 /** What the connection needs of a mounted channel; handler types are erased here. */
 export interface MountedChannel {
@@ -48,6 +49,9 @@ export interface ConnectionRuntime {
 }
 
 const NO_GROUPS: ReadonlySet<string> = new Set();
+/** Bits of Connection.turn. */
+const TURN = 1;
+const OWN_COPY = 2;
 const CONNECTION = Symbol('chanx-gen connection');
 const DEFAULT_RUNTIME: ConnectionRuntime = { limits: resolveLimits({}), live: new Set() };
 
@@ -74,6 +78,14 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   private upgrade: IncomingMessage | undefined;
   private reporter: ((tag: string, err: unknown) => void) | undefined;
   private frameSender: ((frame: string) => void) | undefined;
+  /** TURN while a queued task (frame, event, hook) runs; OWN_COPY while this connection broadcasts. */
+  private turn = 0;
+  /**
+   * This connection's own copies of its broadcasts during a turn, each with its completion frame
+   * (or undefined), sent once the turn's own frames are out: Chanx's sender sees its reply and
+   * `complete` before its copy (there the copy comes back through the layer; here it is made so).
+   */
+  private held: (string | undefined)[] | undefined;
 
   constructor(
     private readonly ws: WebSocket,
@@ -120,7 +132,8 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   }
 
   send(message: unknown): void {
-    this.sendRaw(JSON.stringify(message));
+    const fill = this.mounted.channel.fill;
+    this.sendRaw(JSON.stringify(fill === undefined ? message : fill(message)));
   }
 
   sendRaw(frame: string): void {
@@ -140,7 +153,33 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   }
 
   broadcast(message: unknown, options: BroadcastOptions = {}): void {
-    this.layer.sendToGroups(options.groups ?? this.groups, JSON.stringify(message), options.excludeSelf === true ? this.id : undefined);
+    const fill = this.mounted.channel.fill;
+    this.broadcastFrame(options.groups ?? this.groups, JSON.stringify(fill === undefined ? message : fill(message)), options.excludeSelf === true);
+  }
+
+  /** Sends a serialised frame to groups; this connection's own copy waits for the end of the turn. */
+  broadcastFrame(groups: Iterable<string>, frame: string, excludeSelf: boolean): void {
+    this.turn |= OWN_COPY;
+    try {
+      this.layer.sendToGroups(groups, frame, excludeSelf ? this.id : undefined);
+    } finally {
+      this.turn &= ~OWN_COPY;
+    }
+  }
+
+  /** Whether completion frames are on (Chanx's SEND_COMPLETION). */
+  get completes(): boolean {
+    return this.mounted.dispatch?.sendCompletion === true;
+  }
+
+  /** Sends a frame that came through a group, then its completion frame (if any); held while it is this connection's own copy. */
+  deliverCopy(frame: string, done: string | undefined): void {
+    if (this.turn === (TURN | OWN_COPY)) {
+      (this.held ??= []).push(frame, done);
+      return;
+    }
+    this.sendRaw(frame);
+    if (done !== undefined) this.sendRaw(done);
   }
 
   join(group: string): void {
@@ -155,11 +194,15 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
 
   /** A frame from the layer; an event of this channel goes through the consumer's onEvent first, in order. */
   deliver(frame: string, eventOf?: string): void {
-    if (eventOf === undefined) return this.sendRaw(frame);
+    if (eventOf === undefined) return this.deliverCopy(frame, this.completes ? GROUP_COMPLETE : undefined);
     if (eventOf !== this.mounted.channel.key || this.refused) return;
     const hook = this.handlers.onEvent;
-    if (hook === undefined) return this.sendRaw(frame);
-    if (!this.queue.push(() => this.handleEvent(frame, hook), this.runtime.limits.maxQueuedFrames)) {
+    if (hook === undefined) {
+      this.sendRaw(frame);
+      if (this.completes) this.sendRaw(EVENT_COMPLETE);
+      return;
+    }
+    if (!this.queue.push(() => this.inTurn(this.handleEvent(frame, hook)), this.runtime.limits.maxQueuedFrames)) {
       this.logger.error(`${this.mounted.channel.address}: connection ${this.id} dropped an event: its queue is full`);
     }
   }
@@ -208,6 +251,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
 
   // QueueOwner: what the frame queue reports.
   fault(err: unknown): void {
+    this.endTurn();
     this.logger.error(`${this.mounted.channel.address}: connection ${this.id} failed: ${describeError(err)}`, err);
   }
 
@@ -223,7 +267,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   received(data: Buffer, isBinary: boolean): void {
     this.alive = true;
     if (this.ending) return;
-    if (!this.queue.push(() => this.handleFrame(data, isBinary), this.runtime.limits.maxQueuedFrames)) {
+    if (!this.queue.push(() => this.inTurn(this.handleFrame(data, isBinary)), this.runtime.limits.maxQueuedFrames)) {
       this.endForLimit(`more than maxQueuedFrames (${this.runtime.limits.maxQueuedFrames}) frames wait behind its handlers`, 'Too many queued frames');
     }
   }
@@ -249,8 +293,33 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
     void this.queue.idle().then(() => this.runtime.live.delete(this));
   }
 
+  /**
+   * Ends the turn a task began by setting `turn` (now, or when its promise settles), then sends the
+   * own copies held meanwhile. Used as `inTurn(this.handleFrame(...))`; a task that throws ends its
+   * turn in `fault`.
+   */
+  private inTurn(done: Promise<void> | undefined): Promise<void> | undefined {
+    if (done === undefined) {
+      this.endTurn();
+      return undefined;
+    }
+    return done.finally(() => this.endTurn());
+  }
+
+  private endTurn(): void {
+    this.turn = 0;
+    const held = this.held;
+    if (held === undefined) return;
+    this.held = undefined;
+    for (let i = 0; i < held.length; i += 2) {
+      this.sendRaw(held[i]!);
+      if (held[i + 1] !== undefined) this.sendRaw(held[i + 1]!);
+    }
+  }
+
   /** Handles one frame; returns a promise only when a handler went asynchronous. */
   private handleFrame(data: Buffer, isBinary: boolean): Promise<void> | undefined {
+    this.turn = TURN;
     if (this.refused) return undefined;
     if (isBinary) {
       this.sendRaw(BINARY_FRAME.frame);
@@ -276,14 +345,17 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
 
   /** Runs onEvent on one event and sends what it returned. */
   private handleEvent(frame: string, hook: EventHook): Promise<void> | undefined {
-    const out = handleEvent(frame, hook, this.handlers, this, (err) => this.report('(event)', err));
-    if (typeof out !== 'object') {
-      if (out !== undefined) this.sendRaw(out);
-      return undefined;
-    }
-    return out.then((reply) => {
-      if (reply !== undefined) this.sendRaw(reply);
-    });
+    this.turn = TURN;
+    const out = handleEvent(frame, hook, this.handlers, this, (err) => this.report('(event)', err), this.mounted.channel.fill);
+    if (!(out instanceof Promise)) return this.eventDone(out);
+    return out.then((frames) => this.eventDone(frames));
+  }
+
+  /** What an event produced, then `event_complete` (sent even when the hook failed or returned nothing, as in Chanx). */
+  private eventDone(frames: Frames): undefined {
+    sendFrames(frames, this.sendFrame);
+    if (this.completes) this.sendRaw(EVENT_COMPLETE);
+    return undefined;
   }
 
   /** Runs `authenticate`; on refusal sends the authentication frame and closes. */
@@ -306,18 +378,21 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
 
   private runHook(name: 'onConnect' | 'onDisconnect'): void {
     if (this.handlers[name] === undefined || this.refused) return;
-    this.queue.push(() => {
-      if (this.refused) return undefined;
-      try {
-        const result = this.handlers[name]!.call(this.handlers, this);
-        if (isThenable(result)) {
-          return Promise.resolve(result).then(undefined, (err: unknown) => this.hookFailed(name, err));
-        }
-      } catch (err) {
-        this.hookFailed(name, err);
+    this.queue.push(() => this.inTurn(this.hook(name)));
+  }
+
+  private hook(name: 'onConnect' | 'onDisconnect'): Promise<void> | undefined {
+    this.turn = TURN;
+    if (this.refused) return undefined;
+    try {
+      const result = this.handlers[name]!.call(this.handlers, this);
+      if (isThenable(result)) {
+        return Promise.resolve(result).then(undefined, (err: unknown) => this.hookFailed(name, err));
       }
-      return undefined;
-    });
+    } catch (err) {
+      this.hookFailed(name, err);
+    }
+    return undefined;
   }
 
   private hookFailed(name: string, err: unknown): void {

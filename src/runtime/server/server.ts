@@ -18,7 +18,7 @@ import type { OriginRule } from './origin.js';
 import { describeError, guardLogger, type Logger } from '../support/logger.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, endAll } from './shutdown.js';
 import { compilePath, requestPath, type PathTemplate } from '../support/path-template.js';
-import type { ChannelDefinition } from '../channel/definition.js';
+import type { ChannelDefinition, EventOf } from '../channel/definition.js';
 import { SESSION_TOPICS, type HostedTopic } from '../topics/session.js';
 
 export interface ServerOptions extends ServedContent {
@@ -86,8 +86,14 @@ export interface ChanxServer {
   readonly layer: GroupLayer;
   /** This process's members per group (the layer's view of them). */
   readonly groups: Pick<GroupLayer, 'size'>;
-  /** Typed events of `channel` from outside a connection (Chanx's broadcast_event / send_event). */
-  events<Out>(channel: ChannelDefinition<any, Out, any>): ChannelEvents<Out>;
+  /**
+   * Typed events of `channel` from outside a connection (Chanx's broadcast_event / send_event):
+   * the channel's server-to-client messages, or, given the consumer class, what its `onEvent` takes.
+   */
+  events<H, Out, C extends abstract new () => H = never>(
+    channel: ChannelDefinition<H, Out, any>,
+    consumer?: C,
+  ): ChannelEvents<[C] extends [never] ? Out : EventOf<C, Out>>;
   /** Starts listening; resolves with the bound port (pass 0 for an ephemeral one). */
   listen(port: number, host?: string): Promise<number>;
   /**
@@ -185,7 +191,7 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
   return {
     httpServer,
     layer,
-    events: (channel) => channelEvents(channel, layer),
+    events: (channel, consumer) => channelEvents(channel, layer, consumer),
     groups: layer,
     listen(port, host) {
       return new Promise((resolve, reject) => {

@@ -10,6 +10,7 @@ import type { GroupLayer, LayerMember } from '../layers/layer.js';
 import { handlerFailed, Rejection } from '../protocol/rejections.js';
 import {
   compileTopicPattern,
+  filled,
   stampFrame,
   topicErrorFrame,
   topicGroup,
@@ -45,13 +46,23 @@ export function hostTopic<H, Out, P>(definition: TopicDefinition<H, Out, P>, Top
 }
 
 /** What the session needs of its connection. */
-export type TopicHost = ConnectionContext<unknown, Record<string, string>> & LayerMember & { sendRaw(frame: string): void };
+export type TopicHost = ConnectionContext<unknown, Record<string, string>> &
+  LayerMember & {
+    sendRaw(frame: string): void;
+    /** Whether completion frames are on. */
+    readonly completes: boolean;
+    /** A frame from a group, then its completion frame; the connection holds its own copies until its turn ends. */
+    deliverCopy(frame: string, done: string | undefined): void;
+    /** Sends a frame to groups, marking this connection's own copy as such. */
+    broadcastFrame(groups: Iterable<string>, frame: string, excludeSelf: boolean): void;
+  };
 
 export interface TopicLogger {
   error(message: string, error?: unknown): void;
 }
 
-interface Subscription {
+/** One subscription; it is also the member of the topic instance's group, so it knows which topic a delivery belongs to. */
+interface Subscription extends LayerMember {
   readonly topic: string;
   readonly hosted: HostedTopic;
   readonly instance: TopicHooks<unknown, unknown>;
@@ -97,7 +108,14 @@ export class TopicSession {
       this.host.sendRaw(topicErrorFrame('not_subscribed', topic, ref));
       return undefined;
     }
-    return this.route(sub, message, ref);
+    const done = this.route(sub, message, ref);
+    if (!this.host.completes) return done;
+    // As Chanx's Topic.handle_json: after the reply (or error), `complete` stamped with the topic and ref.
+    const complete = (): undefined => {
+      this.host.sendRaw(stampFrame(COMPLETE_BODY, { topic, ref }));
+      return undefined;
+    };
+    return done === undefined ? complete() : done.then(complete);
   }
 
   /**
@@ -123,7 +141,7 @@ export class TopicSession {
     this.closed = true;
     for (const sub of this.subscriptions.values()) {
       this.runHook(sub, 'onUnsubscribe', new TopicCall(this, sub, undefined));
-      this.groups.leave(sub.group, this.host);
+      this.groups.leave(sub.group, sub);
     }
     this.subscriptions.clear();
   }
@@ -165,7 +183,17 @@ export class TopicSession {
       this.host.sendRaw(stampFrame({ action: 'error', payload: handlerFailed('subscribe').payload }, { topic, ref }));
       return false;
     }
-    const sub: Subscription = { topic, hosted, instance, params, group: topicGroup(hosted.definition.name, topic) };
+    const host = this.host;
+    const sub: Subscription = {
+      topic,
+      hosted,
+      instance,
+      params,
+      group: topicGroup(hosted.definition.name, topic),
+      id: host.id,
+      // Everything sent to a topic's group is an event of the topic (Chanx's Topic.broadcast): its frame, then event_complete.
+      deliver: (frame) => host.deliverCopy(frame, host.completes ? topicEventComplete(topic, frame) : undefined),
+    };
     const decide = (allowed: unknown): boolean => {
       if (allowed !== true) {
         this.host.sendRaw(topicErrorFrame('unauthorized', topic, ref));
@@ -173,7 +201,7 @@ export class TopicSession {
       }
       if (this.closed) return false;
       this.subscriptions.set(topic, sub);
-      this.groups.join(sub.group, this.host);
+      this.groups.join(sub.group, sub);
       this.host.sendRaw(stampFrame(SUBSCRIBED, { topic, ref }));
       return true;
     };
@@ -210,7 +238,7 @@ export class TopicSession {
     }
     this.subscriptions.delete(topic);
     const leave = (): undefined => {
-      this.groups.leave(sub.group, this.host);
+      this.groups.leave(sub.group, sub);
       this.host.sendRaw(stampFrame(UNSUBSCRIBED, { topic, ref }));
       return undefined;
     };
@@ -251,7 +279,7 @@ export class TopicSession {
 
   private reply(sub: Subscription, message: Record<string, unknown>, result: unknown, ref: string | undefined): undefined {
     if (result === undefined || result === null) return undefined;
-    const body = result instanceof Rejection ? { action: 'error', payload: result.payload } : result;
+    const body = result instanceof Rejection ? { action: 'error', payload: result.payload } : filled(sub.hosted.definition, result);
     let frame: string;
     try {
       frame = stampFrame(body, { topic: sub.topic, ref });
@@ -272,6 +300,19 @@ export class TopicSession {
 }
 
 const SUBSCRIBED = { action: 'subscribed', payload: null };
+const COMPLETE_BODY = { action: 'complete', payload: null };
+const EVENT_COMPLETE_BODY = { action: 'event_complete', payload: null };
+
+/** Chanx's event_complete of a topic event: stamped with the topic and the event's `seq` (read from its frame, which stampFrame made). */
+function topicEventComplete(topic: string, frame: string): string {
+  let seq: unknown;
+  try {
+    seq = (JSON.parse(frame) as { seq?: unknown }).seq;
+  } catch {
+    seq = undefined;
+  }
+  return stampFrame(EVENT_COMPLETE_BODY, { topic, seq: typeof seq === 'number' ? seq : undefined });
+}
 const UNSUBSCRIBED = { action: 'unsubscribed', payload: null };
 
 /** The context of one topic frame or hook: sends are stamped with the topic (and `ref` while replying). */
@@ -299,18 +340,18 @@ class TopicCall implements TopicContext<unknown, Record<string, string>> {
   }
 
   send(message: unknown, options: TopicSendOptions = {}): void {
-    this.session.host.sendRaw(stampFrame(message, { topic: this.sub.topic, ref: this.ref, seq: options.seq }));
+    this.session.host.sendRaw(stampFrame(filled(this.sub.hosted.definition, message), { topic: this.sub.topic, ref: this.ref, seq: options.seq }));
   }
 
   broadcast(message: unknown, options: TopicBroadcastOptions = {}): void {
-    const frame = stampFrame(message, { topic: this.sub.topic, seq: options.seq });
-    this.session.groups.sendToGroups([this.sub.group], frame, options.excludeSelf === true ? this.session.host.id : undefined);
+    const frame = stampFrame(filled(this.sub.hosted.definition, message), { topic: this.sub.topic, seq: options.seq });
+    this.session.host.broadcastFrame([this.sub.group], frame, options.excludeSelf === true);
   }
 
   publish(topic: string, message: unknown, options: TopicSendOptions = {}): void {
     const definition = this.sub.hosted.definition;
     if (this.sub.hosted.pattern.match(topic) === undefined) throw new Error(`'${topic}' is not a topic of ${definition.name} ('${definition.pattern}')`);
-    this.session.groups.sendToGroups([topicGroup(definition.name, topic)], stampFrame(message, { topic, seq: options.seq }));
+    this.session.host.broadcastFrame([topicGroup(definition.name, topic)], stampFrame(filled(definition, message), { topic, seq: options.seq }), false);
   }
 
   close(code?: number, reason?: string): void {

@@ -20,6 +20,8 @@ export interface TopicDefinition<Handlers, Out, Params> {
   readonly discriminator: string | null;
   /** Routes one decoded frame (envelope removed) to a handler; its result, or a Rejection. */
   route(message: Record<string, unknown>, handlers: Handlers, ctx: TopicContext<Out, Params>): unknown;
+  /** Fills in the defaults the document declares for a message the topic sends (see ChannelDefinition.fill). */
+  readonly fill?: (message: unknown) => unknown;
   /** Only a marker for the types; never set. */
   readonly __params?: Params;
 }
@@ -111,6 +113,11 @@ export interface Stamp {
 
 const ENVELOPE_KEYS = new Set(['version', 'topic', 'ref', 'seq']);
 
+/** `message` with the defaults its topic's document declares filled in. */
+export function filled(definition: { readonly fill?: (message: unknown) => unknown }, message: unknown): unknown {
+  return definition.fill === undefined ? message : definition.fill(message);
+}
+
 /** A frame of `message` on a topic, as Chanx writes them: the message's own keys, then `version`, `topic`, `ref`/`seq` when set. */
 export function stampFrame(message: unknown, stamp: Stamp): string {
   const out: Record<string, unknown> = {};
@@ -155,7 +162,7 @@ export function publishTopic<Out>(
   if (patternOf(definition).match(topic) === undefined) {
     throw new Error(`'${topic}' is not a topic of ${definition.name} ('${definition.pattern}')`);
   }
-  server.layer.sendToGroups([topicGroup(definition.name, topic)], stampFrame(message, { topic, seq: options.seq }));
+  server.layer.sendToGroups([topicGroup(definition.name, topic)], stampFrame(filled(definition, message), { topic, seq: options.seq }));
 }
 
 const patterns = new WeakMap<object, TopicPattern>();
