@@ -69,19 +69,29 @@ function targets(): string[] {
       (v('ws e2e: generated server (npm start)') / v('ws e2e: hand-written ws echo server')).toFixed(2),
       v('ws e2e: generated server (npm start)') / v('ws e2e: hand-written ws echo server') >= 0.9,
     ],
-    ...['system spec', 'OKX'].map((doc): [string, string, boolean] => {
-      const ratio = v(`generate ${doc}: chanx-gen`) / v(`generate ${doc}: parser + Modelina`);
-      const lower = rss(`generate ${doc}: chanx-gen`) < rss(`generate ${doc}: parser + Modelina`);
-      return [
-        `cold generation, ${doc}: time <= 0.5 of parser + Modelina, lower peak RSS`,
-        `${ratio.toFixed(2)}, ${rss(`generate ${doc}: chanx-gen`)} vs ${rss(`generate ${doc}: parser + Modelina`)} MiB`,
-        ratio <= 0.5 && lower,
-      ];
-    }),
+    // Issue 26: system spec <= 0.35x, OKX <= 0.5x, lower peak RSS; said for a rerun (the parser's verdict kept) and a first run.
+    ...(
+      [
+        ['system spec', 0.35],
+        ['OKX', 0.5],
+      ] as const
+    ).flatMap(([doc, limit]) =>
+      ['', ', first run'].map((run): [string, string, boolean] => {
+        const ours = `generate ${doc}: chanx-gen${run}`;
+        const anchor = `generate ${doc}: parser + Modelina`;
+        const ratio = v(ours) / v(anchor);
+        const lower = rss(ours) < rss(anchor);
+        return [
+          `cold generation, ${doc}${run === '' ? ', rerun' : run}: time <= ${limit} of parser + Modelina, lower peak RSS`,
+          `${ratio.toFixed(2)}, ${rss(ours)} vs ${rss(anchor)} MiB`,
+          ratio <= limit && lower,
+        ];
+      }),
+    ),
     [
-      '--check on an unchanged tree <= 3x node -e 0',
+      '--check on an unchanged tree <= 2x node -e 0',
       (v('--check, unchanged tree') / v('node -e 0')).toFixed(2),
-      v('--check, unchanged tree') / v('node -e 0') <= 3,
+      v('--check, unchanged tree') / v('node -e 0') <= 2,
     ],
     [
       '--watch regeneration < 100 ms after the file settles',

@@ -8,13 +8,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PipelineOptions } from './pipeline.js';
 import { displayPath } from './load/display-path.js';
-import { applyPlan } from './write/apply-plan.js';
 import { recallStubParses, remember, upToDate, type CacheKey } from './write/check-cache.js';
-import { unifiedDiff } from './write/unified-diff.js';
-import { watchSpec } from './watch.js';
 import { plannedRuns } from './config/runs.js';
-import { runInit } from './init.js';
 import type { CliIO, OnceResult } from './cli-io.js';
+// Only what every run needs is imported here; `--check` on an unchanged tree (check-cache.ts) answers
+// with that alone. Generation, diffs, --watch and init import their parts when they run.
 
 export type { CliIO, OnceResult } from './cli-io.js';
 
@@ -32,7 +30,7 @@ interface Flags {
 }
 
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
-  if (argv[0] === 'init') return runInit(argv.slice(1), io);
+  if (argv[0] === 'init') return (await import('./init.js')).runInit(argv.slice(1), io);
   const program = new Command('chanx-gen')
     .description('Generate a typed, validated WebSocket back end from an AsyncAPI document')
     .argument('[spec]', 'AsyncAPI document (YAML or JSON); default: every document of chanx-gen.config.json')
@@ -77,7 +75,10 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     return EXIT_BAD_INPUT;
   }
   const ioIn = (cwd: string): CliIO => (cwd === io.cwd ? io : { ...io, cwd });
-  if (flags.watch === true) return Math.max(...(await Promise.all(runs.map((r) => watchSpec(r.options, ioIn(r.cwd), (o) => once(o, flags, ioIn(r.cwd)))))));
+  if (flags.watch === true) {
+    const { watchSpec } = await import('./watch.js');
+    return Math.max(...(await Promise.all(runs.map((r) => watchSpec(r.options, ioIn(r.cwd), (o) => once(o, flags, ioIn(r.cwd)))))));
+  }
   let code = EXIT_OK;
   for (const r of runs) code = Math.max(code, (await once(r.options, flags, ioIn(r.cwd))).code);
   return code;
@@ -100,7 +101,7 @@ export async function once(options: PipelineOptions, flags: Pick<Flags, 'check' 
   const { runPipeline } = await import('./pipeline.js');
   let result: Awaited<ReturnType<typeof runPipeline>>;
   try {
-    result = await runPipeline(options);
+    result = await runPipeline({ ...options, verdictCache: true });
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     printDiagnostics(err.diagnostics, io);
@@ -118,6 +119,7 @@ export async function once(options: PipelineOptions, flags: Pick<Flags, 'check' 
       remember(key, result.inputs, result.files);
       return { code: EXIT_OK, inputs: result.inputs };
     }
+    const { unifiedDiff } = await import('./write/unified-diff.js');
     for (const change of plan.changes) io.stdout(unifiedDiff(change, shownOut));
     const summary = plan.changes.map((c) => `${c.kind === 'add' ? 'missing' : c.kind === 'remove' ? 'orphaned' : 'differs'}: ${shownOut}/${c.path}`).join('\n');
     io.stderr(
@@ -126,6 +128,7 @@ export async function once(options: PipelineOptions, flags: Pick<Flags, 'check' 
     return { code: EXIT_DRIFT, inputs: result.inputs };
   }
 
+  const { applyPlan } = await import('./write/apply-plan.js');
   try {
     applyPlan(plan, io.cwd);
   } catch (err) {

@@ -8,8 +8,9 @@ import { loadDocument } from './load/load-document.js';
 import { displayPath } from './load/display-path.js';
 import { buildModel } from './model/build-model.js';
 import { viewFromParser } from './load/from-parser.js';
-import type { DocumentView } from './load/document-view.js';
+import type { LoadedView } from './load/loaded-view.js';
 import type { SourceFile } from './load/source-files.js';
+import { recallVerdict, rememberVerdict } from './load/verdict-cache.js';
 import type { ApiModel } from './model/types.js';
 import { emitProject } from './emit/emit-project.js';
 import { checkSchemas } from './model/schema-checks.js';
@@ -25,6 +26,8 @@ export interface PipelineOptions {
   cwd?: string;
   /** Also run @asyncapi/parser with all its rules and pass on what it says, as warnings (--verbose). */
   styleWarnings?: boolean;
+  /** Reuse the parser's verdict on unchanged inputs, and keep it (load/verdict-cache.ts); the CLI does. */
+  verdictCache?: boolean;
 }
 
 export interface PipelineResult {
@@ -41,12 +44,7 @@ export interface PipelineResult {
   parserWarnings: Diagnostic[];
 }
 
-export interface LoadedView {
-  view: DocumentView;
-  files: SourceFile[];
-  inputHash: string;
-  warnings: Diagnostic[];
-}
+export type { LoadedView };
 
 /**
  * Where a validator's complaint belongs: the keyword or format it names, else its channel, else the
@@ -72,10 +70,14 @@ function locatedEmit<T>(emit: () => T, files: readonly SourceFile[]): T {
   }
 }
 
-/** Loads through @asyncapi/parser, every rule its own (load/load-document.ts). */
-export async function load(spec: string, cwd: string): Promise<LoadedView> {
+/** Loads through @asyncapi/parser, every rule its own (load/load-document.ts); with `cache`, its verdict on these very inputs when it was kept. */
+export async function load(spec: string, cwd: string, cache = false): Promise<LoadedView> {
+  const kept = cache ? recallVerdict(spec, cwd) : undefined;
+  if (kept !== undefined) return kept;
   const parsed = await guarded(spec, cwd, () => loadDocument(spec, cwd));
-  return { view: viewFromParser(parsed.document), files: parsed.files, inputHash: parsed.inputHash, warnings: parsed.warnings };
+  const loaded = { view: viewFromParser(parsed.document), files: parsed.files, inputHash: parsed.inputHash, warnings: parsed.warnings };
+  if (cache) rememberVerdict(spec, cwd, loaded);
+  return loaded;
 }
 
 /** Whatever the input, loading ends in a document or an InputError: never a stack trace. */
@@ -101,7 +103,7 @@ async function parserAdvice(spec: string, cwd: string): Promise<Diagnostic[]> {
 
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const cwd = options.cwd ?? process.cwd();
-  const loaded = await load(options.spec, cwd);
+  const loaded = await load(options.spec, cwd, options.verdictCache === true);
   const spec = loaded.files[0]!;
   const { model, warnings } = buildModel(
     { document: loaded.view, spec, specPath: spec.displayPath, inputHash: loaded.inputHash },

@@ -16,7 +16,9 @@ import { canonicalJson, sha256 } from './canonical-hash.js';
 import { displayPath } from './display-path.js';
 import { precompiledStructureRules, STRUCTURE_RULES } from './precompiled-structure.js';
 import { readSourceTree, type SourceFile } from './source-files.js';
+import { lazySpecSchemas } from './lazy-specs.js';
 import { useSchemaFormats } from './schema-formats.js';
+import { withTrustedRuleset } from './trusted-ruleset.js';
 import { explainUncaught } from './uncaught.js';
 
 export interface LoadedDocument {
@@ -105,18 +107,20 @@ export function hashInputs(files: readonly SourceFile[]): string {
 const parsers = new Map<string, Promise<Parser>>();
 type Parser = import('@asyncapi/parser').Parser;
 
+/** What our parser is built with: its core ruleset (with the style rules or not), the structure rules precompiled unless `unmodified`. */
+export function parserOptions(style: boolean, unmodified: boolean) {
+  const rules = unmodified ? {} : precompiledStructureRules();
+  return { ruleset: { recommended: style, ...(Object.keys(rules).length > 0 ? { rules } : {}) }, __unstable: { resolver: { cache: false } } };
+}
+
 function parserFor(style: boolean, unmodified: boolean): Promise<Parser> {
   const key = `${style}/${unmodified}`;
   let parser = parsers.get(key);
   if (parser === undefined) {
-    const rules = unmodified ? {} : precompiledStructureRules();
-    parser = import('@asyncapi/parser').then(
-      ({ Parser }) =>
-        new Parser({
-          ruleset: { recommended: style, ...(Object.keys(rules).length > 0 ? { rules } : {}) } as never,
-          __unstable: { resolver: { cache: false } },
-        }),
-    );
+    lazySpecSchemas(); // (before anything loads the parser)
+    const options = parserOptions(style, unmodified);
+    const trusted = !unmodified && options.ruleset.rules !== undefined; // (trusted-ruleset.ts)
+    parser = import('@asyncapi/parser').then(({ Parser }) => (trusted ? withTrustedRuleset(() => new Parser(options as never)) : new Parser(options as never)));
     parsers.set(key, parser);
   }
   return parser;

@@ -3,8 +3,8 @@
  * (--watch, the inputs hash), positions (`file:line:col` for problems found after loading), and the
  * refusals that must come before @asyncapi/parser runs (a missing file, a folder, a device, a file
  * too large, a remote `$ref`): the parser's resolver would hang on /dev/zero or fetch over the
- * network. Text is read with the parser's own YAML reader (@stoplight/spectral-parsers, as a
- * Spectral Document), so our positions and data are the parser's; whether the text is acceptable
+ * network. Text is read with the parser's own YAML reader (@stoplight/spectral-parsers, the one its
+ * Spectral Document calls), so our positions and data are the parser's; whether the text is acceptable
  * YAML is the parser's verdict, never ours.
  */
 import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
@@ -30,25 +30,26 @@ interface AstNode {
   items?: (AstNode | null)[];
 }
 const KIND = { MAP: 2, SEQ: 3, ANCHOR_REF: 4 } as const;
-interface SpectralDocument {
+interface ParserResult {
   data: unknown;
-  parserResult: { ast?: AstNode; lineMap: number[] };
+  ast?: AstNode;
+  lineMap: number[];
 }
-type DocumentClass = new (input: string, parser: unknown, source?: string) => SpectralDocument;
 interface Reader {
-  Document: DocumentClass;
-  Yaml: unknown;
+  /** What a Spectral Document (which @asyncapi/parser reads the spec into) holds as its parserResult: the same call. */
+  Yaml: { parse(input: string): ParserResult };
   lineForPosition: (pos: number, lines: number[]) => number;
 }
 
 let reader: Reader | undefined;
 function parserYaml(): Reader {
   if (reader === undefined) {
+    // spectral-parsers alone, not spectral-core: a position asked for after a kept verdict
+    // (verdict-cache.ts) must not load all of Spectral.
     const fromParser = createRequire(createRequire(import.meta.url).resolve('@asyncapi/parser'));
     const fromParsers = createRequire(fromParser.resolve('@stoplight/spectral-parsers'));
     reader = {
-      Document: (fromParser('@stoplight/spectral-core') as { Document: DocumentClass }).Document,
-      Yaml: (fromParser('@stoplight/spectral-parsers') as { Yaml: unknown }).Yaml,
+      Yaml: (fromParser('@stoplight/spectral-parsers') as Pick<Reader, 'Yaml'>).Yaml,
       lineForPosition: (fromParsers('@stoplight/yaml') as Pick<Reader, 'lineForPosition'>).lineForPosition,
     };
   }
@@ -115,25 +116,85 @@ export function readSourceFile(absPath: string, cwd: string): SourceFile {
   const shown = displayPath(absPath, cwd);
   const text = readInputText(absPath);
   if (typeof text !== 'string') throw new InputError([{ severity: 'error', file: shown, line: 0, column: 0, message: text.why }]);
-  const { Document, Yaml } = parserYaml();
-  let doc: SpectralDocument;
-  let data: unknown;
+  return parseSourceText(absPath, shown, text);
+}
+
+/** Positions by path (segments as strings, JSON-encoded), as `locate` gives them. */
+export type Positions = Record<string, [line: number, column: number]>;
+
+/**
+ * A file whose data was read before (the verdict cache): `locate` answers from `positions` when it
+ * holds the very path asked for, and parses the text again for anything else.
+ */
+export function knownSourceFile(absPath: string, shown: string, text: string, data: unknown, positions: Positions = {}): SourceFile {
+  let parsed: SourceFile | undefined;
+  const locate = (segments: readonly (string | number)[]) => {
+    const key = JSON.stringify(segments.map(String));
+    if (Object.hasOwn(positions, key)) return { line: positions[key]![0], column: positions[key]![1] };
+    parsed ??= parseSourceText(absPath, shown, text);
+    return parsed.locate(segments);
+  };
+  return { absPath, displayPath: shown, text, data, locate };
+}
+
+/** What each file read here was parsed into, for positionsOf. */
+const parsedResults = new WeakMap<SourceFile, ParserResult>();
+
+/**
+ * The position `locate` gives for every node down to `depth` segments (the ones warnings point at:
+ * a channel, its messages, their fields), found by the same walk as offsetOf. Undefined for a file
+ * not parsed here.
+ */
+export function positionsOf(file: SourceFile, depth: number): Positions | undefined {
+  const result = parsedResults.get(file);
+  if (result === undefined) return undefined;
+  const positions: Positions = {};
+  const walk = (start: AstNode | null | undefined, at: string[]): void => {
+    let node = start ?? undefined;
+    for (let hops = 0; node?.kind === KIND.ANCHOR_REF && hops < 100; hops++) node = node.value ?? undefined;
+    const children = new Map<string, [offset: number, node: AstNode | null | undefined]>();
+    if (node?.kind === KIND.MAP) {
+      // offsetOf takes the last of duplicate keys: so does this, before going down.
+      for (const m of node.mappings ?? []) if (m?.key !== undefined) children.set(String((m.key as { value?: unknown }).value), [m.key.startPosition, m.value]);
+    } else if (node?.kind === KIND.SEQ) {
+      (node.items ?? []).forEach((item, i) => {
+        if (item !== null && item !== undefined) children.set(String(i), [item.startPosition, item]);
+      });
+    }
+    for (const [key, [offset, child]] of children) {
+      const path = [...at, key];
+      positions[JSON.stringify(path)] = position(offset, result.lineMap);
+      if (path.length < depth) walk(child, path);
+    }
+  };
+  positions['[]'] = position(result.ast?.startPosition ?? 0, result.lineMap);
+  walk(result.ast, []);
+  return positions;
+}
+
+function position(offset: number, lineMap: number[]): [number, number] {
+  const line = parserYaml().lineForPosition(offset, lineMap);
+  return [line + 1, offset - (line === 0 ? 0 : lineMap[line - 1]!) + 1];
+}
+
+function parseSourceText(absPath: string, shown: string, text: string): SourceFile {
+  let result: ParserResult;
   try {
-    doc = new Document(text, Yaml, absPath);
-    data = doc.data;
+    result = parserYaml().Yaml.parse(text);
   } catch (err) {
     // The YAML reader recurses: a document nested thousands deep overflows it (and the parser).
     const why =
       err instanceof RangeError ? 'nested too deeply to read' : `cannot be read as YAML or JSON (${err instanceof Error ? err.message : String(err)})`;
     throw new InputError([{ severity: 'error', file: shown, line: 1, column: 1, message: why }]);
   }
-  const { ast, lineMap } = doc.parserResult;
+  const { data, ast, lineMap } = result;
   const locate = (segments: readonly (string | number)[]) => {
-    const offset = offsetOf(ast, segments);
-    const line = parserYaml().lineForPosition(offset, lineMap);
-    return { line: line + 1, column: offset - (line === 0 ? 0 : lineMap[line - 1]!) + 1 };
+    const [line, column] = position(offsetOf(ast, segments), lineMap);
+    return { line, column };
   };
-  return { absPath, displayPath: shown, text, data, locate };
+  const file: SourceFile = { absPath, displayPath: shown, text, data, locate };
+  parsedResults.set(file, result);
+  return file;
 }
 
 /**
@@ -150,9 +211,9 @@ export function readSourceTree(specAbsPath: string, cwd: string): SourceFile[] {
     const file = readSourceFile(absPath, cwd);
     files.set(absPath, file);
     for (const ref of externalRefs(file.data)) {
-      const [target] = ref.value.split('#');
+      const next = refTarget(absPath, ref.value);
       const where = file.locate(ref.at);
-      if (/^[a-z][a-z0-9+.-]*:/i.test(target ?? '')) {
+      if (next === undefined) {
         problems.push({
           severity: 'error',
           file: file.displayPath,
@@ -161,13 +222,6 @@ export function readSourceTree(specAbsPath: string, cwd: string): SourceFile[] {
         });
         continue;
       }
-      let decoded: string;
-      try {
-        decoded = decodeURIComponent(target ?? '');
-      } catch {
-        decoded = target ?? '';
-      }
-      const next = path.resolve(path.dirname(absPath), decoded);
       // A file that is not there, or a folder: the parser's resolver says so in its own words.
       if (!existsSync(next) || statSync(next).isDirectory()) continue;
       try {
@@ -190,6 +244,29 @@ export function readSourceTree(specAbsPath: string, cwd: string): SourceFile[] {
   if (problems.length === 0) problems.push(...referenceLoops([...files.values()]));
   if (problems.length > 0) throw new InputError(problems);
   return [...files.values()];
+}
+
+/** The local file a `$ref` written in `absPath` points to; undefined for a remote one. */
+function refTarget(absPath: string, value: string): string | undefined {
+  const [target] = value.split('#');
+  if (/^[a-z][a-z0-9+.-]*:/i.test(target ?? '')) return undefined;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(target ?? '');
+  } catch {
+    decoded = target ?? '';
+  }
+  return path.resolve(path.dirname(absPath), decoded);
+}
+
+/**
+ * The local files the inputs refer to that were not read (missing, or folders): readSourceTree
+ * left them to the parser. A verdict holds only while each is still what it was.
+ */
+export function unreadReferences(files: readonly SourceFile[]): string[] {
+  const read = new Set(files.map((f) => f.absPath));
+  const targets = files.flatMap((f) => externalRefs(f.data).map((ref) => refTarget(f.absPath, ref.value)));
+  return [...new Set(targets.filter((t): t is string => t !== undefined && !read.has(t)))].sort();
 }
 
 interface RefSite {

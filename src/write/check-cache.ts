@@ -7,8 +7,9 @@
  * anything else falls through to the full pipeline, which is the only thing that reports drift.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { cacheRoot } from '../cache-root.js';
 import { GENERATED_MARKER, type GeneratedFile } from '../emit/generated-file.js';
 import { classMembers, knownMembers, learnMembers, membersKey, seedMembers, type Members } from './class-members.js';
 import { formerHandlers } from './merge-stub.js';
@@ -42,9 +43,8 @@ export interface CacheKey {
 }
 
 function cacheFile(key: CacheKey): string | undefined {
-  const modules = path.join(key.cwd, 'node_modules');
-  if (!existsSync(modules)) return undefined;
-  return path.join(modules, '.cache', 'chanx-gen', `${sha(key.outDir)}.json`);
+  const root = cacheRoot(key.cwd, 'chanx-gen');
+  return root === undefined ? undefined : path.join(root, `${sha(key.outDir)}.json`);
 }
 
 /** The cache's entry for this output folder; undefined when there is none or it cannot be read. */

@@ -3,7 +3,8 @@
  * installed generator, which changes with any compiled file, template or package.json, and only
  * with those (a rebuild that changes only source maps or type declarations writes the same bytes).
  */
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { generatorFingerprint, ownFingerprint } from '../../src/write/generator-fingerprint.js';
@@ -79,6 +80,40 @@ describe('generatorFingerprint', () => {
     const before = generatorFingerprint(root);
     write(path.join(root, rel), `${FILES[rel]}// changed\n`);
     expect(generatorFingerprint(root)).toBe(before);
+  });
+
+  it('counts the precompiled validators through the digest their stamp.json carries, and byte by byte without one', () => {
+    const root = install();
+    const validator = path.join(root, 'dist/asyncapi-validators/3.0.0-resolved.cjs');
+    const stamp = path.join(root, 'dist/asyncapi-validators/stamp.json');
+    write(validator, 'module.exports = 1;\n');
+    write(stamp, '{"parser":"3.6.6","validators":"aa"}\n');
+    const before = generatorFingerprint(root);
+    write(stamp, '{"parser":"3.6.6","validators":"ab"}\n');
+    const restamped = generatorFingerprint(root);
+    expect(restamped).not.toBe(before);
+    write(validator, 'module.exports = 2;\n'); // only the build writes these, and it writes the digest with them
+    expect(generatorFingerprint(root)).toBe(restamped);
+    write(stamp, '{"parser":"3.6.6"}\n');
+    const undigested = generatorFingerprint(root);
+    write(validator, 'module.exports = 3;\n');
+    expect(generatorFingerprint(root)).not.toBe(undigested);
+  });
+
+  it("takes from the build a digest that is the validators' own", () => {
+    const dir = path.join(ROOT, 'dist/asyncapi-validators');
+    const names = readdirSync(dir)
+      .filter((n) => n.endsWith('.cjs'))
+      .sort();
+    expect(names.length).toBeGreaterThan(10);
+    const digest = createHash('sha256');
+    for (const name of names)
+      digest
+        .update(name)
+        .update('\0')
+        .update(readFileSync(path.join(dir, name), 'utf8'))
+        .update('\0');
+    expect((JSON.parse(readFileSync(path.join(dir, 'stamp.json'), 'utf8')) as { validators: string }).validators).toBe(digest.digest('hex'));
   });
 
   it('of the running generator is that of the package it runs from', () => {
