@@ -29,6 +29,10 @@ export interface RedisCluster {
   topology(): Promise<ClusterNode[]>;
   /** The port of the live master that serves `slot`. */
   masterOf(slot: number): Promise<number>;
+  /** The hash slot of a key or channel name (CLUSTER KEYSLOT). */
+  slotOf(name: string): Promise<number>;
+  /** How many connections hear `channel` by SSUBSCRIBE on the master of its slot (PUBSUB SHARDNUMSUB). */
+  shardSubscribers(channel: string): Promise<number>;
   /** SIGKILL: the node vanishes as in a crash. */
   kill(port: number): Promise<void>;
   /** Starts a killed node again with its own nodes.conf: it rejoins (a former master as a replica). */
@@ -93,6 +97,14 @@ export async function startCluster(): Promise<RedisCluster> {
       if (owner === undefined) throw new Error(`no live master serves slot ${slot}`);
       return owner.port;
     },
+    async slotOf(name) {
+      return Number(await askAny(live(), ['CLUSTER', 'KEYSLOT', name]));
+    },
+    async shardSubscribers(channel) {
+      const master = await cluster.masterOf(await cluster.slotOf(channel));
+      const reply = await ask(master, ['PUBSUB', 'SHARDNUMSUB', channel]);
+      return Number(reply.split(',')[1]);
+    },
     async kill(port) {
       const child = children.get(port);
       if (child !== undefined) await killChild(child, 'SIGKILL');
@@ -152,6 +164,18 @@ async function create(ports: number[]): Promise<void> {
     cli.once('exit', resolve);
   });
   if (code !== 0 || !out.includes('[OK] All 16384 slots covered')) throw new Error(`redis-cli --cluster create failed (${code}): ${out}`);
+}
+
+async function askAny(ports: readonly number[], command: string[]): Promise<string> {
+  let last: unknown;
+  for (const port of ports) {
+    try {
+      return await ask(port, command);
+    } catch (err) {
+      last = err;
+    }
+  }
+  throw new Error(`no live node answered ${command.join(' ')}: ${String(last)}`);
 }
 
 async function ask(port: number, command: string[]): Promise<string> {

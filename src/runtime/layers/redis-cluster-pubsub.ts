@@ -58,9 +58,11 @@ export class ClusterPubSub implements PubSub {
     this.cluster.on('error', (err: Error) => wentDown(err));
     this.cluster.on('node error', (err: Error) => wentDown(err));
     this.cluster.on('nodeError', (err: Error) => wentDown(err));
-    this.cluster.on('-node', () => wentDown());
     this.cluster.on('close', () => wentDown());
     this.cluster.on('ready', () => this.handOver());
+    // ioredis connects to a node on its first command, and commands sent while it connects may go
+    // out of order: keep a connection to every master open, after every change of the slot map.
+    this.cluster.on('refresh', () => void this.warm());
     this.cluster.on('subscribersReady', () => this.handOver());
     this.cluster.on('smessage', (channel: string, message: string) => events.message(channel, message));
     this.readyOnce = once(this.cluster, 'ready');
@@ -86,6 +88,7 @@ export class ClusterPubSub implements PubSub {
 
   async ready(): Promise<void> {
     await this.readyOnce;
+    await this.warm();
     // Every channel asked for so far is subscribed (or was refused, and is handed over again later).
     this.handOver();
     await Promise.all(this.handing);
@@ -114,6 +117,20 @@ export class ClusterPubSub implements PubSub {
       },
     );
     this.handing.add(handing);
+  }
+
+  /** Opens (or checks) the connection to every master; true when all answer. */
+  private async warm(): Promise<boolean> {
+    if (this.closing || this.cluster.status !== 'ready') return false;
+    const answers = await Promise.all(
+      this.cluster.nodes('master').map((node: Redis) =>
+        node.ping().then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
+    return answers.length > 0 && !answers.includes(false);
   }
 
   /** Up again once every master of the slot map answers, after a failover or a restart. */

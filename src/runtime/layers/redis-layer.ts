@@ -127,6 +127,11 @@ export class RedisLayer implements GroupLayer {
     return this.pubsub.ready();
   }
 
+  /** Where Redis is, for logs: `Redis at <url>`, `Redis Sentinel <name> at <sentinels>` or `Redis Cluster at <nodes>`. */
+  get where(): string {
+    return this.pubsub.where;
+  }
+
   /** Counters since the layer was made (lost and missed are also logged as they happen). */
   stats(): RedisLayerStats {
     return { ...this.counts };
@@ -160,7 +165,11 @@ export class RedisLayer implements GroupLayer {
     const list = Array.isArray(groups) ? (groups as readonly string[]) : [...groups];
     if (list.length === 0) return;
     this.local.sendToGroups(list, frame, excludeMemberId, eventOf);
-    if (!this.pubsub.canPublish() || this.inFlight + list.length > this.maxInFlight) return this.loseOne(list.length);
+    if (!this.pubsub.canPublish() || this.inFlight + list.length > this.maxInFlight) {
+      // Stamped all the same, so that a receiver counts the gap as missed: what one process did not get, whatever the cause.
+      for (const group of list) this.sequence.next(this.names.group(group));
+      return this.loseOne(list.length);
+    }
     // One body for every group (the groups ride along for de-duplication on the receiving side).
     const body = messageBody(frame, excludeMemberId, eventOf, list.length > 1 ? list : 0);
     for (const group of list) this.publish(this.names.group(group), body);
@@ -170,8 +179,12 @@ export class RedisLayer implements GroupLayer {
     if (this.local.hasMember(id)) return this.local.sendToMember(id, frame, eventOf);
     const tag = processTagOf(id);
     if (tag === undefined) return;
-    if (!this.pubsub.canPublish() || this.inFlight >= this.maxInFlight) return this.loseOne(1);
-    this.publish(this.names.inbox(tag), messageBody(frame, id, eventOf, 0));
+    const inbox = this.names.inbox(tag);
+    if (!this.pubsub.canPublish() || this.inFlight >= this.maxInFlight) {
+      this.sequence.next(inbox);
+      return this.loseOne(1);
+    }
+    this.publish(inbox, messageBody(frame, id, eventOf, 0));
   }
 
   size(group: string): number {
