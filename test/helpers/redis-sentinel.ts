@@ -22,6 +22,10 @@ export interface RedisSentinels {
   master(): Promise<number>;
   /** SIGKILL a data server. */
   kill(port: number): Promise<void>;
+  /** Starts a killed data server again, as a replica of the master now named. */
+  restart(port: number): Promise<void>;
+  /** Resolves once every sentinel sees a live replica in sync and the other two sentinels: a failover can happen. */
+  failoverReady(ms?: number): Promise<void>;
   /** Resolves once every sentinel names a master other than `old` that answers as a master. */
   failedOver(old: number, ms?: number): Promise<number>;
   stop(): Promise<void>;
@@ -68,11 +72,7 @@ export async function startSentinels(): Promise<RedisSentinels> {
       await start(port, [conf, '--sentinel', '--loglevel', 'warning']);
       sentinelPorts.push(port);
     }
-    // Ready for a failover once every sentinel knows the replica and the two other sentinels.
-    await until(15_000, 'the sentinels do not know each other and the replica', async () => {
-      const views = await Promise.all(sentinelPorts.map((port) => ask(port, ['SENTINEL', 'MASTER', NAME]).then(fields, () => ({}) as Record<string, string>)));
-      return views.every((v) => v['num-slaves'] === '1' && v['num-other-sentinels'] === '2');
-    });
+    await failoverReady(sentinelPorts, 15_000);
   } catch (err) {
     await stop();
     throw err;
@@ -97,6 +97,12 @@ export async function startSentinels(): Promise<RedisSentinels> {
       const child = byPort.get(port);
       if (child !== undefined) await killChild(child, 'SIGKILL');
     },
+    async restart(port) {
+      const child = await launchRedis(port, [...serverArgs(port), '--replicaof', '127.0.0.1', String(await master())], dir);
+      children.push(child);
+      byPort.set(port, child);
+    },
+    failoverReady: (ms = 20_000) => failoverReady(sentinelPorts, ms),
     async failedOver(old, ms = 20_000) {
       let promoted = 0;
       await until(ms, `no failover from ${old}`, async () => {
@@ -116,6 +122,20 @@ export async function startSentinels(): Promise<RedisSentinels> {
     },
     stop,
   };
+}
+
+/** Every sentinel knows the two others and a replica that is up and linked to the master. */
+async function failoverReady(sentinelPorts: readonly number[], ms: number): Promise<void> {
+  await until(ms, 'the sentinels do not know each other and a live replica', async () => {
+    const views = await Promise.all(
+      sentinelPorts.map(async (port) => {
+        const master = fields(await ask(port, ['SENTINEL', 'MASTER', NAME]));
+        const replicas = ((await askRaw(port, ['SENTINEL', 'REPLICAS', NAME])) as string[][]).map((r) => fields(r.join(',')));
+        return master['num-other-sentinels'] === '2' && replicas.some((r) => r['flags'] === 'slave' && r['master-link-status'] === 'ok');
+      }),
+    ).catch(() => [false]);
+    return views.every(Boolean);
+  });
 }
 
 async function until(ms: number, what: string, check: () => Promise<boolean>): Promise<void> {

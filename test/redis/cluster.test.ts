@@ -12,6 +12,10 @@ import { channelNames } from '../../src/runtime/layers/redis-channels.js';
 import { startCluster, type RedisCluster } from '../helpers/redis-cluster.js';
 import { redisRunnable } from '../helpers/redis-server.js';
 import { until } from '../runtime/serve.js';
+import { buildApp } from './app.js';
+import { startApp, stopApps, type Started } from './app-process.js';
+import { frames, joinRoom, said } from './wait.js';
+import { quietFor } from '../helpers/ws-client.js';
 
 class Inbox implements LayerMember {
   readonly id = nextMemberId();
@@ -24,6 +28,7 @@ class Inbox implements LayerMember {
 describe.skipIf(!redisRunnable)('RedisLayer on a Redis Cluster', () => {
   let cluster: RedisCluster;
   const layers: RedisLayer[] = [];
+  let apps: Started[] = [];
   const logs: string[] = [];
   const make = async (prefix: string): Promise<RedisLayer> => {
     const layer = new RedisLayer({ clusterNodes: cluster.nodes, prefix, maxBackoffMs: 200, logger: { error: (m) => void logs.push(m) } });
@@ -43,6 +48,7 @@ describe.skipIf(!redisRunnable)('RedisLayer on a Redis Cluster', () => {
     cluster = await startCluster();
   }, 60_000);
   afterAll(async () => {
+    await stopApps(apps);
     await Promise.all(layers.map((l) => l.close()));
     await cluster?.stop();
   });
@@ -162,4 +168,39 @@ describe.skipIf(!redisRunnable)('RedisLayer on a Redis Cluster', () => {
     await cluster.restart(master);
     await cluster.healthy();
   }, 60_000);
+
+  it('two npm start processes with REDIS_CLUSTER_NODES carry a group both ways in order, and cross again within 10 s of its master being killed', async () => {
+    const dir = await buildApp();
+    apps = await Promise.all([startApp(dir, { REDIS_CLUSTER_NODES: cluster.nodes }), startApp(dir, { REDIS_CLUSTER_NODES: cluster.nodes })]);
+    for (const app of apps) expect(app.output()).toContain(`chanx-gen groups through Redis Cluster at ${cluster.nodes}`);
+    const [a, b] = [await joinRoom(apps[0]!.base, 'lobby'), await joinRoom(apps[1]!.base, 'lobby')];
+    const channel = channelNames('proc:', true).group('room:lobby');
+    await heard(channel, 2);
+    for (let i = 0; i < 10; i++) {
+      a.rec.ws.send(JSON.stringify({ action: 'say', payload: { text: `a${i}` } }));
+      b.rec.ws.send(JSON.stringify({ action: 'say', payload: { text: `b${i}` } }));
+    }
+    for (const m of [a, b]) {
+      const got = (await frames(m.rec, 20)) as { payload: { text: string; from: string } }[];
+      expect(got.filter((f) => f.payload.from === a.id).map((f) => f.payload.text)).toEqual(Array.from({ length: 10 }, (_, i) => `a${i}`));
+      expect(got.filter((f) => f.payload.from === b.id).map((f) => f.payload.text)).toEqual(Array.from({ length: 10 }, (_, i) => `b${i}`));
+    }
+
+    const master = await cluster.masterOf(await cluster.slotOf(channel));
+    await cluster.kill(master);
+    const killed = Date.now();
+    let crossed = false;
+    for (let n = 0; !crossed && Date.now() - killed < 10_000; n++) {
+      a.rec.ws.send(JSON.stringify({ action: 'say', payload: { text: `after ${n}` } }));
+      expect(await a.rec.nextJson()).toEqual(said(`after ${n}`, a.id)); // local delivery never stops
+      crossed = (await quietFor(b.rec, 200)).length > 0;
+    }
+    expect(crossed).toBe(true);
+    // What did not cross was counted and said, by the sender (lost) or the receiver (never arrived).
+    expect(apps[0]!.output() + apps[1]!.output()).toMatch(/lost for other processes|never arrived here/);
+    b.rec.ws.send(JSON.stringify({ action: 'say', payload: { text: 'back from b' } }));
+    await until(() => a.rec.pending().some((f) => f.includes('back from b')), 5000, "b's broadcast reaches a");
+    expect(apps.map((app) => app.child.exitCode)).toEqual([null, null]);
+    await cluster.restart(master);
+  }, 90_000);
 });

@@ -26,6 +26,8 @@ export class ClusterPubSub implements PubSub {
   /** SSUBSCRIBEs not answered yet. */
   private readonly handing = new Set<Promise<void>>();
   private down = false;
+  /** The masters of the slot map (host:port, sorted) when a connection to each was last seen open. */
+  private warmFor: string | undefined;
   private probe: NodeJS.Timeout | undefined;
   private closing = false;
   private readonly readyOnce: Promise<void>;
@@ -59,9 +61,13 @@ export class ClusterPubSub implements PubSub {
     this.cluster.on('node error', (err: Error) => wentDown(err));
     this.cluster.on('nodeError', (err: Error) => wentDown(err));
     this.cluster.on('close', () => wentDown());
-    this.cluster.on('ready', () => this.handOver());
+    this.cluster.on('ready', () => {
+      this.handOver();
+      void this.warm();
+    });
     // ioredis connects to a node on its first command, and commands sent while it connects may go
-    // out of order: keep a connection to every master open, after every change of the slot map.
+    // out of order (seen on a real cluster): publish only once a connection to every master of the
+    // slot map is open, and open them again after every change of the map.
     this.cluster.on('refresh', () => void this.warm());
     this.cluster.on('subscribersReady', () => this.handOver());
     this.cluster.on('smessage', (channel: string, message: string) => events.message(channel, message));
@@ -69,7 +75,7 @@ export class ClusterPubSub implements PubSub {
   }
 
   canPublish(): boolean {
-    return this.cluster.status === 'ready';
+    return this.cluster.status === 'ready' && this.warmFor !== undefined && this.warmFor === this.masters();
   }
 
   publish(channel: string, message: string): Promise<unknown> {
@@ -122,15 +128,19 @@ export class ClusterPubSub implements PubSub {
   /** Opens (or checks) the connection to every master; true when all answer. */
   private async warm(): Promise<boolean> {
     if (this.closing || this.cluster.status !== 'ready') return false;
-    const answers = await Promise.all(
-      this.cluster.nodes('master').map((node: Redis) =>
-        node.ping().then(
-          () => true,
-          () => false,
-        ),
-      ),
-    );
-    return answers.length > 0 && !answers.includes(false);
+    const masters = this.masters();
+    const answers = await Promise.all(this.cluster.nodes('master').map((node: Redis) => node.ping().then(yes, no)));
+    const warm = answers.length > 0 && !answers.includes(false) && masters === this.masters();
+    if (warm) this.warmFor = masters;
+    return warm;
+  }
+
+  private masters(): string {
+    return this.cluster
+      .nodes('master')
+      .map((node: Redis) => `${node.options.host}:${node.options.port}`)
+      .sort()
+      .join(',');
   }
 
   /** Up again once every master of the slot map answers, after a failover or a restart. */
@@ -153,6 +163,9 @@ export class ClusterPubSub implements PubSub {
     this.events.up();
   }
 }
+
+const yes = (): boolean => true;
+const no = (): boolean => false;
 
 function ignoreFailure(): void {
   // Redone when the cluster is back (ioredis keeps the channels it took).
