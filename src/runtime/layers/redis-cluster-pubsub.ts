@@ -28,6 +28,8 @@ export class ClusterPubSub implements PubSub {
   private down = false;
   /** The masters of the slot map (host:port, sorted) when a connection to each was last seen open. */
   private warmFor: string | undefined;
+  /** A connection to every master of the current slot map is open (checked on each refresh of the map). */
+  private allWarm = false;
   private probe: NodeJS.Timeout | undefined;
   private closing = false;
   private readonly readyOnce: Promise<void>;
@@ -68,14 +70,17 @@ export class ClusterPubSub implements PubSub {
     // ioredis connects to a node on its first command, and commands sent while it connects may go
     // out of order (seen on a real cluster): publish only once a connection to every master of the
     // slot map is open, and open them again after every change of the map.
-    this.cluster.on('refresh', () => void this.warm());
+    this.cluster.on('refresh', () => {
+      if (this.masters() !== this.warmFor) this.allWarm = false;
+      void this.warm();
+    });
     this.cluster.on('subscribersReady', () => this.handOver());
     this.cluster.on('smessage', (channel: string, message: string) => events.message(channel, message));
     this.readyOnce = once(this.cluster, 'ready');
   }
 
   canPublish(): boolean {
-    return this.cluster.status === 'ready' && this.warmFor !== undefined && this.warmFor === this.masters();
+    return this.allWarm && this.cluster.status === 'ready';
   }
 
   publish(channel: string, message: string): Promise<unknown> {
@@ -132,6 +137,7 @@ export class ClusterPubSub implements PubSub {
     const answers = await Promise.all(this.cluster.nodes('master').map((node: Redis) => node.ping().then(yes, no)));
     const warm = answers.length > 0 && !answers.includes(false) && masters === this.masters();
     if (warm) this.warmFor = masters;
+    this.allWarm = warm || (this.allWarm && masters === this.warmFor);
     return warm;
   }
 
