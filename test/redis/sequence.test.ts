@@ -56,7 +56,12 @@ describe('stamps', () => {
 describe('channel names', () => {
   it('on one Redis are <prefix>g:<group> and <prefix>m:<tag>; on a cluster carry a hash tag of their own, and give the group back', () => {
     const plain = channelNames('p:', false);
-    expect([plain.group('room:1'), plain.inbox('T'), plain.groupOf('p:g:room:1'), plain.groupOf('q:g:x')]).toEqual(['p:g:room:1', 'p:m:T', 'room:1', undefined]);
+    expect([plain.group('room:1'), plain.inbox('T'), plain.groupOf('p:g:room:1'), plain.groupOf('q:g:x')]).toEqual([
+      'p:g:room:1',
+      'p:m:T',
+      'room:1',
+      undefined,
+    ]);
     const sharded = channelNames('p:', true);
     expect(sharded.group('room:1')).toBe(`p:g:{${hashTag('room:1')}}room:1`);
     expect(sharded.inbox('T')).toBe(`p:m:{${hashTag('T')}}T`);

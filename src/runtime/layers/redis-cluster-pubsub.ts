@@ -134,19 +134,19 @@ export class ClusterPubSub implements PubSub {
   private async warm(): Promise<boolean> {
     if (this.closing || this.cluster.status !== 'ready') return false;
     const masters = this.masters();
-    const answers = await Promise.all(this.cluster.nodes('master').map((node: Redis) => node.ping().then(yes, no)));
-    const warm = answers.length > 0 && !answers.includes(false) && masters === this.masters();
+    const answering = await Promise.all(this.cluster.nodes('master').map((node: Redis) => node.ping().then(() => keyOf(node), none)));
+    // Every master the slot map names (a dead one stays there until its replica is promoted) answers.
+    const warm = masters !== '' && masters.split(',').every((key) => answering.includes(key)) && masters === this.masters();
     if (warm) this.warmFor = masters;
     this.allWarm = warm || (this.allWarm && masters === this.warmFor);
     return warm;
   }
 
+  /** The masters of the slot map, as host:port, sorted. */
   private masters(): string {
-    return this.cluster
-      .nodes('master')
-      .map((node: Redis) => `${node.options.host}:${node.options.port}`)
-      .sort()
-      .join(',');
+    const keys = new Set<string>();
+    for (const owners of this.cluster.slots) if (owners?.[0] !== undefined) keys.add(owners[0]);
+    return [...keys].sort().join(',');
   }
 
   /** Up again once every master of the slot map answers, after a failover or a restart. */
@@ -170,8 +170,8 @@ export class ClusterPubSub implements PubSub {
   }
 }
 
-const yes = (): boolean => true;
-const no = (): boolean => false;
+const keyOf = (node: Redis): string => `${node.options.host}:${node.options.port}`;
+const none = (): string => '';
 
 function ignoreFailure(): void {
   // Redone when the cluster is back (ioredis keeps the channels it took).
