@@ -6,7 +6,7 @@ export { Rejection, rejectAmbiguous, rejectInvalid, rejectTag, rejectUnmatched }
 export type { ErrorItem, ModelTitles } from './protocol/validation-errors.js';
 export type { GroupLayer, LayerMember } from './layers/layer.js';
 export { MemoryLayer } from './layers/memory-layer.js';
-export { RedisLayer, type RedisLayerOptions } from './layers/redis-layer.js';
+export { RedisLayer, type RedisLayerOptions, type RedisLayerStats } from './layers/redis-layer.js';
 export { channelEvents, type ChannelEvents, type EventHook } from './layers/events.js';
 export { AuthRefusal, refuse, type UpgradeRequest } from './server/auth.js';
 export { dispatchFrame, sendFrames, type DispatchOptions } from './channel/dispatch.js';

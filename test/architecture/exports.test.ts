@@ -41,6 +41,7 @@ const SURFACE: Record<string, readonly string[]> = {
     'Outcome',
     'RedisLayer',
     'RedisLayerOptions',
+    'RedisLayerStats',
     'Rejection',
     'Route',
     'ServedContent',

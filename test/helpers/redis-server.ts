@@ -41,12 +41,21 @@ export async function startRedis(port?: number): Promise<RedisServer> {
   };
 }
 
+/** The arguments of a throwaway server on `port`: loopback only, no persistence, quiet. */
+export function serverArgs(port: number): string[] {
+  return ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--loglevel', 'warning'];
+}
+
 async function launch(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    BINARY,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--loglevel', 'warning'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  return launchRedis(port, serverArgs(port));
+}
+
+/**
+ * Runs redis-server with `args` (a config file first, when there is one) and resolves once it
+ * answers PING on `port`; `cwd` is where it writes files of its own (a cluster's nodes.conf).
+ */
+export async function launchRedis(port: number, args: string[], cwd?: string): Promise<ChildProcess> {
+  const child = spawn(BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(cwd === undefined ? {} : { cwd }) });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -63,7 +72,7 @@ async function launch(port: number): Promise<ChildProcess> {
   return child;
 }
 
-async function killChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+export async function killChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, 'exit');
   child.kill(signal);
@@ -91,7 +100,7 @@ function pings(port: number): Promise<boolean> {
   });
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -171,17 +171,21 @@ describe.skipIf(!redisRunnable)('RedisLayer when Redis fails', () => {
 
     const { one, a } = await pair('odd:');
     expect(one.size('g')).toBe(1); // members here only
-    // Another process's message: its 8-character origin, '1' (a header follows), the header [id left
-    // out, event's channel, groups], a newline, the frame; or '0' and the frame alone. Anything else is
-    // another client's, and must neither reach a member nor throw inside ioredis.
+    // Another process's message: its 8-character origin, its stamp (epoch.n in base 36) and a space,
+    // then '1' (a header follows), the header [id left out, event's channel, groups], a newline, the
+    // frame; or '0' and the frame alone. Anything else is another client's, and must neither reach a
+    // member nor throw inside ioredis.
     const unreadable = [
-      'outside01{not json\nframe',
-      'outside01{}\nnot an array',
-      'outside01null\nnull',
-      'outside01["","",5]\ngroups neither 0 nor a list',
-      'outside01["",1,0]\nan event channel that is no string',
-      'outside02["","",0]\nneither 0 nor 1 after the origin',
-      'outside01["","",0]x', // no newline
+      'outside01.1 1{not json\nframe',
+      'outside01.2 1{}\nnot an array',
+      'outside01.3 1null\nnull',
+      'outside01.4 1["","",5]\ngroups neither 0 nor a list',
+      'outside01.5 1["",1,0]\nan event channel that is no string',
+      'outside01.6 2["","",0]\nneither 0 nor 1 after the stamp',
+      'outside01.7 1["","",0]x', // no newline
+      'outside01["","",0]\nno stamp',
+      'outside00.1 1["","",0]\na stamp of 0',
+      'outside0!.1 1["","",0]\na stamp that is no number',
     ];
     // What a message makes ioredis's socket handler throw would reach the process as uncaught.
     const thrown: unknown[] = [];
@@ -190,9 +194,9 @@ describe.skipIf(!redisRunnable)('RedisLayer when Redis fails', () => {
     try {
       for (const message of unreadable) await admin.publish('odd:g:g', message);
       // On the inbox (frames to one member by id) only the headed form counts.
-      for (const message of [`outside00${a.id}`, `outside01{}\nnot an array`]) await admin.publish(`odd:m:${PROCESS_TAG}`, message);
-      await admin.publish(`odd:m:${PROCESS_TAG}`, `outside01["${a.id}","",0]\nto a`);
-      await admin.publish('odd:g:g', 'outside01["","",0]\nreadable');
+      for (const message of [`outside01.1 0${a.id}`, `outside01.2 1{}\nnot an array`]) await admin.publish(`odd:m:${PROCESS_TAG}`, message);
+      await admin.publish(`odd:m:${PROCESS_TAG}`, `outside01.2 1["${a.id}","",0]\nto a`);
+      await admin.publish('odd:g:g', 'outside01.8 1["","",0]\nreadable');
       await until(() => a.got.length > 1, 3000, 'a gets the readable messages');
     } finally {
       process.off('uncaughtException', record);

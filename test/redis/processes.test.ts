@@ -4,49 +4,14 @@
  * outside reach both; then redis-server is SIGKILLed: both stay up and answer, local traffic goes
  * on, lost broadcasts are logged, and after a restart a broadcast crosses again within 10 s.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelEvents, RedisLayer } from 'chanx-gen/runtime';
 import { redisRunnable, startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { connect, quietFor } from '../helpers/ws-client.js';
 import { buildApp } from './app.js';
+import { startApp, until, type Started } from './app-process.js';
 import { frames, joinRoom, said, subscribers, type Member } from './wait.js';
-
-interface Started {
-  child: ChildProcess;
-  base: string;
-  /** Everything the process printed so far. */
-  output(): string;
-}
-
-async function startApp(dir: string, redisUrl: string): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'generated/server.ts'], {
-    cwd: dir,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', REDIS_URL: redisUrl, REDIS_PREFIX: 'proc:' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stderr!.on('data', (d) => (out += d));
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on ws:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`the app exited with ${code}: ${out}`)));
-    setTimeout(() => reject(new Error(`the app printed no address within 30 s: ${out}`)), 30_000).unref();
-  });
-  return { child, base: `ws://127.0.0.1:${port}`, output: () => out };
-}
-
-async function until(what: string, ms: number, check: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.skipIf(!redisRunnable)('two npm start processes with one REDIS_URL', () => {
   let redis: RedisServer;
@@ -57,7 +22,7 @@ describe.skipIf(!redisRunnable)('two npm start processes with one REDIS_URL', ()
   beforeAll(async () => {
     redis = await startRedis();
     const dir = await buildApp();
-    apps = await Promise.all([startApp(dir, redis.url), startApp(dir, redis.url)]);
+    apps = await Promise.all([startApp(dir, { REDIS_URL: redis.url }), startApp(dir, { REDIS_URL: redis.url })]);
     a = await joinRoom(apps[0]!.base, 'lobby');
     b = await joinRoom(apps[1]!.base, 'lobby');
     await subscribers(redis.url, 'proc:g:room:lobby', 2);

@@ -65,14 +65,27 @@ export async function serveFromEnv(
   proc.on('SIGTERM', stop);
 }
 
-/** A RedisLayer when REDIS_URL is set (loaded only then), else undefined: the in-memory default. */
+/**
+ * A RedisLayer (loaded only then) when REDIS_CLUSTER_NODES (a cluster, sharded pub/sub),
+ * REDIS_SENTINELS with REDIS_SENTINEL_NAME (the master Sentinel names; REDIS_URL may add a password
+ * and db) or REDIS_URL (one Redis) is set; else undefined: the in-memory default. REDIS_PREFIX
+ * namespaces the channels in each case.
+ */
 async function layerFromEnv(env: EntryProcess['env'], out: EntryConsole): Promise<GroupLayer | undefined> {
-  const url = env['REDIS_URL'];
-  if (!url) return undefined; // unset or empty
+  // Unset or empty is unset.
+  const url = env['REDIS_URL'] || undefined;
+  const clusterNodes = env['REDIS_CLUSTER_NODES'] || undefined;
+  const sentinels = env['REDIS_SENTINELS'] || undefined;
+  if (url === undefined && clusterNodes === undefined && sentinels === undefined) return undefined;
+  if (clusterNodes !== undefined && (sentinels !== undefined || url !== undefined))
+    throw new Error('REDIS_CLUSTER_NODES cannot be combined with REDIS_SENTINELS or REDIS_URL: set one way to reach Redis');
   const { RedisLayer } = await import('../layers/redis-layer.js');
-  // Unset or empty: the layer's default prefix.
-  const layer = new RedisLayer({ url, prefix: env['REDIS_PREFIX'] || undefined });
-  const shown = url.replace(/\/\/[^@/]*@/, '//***@');
-  out.log(`chanx-gen groups through Redis at ${shown}`);
+  const layer = new RedisLayer({
+    ...(clusterNodes === undefined ? {} : { clusterNodes }),
+    ...(sentinels === undefined ? {} : { sentinels, sentinelName: env['REDIS_SENTINEL_NAME'] }),
+    ...(url === undefined ? {} : { url }),
+    prefix: env['REDIS_PREFIX'] || undefined,
+  });
+  out.log(`chanx-gen groups through ${layer.where}`);
   return layer;
 }

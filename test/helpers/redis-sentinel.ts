@@ -1,0 +1,169 @@
+/**
+ * A real Sentinel set-up for a test: a master and a replica (Debian's redis-server) and three
+ * sentinels (`redis-server <conf> --sentinel`) watching them with a quorum of two and a short
+ * down-after time, on free loopback ports. The master can be SIGKILLed (the sentinels promote the
+ * replica); everything is removed by stop().
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { freePort, killChild, launchRedis, serverArgs } from './redis-server.js';
+
+export interface RedisSentinels {
+  /** REDIS_SENTINELS: the sentinels as host:port, comma-separated. */
+  readonly sentinels: string;
+  /** REDIS_SENTINEL_NAME. */
+  readonly name: string;
+  /** The ports of the two data servers (master first, as started). */
+  readonly servers: readonly number[];
+  /** The master's port as the sentinels report it now. */
+  master(): Promise<number>;
+  /** SIGKILL a data server. */
+  kill(port: number): Promise<void>;
+  /** Starts a killed data server again, as a replica of the master now named. */
+  restart(port: number): Promise<void>;
+  /** Resolves once every sentinel sees a live replica in sync and the other two sentinels: a failover can happen. */
+  failoverReady(ms?: number): Promise<void>;
+  /** Resolves once every sentinel names a master other than `old` that answers as a master. */
+  failedOver(old: number, ms?: number): Promise<number>;
+  stop(): Promise<void>;
+}
+
+const NAME = 'chanxmaster';
+
+export async function startSentinels(): Promise<RedisSentinels> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'chanx-sentinel-'));
+  const children: ChildProcess[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all(children.map((child) => killChild(child, 'SIGKILL')));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const byPort = new Map<number, ChildProcess>();
+  const sentinelPorts: number[] = [];
+  try {
+    const masterPort = await freePort();
+    const replicaPort = await freePort();
+    const start = async (port: number, args: string[]): Promise<void> => {
+      const child = await launchRedis(port, args, dir);
+      children.push(child);
+      byPort.set(port, child);
+    };
+    await start(masterPort, serverArgs(masterPort));
+    await start(replicaPort, [...serverArgs(replicaPort), '--replicaof', '127.0.0.1', String(masterPort)]);
+    for (let i = 0; i < 3; i++) {
+      const port = await freePort();
+      const conf = path.join(dir, `sentinel-${port}.conf`);
+      // Sentinel rewrites its config file as it learns, so each needs a writable one of its own.
+      writeFileSync(
+        conf,
+        [
+          `port ${port}`,
+          'bind 127.0.0.1',
+          'protected-mode no',
+          `sentinel monitor ${NAME} 127.0.0.1 ${masterPort} 2`,
+          `sentinel down-after-milliseconds ${NAME} 1000`,
+          `sentinel failover-timeout ${NAME} 5000`,
+          `sentinel parallel-syncs ${NAME} 1`,
+          '',
+        ].join('\n'),
+      );
+      await start(port, [conf, '--sentinel', '--loglevel', 'warning']);
+      sentinelPorts.push(port);
+    }
+    await failoverReady(sentinelPorts, 15_000);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const master = async (): Promise<number> => {
+    for (const port of sentinelPorts) {
+      try {
+        const [, p] = (await askRaw(port, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', NAME])) as [string, string];
+        return Number(p);
+      } catch {
+        // try the next sentinel
+      }
+    }
+    throw new Error('no sentinel answered');
+  };
+  return {
+    sentinels: sentinelPorts.map((port) => `127.0.0.1:${port}`).join(','),
+    name: NAME,
+    servers: [...byPort.keys()].slice(0, 2),
+    master,
+    async kill(port) {
+      const child = byPort.get(port);
+      if (child !== undefined) await killChild(child, 'SIGKILL');
+    },
+    async restart(port) {
+      const child = await launchRedis(port, [...serverArgs(port), '--replicaof', '127.0.0.1', String(await master())], dir);
+      children.push(child);
+      byPort.set(port, child);
+    },
+    failoverReady: (ms = 20_000) => failoverReady(sentinelPorts, ms),
+    async failedOver(old, ms = 20_000) {
+      let promoted = 0;
+      await until(ms, `no failover from ${old}`, async () => {
+        const named = await Promise.all(
+          sentinelPorts.map((port) =>
+            askRaw(port, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', NAME]).then(
+              (a) => Number((a as string[])[1]),
+              () => 0,
+            ),
+          ),
+        );
+        promoted = named[0]!;
+        if (promoted === old || named.some((p) => p !== promoted)) return false;
+        return (await ask(promoted, ['ROLE']).catch(() => '')).startsWith('master');
+      });
+      return promoted;
+    },
+    stop,
+  };
+}
+
+/** Every sentinel knows the two others and a replica that is up and linked to the master. */
+async function failoverReady(sentinelPorts: readonly number[], ms: number): Promise<void> {
+  await until(ms, 'the sentinels do not know each other and a live replica', async () => {
+    const views = await Promise.all(
+      sentinelPorts.map(async (port) => {
+        const master = fields(await ask(port, ['SENTINEL', 'MASTER', NAME]));
+        const replicas = ((await askRaw(port, ['SENTINEL', 'REPLICAS', NAME])) as string[][]).map((r) => fields(r.join(',')));
+        return master['num-other-sentinels'] === '2' && replicas.some((r) => r['flags'] === 'slave' && r['master-link-status'] === 'ok');
+      }),
+    ).catch(() => [false]);
+    return views.every(Boolean);
+  });
+}
+
+async function until(ms: number, what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function fields(reply: string): Record<string, string> {
+  const list = reply.split(',');
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < list.length; i += 2) out[list[i]!] = list[i + 1]!;
+  return out;
+}
+
+async function ask(port: number, command: string[]): Promise<string> {
+  return String(await askRaw(port, command));
+}
+
+async function askRaw(port: number, command: string[]): Promise<unknown> {
+  const client = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return await client.call(command[0]!, ...command.slice(1));
+  } finally {
+    client.disconnect();
+  }
+}
