@@ -6,24 +6,16 @@
  * 10 s, every message the receiver did not get counted, none twice, none out of order.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisLayer, type LayerMember } from 'chanx-gen/runtime';
-import { nextMemberId } from '../../src/runtime/layers/member-id.js';
+import { RedisLayer } from 'chanx-gen/runtime';
 import { channelNames } from '../../src/runtime/layers/redis-channels.js';
 import { startCluster, type RedisCluster } from '../helpers/redis-cluster.js';
 import { redisRunnable } from '../helpers/redis-server.js';
 import { until } from '../runtime/serve.js';
+import { broadcastThroughKill, Inbox } from './kill-mid-broadcast.js';
 import { buildApp } from './app.js';
 import { startApp, stopApps, type Started } from './app-process.js';
 import { frames, joinRoom, said } from './wait.js';
 import { quietFor } from '../helpers/ws-client.js';
-
-class Inbox implements LayerMember {
-  readonly id = nextMemberId();
-  readonly got: string[] = [];
-  deliver(frame: string): void {
-    this.got.push(frame);
-  }
-}
 
 describe.skipIf(!redisRunnable)('RedisLayer on a Redis Cluster', () => {
   let cluster: RedisCluster;
@@ -127,33 +119,9 @@ describe.skipIf(!redisRunnable)('RedisLayer on a Redis Cluster', () => {
     await heard(channel, 2);
     const master = await cluster.masterOf(await cluster.slotOf(channel));
 
-    const sentAt: number[] = [];
-    const arrivedAt = new Map<number, number>();
-    b.deliver = (frame) => {
-      b.got.push(frame);
-      arrivedAt.set(Number(frame), Date.now());
-    };
-    const timer = setInterval(() => {
-      sentAt.push(Date.now());
-      one.sendToGroups(['hot'], String(sentAt.length - 1));
-    }, 5);
-    let killedAt = 0;
-    try {
-      await new Promise((r) => setTimeout(r, 300));
-      killedAt = Date.now();
-      await cluster.kill(master);
-      // Resumed: a message sent after the kill arrived.
-      await until(() => [...arrivedAt.keys()].some((n) => sentAt[n]! > killedAt), 10_000, 'broadcasts resume after the kill');
-      await new Promise((r) => setTimeout(r, 300));
-    } finally {
-      clearInterval(timer);
-    }
-    const sent = sentAt.length;
-    await until(() => arrivedAt.has(sent - 1), 5000, 'the last broadcast arrives');
-    const resumedMs = Math.min(...[...arrivedAt].filter(([n]) => sentAt[n]! > killedAt).map(([, t]) => t)) - killedAt;
+    const { sent, got, resumedMs } = await broadcastThroughKill(one, b, 'hot', () => cluster.kill(master));
     expect(resumedMs).toBeLessThan(10_000);
 
-    const got = b.got.map(Number);
     // At most once, in the sender's order: strictly increasing.
     expect(got.every((n, i) => i === 0 || n > got[i - 1]!)).toBe(true);
     // Every message b did not get is counted by b's layer (a publish that failed is also counted lost by one's).

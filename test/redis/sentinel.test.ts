@@ -6,23 +6,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { RedisLayer, type LayerMember } from 'chanx-gen/runtime';
-import { nextMemberId } from '../../src/runtime/layers/member-id.js';
+import { RedisLayer } from 'chanx-gen/runtime';
 import { redisRunnable } from '../helpers/redis-server.js';
 import { startSentinels, type RedisSentinels } from '../helpers/redis-sentinel.js';
 import { quietFor } from '../helpers/ws-client.js';
 import { until } from '../runtime/serve.js';
+import { broadcastThroughKill, Inbox } from './kill-mid-broadcast.js';
 import { buildApp } from './app.js';
 import { startApp, stopApps, type Started } from './app-process.js';
 import { joinRoom, said, subscribers } from './wait.js';
-
-class Inbox implements LayerMember {
-  readonly id = nextMemberId();
-  readonly got: string[] = [];
-  deliver(frame: string): void {
-    this.got.push(frame);
-  }
-}
 
 describe.skipIf(!redisRunnable)('RedisLayer through Sentinel', () => {
   let sentinel: RedisSentinels;
@@ -62,33 +54,10 @@ describe.skipIf(!redisRunnable)('RedisLayer through Sentinel', () => {
     const master = await sentinel.master();
     await subscribers(`redis://127.0.0.1:${master}`, 's:g:hot', 2);
 
-    const sentAt: number[] = [];
-    const arrivedAt = new Map<number, number>();
-    b.deliver = (frame) => {
-      b.got.push(frame);
-      arrivedAt.set(Number(frame), Date.now());
-    };
-    const timer = setInterval(() => {
-      sentAt.push(Date.now());
-      one.sendToGroups(['hot'], String(sentAt.length - 1));
-    }, 5);
-    let killedAt = 0;
-    try {
-      await new Promise((r) => setTimeout(r, 300));
-      killedAt = Date.now();
-      await sentinel.kill(master);
-      await until(() => [...arrivedAt.keys()].some((n) => sentAt[n]! > killedAt), 10_000, 'broadcasts resume after the kill');
-      await new Promise((r) => setTimeout(r, 300));
-    } finally {
-      clearInterval(timer);
-    }
-    const sent = sentAt.length;
-    await until(() => arrivedAt.has(sent - 1), 5000, 'the last broadcast arrives');
-    const resumedMs = Math.min(...[...arrivedAt].filter(([n]) => sentAt[n]! > killedAt).map(([, t]) => t)) - killedAt;
+    const { sent, got, resumedMs } = await broadcastThroughKill(one, b, 'hot', () => sentinel.kill(master));
     expect(resumedMs).toBeLessThan(10_000);
     expect(await sentinel.master()).not.toBe(master);
 
-    const got = b.got.map(Number);
     expect(got.every((n, i) => i === 0 || n > got[i - 1]!)).toBe(true);
     expect(sent - got.length).toBe(two.stats().missed);
     expect(one.stats().published + one.stats().lost).toBe(sent);
