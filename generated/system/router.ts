@@ -19,9 +19,9 @@ export function routeSystem(message: Record<string, unknown>, handlers: SystemHa
   const tag = message['action'] as SystemToServer['action'];
   switch (tag) {
     case 'ping':
-      return validatePingMessage(message) ? handlers.onPing(message, ctx) : rejectInvalid(tag, validatePingMessage.errors, TITLES);
+      return validatePingMessage(message) ? handlers.onPing(message, ctx) : rejectInvalid(tag, validatePingMessage.errors, TITLES, message);
     case 'user_message':
-      return validateUserMessage(message) ? handlers.onUserMessage(message, ctx) : rejectInvalid(tag, validateUserMessage.errors, TITLES);
+      return validateUserMessage(message) ? handlers.onUserMessage(message, ctx) : rejectInvalid(tag, validateUserMessage.errors, TITLES, message);
     default:
       return rejectTag(tag satisfies never, 'action', TAGS);
   }

@@ -24,7 +24,7 @@ export function validatorsSource(
   warn: (message: string) => void,
   validatorType = 'Validator',
 ): string {
-  return standaloneValidators(channel.key, channel.incoming, schemas, specPath, warn, 'chanx-gen/runtime', (type) => `${validatorType}<${type}>`);
+  return standaloneValidators(channel.key, channel.incoming, schemas, specPath, warn, 'chanx-gen/runtime', (type) => `${validatorType}<${type}>`, true);
 }
 
 /** Validators named `validatorName` for `messages`; the ajv helpers they need come from `runtimeModule`. */
@@ -37,6 +37,12 @@ export function standaloneValidators(
   runtimeModule: string,
   /** The declared type of each exported validator, given its message type; none: plain JavaScript. */
   typeOf?: (messageType: string) => string,
+  /**
+   * The server takes the envelope (version, topic, ref, seq) off a frame before validating it, so a
+   * message that forbids extra keys is held to that, as pydantic's extra='forbid' is. Frames the
+   * client and the playground check still carry the envelope: their top level stays open.
+   */
+  envelopeTakenOff = false,
 ): string {
   if (messages.length === 0) return 'export {};\n';
   // ajv is loaded only when code is generated (not for --check on an unchanged tree later on).
@@ -76,7 +82,7 @@ export function standaloneValidators(
   const roots = new Set(messages.map((m) => m.typeName));
   try {
     for (const name of names) {
-      const schema = forAjv(schemas[name] ?? true, roots.has(name));
+      const schema = forAjv(schemas[name] ?? true, roots.has(name) && !envelopeTakenOff);
       ajv.addSchema(typeof schema === 'boolean' ? { $id: name, ...(schema ? {} : { not: {} }) } : { ...schema, $id: name }, name);
     }
     const exports = Object.fromEntries(messages.map((m) => [m.validatorName, m.typeName]));
@@ -117,7 +123,7 @@ function forAjv(schema: JsonSchema, isEnvelope: boolean): JsonSchema {
     return out;
   };
   const cleaned = clean(schema) as JsonSchema;
-  // DESIGN §4: extra top-level keys of a frame are ignored, as Chanx does; payloads follow the schema.
+  // A frame that still carries its envelope keys (version, topic, ref, seq) is open at the top level.
   if (isEnvelope && typeof cleaned === 'object') delete cleaned['additionalProperties'];
   return cleaned;
 }

@@ -28,9 +28,17 @@ export class Rejection {
   }
 }
 
-/** The message has the right tag but fails its schema; `titles` names the schemas that are models. */
-export function rejectInvalid(tag: string | undefined, errors: readonly ValidatorError[] | null | undefined, titles?: ModelTitles): Rejection {
-  return new Rejection(toErrorItems(tag === undefined ? [] : [tag], errors, titles));
+/**
+ * The message has the right tag but fails its schema; `titles` names the schemas that are models,
+ * `message` is what was validated (for the sizes pydantic states).
+ */
+export function rejectInvalid(
+  tag: string | undefined,
+  errors: readonly ValidatorError[] | null | undefined,
+  titles?: ModelTitles,
+  message?: unknown,
+): Rejection {
+  return new Rejection(toErrorItems(tag === undefined ? [] : [tag], errors, titles, message));
 }
 
 /** The discriminator is missing, or has a value no handler takes (shown as Python's str() shows it). */
@@ -48,9 +56,13 @@ export function rejectTag(tag: unknown, field: string, tags: readonly string[]):
  * No discriminator: the frame matched none of the message schemas. With no schemas at all, the
  * channel takes no messages: Chanx's consumer without handlers answers `Failed to process message`.
  */
-export function rejectUnmatched(attempts: readonly [string, readonly ValidatorError[] | null | undefined][], titles?: ModelTitles): Rejection {
+export function rejectUnmatched(
+  attempts: readonly [string, readonly ValidatorError[] | null | undefined][],
+  titles?: ModelTitles,
+  message?: unknown,
+): Rejection {
   if (attempts.length === 0) return NO_HANDLERS;
-  return new Rejection(attempts.flatMap(([name, errors]) => toErrorItems([name], errors, titles)));
+  return new Rejection(attempts.flatMap(([name, errors]) => toErrorItems([name], errors, titles, message)));
 }
 
 /** No discriminator: the frame matched several message schemas, so it cannot be routed. */

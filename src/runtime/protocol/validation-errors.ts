@@ -17,13 +17,22 @@ export interface ErrorItem {
  */
 export type ModelTitles = Readonly<Record<string, string>>;
 
-export function toErrorItems(prefix: readonly (string | number)[], errors: readonly ValidatorError[] | null | undefined, titles?: ModelTitles): ErrorItem[] {
+/**
+ * `data`, when given, is the value that was validated: the sizes pydantic states ("after
+ * validation, not 3") are read from it, since ajv's errors do not carry them.
+ */
+export function toErrorItems(
+  prefix: readonly (string | number)[],
+  errors: readonly ValidatorError[] | null | undefined,
+  titles?: ModelTitles,
+  data?: unknown,
+): ErrorItem[] {
   const items: ErrorItem[] = [];
   const seen = new Set<string>();
   for (const e of errors ?? []) {
     // oneOf/anyOf/if report a summary beside the errors of their branches; the branches say more.
     if ((e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if') && (errors?.length ?? 0) > 1) continue;
-    const item = toItem(prefix, e, titles);
+    const item = toItem(prefix, e, titles, data);
     const key = `${item.type}\u0000${item.loc.join('\u0000')}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -32,8 +41,9 @@ export function toErrorItems(prefix: readonly (string | number)[], errors: reado
   return items;
 }
 
-function toItem(prefix: readonly (string | number)[], e: ValidatorError, titles: ModelTitles | undefined): ErrorItem {
-  const loc = [...prefix, ...pointerSegments(e.instancePath)];
+function toItem(prefix: readonly (string | number)[], e: ValidatorError, titles: ModelTitles | undefined, data: unknown): ErrorItem {
+  const path = pointerSegments(e.instancePath);
+  const loc = [...prefix, ...path];
   const p = e.params;
   switch (e.keyword) {
     case 'required':
@@ -48,7 +58,12 @@ function toItem(prefix: readonly (string | number)[], e: ValidatorError, titles:
     case 'const':
       return { type: 'literal_error', loc, msg: `Input should be ${pythonRepr(p['allowedValue'])}` };
     case 'enum':
-      return { type: 'literal_error', loc, msg: `Input should be ${orList((p['allowedValues'] as unknown[]).map(pythonRepr))}` };
+      // An enum that is a named schema's own is a Python Enum class in pydantic (`enum`); inline, a Literal.
+      return {
+        type: namedSchemaKeyword(e.schemaPath, 'enum') ? 'enum' : 'literal_error',
+        loc,
+        msg: `Input should be ${orList((p['allowedValues'] as unknown[]).map(pythonRepr))}`,
+      };
     case 'minLength':
       return { type: 'string_too_short', loc, msg: `String should have at least ${String(p['limit'])} character${p['limit'] === 1 ? '' : 's'}` };
     case 'maxLength':
@@ -66,14 +81,71 @@ function toItem(prefix: readonly (string | number)[], e: ValidatorError, titles:
     case 'multipleOf':
       return { type: 'multiple_of', loc, msg: `Input should be a multiple of ${String(p['multipleOf'])}` };
     case 'minItems':
-      return { type: 'too_short', loc, msg: `List should have at least ${String(p['limit'])} item${p['limit'] === 1 ? '' : 's'}` };
+      return sizeError('too_short', 'List', 'at least', p['limit'], loc, valueAt(data, path));
     case 'maxItems':
-      return { type: 'too_long', loc, msg: `List should have at most ${String(p['limit'])} item${p['limit'] === 1 ? '' : 's'}` };
+      return sizeError('too_long', 'List', 'at most', p['limit'], loc, valueAt(data, path));
+    case 'minProperties':
+      return sizeError('too_short', 'Dictionary', 'at least', p['limit'], loc, valueAt(data, path));
+    case 'maxProperties':
+      return sizeError('too_long', 'Dictionary', 'at most', p['limit'], loc, valueAt(data, path));
     case 'format':
-      return { type: 'value_error', loc, msg: `Value error, should be a valid ${String(p['format'])}` };
+      return formatError(String(p['format']), loc);
     default:
       return { type: e.keyword, loc, msg: e.message ?? `failed ${e.keyword}` };
   }
+}
+
+/**
+ * pydantic-core's `too_short` / `too_long`: `List should have at least 2 items after validation, not 1`.
+ * Without the value (an older generated router), the sentence stops before the count.
+ */
+function sizeError(type: string, kind: string, bound: string, limit: unknown, loc: (string | number)[], value: unknown): ErrorItem {
+  const head = `${kind} should have ${bound} ${String(limit)} item${limit === 1 ? '' : 's'}`;
+  const size = Array.isArray(value) ? value.length : value !== null && typeof value === 'object' ? Object.keys(value).length : undefined;
+  return { type, loc, msg: size === undefined ? head : `${head} after validation, not ${size}` };
+}
+
+/**
+ * A string format pydantic parses into a type of its own: its error type and the start of its text.
+ * pydantic goes on after a comma with its parser's reason ("month value is outside expected range
+ * of 1-12"), which is not ours to copy: README, deliberate differences.
+ */
+const FORMAT_ERRORS: Record<string, [string, string]> = {
+  date: ['date_from_datetime_parsing', 'Input should be a valid date or datetime'],
+  'date-time': ['datetime_from_date_parsing', 'Input should be a valid datetime or date'],
+  time: ['time_parsing', 'Input should be in a valid time format'],
+  duration: ['time_delta_parsing', 'Input should be a valid timedelta'],
+  uuid: ['uuid_parsing', 'Input should be a valid UUID'],
+  uri: ['url_parsing', 'Input should be a valid URL'],
+  email: ['value_error', 'value is not a valid email address'],
+  ipv4: ['ip_v4_address', 'Input is not a valid IPv4 address'],
+  ipv6: ['ip_v6_address', 'Input is not a valid IPv6 address'],
+};
+
+function formatError(format: string, loc: (string | number)[]): ErrorItem {
+  const known = Object.hasOwn(FORMAT_ERRORS, format) ? FORMAT_ERRORS[format] : undefined;
+  if (known !== undefined) return { type: known[0], loc, msg: known[1] };
+  return { type: 'value_error', loc, msg: `Value error, should be a valid ${format}` };
+}
+
+/** Whether a keyword failed on a named schema itself (`Status/enum`), not inside a message (`#/...`). */
+function namedSchemaKeyword(schemaPath: string | undefined, keyword: string): boolean {
+  return (
+    schemaPath !== undefined &&
+    !schemaPath.startsWith('#') &&
+    schemaPath.endsWith(`/${keyword}`) &&
+    schemaPath.indexOf('/') === schemaPath.length - keyword.length - 1
+  );
+}
+
+/** The value at a path inside `data` (undefined where there is none). */
+function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
+  let value = data;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<string | number, unknown>)[key];
+  }
+  return value;
 }
 
 const TYPE_ERRORS: Record<string, [string, string]> = {
