@@ -59,6 +59,11 @@ channels:
                 home: { type: string, format: uri }
                 host: { type: string, format: ipv4 }
                 status: { $ref: '#/components/schemas/Status' }
+                rank: { $ref: '#/components/schemas/Rank' }
+                maybe: { anyOf: [{ $ref: '#/components/schemas/Status' }, { type: 'null' }] }
+                clock: { type: string, format: time }
+                span: { type: string, format: duration }
+                host6: { type: string, format: ipv6 }
           required: [payload]
   single:
     address: /single
@@ -80,6 +85,7 @@ channels:
 components:
   schemas:
     Status: { title: Status, type: string, enum: [PENDING, DONE] }
+    Rank: { title: Rank, type: integer, enum: [1, 2] }
 operations:
   receiveShut: { action: receive, channel: { $ref: '#/channels/closed' }, messages: [{ $ref: '#/channels/closed/messages/shut' }] }
   receiveLimits: { action: receive, channel: { $ref: '#/channels/forms' }, messages: [{ $ref: '#/channels/forms/messages/limits' }] }
@@ -165,6 +171,9 @@ describe('constraint errors, as pydantic words them', () => {
     [{ id: 'nope' }, 'uuid_parsing', 'id', 'Input should be a valid UUID'],
     [{ home: 'no scheme' }, 'url_parsing', 'home', 'Input should be a valid URL'],
     [{ host: '300.1.1.1' }, 'ip_v4_address', 'host', 'Input is not a valid IPv4 address'],
+    [{ host6: '1::2::3' }, 'ip_v6_address', 'host6', 'Input is not a valid IPv6 address'],
+    [{ clock: '25:99' }, 'time_parsing', 'clock', 'Input should be in a valid time format'],
+    [{ span: 'a while' }, 'time_delta_parsing', 'span', 'Input should be a valid timedelta'],
     [{ email: 'nope' }, 'value_error', 'email', 'value is not a valid email address'],
   ])('%j -> %s', (payload, type, field, msg) => {
     expect(limits(payload)).toEqual([{ type, loc: at(field), msg }]);
@@ -173,6 +182,17 @@ describe('constraint errors, as pydantic words them', () => {
   it("answers a named enum (a Python Enum, a schema of its own) with pydantic's enum error, an inline one with literal_error", () => {
     expect(limits({ status: 'LATE' })).toEqual([{ type: 'enum', loc: at('status'), msg: "Input should be 'PENDING' or 'DONE'" }]);
     expect(limits({ only: 'other' })).toEqual([{ type: 'literal_error', loc: at('only'), msg: "Input should be 'only'" }]);
+    expect(limits({ rank: 3 })).toEqual([{ type: 'enum', loc: at('rank'), msg: 'Input should be 1 or 2' }]);
+  });
+
+  it('answers a value of the wrong type for a named enum as pydantic does: with the enum error alone', () => {
+    expect(limits({ status: 5 })).toEqual([{ type: 'enum', loc: at('status'), msg: "Input should be 'PENDING' or 'DONE'" }]);
+    expect(limits({ rank: 'one' })).toEqual([{ type: 'enum', loc: at('rank'), msg: 'Input should be 1 or 2' }]);
+  });
+
+  it("answers an optional named enum (anyOf with null, pydantic's nullable schema) with the enum error alone", () => {
+    expect(limits({ maybe: 'LATE' })).toEqual([{ type: 'enum', loc: at('maybe'), msg: "Input should be 'PENDING' or 'DONE'" }]);
+    expect(dispatchFrame(JSON.stringify({ action: 'limits', payload: { maybe: null } }), forms, handlers, ctx, () => undefined)).toBeUndefined();
   });
 
   it("holds a message that forbids extra keys to it (extra='forbid'), the envelope's keys aside", () => {

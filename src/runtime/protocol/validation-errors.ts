@@ -29,9 +29,12 @@ export function toErrorItems(
 ): ErrorItem[] {
   const items: ErrorItem[] = [];
   const seen = new Set<string>();
-  for (const e of errors ?? []) {
+  const all = errors ?? [];
+  const silenced = unsaidByPydantic(all);
+  for (const e of all) {
     // oneOf/anyOf/if report a summary beside the errors of their branches; the branches say more.
-    if ((e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if') && (errors?.length ?? 0) > 1) continue;
+    if ((e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if') && all.length > 1) continue;
+    if (silenced.has(e)) continue;
     const item = toItem(prefix, e, titles, data);
     const key = `${item.type}\u0000${item.loc.join('\u0000')}`;
     if (seen.has(key)) continue;
@@ -39,6 +42,32 @@ export function toErrorItems(
     items.push(item);
   }
   return items;
+}
+
+/**
+ * ajv errors that pydantic has no counterpart for, beside the ones it has:
+ * - the `type` of a named enum (`Status/type`) failing beside its `enum` (`Status/enum`): a Python
+ *   Enum checks membership only, so pydantic says `enum` alone;
+ * - the `null` branch of an anyOf/oneOf (`.../anyOf/1/type`) failing where another error is at or
+ *   under the same place: pydantic's `Optional[X]` is a nullable X, which reports X's errors only.
+ */
+function unsaidByPydantic(errors: readonly ValidatorError[]): Set<ValidatorError> {
+  const out = new Set<ValidatorError>();
+  if (errors.length < 2) return out;
+  const enums = new Set<string>();
+  for (const e of errors) {
+    if (e.keyword === 'enum' && namedSchemaKeyword(e.schemaPath, 'enum')) enums.add(`${e.instancePath}\u0000${e.schemaPath!.slice(0, -'enum'.length)}`);
+  }
+  const nullBranch = (e: ValidatorError) => e.keyword === 'type' && e.params['type'] === 'null' && /\/(anyOf|oneOf)\/\d+\/type$/.test(e.schemaPath ?? '');
+  const summary = (e: ValidatorError) => e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if';
+  for (const e of errors) {
+    if (e.keyword === 'type' && enums.has(`${e.instancePath}\u0000${(e.schemaPath ?? '').slice(0, -'type'.length)}`)) out.add(e);
+    else if (nullBranch(e)) {
+      const at = e.instancePath;
+      if (errors.some((o) => o !== e && !summary(o) && !nullBranch(o) && (o.instancePath === at || o.instancePath.startsWith(`${at}/`)))) out.add(e);
+    }
+  }
+  return out;
 }
 
 function toItem(prefix: readonly (string | number)[], e: ValidatorError, titles: ModelTitles | undefined, data: unknown): ErrorItem {
