@@ -128,6 +128,13 @@ function forAjv(schema: JsonSchema, isEnvelope: boolean): JsonSchema {
   return cleaned;
 }
 
+/**
+ * pydantic's `datetime` and `time` (what Chanx documents as `date-time` and `time`) take a value
+ * without a zone offset, and Chanx sends `datetime.now().isoformat()` as it is; ajv-formats'
+ * `date-time` and `time` require an offset, its `iso-date-time` and `iso-time` (same shape) do not.
+ */
+const PYDANTIC_FORMATS: Record<string, string> = { 'date-time': 'iso-date-time', time: 'iso-time' };
+
 /** ajv's ESM output still `require`s its runtime helpers; point them at chanx-gen/runtime instead. */
 function importRuntime(code: string, runtimeModule: string): string {
   let uses = false;
@@ -136,9 +143,11 @@ function importRuntime(code: string, runtimeModule: string): string {
       uses = true;
       return `ajvRuntime.${name}`;
     })
-    .replace(/require\("ajv-formats\/dist\/formats"\)\.fullFormats/g, () => {
+    .replace(/require\("ajv-formats\/dist\/formats"\)\.fullFormats(?:\["([\w-]+)"\]|\.([A-Za-z_$][\w$]*))?/g, (_m, quoted?: string, bare?: string) => {
       uses = true;
-      return 'ajvRuntime.formats';
+      const name = quoted ?? bare;
+      if (name === undefined) return 'ajvRuntime.formats';
+      return `ajvRuntime.formats[${JSON.stringify(Object.hasOwn(PYDANTIC_FORMATS, name) ? PYDANTIC_FORMATS[name] : name)}]`;
     });
   if (/\brequire\(/.test(rewritten)) throw new Error('ajv produced code that needs a module chanx-gen/runtime does not provide');
   const body = rewritten.replace(/^"use strict";/, '');

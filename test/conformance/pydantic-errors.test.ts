@@ -179,6 +179,13 @@ describe('constraint errors, as pydantic words them', () => {
     expect(limits(payload)).toEqual([{ type, loc: at(field), msg }]);
   });
 
+  it("takes a datetime or a time without a zone offset, as pydantic's datetime and time do (Chanx sends naive isoformat())", () => {
+    const accepted = (payload: Record<string, unknown>) => dispatchFrame(JSON.stringify({ action: 'limits', payload }), forms, handlers, ctx, () => undefined);
+    for (const at of ['2026-01-01T10:00:00', '2026-01-01T10:00:00.123456', '2026-01-01T10:00:00+02:00', '2026-01-01T10:00:00Z'])
+      expect(accepted({ at })).toBeUndefined();
+    for (const clock of ['10:00:00', '10:00:00.5', '10:00:00+02:00']) expect(accepted({ clock })).toBeUndefined();
+  });
+
   it("answers a named enum (a Python Enum, a schema of its own) with pydantic's enum error, an inline one with literal_error", () => {
     expect(limits({ status: 'LATE' })).toEqual([{ type: 'enum', loc: at('status'), msg: "Input should be 'PENDING' or 'DONE'" }]);
     expect(limits({ only: 'other' })).toEqual([{ type: 'literal_error', loc: at('only'), msg: "Input should be 'only'" }]);
