@@ -102,7 +102,7 @@ function messagesData(model: ApiModel, channel: ChannelModel, envelope: Record<s
 /** The channel's validators (the server's own) as a script body that fills `exports`. */
 function validatorCode(model: ApiModel, channel: ChannelModel): string {
   if (channel.incoming.length === 0) return '';
-  const esm = standaloneValidators(channel.key, channel.incoming, model.schemas, model.specPath, () => undefined, 'ajv-runtime');
+  const esm = standaloneValidators(channel.key, channel.incoming, model.schemas, model.specPath, () => undefined, 'ajv-runtime', undefined, true);
   let code = esm.replace(/^import \{ ajvRuntime \} from 'ajv-runtime';\n/, '');
   for (const m of channel.incoming) code = code.replace(`export const ${m.validatorName} = `, `exports.${m.validatorName} = `);
   if (/\bexport\b\s*(const|\{)/.test(code.replace(/"(?:[^"\\]|\\.)*"/g, '""')))

@@ -38,18 +38,69 @@ export function standaloneValidators(
   /** The declared type of each exported validator, given its message type; none: plain JavaScript. */
   typeOf?: (messageType: string) => string,
   /**
-   * The server takes the envelope (version, topic, ref, seq) off a frame before validating it, so a
-   * message that forbids extra keys is held to that, as pydantic's extra='forbid' is. Frames the
-   * client and the playground check still carry the envelope: their top level stays open.
+   * The server (and the playground, which checks a frame as the server does) takes the envelope
+   * (version, topic, ref, seq) off a frame before validating it, so a message that forbids extra
+   * keys is held to that, as pydantic's extra='forbid' is. Frames the client checks still carry
+   * the envelope: their top level stays open.
    */
   envelopeTakenOff = false,
 ): string {
   if (messages.length === 0) return 'export {};\n';
+  const { code, warnings } = compiled(channelKey, messages, schemas, specPath, envelopeTakenOff);
+  for (const message of warnings) warn(message);
+  const exports = Object.fromEntries(messages.map((m) => [m.validatorName, m.typeName]));
+  let esm: string;
+  try {
+    esm = importRuntime(code, runtimeModule);
+  } catch (err) {
+    throw cannotCompile(channelKey, specPath, err);
+  }
+  return typeOf === undefined ? esm : typedExports(esm, exports, typeOf);
+}
+
+interface Compiled {
+  code: string;
+  warnings: string[];
+}
+
+/**
+ * ajv's standalone code for one set of messages, kept for the run: the server's validators and the
+ * playground's are the same code (the page takes the envelope off as the server does), so it is
+ * compiled once per channel, not twice (compiling is most of a large document's generation time).
+ */
+const compiledSets = [new WeakMap<object, WeakMap<object, Compiled>>(), new WeakMap<object, WeakMap<object, Compiled>>()] as const;
+
+function compiled(
+  channelKey: string,
+  messages: readonly { typeName: string; validatorName: string }[],
+  schemas: Record<string, JsonSchema>,
+  specPath: string,
+  envelopeTakenOff: boolean,
+): Compiled {
+  const sets = compiledSets[envelopeTakenOff ? 1 : 0];
+  const bySchemas = sets.get(messages) ?? new WeakMap<object, Compiled>();
+  sets.set(messages, bySchemas);
+  const kept = bySchemas.get(schemas);
+  if (kept !== undefined) return kept;
+  const result = compile(channelKey, messages, schemas, specPath, envelopeTakenOff);
+  bySchemas.set(schemas, result);
+  return result;
+}
+
+function compile(
+  channelKey: string,
+  messages: readonly { typeName: string; validatorName: string }[],
+  schemas: Record<string, JsonSchema>,
+  specPath: string,
+  envelopeTakenOff: boolean,
+): Compiled {
   // ajv is loaded only when code is generated (not for --check on an unchanged tree later on).
   const Ajv = require('ajv').default as typeof import('ajv').default;
   const addFormats = require('ajv-formats').default as typeof import('ajv-formats').default;
   const standaloneCode = require('ajv/dist/standalone').default as typeof import('ajv/dist/standalone/index.js').default;
 
+  const warnings: string[] = [];
+  const warn = (message: string) => warnings.push(message);
   const logger = {
     log: () => undefined,
     warn: (...args: unknown[]) => warn(args.map(String).join(' ')),
@@ -86,19 +137,22 @@ export function standaloneValidators(
       ajv.addSchema(typeof schema === 'boolean' ? { $id: name, ...(schema ? {} : { not: {} }) } : { ...schema, $id: name }, name);
     }
     const exports = Object.fromEntries(messages.map((m) => [m.validatorName, m.typeName]));
-    const code = importRuntime(standaloneCode(ajv, exports), runtimeModule);
-    return typeOf === undefined ? code : typedExports(code, exports, typeOf);
+    return { code: standaloneCode(ajv, exports), warnings };
   } catch (err) {
-    throw new InputError([
-      {
-        severity: 'error',
-        file: specPath,
-        line: 0,
-        column: 0,
-        message: `channel '${channelKey}': a message schema cannot be compiled into a validator: ${(err as Error).message}`,
-      },
-    ]);
+    throw cannotCompile(channelKey, specPath, err);
   }
+}
+
+function cannotCompile(channelKey: string, specPath: string, err: unknown): InputError {
+  return new InputError([
+    {
+      severity: 'error',
+      file: specPath,
+      line: 0,
+      column: 0,
+      message: `channel '${channelKey}': a message schema cannot be compiled into a validator: ${(err as Error).message}`,
+    },
+  ]);
 }
 
 /** The schema as ajv should see it: refs to named schemas by id, no vendor extensions, top level open. */

@@ -13,26 +13,48 @@ export interface Place {
 
 export function locateKeyword(files: readonly SourceFile[], keyword: string, value?: unknown): Place | undefined {
   for (const file of files) {
-    const at = pathTo(file.data, keyword, value);
-    if (at !== undefined) return { file: file.displayPath, ...file.locate(at) };
+    const hit = keywordIndex(file)
+      .get(keyword)
+      ?.find((h) => value === undefined || h.value === value);
+    if (hit !== undefined) return { file: file.displayPath, ...file.locate([...hit.parent, keyword]) };
   }
   return undefined;
 }
 
-function pathTo(root: unknown, keyword: string, value: unknown): (string | number)[] | undefined {
+interface Hit {
+  value: unknown;
+  /** Where the object holding the key is (shared by all its keys). */
+  parent: (string | number)[];
+}
+
+/**
+ * Every object key of a file's data with its value and path, in the order a search takes them: a node's own
+ * keys before anything below it, nodes depth first in document order, each node once. Built once per
+ * file, so that locating many keywords (a document with hundreds of warnings) walks the file once.
+ */
+const indexes = new WeakMap<SourceFile, Map<string, Hit[]>>();
+
+function keywordIndex(file: SourceFile): Map<string, Hit[]> {
+  const kept = indexes.get(file);
+  if (kept !== undefined) return kept;
+  const index = new Map<string, Hit[]>();
   const seen = new Set<object>();
-  const walk = (node: unknown, at: (string | number)[]): (string | number)[] | undefined => {
-    if (node === null || typeof node !== 'object' || seen.has(node)) return undefined;
+  const walk = (node: unknown, at: (string | number)[]): void => {
+    if (node === null || typeof node !== 'object' || seen.has(node)) return;
     seen.add(node);
-    const entries: [string | number, unknown][] = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node);
-    for (const [k, v] of entries) {
-      if (k === keyword && (value === undefined || v === value)) return [...at, k];
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) walk(node[i], [...at, i]);
+      return;
     }
-    for (const [k, v] of entries) {
-      const found = walk(v, [...at, k]);
-      if (found !== undefined) return found;
+    const entries = Object.entries(node);
+    for (const [key, v] of entries) {
+      const hits = index.get(key);
+      if (hits === undefined) index.set(key, [{ value: v, parent: at }]);
+      else hits.push({ value: v, parent: at });
     }
-    return undefined;
+    for (const [key, v] of entries) walk(v, [...at, key]);
   };
-  return walk(root, []);
+  walk(file.data, []);
+  indexes.set(file, index);
+  return index;
 }

@@ -18,7 +18,12 @@ describe("the parser's ruleset, checked by Spectral", () => {
     expect(precompiledUsable()).toBe(true); // else the structure rules would not be ours, and nothing here would be tested
     for (const style of [false, true]) {
       const options = parserOptions(style, false);
-      expect(Object.keys(options.ruleset.rules ?? {}).length).toBe(2);
+      const names = Object.keys(options.ruleset.rules ?? {}).sort();
+      expect(names).toEqual(
+        style
+          ? ['asyncapi-document-resolved', 'asyncapi-document-unresolved']
+          : ['asyncapi-document-resolved', 'asyncapi-document-unresolved', 'asyncapi-latest-version'],
+      );
       expect(() => new Parser(options as never)).not.toThrow();
     }
   });
@@ -33,5 +38,17 @@ describe("the parser's ruleset, checked by Spectral", () => {
       }),
     ).toThrow('building failed');
     expect(() => new Parser(broken as never)).toThrow();
+  });
+});
+
+describe('style-only rules', () => {
+  const old = 'asyncapi: 2.6.0\ninfo: { title: t, version: "1" }\nchannels: {}\n';
+  it.each([
+    [false, []],
+    [true, ['asyncapi-latest-version']],
+  ])('with style warnings %s, the latest-version rule says %j', async (style, expected) => {
+    const parser = new Parser(parserOptions(style, false) as never);
+    const { diagnostics } = await parser.parse(old);
+    expect(diagnostics.map((d) => String(d.code)).filter((c) => c === 'asyncapi-latest-version')).toEqual(expected);
   });
 });

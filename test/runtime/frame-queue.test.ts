@@ -138,3 +138,46 @@ describe('FrameQueue', () => {
     expect(done).toBe(true);
   });
 });
+
+describe('FrameQueue.pushCall (the frame path without a closure)', () => {
+  class Runner {
+    ran: string[] = [];
+    run(this: Runner, a: string, wait: Promise<void> | undefined): unknown {
+      this.ran.push(a);
+      if (a === 'throws') throw new Error('boom');
+      return wait;
+    }
+  }
+
+  it('runs at once on an idle queue, with its receiver and arguments, and queues behind a pending task in order', async () => {
+    const owner = recordingOwner();
+    const q = new FrameQueue(owner);
+    const r = new Runner();
+    expect(q.pushCall(r.run, r, 'a', undefined)).toBe(true);
+    expect(r.ran).toEqual(['a']);
+    let release!: () => void;
+    q.pushCall(r.run, r, 'b', new Promise<void>((done) => (release = done)));
+    q.push(() => void r.ran.push('c'));
+    q.pushCall(r.run, r, 'd', undefined);
+    expect(r.ran).toEqual(['a', 'b']);
+    expect(owner.events).toEqual(['backlogged']);
+    release();
+    await q.idle();
+    expect(r.ran).toEqual(['a', 'b', 'c', 'd']);
+    expect(owner.events).toEqual(['backlogged', 'caught up']);
+  });
+
+  it('reports a throw or a rejection as a fault and goes on; refuses beyond `limit` like push', async () => {
+    const owner = recordingOwner();
+    const q = new FrameQueue(owner);
+    const r = new Runner();
+    q.pushCall(r.run, r, 'throws', undefined);
+    q.pushCall(r.run, r, 'rejects', Promise.reject(new Error('later')));
+    expect(q.pushCall(r.run, r, 'waits', undefined, 1)).toBe(true);
+    expect(q.pushCall(r.run, r, 'refused', undefined, 1)).toBe(false);
+    await q.idle();
+    expect(r.ran).toEqual(['throws', 'rejects', 'waits']);
+    expect(owner.events).toEqual(['fault boom', 'backlogged', 'fault later', 'caught up']);
+    expect(unhandled).toEqual([]);
+  });
+});

@@ -48,6 +48,26 @@ export class FrameQueue {
     return true;
   }
 
+  /**
+   * `push(() => run.call(self, a, b), limit)` without the closure when nothing is pending: the
+   * frame path of an idle connection (the common case) allocates no task for the frame. A call
+   * that has to wait is wrapped then, as `push` would.
+   */
+  pushCall<S, A, B>(run: (this: S, a: A, b: B) => unknown, self: S, a: A, b: B, limit = Infinity): boolean {
+    if (this.busy) return this.push(() => run.call(self, a, b), limit);
+    this.busy = true;
+    let pending: Promise<unknown> | undefined;
+    try {
+      const result = run.call(self, a, b);
+      if (isThenable(result)) pending = Promise.resolve(result);
+    } catch (err) {
+      this.tell('fault', err);
+    }
+    if (pending !== undefined) this.follow(pending);
+    else this.runFrom(this.waiting?.shift());
+    return true;
+  }
+
   /** Resolves once no task is running or waiting. */
   idle(): Promise<void> {
     if (!this.busy) return Promise.resolve();
@@ -72,21 +92,26 @@ export class FrameQueue {
     while (task !== undefined) {
       const pending = this.runOne(task);
       if (pending !== undefined) {
-        const generation = this.generation;
-        pending.then(
-          () => {
-            if (generation === this.generation) this.next();
-          },
-          (err: unknown) => {
-            this.tell('fault', err);
-            if (generation === this.generation) this.next();
-          },
-        );
+        this.follow(pending);
         return;
       }
       task = this.waiting?.shift();
     }
     this.settle();
+  }
+
+  /** Goes on with what waits once the running task's promise settles (unless abandoned meanwhile). */
+  private follow(pending: Promise<unknown>): void {
+    const generation = this.generation;
+    pending.then(
+      () => {
+        if (generation === this.generation) this.next();
+      },
+      (err: unknown) => {
+        this.tell('fault', err);
+        if (generation === this.generation) this.next();
+      },
+    );
   }
 
   /** Runs one task; returns its promise when it went asynchronous. */

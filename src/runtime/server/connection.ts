@@ -267,7 +267,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   received(data: Buffer, isBinary: boolean): void {
     this.alive = true;
     if (this.ending) return;
-    if (!this.queue.push(() => this.inTurn(this.handleFrame(data, isBinary)), this.runtime.limits.maxQueuedFrames)) {
+    if (!this.queue.pushCall(this.runFrame, this, data, isBinary, this.runtime.limits.maxQueuedFrames)) {
       this.endForLimit(`more than maxQueuedFrames (${this.runtime.limits.maxQueuedFrames}) frames wait behind its handlers`, 'Too many queued frames');
     }
   }
@@ -315,6 +315,11 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
       this.sendRaw(held[i]!);
       if (held[i + 1] !== undefined) this.sendRaw(held[i + 1]!);
     }
+  }
+
+  /** One frame's task: handled in this connection's turn (a method, so an idle queue runs it with no closure). */
+  private runFrame(data: Buffer, isBinary: boolean): Promise<void> | undefined {
+    return this.inTurn(this.handleFrame(data, isBinary));
   }
 
   /** Handles one frame; returns a promise only when a handler went asynchronous. */
