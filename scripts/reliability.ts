@@ -102,6 +102,28 @@ async function pingTimes(ws: WebSocket, n: number): Promise<number[]> {
   return times.sort((a, b) => a - b);
 }
 
+/** Like pingTimes, on a connection that also receives broadcasts: each waits for its pong. */
+async function pongTimes(ws: WebSocket, n: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    const pong = new Promise<void>((resolve) => {
+      const listener = (data: WebSocket.RawData): void => {
+        if (String(data).includes('"pong"')) {
+          ws.off('message', listener);
+          resolve();
+        }
+      };
+      ws.on('message', listener);
+    });
+    ws.send('{"action":"ping"}');
+    await pong;
+    times.push(performance.now() - t);
+    await sleep(5);
+  }
+  return times.sort((a, b) => a - b);
+}
+
 function runNode(args: string[]): { child: ChildProcess; output: Promise<string> } {
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
@@ -192,6 +214,55 @@ const scenarios: [string, () => Promise<Result[]>][] = [
           measured: `${closed ? 'closed' : 'NOT closed'} after ${sent} broadcasts (${((sent * 64) / 1024).toFixed(1)} MiB), ${(s.stderr().match(/closed \(1008\)/g) ?? []).length} log line; RSS raise ${((peak - before) / MiB).toFixed(1)} MiB; sender's reply p99 ${percentile(times, 99).toFixed(2)} ms`,
           target: 'closed, one log line, RSS raise <= 64 MiB',
           met: closed && (s.stderr().match(/closed \(1008\)/g) ?? []).length === 1 && (peak - before) / MiB <= 64,
+        },
+      ];
+    },
+  ],
+  [
+    'flood',
+    async () => {
+      // Issue 24: RATE_LIMIT=100/s; one client floods 20,000 broadcasts to 1,000 members.
+      const s = await startServer({ RATE_LIMIT: '100/s' });
+      const members = spawn(process.execPath, ['scripts/reliability/members.mjs', s.url, '1000'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+      let membersOut = '';
+      members.stdout!.on('data', (d) => (membersOut += d));
+      while (!membersOut.includes('ready')) await sleep(20);
+      const pinger = await open(s.url);
+      const quiet = await pongTimes(pinger, 200);
+      const frame = JSON.stringify({ action: 'user_message', payload: { message: 'broadcast:flood' } });
+      const flooder = runNode(['scripts/reliability/flooder.mjs', s.url, '20000', frame]);
+      const loaded: number[] = [];
+      let done = false;
+      const ended = flooder.output.then((out) => {
+        done = true;
+        return JSON.parse(out) as { code: number; sent: number; rateLimited: number; handled: number; seconds: number };
+      });
+      while (!done) loaded.push(...(await pongTimes(pinger, 10)));
+      // And as long again after the close, while the members still receive what was handled.
+      loaded.push(...(await pongTimes(pinger, 50)));
+      const flood = await ended;
+      members.stdin!.end();
+      await once(members, 'exit');
+      const seen = JSON.parse(membersOut.slice(membersOut.indexOf('{'))) as { open: number; closed: number; frames: number };
+      const pingerOpen = pinger.readyState === WebSocket.OPEN;
+      pinger.terminate();
+      await stop(s);
+      loaded.sort((a, b) => a - b);
+      const [q99, l99] = [percentile(quiet, 99), percentile(loaded, 99)];
+      return [
+        {
+          id: 'flood',
+          scenario: 'RATE_LIMIT=100/s: one client sends 20,000 broadcasts to 1,000 members as fast as it can: answered rate_limited, closed with 1008',
+          measured: `closed with ${flood.code} after ${flood.seconds.toFixed(2)} s; ${flood.handled} handled, ${flood.rateLimited} answered rate_limited, ${flood.sent} sent before the close`,
+          target: 'rate_limited answers, then 1008',
+          met: flood.code === 1008 && flood.rateLimited > 0,
+        },
+        {
+          id: 'flood',
+          scenario: "... another client's ping round trip p99 meanwhile; nobody else closed",
+          measured: `${l99.toFixed(2)} ms vs ${q99.toFixed(2)} ms quiet (${(l99 / q99).toFixed(1)}x, ${loaded.length} pings); members open ${seen.open}/1000 (${seen.frames.toLocaleString('en-US')} frames received), pinger open: ${pingerOpen}`,
+          target: '<= 2x quiet p99, 1000/1000 open',
+          met: l99 <= 2 * q99 && seen.open === 1000 && seen.closed === 0 && pingerOpen,
         },
       ];
     },

@@ -28,7 +28,7 @@ describe('FrameBucket', () => {
   });
 
   it('asks for a close only after the connection stayed over the limit for closeAfterMs; a quiet second starts anew', () => {
-    const bucket = new FrameBucket({ maxFramesPerSecond: 1, closeAfterMs: 3000 }, 0);
+    const bucket = new FrameBucket({ maxFramesPerSecond: 1, burst: 10, closeAfterMs: 3000 }, 0);
     expect(bucket.refused(0)).toBe(false);
     expect(bucket.refused(900)).toBe(false);
     expect(bucket.refused(1800)).toBe(false);
@@ -37,6 +37,14 @@ describe('FrameBucket', () => {
     expect(bucket.refused(4700)).toBe(false);
     expect(bucket.refused(5600)).toBe(false);
     expect(bucket.refused(5900)).toBe(true); // 3 s since 2900, never a second apart
+  });
+
+  it('asks for a close once one spell over the limit has refused closeAfterMs worth of allowance (a flood is cut at once)', () => {
+    const bucket = new FrameBucket({ maxFramesPerSecond: 100, burst: 20, closeAfterMs: 3000 }, 0);
+    const verdicts = Array.from({ length: 300 }, (_, i) => bucket.refused(i / 100));
+    expect(verdicts.indexOf(true)).toBe(299);
+    // A quiet second starts a new spell with a new count.
+    expect(bucket.refused(2000)).toBe(false);
   });
 });
 

@@ -1,7 +1,10 @@
 /**
  * Frames per connection, as a token bucket: `burst` frames may come at once, then
- * `maxFramesPerSecond` on average. A frame over it is refused (answered, not handled); a
- * connection that stays over it for `closeAfterMs` is to be closed (1008).
+ * `maxFramesPerSecond` on average. A frame over it is refused (answered, not handled). A
+ * connection that keeps sending over it is to be closed (1008): once it has been over it for
+ * `closeAfterMs`, or once it has sent, in one spell over it, as many refused frames as its
+ * allowance for `closeAfterMs` (so that a flood of thousands of frames in a fraction of a second,
+ * each of which costs a parse and an answer, is cut as soon as a slow trickle over the limit is).
  */
 
 export interface RateLimit {
@@ -56,11 +59,14 @@ export class FrameBucket {
   /** Start of the current spell over the limit, and the last refusal in it. */
   private overSince = -Infinity;
   private lastRefusal = -Infinity;
+  private refusedInSpell = 0;
+  private readonly maxRefused: number;
 
   constructor(limit: RateLimit, now: number) {
     this.perMs = limit.maxFramesPerSecond / 1000;
     this.burst = limit.burst ?? Math.max(1, limit.maxFramesPerSecond);
     this.closeAfterMs = limit.closeAfterMs ?? DEFAULT_RATE_CLOSE_AFTER_MS;
+    this.maxRefused = Math.max(this.burst, (limit.maxFramesPerSecond * this.closeAfterMs) / 1000);
     this.tokens = this.burst;
     this.last = now;
   }
@@ -78,9 +84,13 @@ export class FrameBucket {
 
   /** After `take` said false: true when the connection has now been over the limit for `closeAfterMs`. */
   refused(now: number): boolean {
-    if (now - this.lastRefusal > SPELL_GAP_MS) this.overSince = now;
+    if (now - this.lastRefusal > SPELL_GAP_MS) {
+      this.overSince = now;
+      this.refusedInSpell = 0;
+    }
     this.lastRefusal = now;
-    return now - this.overSince >= this.closeAfterMs;
+    this.refusedInSpell++;
+    return now - this.overSince >= this.closeAfterMs || this.refusedInSpell >= this.maxRefused;
   }
 
   /** For messages: the limit in words. */

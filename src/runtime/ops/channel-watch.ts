@@ -9,7 +9,16 @@ import type { ChannelDefinition, Frames, Outcome, TopicRouter } from '../channel
 import { NOT_AN_OBJECT, Rejection } from '../protocol/rejections.js';
 import type { RuntimeLog } from '../support/logger.js';
 import { isThenable } from '../support/thenable.js';
-import { type ChannelTally, type ChanxMetrics, type FrameOutcome, type LimitClose, NO_ACTION, type PauseReason, TOPIC_ACTION } from './metrics.js';
+import {
+  type ActionTally,
+  type ChannelTally,
+  type ChanxMetrics,
+  type FrameOutcome,
+  type LimitClose,
+  NO_ACTION,
+  type PauseReason,
+  TOPIC_ACTION,
+} from './metrics.js';
 
 /** What the watches of one server share. */
 export interface Ops {
@@ -25,6 +34,8 @@ export interface FrameRecord {
   action: string;
   outcome: FrameOutcome | undefined;
   topical: boolean;
+  /** The action's counts, once the router has told the action. */
+  counts: ActionTally | undefined;
 }
 
 /** The frame being dispatched now: set by `begin`, taken by the wrapped router in dispatch's synchronous part. */
@@ -81,7 +92,8 @@ export class ChannelWatch {
   }
 
   begin(): FrameRecord {
-    return (current = { started: performance.now(), action: NO_ACTION, outcome: undefined, topical: false });
+    // The frame's own time is only logged (at debug); handler time is taken around the router.
+    return (current = { started: this.log.debugEnabled ? performance.now() : 0, action: NO_ACTION, outcome: undefined, topical: false, counts: undefined });
   }
 
   /** A frame answered without dispatch (binary, over the rate limit). */
@@ -98,7 +110,7 @@ export class ChannelWatch {
     if (current === record) current = undefined;
     const outcome = (record.outcome ??= withoutRouter(record, frames));
     if (this.tally !== undefined) {
-      this.tally.frame(record.action, outcome);
+      (record.counts ?? this.tally.action(record.action)).outcomes[outcome]++;
       if (outcome !== 'ok') this.ops.metrics!.reject(outcome);
     }
     if (this.log.debugEnabled) this.debug(record, id, text);
@@ -129,39 +141,42 @@ export class ChannelWatch {
         if (record === undefined) return route(message, handlers, ctx);
         const tag = discriminator === null ? undefined : message[discriminator];
         const action = typeof tag === 'string' ? tag : NO_ACTION;
-        const t0 = performance.now();
-        const done = (outcome: FrameOutcome): void => {
-          // An action is a label only once its validator has taken the frame (or its tag matched a handler's).
-          record.action = outcome === 'unknown_action' ? NO_ACTION : action;
-          record.outcome = outcome;
-          if (tally !== undefined && outcome !== 'unknown_action' && outcome !== 'invalid') tally.handler(record.action, (performance.now() - t0) / 1000);
-        };
+        const t0 = tally === undefined ? 0 : performance.now();
         let result: unknown;
         try {
           result = route(message, handlers, ctx);
         } catch (err) {
-          done('handler_failed');
+          routed(record, tally, action, 'handler_failed', t0);
           throw err;
         }
-        if (result instanceof Rejection) done(rejectionOutcome(result));
+        if (result instanceof Rejection) routed(record, tally, action, rejectionOutcome(result), t0);
         else if (isThenable(result)) {
           return Promise.resolve(result).then(
             (reply) => {
-              done('ok');
+              routed(record, tally, action, 'ok', t0);
               return reply;
             },
             (err: unknown) => {
-              done('handler_failed');
+              routed(record, tally, action, 'handler_failed', t0);
               throw err;
             },
           );
-        } else done('ok');
+        } else routed(record, tally, action, 'ok', t0);
         return result;
       },
     };
     const topics = channel.topics;
     return topics === undefined ? wrapped : { ...wrapped, topics: { ...topics, route: topicRoute(topics) } };
   }
+}
+
+/** The router has answered: the action is a label only once its validator took the frame (or its tag matched a handler's). */
+function routed(record: FrameRecord, tally: ChannelTally | undefined, action: string, outcome: FrameOutcome, t0: number): void {
+  record.action = outcome === 'unknown_action' ? NO_ACTION : action;
+  record.outcome = outcome;
+  if (tally === undefined) return;
+  const counts = (record.counts = tally.action(record.action));
+  if (outcome !== 'unknown_action' && outcome !== 'invalid') counts.handled((performance.now() - t0) / 1000);
 }
 
 function topicRoute(topics: TopicRouter): TopicRouter['route'] {
