@@ -1,6 +1,7 @@
 /**
  * The server the reliability scenarios attack: the generated system channel, plus a `broadcast:`
- * prefix on user_message that sends the text to every connection (to have pushes to a non-reader).
+ * prefix on user_message that sends the text to every connection but those opened with `?quiet`
+ * (to have pushes to a non-reader, and fan-out to many members).
  * Options come from the environment so each scenario can shorten what it waits for (and, as with
  * npm start, LOG_LEVEL, RATE_LIMIT and the rest of serveFromEnv's).
  */
@@ -13,7 +14,8 @@ import type * as M from '../../generated/system/messages.js';
 
 class Broadcasting extends SystemConsumer {
   override onConnect(ctx: SystemContext): void {
-    ctx.join('all');
+    // `?quiet` connections (the flood scenario's pinger) stay out of the broadcast group.
+    if (!ctx.request.url?.includes('quiet')) ctx.join('all');
     super.onConnect(ctx);
   }
   override onUserMessage(message: M.UserMessage, ctx: SystemContext): M.SystemEchoMessage {
