@@ -90,10 +90,17 @@ export class ChannelTally {
 
   constructor(readonly channel: string) {}
 
+  /** The last action asked for and its counts: frames of one action in a row skip the map (a fresh string hashes anew). */
+  private lastAction = '';
+  private lastTally: ActionTally | undefined;
+
   /** The counts of `action` (a label value: from the document, or NO_ACTION / TOPIC_ACTION). */
   action(action: string): ActionTally {
+    if (action === this.lastAction && this.lastTally !== undefined) return this.lastTally;
     let tally = this.actions.get(action);
     if (tally === undefined) this.actions.set(action, (tally = new ActionTally()));
+    this.lastAction = action;
+    this.lastTally = tally;
     return tally;
   }
 

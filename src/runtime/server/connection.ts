@@ -78,6 +78,8 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   private pausedBy = 0;
   /** Set when the server decided to end this connection (a limit, shutdown): frames are no longer taken. */
   private ending = false;
+  /** Over a limit for good: frames still queued are not handled (those under a rate limit wait a turn). */
+  private cut = false;
   private isClosed = false;
   /** Life seen since the last heartbeat tick (a pong or a frame). */
   private alive = true;
@@ -286,6 +288,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   received(data: Buffer, isBinary: boolean): void {
     this.alive = true;
     if (this.ending) return;
+    if (this.bucket !== undefined) return this.limited(data, isBinary, this.bucket);
     if (!this.queue.push(() => this.inTurn(this.handleFrame(data, isBinary)), this.runtime.limits.maxQueuedFrames)) {
       this.endForLimit(
         `more than maxQueuedFrames (${this.runtime.limits.maxQueuedFrames}) frames wait behind its handlers`,
@@ -345,7 +348,6 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   private handleFrame(data: Buffer, isBinary: boolean): Promise<void> | undefined {
     this.turn = TURN;
     if (this.refused) return undefined;
-    if (this.bucket !== undefined && !this.bucket.take(performance.now())) return this.overRate(data, isBinary);
     const watch = this.mounted.watch;
     if (isBinary) {
       this.sendRaw(BINARY_FRAME.frame);
@@ -367,14 +369,44 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
     });
   }
 
-  /** A frame over the rate limit: answered `rate_limited`, not handled; over it for too long, closed. */
-  private overRate(data: Buffer, isBinary: boolean): undefined {
+  /**
+   * With a rate limit, a frame is counted against it as it arrives, before anything reads it: the
+   * frames of one TCP read are taken or refused at once, whatever the handlers behind them cost (a
+   * bucket checked when a frame is handled refills while a slow broadcast runs, and never empties).
+   * A frame taken is handled in an event-loop turn of its own, so that a connection the limit lets
+   * through at its full rate still leaves room between its frames for every other connection. A
+   * frame refused is answered `rate_limited` in its place among the replies, unhandled; one spell
+   * over the limit too long closes the connection (1008): the frames it had queued are not handled,
+   * the refusals queued are still answered, then the close.
+   */
+  private limited(data: Buffer, isBinary: boolean, bucket: FrameBucket): void {
+    if (this.cut) return;
+    const now = performance.now();
+    let task: () => unknown;
+    if (bucket.take(now)) task = () => (this.cut ? undefined : nextTurn().then(() => (this.cut ? undefined : this.inTurn(this.handleFrame(data, isBinary)))));
+    else if (bucket.refused(now)) {
+      // Nothing more is read or handled; the refusals queued so far are answered, then the close.
+      this.cut = true;
+      this.mounted.watch?.refused(this.id, 'rate_limited', undefined);
+      task = () => this.endForLimit(`over the rate limit (${bucket.describe()}) for too long`, 'Rate limit exceeded', 'rate_limit');
+      if (!this.queue.push(task)) task();
+      return;
+    } else task = () => this.overRate(data, isBinary, bucket);
+    if (!this.queue.push(task, this.runtime.limits.maxQueuedFrames)) {
+      this.endForLimit(
+        `more than maxQueuedFrames (${this.runtime.limits.maxQueuedFrames}) frames wait behind its handlers`,
+        'Too many queued frames',
+        'queued_frames',
+      );
+    }
+  }
+
+  /** A frame over the rate limit: answered `rate_limited` (with its ref), not handled. */
+  private overRate(data: Buffer, isBinary: boolean, bucket: FrameBucket): void {
+    if (this.ending) return;
     const text = isBinary ? undefined : data.toString();
     this.mounted.watch?.refused(this.id, 'rate_limited', text);
-    if (this.bucket!.refused(performance.now())) {
-      this.endForLimit(`over the rate limit (${this.bucket!.describe()}) for too long`, 'Rate limit exceeded', 'rate_limit');
-    } else this.sendRaw(rateLimited(this.bucket!.describe(), text).frame);
-    return undefined;
+    this.sendRaw(rateLimited(bucket.describe(), text).frame);
   }
 
   /** Made on the first frame: an idle connection carries no closure for it. */
@@ -448,6 +480,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   private endForLimit(why: string, reason: string, limit: LimitClose): void {
     if (this.ending) return;
     this.ending = true;
+    this.cut = true;
     this.mounted.watch?.limitClosed(limit);
     this.logger.error(`${this.mounted.channel.address}: connection ${this.id} closed (1008): ${why}`);
     this.ws.resume(); // to read the peer's close frame; data frames are ignored from now on
@@ -470,4 +503,9 @@ function onError(this: WebSocket, err: Error): void {
 }
 function onClose(this: WebSocket, code: number, reason: Buffer): void {
   connectionOf(this).closed(code, reason);
+}
+
+/** Resolves in the next turn of the event loop, after pending I/O (other connections' frames). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -151,15 +151,9 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
   const ipCap = options.maxConnectionsPerIp === undefined ? undefined : new IpCap(options.maxConnectionsPerIp);
   const trusted = trustedSet(options.trustedProxies);
   const httpServer = options.server ?? createHttpServer();
-  // With a rate limit, each frame gets its own turn of the event loop (ws's allowSynchronousEvents off):
-  // else the frames of one TCP read (a thousand small ones) run back to back and hold every other
-  // connection up, whatever the limit refuses. It costs a setImmediate per frame, so only then.
-  const wss = new WebSocketServer({
-    noServer: true,
-    clientTracking: false,
-    maxPayload: options.maxPayload ?? DEFAULT_MAX_PAYLOAD,
-    allowSynchronousEvents: rateLimit === undefined,
-  });
+  // With a rate limit the connection takes or refuses each frame of a TCP read as it comes, and
+  // handles the ones taken a turn of the event loop apart (connection.ts, `limited`).
+  const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: options.maxPayload ?? DEFAULT_MAX_PAYLOAD });
   const runtime: ConnectionRuntime = { limits: resolveLimits(options), live: new Set(), keepRequest: options.keepUpgradeRequest === true, rateLimit };
   const heartbeatMs = options.heartbeatIntervalMs === 0 ? Infinity : positive(options.heartbeatIntervalMs, DEFAULT_HEARTBEAT_MS, 'heartbeatIntervalMs');
   const shutdownMs = positive(options.shutdownTimeoutMs, DEFAULT_SHUTDOWN_TIMEOUT_MS, 'shutdownTimeoutMs');
