@@ -177,6 +177,31 @@ describe('metrics with real clients', () => {
     calm.ws.close();
   });
 
+  it('counts frames against the rate limit as they arrive, not when a slow handler lets them be handled', async () => {
+    // A bucket checked at handling time would have refilled 5 tokens while the first frame's handler waited 1 s.
+    s = await serve(Busy, { metrics: true, rateLimit: '5/s,burst=3,close=60s' });
+    const c = await connect(s.url);
+    expect(await c.next()).toBe(WELCOME);
+    c.ws.send(JSON.stringify({ action: 'user_message', payload: { message: 'slow' }, ref: 'slow' }));
+    for (let i = 0; i < 9; i++) c.ws.send(JSON.stringify({ action: 'ping', ref: `p${i}` }));
+    await new Promise((r) => setTimeout(r, 1000));
+    held.open();
+    const replies = [];
+    for (let i = 0; i < 10; i++) replies.push((await c.nextJson()) as { action: string; ref: string });
+    // In the order sent: the slow one, the two pings the burst left room for, then seven refusals.
+    expect(replies.map((r) => `${r.action} ${r.ref}`)).toEqual([
+      'system_echo slow',
+      'pong p0',
+      'pong p1',
+      ...Array.from({ length: 7 }, (_, i) => `error p${i + 2}`),
+    ]);
+    const m = await scrape();
+    expect(metric(m, 'chanx_frames_received_total', { ...ch, action: 'ping', outcome: 'ok' })).toBe(2);
+    expect(metric(m, 'chanx_frames_received_total', { ...ch, action: '(none)', outcome: 'rate_limited' })).toBe(7);
+    expect(c.ws.readyState).toBe(WebSocket.OPEN);
+    c.ws.close();
+  });
+
   it('counts upgrades refused: origin, connection cap, per-IP cap (X-Forwarded-For only from a trusted proxy)', async () => {
     s = await serve(Busy, { metrics: true, allowedOrigins: ['https://ok.example'], maxConnectionsPerIp: 1, trustedProxies: ['127.0.0.1'] });
     const status = (headers: Record<string, string>) =>
