@@ -10,6 +10,8 @@ import { median, percentile, type Row } from './stats.js';
 export interface ServerUnderTest {
   name: string;
   command: string[];
+  /** Environment besides PORT and HOST. */
+  env?: Record<string, string>;
 }
 
 interface Started {
@@ -19,8 +21,9 @@ interface Started {
 
 async function start(server: ServerUnderTest): Promise<Started> {
   const child = spawn(server.command[0]!, server.command.slice(1), {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...server.env },
+    // The servers' logs (pino at info for npm start: a line per connection) would bury the figures.
+    stdio: ['ignore', 'pipe', 'ignore'],
   });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';

@@ -102,6 +102,28 @@ async function pingTimes(ws: WebSocket, n: number): Promise<number[]> {
   return times.sort((a, b) => a - b);
 }
 
+/** Like pingTimes, waiting for the pong itself, `gapMs` apart (to stay under a rate limit); a pong that never comes fails the run. */
+async function pongTimes(ws: WebSocket, n: number, gapMs = 5): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    const pong = new Promise<void>((resolve) => {
+      const listener = (data: WebSocket.RawData): void => {
+        if (String(data).includes('"pong"')) {
+          ws.off('message', listener);
+          resolve();
+        }
+      };
+      ws.on('message', listener);
+    });
+    ws.send('{"action":"ping"}');
+    await Promise.race([pong, sleep(60_000).then(() => Promise.reject(new Error('no pong within 60 s')))]);
+    times.push(performance.now() - t);
+    await sleep(gapMs);
+  }
+  return times.sort((a, b) => a - b);
+}
+
 function runNode(args: string[]): { child: ChildProcess; output: Promise<string> } {
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
@@ -192,6 +214,58 @@ const scenarios: [string, () => Promise<Result[]>][] = [
           measured: `${closed ? 'closed' : 'NOT closed'} after ${sent} broadcasts (${((sent * 64) / 1024).toFixed(1)} MiB), ${(s.stderr().match(/closed \(1008\)/g) ?? []).length} log line; RSS raise ${((peak - before) / MiB).toFixed(1)} MiB; sender's reply p99 ${percentile(times, 99).toFixed(2)} ms`,
           target: 'closed, one log line, RSS raise <= 64 MiB',
           met: closed && (s.stderr().match(/closed \(1008\)/g) ?? []).length === 1 && (peak - before) / MiB <= 64,
+        },
+      ];
+    },
+  ],
+  [
+    'flood',
+    async () => {
+      // Issue 24: RATE_LIMIT=100/s (FLOOD_RATE_LIMIT for another); one client floods 20,000 broadcasts to 1,000 members.
+      const limit = process.env['FLOOD_RATE_LIMIT'] ?? '100/s';
+      // The pinger stays at 80% of the limit, so that it is never limited itself.
+      const gap = Math.max(5, 1250 / Number(/^\d+/.exec(limit)![0]));
+      const s = await startServer({ RATE_LIMIT: limit });
+      const members = spawn(process.execPath, ['scripts/reliability/members.mjs', s.url, '1000'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+      let membersOut = '';
+      members.stdout!.on('data', (d) => (membersOut += d));
+      while (!membersOut.includes('ready')) await sleep(20);
+      const pinger = await open(`${s.url}?quiet=1`);
+      const quiet = await pongTimes(pinger, 200, gap);
+      const frame = JSON.stringify({ action: 'user_message', payload: { message: 'broadcast:flood' } });
+      const flooder = runNode(['scripts/reliability/flooder.mjs', s.url, '20000', frame]);
+      const loaded: number[] = [];
+      let done = false;
+      const ended = flooder.output.then((out) => {
+        done = true;
+        return JSON.parse(out) as { code: number; sent: number; rateLimited: number; handled: number; seconds: number };
+      });
+      while (!done) loaded.push(...(await pongTimes(pinger, 10, gap)));
+      // And as long again after the close, while the members still receive what was handled.
+      loaded.push(...(await pongTimes(pinger, 50, gap)));
+      const flood = await ended;
+      members.stdin!.end();
+      await once(members, 'exit');
+      const seen = JSON.parse(membersOut.slice(membersOut.indexOf('{'))) as { open: number; closed: number; frames: number };
+      const pingerOpen = pinger.readyState === WebSocket.OPEN;
+      pinger.terminate();
+      await stop(s);
+      loaded.sort((a, b) => a - b);
+      const [q99, l99] = [percentile(quiet, 99), percentile(loaded, 99)];
+      return [
+        {
+          id: 'flood',
+          scenario: `RATE_LIMIT=${limit}: one client sends 20,000 broadcasts to 1,000 members as fast as it can: answered rate_limited, closed with 1008`,
+          measured: `closed with ${flood.code} after ${flood.seconds.toFixed(2)} s; ${flood.handled} handled, ${flood.rateLimited} answered rate_limited, ${flood.sent} sent before the close`,
+          target: 'rate_limited answers, then 1008',
+          met: flood.code === 1008 && flood.rateLimited > 0,
+        },
+        {
+          id: 'flood',
+          scenario: "... another client's ping round trip p99 meanwhile; nobody else closed",
+          measured: `${l99.toFixed(2)} ms vs ${q99.toFixed(2)} ms quiet (${(l99 / q99).toFixed(1)}x, ${loaded.length} pings; p50 ${percentile(loaded, 50).toFixed(2)} vs ${percentile(quiet, 50).toFixed(2)} ms, slowest ${loaded.at(-1)!.toFixed(2)} ms); members open ${seen.open}/1000 (${seen.frames.toLocaleString('en-US')} frames received), pinger open: ${pingerOpen}`,
+          target: '<= 2x quiet p99, 1000/1000 open',
+          met: l99 <= 2 * q99 && seen.open === 1000 && seen.closed === 0 && pingerOpen,
         },
       ];
     },
@@ -356,6 +430,11 @@ if (!process.argv.includes('--no-write') && only === undefined) {
       '- Heartbeat every `heartbeatIntervalMs` (default 30 s): no pong (nor any frame) by the next tick',
       '  terminates the connection, which runs onDisconnect. A connection paused because its own',
       '  handlers are behind is not cut for that.',
+      "- With `RATE_LIMIT`: each frame is counted against its connection's token bucket as it arrives,",
+      '  before it is parsed; one over it is answered `rate_limited` (in its place among the replies) and',
+      "  not handled; a spell over it of `close` seconds' allowance closes the connection with 1008 and",
+      '  drops what it had queued. The frames allowed are handled an event-loop turn apart, so other',
+      '  connections get turns in between.',
       '- SIGTERM/SIGINT or `server.close()`: stop listening (upgrades that still arrive get 503), let',
       '  running and queued handlers finish and reply (up to `shutdownTimeoutMs`, default 3 s), close',
       '  with 1001, leave every group, run onDisconnect, exit 0. A second signal exits at once.',

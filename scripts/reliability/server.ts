@@ -1,7 +1,9 @@
 /**
  * The server the reliability scenarios attack: the generated system channel, plus a `broadcast:`
- * prefix on user_message that sends the text to every connection (to have pushes to a non-reader).
- * Options come from the environment so each scenario can shorten what it waits for.
+ * prefix on user_message that sends the text to every connection but those opened with `?quiet`
+ * (to have pushes to a non-reader, and fan-out to many members).
+ * Options come from the environment so each scenario can shorten what it waits for (and, as with
+ * npm start, LOG_LEVEL, RATE_LIMIT and the rest of serveFromEnv's).
  */
 import { createServer } from '../../generated/server.js';
 import { createChanxServer, mount, serveFromEnv } from 'chanx-gen/runtime';
@@ -12,7 +14,8 @@ import type * as M from '../../generated/system/messages.js';
 
 class Broadcasting extends SystemConsumer {
   override onConnect(ctx: SystemContext): void {
-    ctx.join('all');
+    // `?quiet` connections (the flood scenario's pinger) stay out of the broadcast group.
+    if (!ctx.request.url?.includes('quiet')) ctx.join('all');
     super.onConnect(ctx);
   }
   override onUserMessage(message: M.UserMessage, ctx: SystemContext): M.SystemEchoMessage {
@@ -24,4 +27,7 @@ class Broadcasting extends SystemConsumer {
 
 const env = (name: string): number | undefined => (process.env[name] === undefined ? undefined : Number(process.env[name]));
 const options = { heartbeatIntervalMs: env('HEARTBEAT_MS'), maxBufferedBytes: env('MAX_BUFFERED_BYTES') };
-await serveFromEnv(process.env['PLAIN'] === '1' ? createServer(options) : createChanxServer([mount(systemChannel, Broadcasting)], options));
+// A factory, so that the environment's options (LOG_LEVEL, RATE_LIMIT, METRICS_PORT...) apply too.
+await serveFromEnv((fromEnv) =>
+  process.env['PLAIN'] === '1' ? createServer({ ...fromEnv, ...options }) : createChanxServer([mount(systemChannel, Broadcasting)], { ...fromEnv, ...options }),
+);

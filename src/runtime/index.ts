@@ -4,7 +4,7 @@ export type { Validator, ValidatorError } from './protocol/validator.js';
 export type { MaybePromise } from './support/thenable.js';
 export { Rejection, rejectAmbiguous, rejectInvalid, rejectTag, rejectUnmatched } from './protocol/rejections.js';
 export type { ErrorItem, ModelTitles } from './protocol/validation-errors.js';
-export type { GroupLayer, LayerMember } from './layers/layer.js';
+export type { GroupLayer, LayerMember, LayerObserver } from './layers/layer.js';
 export { MemoryLayer } from './layers/memory-layer.js';
 export { RedisLayer, type RedisLayerOptions, type RedisLayerStats } from './layers/redis-layer.js';
 export { channelEvents, type ChannelEvents, type EventHook } from './layers/events.js';
@@ -23,9 +23,13 @@ export {
   type TopicErrorReason,
 } from './protocol/envelope.js';
 export type { Logger } from './support/logger.js';
+export { ChanxMetrics, type ChanxMetricsOptions, type FrameOutcome, type RejectionType } from './ops/metrics.js';
+export { serveMetrics, type MetricsServer } from './ops/metrics-server.js';
+export { loggerFromEnv, type LogSettings } from './ops/logging.js';
+export { parseRateLimit, type RateLimit } from './limits/rate-limit.js';
 export type { OriginRule } from './server/origin.js';
 export { createChanxServer, mount, type ChanxServer, type Route, type ServerOptions } from './server/server.js';
-export { isEntryPoint, serveFromEnv, type EntryConsole, type EntryProcess } from './server/entry.js';
+export { isEntryPoint, optionsFromEnv, serveFromEnv, type EntryConsole, type EntryProcess } from './server/entry.js';
 export { createRequestHandler, type ServedContent } from './server/http.js';
 export { ajvRuntime } from './server/ajv-runtime.js';
 export {

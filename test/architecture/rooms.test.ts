@@ -12,7 +12,8 @@ const ROOMS: Record<string, readonly string[]> = {
   limits: ['support'],
   layers: ['support', 'protocol', 'channel'],
   topics: ['support', 'protocol', 'channel', 'layers'],
-  server: ['support', 'protocol', 'channel', 'limits', 'layers', 'topics'],
+  ops: ['support', 'protocol', 'channel', 'layers'],
+  server: ['support', 'protocol', 'channel', 'limits', 'layers', 'topics', 'ops'],
   client: [],
   testing: ['support', 'protocol', 'channel', 'limits', 'layers', 'topics', 'server', 'client'],
 };
@@ -21,9 +22,10 @@ const PACKAGES: Record<string, readonly string[]> = {
   support: [],
   protocol: [],
   channel: ['node:http'],
-  limits: ['ws', 'node:stream'],
+  limits: ['ws', 'node:stream', 'node:http'],
   layers: ['ioredis', 'node:crypto', 'node:module'],
   topics: ['node:http'],
+  ops: ['prom-client', 'pino', 'node:http', 'node:net', 'node:module'],
   server: ['ws', 'node:http', 'node:net', 'node:stream', 'node:fs', 'node:url', 'node:module', 'ajv-formats/dist/formats'],
   testing: ['ws'],
   client: [

@@ -11,7 +11,7 @@ import { channelNames } from '../../src/runtime/layers/redis-channels.js';
 import { startCluster, type RedisCluster } from '../helpers/redis-cluster.js';
 import { redisRunnable } from '../helpers/redis-server.js';
 import { until } from '../runtime/serve.js';
-import { broadcastThroughKill, Inbox } from './kill-mid-broadcast.js';
+import { broadcastThroughKill, Inbox, observe } from './kill-mid-broadcast.js';
 import { buildApp } from './app.js';
 import { startApp, stopApps, type Started } from './app-process.js';
 import { frames, joinRoom, said } from './wait.js';
@@ -118,9 +118,15 @@ describe.skipIf(!redisRunnable)('RedisLayer on a Redis Cluster', () => {
     const channel = channelNames('kill:', true).group('hot');
     await heard(channel, 2);
     const master = await cluster.masterOf(await cluster.slotOf(channel));
+    const [told, heardBy] = [observe(one), observe(two)];
 
     const { sent, got, resumedMs } = await broadcastThroughKill(one, b, 'hot', () => cluster.kill(master));
     expect(resumedMs).toBeLessThan(10_000);
+    // The observer (metrics, /readyz) was told what the stats count: up once ready, and up again once
+    // every master answers (the layer's probe may tell it after broadcasts resumed).
+    expect([told.links[0], heardBy.links[0]]).toEqual([true, true]);
+    await until(() => told.links.at(-1) === true && heardBy.links.at(-1) === true, 10_000, 'the layers tell their observers they are up again');
+    expect([told.published, told.lost, heardBy.delivered]).toEqual([one.stats().published, one.stats().lost, two.stats().received]);
 
     // At most once, in the sender's order: strictly increasing.
     expect(got.every((n, i) => i === 0 || n > got[i - 1]!)).toBe(true);

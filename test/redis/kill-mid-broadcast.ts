@@ -52,3 +52,22 @@ export async function broadcastThroughKill(from: RedisLayer, to: Inbox, group: s
   const resumedMs = Math.min(...[...arrivedAt].filter(([n]) => sentAt[n]! > killedAt).map(([, t]) => t)) - killedAt;
   return { sent, got: to.got.map(Number), resumedMs };
 }
+
+/** What a layer told its observer (the metrics and /readyz see the same): links in order, and counts. */
+export interface Observed {
+  links: boolean[];
+  published: number;
+  delivered: number;
+  lost: number;
+}
+
+export function observe(layer: RedisLayer): Observed {
+  const seen: Observed = { links: [], published: 0, delivered: 0, lost: 0 };
+  layer.observe({
+    link: (up) => void seen.links.push(up),
+    published: () => void seen.published++,
+    delivered: () => void seen.delivered++,
+    lost: () => void seen.lost++,
+  });
+  return seen;
+}

@@ -11,7 +11,7 @@ import { redisRunnable } from '../helpers/redis-server.js';
 import { startSentinels, type RedisSentinels } from '../helpers/redis-sentinel.js';
 import { quietFor } from '../helpers/ws-client.js';
 import { until } from '../runtime/serve.js';
-import { broadcastThroughKill, Inbox } from './kill-mid-broadcast.js';
+import { broadcastThroughKill, Inbox, observe } from './kill-mid-broadcast.js';
 import { buildApp } from './app.js';
 import { startApp, stopApps, type Started } from './app-process.js';
 import { joinRoom, said, subscribers } from './wait.js';
@@ -54,8 +54,13 @@ describe.skipIf(!redisRunnable)('RedisLayer through Sentinel', () => {
     const master = await sentinel.master();
     await subscribers(`redis://127.0.0.1:${master}`, 's:g:hot', 2);
 
+    const [told, heardBy] = [observe(one), observe(two)];
     const { sent, got, resumedMs } = await broadcastThroughKill(one, b, 'hot', () => sentinel.kill(master));
     expect(resumedMs).toBeLessThan(10_000);
+    // The observer (metrics, /readyz) saw the link go down and come back, and what the stats count.
+    expect(told.links.slice(0, 2)).toEqual([true, false]);
+    await until(() => told.links.at(-1) === true, 10_000, 'the layer tells its observer it is up again');
+    expect([told.published, told.lost, heardBy.delivered]).toEqual([one.stats().published, one.stats().lost, two.stats().received]);
     expect(await sentinel.master()).not.toBe(master);
 
     expect(got.every((n, i) => i === 0 || n > got[i - 1]!)).toBe(true);

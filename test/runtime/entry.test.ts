@@ -115,7 +115,11 @@ describe('serveFromEnv', () => {
       expect(await exit).toBe(0);
       expect(proc.logs).toHaveLength(1);
     }
-    expect(given).toStrictEqual([{}, {}]);
+    // No layer; the options the environment gives besides (a pino logger at info, payloads off).
+    expect(given.map((o) => Object.keys(o).sort())).toEqual([
+      ['logPayloads', 'logger'],
+      ['logPayloads', 'logger'],
+    ]);
   });
 
   it('logs a shutdown that fails, with its stack, and exits 1', async () => {

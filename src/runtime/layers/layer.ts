@@ -35,4 +35,24 @@ export interface GroupLayer {
   size(group: string): number;
   /** Releases what the layer holds (connections to Redis); members are not closed. */
   close(): Promise<void>;
+  /**
+   * Tells `observer` what the layer does across processes (metrics, logs, readiness). Layers that
+   * reach no other process (the in-memory one) have none: they are always up.
+   */
+  observe?(observer: LayerObserver): void;
+}
+
+/**
+ * What a layer that spans processes reports. Every method is optional, called synchronously and
+ * must not throw; a layer calls `link` with its current state as soon as it is observed.
+ */
+export interface LayerObserver {
+  /** The link to other processes (Redis) came up (true) or went down (false). */
+  link?(up: boolean): void;
+  /** One message published to other processes. */
+  published?(): void;
+  /** One message from another process, delivered to this process's members. */
+  delivered?(): void;
+  /** One send that reached only this process: other processes could not be told. */
+  lost?(): void;
 }

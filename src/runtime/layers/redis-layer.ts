@@ -18,8 +18,9 @@
 import { randomBytes } from 'node:crypto';
 import type { RedisOptions } from 'ioredis';
 import { reconnectDelay } from '../support/backoff.js';
-import type { Logger } from '../support/logger.js';
-import type { GroupLayer, LayerMember } from './layer.js';
+import { guardLogger, type Logger } from '../support/logger.js';
+import type { GroupLayer, LayerMember, LayerObserver } from './layer.js';
+import { LayerObservers } from './observers.js';
 import { MemoryLayer } from './memory-layer.js';
 import { PROCESS_TAG, processTagOf } from './member-id.js';
 import { channelNames, type ChannelNames } from './redis-channels.js';
@@ -97,12 +98,15 @@ export class RedisLayer implements GroupLayer {
   private down = false;
   private lossTimer: NodeJS.Timeout | undefined;
   private closing = false;
+  private readonly observers = new LayerObservers();
+  /** Whether Redis is reachable and this process listens (what observers were last told). */
+  private linked = false;
 
   constructor(options: RedisLayerOptions = {}) {
     const prefix = options.prefix ?? 'chanx:';
     this.names = channelNames(prefix, isCluster(options));
     this.inbox = this.names.inbox(PROCESS_TAG);
-    this.logger = options.logger ?? { error: (message) => console.error(message) };
+    this.logger = guardLogger(options.logger ?? { error: (message) => console.error(message) });
     const maxBackoffMs = options.maxBackoffMs ?? 2000;
     this.maxInFlight = options.maxInFlight ?? 10_000;
     const redis: RedisOptions = {
@@ -120,6 +124,13 @@ export class RedisLayer implements GroupLayer {
     };
     this.pubsub = openPubSub(options, { redis, cluster: options.clusterOptions ?? {}, maxBackoffMs, tag: PROCESS_TAG }, events, this.logger);
     this.pubsub.listen(this.inbox);
+    // The first time Redis is reachable (a cluster says `up` only after it was down).
+    this.pubsub.ready().then(
+      () => {
+        if (!this.down) this.setLinked(true);
+      },
+      () => undefined,
+    );
   }
 
   /** Resolves once Redis is reachable and this process listens (the layer works before that, locally). */
@@ -135,6 +146,10 @@ export class RedisLayer implements GroupLayer {
   /** Counters since the layer was made (lost and missed are also logged as they happen). */
   stats(): RedisLayerStats {
     return { ...this.counts };
+  }
+
+  observe(observer: LayerObserver): void {
+    this.observers.add(observer, this.linked);
   }
 
   attach(member: LayerMember): void {
@@ -218,6 +233,7 @@ export class RedisLayer implements GroupLayer {
     }
     if (verdict.missed > 0) this.noteMissed(verdict.missed);
     this.counts.received++;
+    this.observers.tell('delivered');
     // On the inbox the header's id is the member it is for. An id of '' (nobody left out) is no member's.
     if (group === undefined) return this.local.sendToMember(body.id, body.frame, body.eventOf);
     // Sent to several groups: a member of more than one gets it through the first of them only.
@@ -228,6 +244,7 @@ export class RedisLayer implements GroupLayer {
   private readonly published = (): void => {
     this.inFlight--;
     this.counts.published++;
+    this.observers.tell('published');
   };
 
   private readonly publishFailed = (): void => {
@@ -238,6 +255,7 @@ export class RedisLayer implements GroupLayer {
   private loseOne(count: number): void {
     this.counts.lost += count;
     this.lost++;
+    for (let i = 0; i < count; i++) this.observers.tell('lost');
     // No timer: the first loss since Redis went away (the timer starts here and stops when Redis is back).
     if (this.lossTimer === undefined) {
       this.logger.error('redis layer: Redis is unavailable; a broadcast was delivered in this process only and lost for other processes');
@@ -274,6 +292,7 @@ export class RedisLayer implements GroupLayer {
   private wentDown(err?: Error): void {
     if (this.closing || this.down) return;
     this.down = true;
+    this.setLinked(false);
     this.logger.error(
       `redis layer: lost the connection to Redis${err === undefined ? '' : ` (${err.message})`}; reconnecting with backoff, local delivery goes on`,
     );
@@ -286,9 +305,16 @@ export class RedisLayer implements GroupLayer {
       this.lossTimer = undefined;
     }
     const total = this.lost;
+    this.setLinked(true);
     if (this.down) this.logger.error(`redis layer: reconnected to Redis${total > 0 ? `; ${total} broadcast(s) were lost for other processes meanwhile` : ''}`);
     this.down = false;
     this.lost = 0;
     this.lostReported = 0;
+  }
+
+  private setLinked(up: boolean): void {
+    if (this.linked === up) return;
+    this.linked = up;
+    this.observers.link(up);
   }
 }

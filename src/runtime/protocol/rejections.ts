@@ -89,3 +89,22 @@ export const NO_HANDLERS = new Rejection({ detail: 'Failed to process message' }
 export function handlerFailed(tag: string): Rejection {
   return new Rejection({ detail: `Failed to process message for ${tag}` });
 }
+
+/**
+ * A frame over the connection's rate limit (`limit` in words): answered, not handled, so no
+ * completion frame follows. Carries the frame's `ref` when it has one (read from `text`).
+ */
+export function rateLimited(limit: string, text: string | undefined): Rejection {
+  return new Rejection([{ type: 'rate_limited', loc: [], msg: `Rate limit exceeded (${limit}): the frame was not processed` }], false, refIn(text));
+}
+
+function refIn(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    const ref = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)['ref'] : undefined;
+    return typeof ref === 'string' ? ref : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -13,8 +13,10 @@ export interface AdmissionOptions {
 }
 
 export interface Refusal {
-  status: 403 | 503;
+  status: 403 | 429 | 503;
   text: string;
+  /** Why, as counted in chanx_rejections_total. */
+  type: 'shutting_down' | 'origin' | 'max_connections' | 'max_connections_per_ip';
 }
 
 export interface AdmissionState {
@@ -29,9 +31,9 @@ export function admission(options: AdmissionOptions, state: AdmissionState): (re
   const cap = options.maxConnections ?? Infinity;
   if (!(cap > 0)) throw new RangeError(`maxConnections must be a positive number, got ${String(options.maxConnections)}`);
   return (req) => {
-    if (state.closing) return { status: 503, text: 'Service Unavailable' };
-    if (allowed !== undefined && !allowed(req.headers.origin)) return { status: 403, text: 'Forbidden' };
-    if (state.count >= cap) return { status: 503, text: 'Service Unavailable' };
+    if (state.closing) return { status: 503, text: 'Service Unavailable', type: 'shutting_down' };
+    if (allowed !== undefined && !allowed(req.headers.origin)) return { status: 403, text: 'Forbidden', type: 'origin' };
+    if (state.count >= cap) return { status: 503, text: 'Service Unavailable', type: 'max_connections' };
     return undefined;
   };
 }

@@ -15,7 +15,10 @@ import type { Beating } from './heartbeat.js';
 import { resolveLimits, type ConnectionLimits } from '../limits/limits.js';
 import { OVERFLOW_CLOSE_GRACE_MS, outboundVerdict, whenDrained } from '../limits/outbound-limit.js';
 import { HANDLERS_BEHIND, holdReading, releaseReading, REPLIES_UNDRAINED, SHUTTING_DOWN } from '../limits/read-gate.js';
-import { BINARY_FRAME } from '../protocol/rejections.js';
+import { BINARY_FRAME, rateLimited } from '../protocol/rejections.js';
+import { FrameBucket, type RateLimit } from '../limits/rate-limit.js';
+import type { ChannelWatch } from '../ops/channel-watch.js';
+import type { LimitClose } from '../ops/metrics.js';
 import { TopicSession, type TopicMount } from '../topics/session.js';
 import type { BroadcastOptions, ChannelDefinition, ConnectionContext, Frames } from '../channel/definition.js';
 import { isThenable } from '../support/thenable.js';
@@ -30,6 +33,8 @@ export interface MountedChannel {
   dispatch?: DispatchOptions;
   /** Topics served on this channel's connections (DESIGN §10). */
   topics?: TopicMount;
+  /** Metrics and logs of this channel's connections and frames (its `channel` is the one to dispatch to). */
+  watch?: ChannelWatch;
 }
 
 interface Handlers {
@@ -46,6 +51,8 @@ export interface ConnectionRuntime {
   readonly live: Set<Connection>;
   /** Keep `ctx.request` for the connection's whole life (else it is released after onConnect). */
   readonly keepRequest?: boolean;
+  /** Frames per connection (a token bucket); undefined: no limit. */
+  readonly rateLimit?: RateLimit;
 }
 
 const NO_GROUPS: ReadonlySet<string> = new Set();
@@ -71,6 +78,8 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   private pausedBy = 0;
   /** Set when the server decided to end this connection (a limit, shutdown): frames are no longer taken. */
   private ending = false;
+  /** Over a limit for good: frames still queued are not handled (those under a rate limit wait a turn). */
+  private cut = false;
   private isClosed = false;
   /** Life seen since the last heartbeat tick (a pong or a frame). */
   private alive = true;
@@ -86,6 +95,10 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
    * `complete` before its copy (there the copy comes back through the layer; here it is made so).
    */
   private held: (string | undefined)[] | undefined;
+  /** The rate limit's bucket, when there is one. */
+  private readonly bucket: FrameBucket | undefined;
+  /** When it opened (performance.now()), when watched. */
+  private readonly since: number;
 
   constructor(
     private readonly ws: WebSocket,
@@ -100,6 +113,9 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
     this.handlers = mounted.createHandlers();
     this.topics = mounted.topics === undefined ? undefined : new TopicSession(this, mounted.topics, layer, logger);
     this.queue = new FrameQueue(this);
+    this.bucket = runtime.rateLimit === undefined ? undefined : new FrameBucket(runtime.rateLimit, performance.now());
+    this.since = mounted.watch === undefined ? 0 : performance.now();
+    mounted.watch?.opened(this.id);
     (ws as unknown as Record<symbol, Connection>)[CONNECTION] = this;
     ws.on('message', onMessage);
     ws.on('pong', onPong);
@@ -139,15 +155,19 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   sendRaw(frame: string): void {
     if (this.ending || this.ws.readyState !== WebSocket.OPEN) return;
     this.ws.send(frame);
+    const tally = this.mounted.watch?.tally;
+    if (tally !== undefined) tally.sent++;
     const verdict = outboundVerdict(this.ws, this.runtime.limits);
     if (verdict === 'ok') return;
     if (verdict === 'over') {
       this.endForLimit(
         `${this.ws.bufferedAmount} bytes wait to be sent, over maxBufferedBytes (${this.runtime.limits.maxBufferedBytes}): the peer does not read`,
         'Outbound buffer limit exceeded',
+        'outbound_buffer',
       );
     } else if ((this.pausedBy & REPLIES_UNDRAINED) === 0) {
       this.pausedBy = holdReading(this.ws, this.pausedBy, REPLIES_UNDRAINED);
+      this.mounted.watch?.paused('replies_undrained');
       whenDrained(this.ws, () => (this.pausedBy = releaseReading(this.ws, this.pausedBy, REPLIES_UNDRAINED)));
     }
   }
@@ -257,6 +277,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
 
   backlogged(): void {
     this.pausedBy = holdReading(this.ws, this.pausedBy, HANDLERS_BEHIND);
+    this.mounted.watch?.paused('handlers_behind');
   }
 
   caughtUp(): void {
@@ -267,8 +288,13 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   received(data: Buffer, isBinary: boolean): void {
     this.alive = true;
     if (this.ending) return;
+    if (this.bucket !== undefined) return this.limited(data, isBinary, this.bucket);
     if (!this.queue.pushCall(this.runFrame, this, data, isBinary, this.runtime.limits.maxQueuedFrames)) {
-      this.endForLimit(`more than maxQueuedFrames (${this.runtime.limits.maxQueuedFrames}) frames wait behind its handlers`, 'Too many queued frames');
+      this.endForLimit(
+        `more than maxQueuedFrames (${this.runtime.limits.maxQueuedFrames}) frames wait behind its handlers`,
+        'Too many queued frames',
+        'queued_frames',
+      );
     }
   }
 
@@ -283,8 +309,9 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   }
 
   /** @internal the ws 'close' listener: leave every group, then onDisconnect after what is queued. */
-  closed(): void {
+  closed(code: number, reason: Buffer): void {
     this.isClosed = true;
+    this.mounted.watch?.closed(this.id, code, reason.toString(), performance.now() - this.since);
     this.ending = true;
     this.topics?.disconnect();
     if (this.joined !== undefined) for (const group of [...this.joined]) this.leave(group);
@@ -326,16 +353,65 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   private handleFrame(data: Buffer, isBinary: boolean): Promise<void> | undefined {
     this.turn = TURN;
     if (this.refused) return undefined;
+    const watch = this.mounted.watch;
     if (isBinary) {
       this.sendRaw(BINARY_FRAME.frame);
+      watch?.refused(this.id, 'binary', undefined);
       return undefined;
     }
-    const outcome = dispatchFrame(data.toString(), this.mounted.channel, this.handlers, this, this.report, this.mounted.dispatch);
-    if (!(outcome instanceof Promise)) sendFrames(outcome, this.sendFrame);
-    else {
-      return outcome.then((frames) => sendFrames(frames, this.sendFrame));
+    const text = data.toString();
+    // Watched: the watch's channel (its router wrapped) and a record of the frame; else nothing more.
+    const seen = watch?.perFrame === true ? watch.begin() : undefined;
+    const outcome = dispatchFrame(text, seen === undefined ? this.mounted.channel : watch!.channel, this.handlers, this, this.report, this.mounted.dispatch);
+    if (!(outcome instanceof Promise)) {
+      sendFrames(outcome, this.sendFrame);
+      if (seen !== undefined) watch!.end(seen, this.id, outcome, text);
+      return undefined;
     }
-    return undefined;
+    return outcome.then((frames) => {
+      sendFrames(frames, this.sendFrame);
+      if (seen !== undefined) watch!.end(seen, this.id, frames, text);
+    });
+  }
+
+  /**
+   * With a rate limit, a frame is counted against it as it arrives, before anything reads it: the
+   * frames of one TCP read are taken or refused at once, whatever the handlers behind them cost (a
+   * bucket checked when a frame is handled refills while a slow broadcast runs, and never empties).
+   * A frame taken is handled in an event-loop turn of its own, so that a connection the limit lets
+   * through at its full rate still leaves room between its frames for every other connection. A
+   * frame refused is answered `rate_limited` in its place among the replies, unhandled; one spell
+   * over the limit too long closes the connection (1008): the frames it had queued are not handled,
+   * the refusals queued are still answered, then the close.
+   */
+  private limited(data: Buffer, isBinary: boolean, bucket: FrameBucket): void {
+    if (this.cut) return;
+    const now = performance.now();
+    let task: () => unknown;
+    if (bucket.take(now)) task = () => (this.cut ? undefined : nextTurn().then(() => (this.cut ? undefined : this.inTurn(this.handleFrame(data, isBinary)))));
+    else if (bucket.refused(now)) {
+      // Nothing more is read or handled; the refusals queued so far are answered, then the close.
+      this.cut = true;
+      this.mounted.watch?.refused(this.id, 'rate_limited', undefined);
+      task = () => this.endForLimit(`over the rate limit (${bucket.describe()}) for too long`, 'Rate limit exceeded', 'rate_limit');
+      if (!this.queue.push(task)) task();
+      return;
+    } else task = () => this.overRate(data, isBinary, bucket);
+    if (!this.queue.push(task, this.runtime.limits.maxQueuedFrames)) {
+      this.endForLimit(
+        `more than maxQueuedFrames (${this.runtime.limits.maxQueuedFrames}) frames wait behind its handlers`,
+        'Too many queued frames',
+        'queued_frames',
+      );
+    }
+  }
+
+  /** A frame over the rate limit: answered `rate_limited` (with its ref), not handled. */
+  private overRate(data: Buffer, isBinary: boolean, bucket: FrameBucket): void {
+    if (this.ending) return;
+    const text = isBinary ? undefined : data.toString();
+    this.mounted.watch?.refused(this.id, 'rate_limited', text);
+    this.sendRaw(rateLimited(bucket.describe(), text).frame);
   }
 
   /** Made on the first frame: an idle connection carries no closure for it. */
@@ -372,6 +448,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
       if (v.admitted) this.user = v.user;
       else {
         this.refused = true;
+        this.mounted.watch?.unauthenticated();
         this.sendRaw(v.refusal.frame);
         this.close(1000);
       }
@@ -405,9 +482,11 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   }
 
   /** A limit was exceeded: log once, take nothing more, close with 1008, and cut it if the close cannot be flushed. */
-  private endForLimit(why: string, reason: string): void {
+  private endForLimit(why: string, reason: string, limit: LimitClose): void {
     if (this.ending) return;
     this.ending = true;
+    this.cut = true;
+    this.mounted.watch?.limitClosed(limit);
     this.logger.error(`${this.mounted.channel.address}: connection ${this.id} closed (1008): ${why}`);
     this.ws.resume(); // to read the peer's close frame; data frames are ignored from now on
     this.ws.close(1008, reason);
@@ -427,6 +506,11 @@ function onPong(this: WebSocket): void {
 function onError(this: WebSocket, err: Error): void {
   connectionOf(this).failed(err);
 }
-function onClose(this: WebSocket): void {
-  connectionOf(this).closed();
+function onClose(this: WebSocket, code: number, reason: Buffer): void {
+  connectionOf(this).closed(code, reason);
+}
+
+/** Resolves in the next turn of the event loop, after pending I/O (other connections' frames). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

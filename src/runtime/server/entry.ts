@@ -2,6 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { GroupLayer } from '../layers/layer.js';
+import type { Logger } from '../support/logger.js';
 import type { ChanxServer, ServerOptions } from './server.js';
 
 /** Is the module at `moduleUrl` the program node was asked to run (argv[1]; none under `node -e`)? */
@@ -32,7 +33,12 @@ export interface EntryConsole {
  * Listens on PORT (default 8000) and HOST, prints the address, and shuts down gracefully on the
  * first SIGINT/SIGTERM (`server.close()`: stop accepting, let in-flight handlers finish, 1001 to
  * every client, onDisconnect, exit 0). A second signal exits at once with 1. Given the server's
- * factory, REDIS_URL (and REDIS_PREFIX) put its groups on Redis (a RedisLayer, closed last).
+ * factory, the environment configures it:
+ * - REDIS_URL, REDIS_SENTINELS with REDIS_SENTINEL_NAME, or REDIS_CLUSTER_NODES (and REDIS_PREFIX)
+ *   put its groups on Redis (a RedisLayer, closed last);
+ * - LOG_LEVEL (default info) and LOG_PAYLOADS=1: JSON logs with pino on stderr;
+ * - METRICS_PORT (and METRICS_HOST, default HOST): GET /metrics on a port of its own;
+ * - RATE_LIMIT (`100/s`, `100/s,burst=200`), MAX_CONNECTIONS_PER_IP, TRUSTED_PROXIES (comma-separated).
  */
 export async function serveFromEnv(
   create: ChanxServer | ((options: ServerOptions) => ChanxServer),
@@ -40,18 +46,27 @@ export async function serveFromEnv(
   out: EntryConsole = console,
 ): Promise<void> {
   const { env } = proc;
-  const layer = typeof create === 'function' ? await layerFromEnv(env, out) : undefined;
-  const server = typeof create === 'function' ? create(layer === undefined ? {} : { layer }) : create;
+  const factory = typeof create === 'function';
+  const settings = factory ? await optionsFromEnv(env) : undefined;
+  const layer = factory ? await layerFromEnv(env, out, settings?.logger) : undefined;
+  const server = typeof create === 'function' ? create(layer === undefined ? { ...settings } : { ...settings, layer }) : create;
   const port = Number(env['PORT'] ?? 8000);
   const host = env['HOST'];
   const bound = await server.listen(Number.isInteger(port) && port >= 0 && port <= 65535 ? port : 8000, host);
   out.log(`chanx-gen server listening on ws://${host ?? 'localhost'}:${bound}`);
+  const metricsPort = env['METRICS_PORT'];
+  const metricsServer =
+    metricsPort && server.metrics !== undefined
+      ? await (await import('../ops/metrics-server.js')).serveMetrics(server.metrics, portNumber(metricsPort, 'METRICS_PORT'), env['METRICS_HOST'] || host)
+      : undefined;
+  if (metricsServer !== undefined) out.log(`chanx-gen metrics on http://${env['METRICS_HOST'] || host || 'localhost'}:${metricsServer.port}/metrics`);
   let stopping = false;
   const stop = (): void => {
     if (stopping) return proc.exit(1);
     stopping = true;
     void server
       .close()
+      .then(() => metricsServer?.close())
       .then(() => layer?.close())
       .then(
         () => proc.exit(0),
@@ -65,13 +80,34 @@ export async function serveFromEnv(
   proc.on('SIGTERM', stop);
 }
 
+/** The server's options the environment gives (see serveFromEnv). Throws on a value it cannot read. */
+export async function optionsFromEnv(env: EntryProcess['env']): Promise<ServerOptions & { logger: Logger }> {
+  const { loggerFromEnv } = await import('../ops/logging.js');
+  const { logger, payloads } = loggerFromEnv(env);
+  const options: ServerOptions & { logger: Logger } = { logger, logPayloads: payloads };
+  if (env['METRICS_PORT']) {
+    portNumber(env['METRICS_PORT'], 'METRICS_PORT');
+    options.metrics = true;
+  }
+  if (env['RATE_LIMIT']) options.rateLimit = env['RATE_LIMIT'];
+  if (env['MAX_CONNECTIONS_PER_IP']) options.maxConnectionsPerIp = Number(env['MAX_CONNECTIONS_PER_IP']);
+  if (env['TRUSTED_PROXIES']) options.trustedProxies = env['TRUSTED_PROXIES'].split(',');
+  return options;
+}
+
+function portNumber(text: string, name: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`${name} must be a port number (0-65535), got '${text}'`);
+  return port;
+}
+
 /**
  * A RedisLayer (loaded only then) when REDIS_CLUSTER_NODES (a cluster, sharded pub/sub),
  * REDIS_SENTINELS with REDIS_SENTINEL_NAME (the master Sentinel names; REDIS_URL may add a password
  * and db) or REDIS_URL (one Redis) is set; else undefined: the in-memory default. REDIS_PREFIX
  * namespaces the channels in each case.
  */
-async function layerFromEnv(env: EntryProcess['env'], out: EntryConsole): Promise<GroupLayer | undefined> {
+async function layerFromEnv(env: EntryProcess['env'], out: EntryConsole, logger?: Logger): Promise<GroupLayer | undefined> {
   // Unset or empty is unset.
   const url = env['REDIS_URL'] || undefined;
   const clusterNodes = env['REDIS_CLUSTER_NODES'] || undefined;
@@ -85,6 +121,7 @@ async function layerFromEnv(env: EntryProcess['env'], out: EntryConsole): Promis
     ...(sentinels === undefined ? {} : { sentinels, sentinelName: env['REDIS_SENTINEL_NAME'] }),
     ...(url === undefined ? {} : { url }),
     prefix: env['REDIS_PREFIX'] || undefined,
+    ...(logger === undefined ? {} : { logger }),
   });
   out.log(`chanx-gen groups through ${layer.where}`);
   return layer;

@@ -1,6 +1,7 @@
 /**
  * Plain HTTP requests (everything but WebSocket upgrades): the document at /asyncapi.json and
- * /asyncapi.yaml, the playground page at /, 426 at a channel's address, 404 elsewhere.
+ * /asyncapi.yaml, the playground page at /, the probes /healthz and /readyz, 426 at a channel's
+ * address, 404 elsewhere.
  * What is served is generated with the code and passed in by generated/server.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -15,9 +16,18 @@ export interface ServedContent {
 
 const COMMON = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' };
 
+/** What the probes ask: `ready` false while shutting down or while the group layer is cut off. */
+export interface Readiness {
+  readonly ready: boolean;
+  readonly state: string;
+}
+
+const PLAIN = { ...COMMON, 'content-type': 'text/plain; charset=utf-8' };
+
 export function createRequestHandler(
   content: ServedContent,
   isChannelPath: (req: IncomingMessage) => boolean,
+  health?: Readiness,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const pages = new Map<string, { type: string; body: Buffer; headers?: Record<string, string> }>();
   if (content.documents !== undefined) {
@@ -36,6 +46,13 @@ export function createRequestHandler(
 
   return (req, res) => {
     const pathname = requestPath(req.url);
+    if (health !== undefined && (pathname === '/healthz' || pathname === '/readyz')) {
+      // Liveness: this answer is the proof. Readiness: 503 while shutting down or cut off from Redis.
+      const ok = pathname === '/healthz' || health.ready;
+      res.writeHead(ok ? 200 : 503, PLAIN);
+      res.end(pathname === '/healthz' ? 'ok\n' : `${health.state}\n`);
+      return;
+    }
     const page = pathname === undefined ? undefined : pages.get(pathname);
     if (page !== undefined) {
       if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -16,6 +16,11 @@ import { DEFAULT_HEARTBEAT_MS, startHeartbeat } from './heartbeat.js';
 import { positive, resolveLimits } from '../limits/limits.js';
 import type { OriginRule } from './origin.js';
 import { describeError, guardLogger, type Logger } from '../support/logger.js';
+import { checkRateLimit, parseRateLimit, type RateLimit } from '../limits/rate-limit.js';
+import { clientAddress, IpCap, trustedSet } from '../limits/ip-cap.js';
+import { ChannelWatch, type Ops } from '../ops/channel-watch.js';
+import { Health } from '../ops/health.js';
+import { ChanxMetrics } from '../ops/metrics.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, endAll } from './shutdown.js';
 import { compilePath, requestPath, type PathTemplate } from '../support/path-template.js';
 import type { ChannelDefinition, EventOf } from '../channel/definition.js';
@@ -24,8 +29,33 @@ import { SESSION_TOPICS, type HostedTopic } from '../topics/session.js';
 export interface ServerOptions extends ServedContent {
   /** Largest accepted frame in bytes; a larger one closes that connection with 1009. Default 1 MiB. */
   maxPayload?: number;
-  /** Where handler failures and connection errors are reported. Default: console. */
+  /**
+   * Where handler failures and connection errors are reported. Default: console (errors only).
+   * A pino-compatible logger (pino, or its child) also gets connections opened and closed, server
+   * and layer up and down at info, and one line per frame at debug.
+   */
   logger?: Logger;
+  /** Put each frame's payload on its debug log line. Default false: payloads are never logged. */
+  logPayloads?: boolean;
+  /**
+   * Prometheus metrics: `true` for a registry of the server's own (prom-client's process metrics
+   * included), or a ChanxMetrics to share. Read them from `server.metrics`. Default: none (no cost).
+   */
+  metrics?: boolean | ChanxMetrics;
+  /**
+   * Frames per connection: a token bucket (`{ maxFramesPerSecond: 100, burst: 200 }` or the same as
+   * RATE_LIMIT says it, `'100/s,burst=200'`). A frame over it is answered with a `rate_limited` error
+   * and not handled; a connection over it for `closeAfterMs` (default 3 s) is closed with 1008.
+   * Default: no limit.
+   */
+  rateLimit?: RateLimit | string;
+  /** Open connections per client IP at most; more get 429 before the upgrade. Default: no cap. */
+  maxConnectionsPerIp?: number;
+  /**
+   * Addresses of the reverse proxies in front of the server: from them only, X-Forwarded-For names
+   * the client (for maxConnectionsPerIp). Default none: the header is ignored.
+   */
+  trustedProxies?: readonly string[];
   /** Attach to an existing HTTP server instead of creating one. */
   server?: Server;
   /** Where groups live: default a MemoryLayer (this process); a RedisLayer spans processes. */
@@ -84,6 +114,10 @@ export function mount<H, Out, P>(channel: ChannelDefinition<H, Out, P>, Consumer
 export interface ChanxServer {
   readonly httpServer: Server;
   readonly layer: GroupLayer;
+  /** The server's metrics, when made with `metrics` (serve `metrics.text()` as `metrics.contentType`). */
+  readonly metrics: ChanxMetrics | undefined;
+  /** What /readyz answers: not ready while shutting down or while the group layer is cut off from Redis. */
+  readonly health: { readonly ready: boolean; readonly state: string };
   /** This process's members per group (the layer's view of them). */
   readonly groups: Pick<GroupLayer, 'size'>;
   /**
@@ -106,11 +140,21 @@ export interface ChanxServer {
 const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 
 export function createChanxServer(routes: readonly Route[], options: ServerOptions = {}): ChanxServer {
-  const logger: Logger = guardLogger(options.logger ?? { error: (message) => console.error(message) });
-  const layer = options.layer ?? new MemoryLayer();
+  const logger = guardLogger(options.logger ?? { error: (message) => console.error(message) });
+  const layer: GroupLayer = options.layer ?? new MemoryLayer();
+  const metrics = options.metrics === true ? new ChanxMetrics() : options.metrics === false ? undefined : options.metrics;
+  const ops: Ops = { log: logger, metrics, payloads: options.logPayloads === true };
+  const health = new Health(logger);
+  layer.observe?.(health);
+  if (metrics !== undefined) layer.observe?.(metrics.layerObserver());
+  const rateLimit = typeof options.rateLimit === 'string' ? parseRateLimit(options.rateLimit) : options.rateLimit && checkRateLimit(options.rateLimit);
+  const ipCap = options.maxConnectionsPerIp === undefined ? undefined : new IpCap(options.maxConnectionsPerIp);
+  const trusted = trustedSet(options.trustedProxies);
   const httpServer = options.server ?? createHttpServer();
+  // With a rate limit the connection takes or refuses each frame of a TCP read as it comes, and
+  // handles the ones taken a turn of the event loop apart (connection.ts, `limited`).
   const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: options.maxPayload ?? DEFAULT_MAX_PAYLOAD });
-  const runtime: ConnectionRuntime = { limits: resolveLimits(options), live: new Set(), keepRequest: options.keepUpgradeRequest === true };
+  const runtime: ConnectionRuntime = { limits: resolveLimits(options), live: new Set(), keepRequest: options.keepUpgradeRequest === true, rateLimit };
   const heartbeatMs = options.heartbeatIntervalMs === 0 ? Infinity : positive(options.heartbeatIntervalMs, DEFAULT_HEARTBEAT_MS, 'heartbeatIntervalMs');
   const shutdownMs = positive(options.shutdownTimeoutMs, DEFAULT_SHUTDOWN_TIMEOUT_MS, 'shutdownTimeoutMs');
   const state = {
@@ -130,7 +174,9 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
     const address = route.mounted.channel.address;
     if (seen.has(address)) continue;
     seen.add(address);
-    const mounted: MountedChannel = options.sendCompletion === true ? { ...route.mounted, dispatch: { sendCompletion: true } } : route.mounted;
+    let mounted: MountedChannel = options.sendCompletion === true ? { ...route.mounted, dispatch: { sendCompletion: true } } : route.mounted;
+    // Watched only when someone looks: metrics, or a logger that takes more than errors.
+    if (metrics !== undefined || logger.structured) mounted = { ...mounted, watch: new ChannelWatch(mounted.channel, ops) };
     table.push({ path: compilePath(address, route.mounted.channel.paramValues), route: { mounted } });
   }
   table.sort((a, b) => Number(a.path.address.includes('{')) - Number(b.path.address.includes('{')));
@@ -148,9 +194,20 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
   httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', destroySocket);
     const refused = refusal(req);
-    if (refused !== undefined) return refuseUpgrade(socket, refused.status, refused.text);
+    if (refused !== undefined) {
+      metrics?.reject(refused.type);
+      return refuseUpgrade(socket, refused.status, refused.text);
+    }
     const found = find(req);
     if (found === undefined) return refuseUpgrade(socket, 404, 'Not Found');
+    if (ipCap !== undefined) {
+      const address = clientAddress(req, trusted);
+      if (!ipCap.admit(address)) {
+        metrics?.reject('max_connections_per_ip');
+        return refuseUpgrade(socket, 429, 'Too Many Requests');
+      }
+      socket.once('close', () => ipCap.release(address));
+    }
     state.upgrading++;
     let settled = false;
     const upgraded = (): void => {
@@ -174,23 +231,32 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
   if (options.server === undefined)
     httpServer.on(
       'request',
-      createRequestHandler(options, (req) => find(req) !== undefined),
+      createRequestHandler(options, (req) => find(req) !== undefined, health),
     );
 
   let closed: Promise<void> | undefined;
   const shutDown = async (): Promise<void> => {
     state.closing = true;
+    health.shuttingDown();
+    logger.info({ connections: runtime.live.size }, 'server shutting down');
     heartbeat.stop();
-    const stopped = httpServer.listening ? new Promise<void>((resolve) => httpServer.close(() => resolve())) : Promise.resolve();
-    httpServer.closeIdleConnections();
+    // The port stays open until the connections are done, so that /readyz answers 503 meanwhile
+    // (and upgrades get 503) rather than a refused connection.
     await endAll(runtime.live, shutdownMs);
     await new Promise<void>((resolve) => wss.close(() => resolve()));
-    await stopped;
+    if (httpServer.listening) {
+      const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      await stopped;
+    }
+    logger.info({}, 'server stopped');
   };
 
   return {
     httpServer,
     layer,
+    metrics,
+    health,
     events: (channel, consumer) => channelEvents(channel, layer, consumer),
     groups: layer,
     listen(port, host) {
@@ -198,7 +264,9 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {
           httpServer.off('error', reject);
-          resolve((httpServer.address() as AddressInfo).port);
+          const bound = (httpServer.address() as AddressInfo).port;
+          logger.info({ port: bound, host: host ?? null }, 'server listening');
+          resolve(bound);
         });
       });
     },
