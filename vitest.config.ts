@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import LongFirstSequencer from './test/sequencer.js';
@@ -20,7 +21,7 @@ export const SERIAL = [
 export const ALL = ['test/**/*.test.ts'];
 // Golden trees hold generated starter tests (node:test, consumer.test.ts): compiled, not run here.
 export const EXCLUDE = ['**/node_modules/**', 'test/fixtures/**'];
-const cores = (await import('node:os')).availableParallelism();
+const cores = availableParallelism();
 
 export default defineConfig({
   resolve: {
