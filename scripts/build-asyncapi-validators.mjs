@@ -28,7 +28,9 @@ const inputs = {
   specs: versionOf(fromParser, '@asyncapi/specs'),
   ajv: versionOf(fromSpectral, 'ajv'),
   spectralFunctions: versionOf(fromParser, '@stoplight/spectral-functions'),
-  script: createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).digest('hex'),
+  script: createHash('sha256')
+    .update(readFileSync(fileURLToPath(import.meta.url)))
+    .digest('hex'),
 };
 
 /** The digest of every validator, by name (the stamp's `validators`). */
