@@ -1,5 +1,27 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import LongFirstSequencer from './test/sequencer.js';
+
+/**
+ * Tests that assert a window of wall time against real processes (a Sentinel or Cluster failover,
+ * a redis-server restart, the watcher's settle time) or drive Chromium: they run in the `serial`
+ * project, one file at a time after the rest, so the load of other test files never eats into
+ * their windows. Everything else runs in the `parallel` project on every core (vitest's default
+ * leaves one core idle, which on two cores halves the suite's speed).
+ */
+export const SERIAL = [
+  'test/redis/sentinel.test.ts',
+  'test/redis/cluster.test.ts',
+  'test/redis/processes.test.ts',
+  'test/cli/watch.test.ts',
+  'test/browser/**/*.test.ts',
+];
+/** The whole suite's files (vitest.mutate.config.ts runs them as one project); the projects below split them. */
+export const ALL = ['test/**/*.test.ts'];
+// Golden trees hold generated starter tests (node:test, consumer.test.ts): compiled, not run here.
+export const EXCLUDE = ['**/node_modules/**', 'test/fixtures/**'];
+const cores = availableParallelism();
 
 export default defineConfig({
   resolve: {
@@ -12,11 +34,14 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['test/**/*.test.ts'],
-    // Golden trees hold generated starter tests (node:test, consumer.test.ts): compiled, not run here.
-    exclude: ['**/node_modules/**', 'test/fixtures/**'],
     globalSetup: ['test/global-setup.ts'],
+    sequence: { sequencer: LongFirstSequencer },
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: 'parallel', include: ALL, exclude: [...EXCLUDE, ...SERIAL], maxWorkers: cores } },
+      // maxWorkers 1 with the default groupOrder: vitest runs these files one by one after the parallel group.
+      { extends: true, test: { name: 'serial', include: SERIAL, exclude: EXCLUDE, maxWorkers: 1 } },
+    ],
   },
 });

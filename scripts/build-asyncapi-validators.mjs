@@ -10,7 +10,7 @@
 // Spectral's `schema` function uses. stamp.json records the versions they were built from; at run
 // time a mismatch means the parser compiles them itself again (slow, never wrong).
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -19,6 +19,43 @@ const require = createRequire(import.meta.url);
 const parserDir = path.dirname(require.resolve('@asyncapi/parser/package.json'));
 const fromParser = createRequire(path.join(parserDir, 'cjs', 'index.js'));
 const fromSpectral = createRequire(fromParser.resolve('@stoplight/spectral-functions'));
+
+const out = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'asyncapi-validators');
+const versionOf = (req, name) => req(`${name}/package.json`).version;
+/** What the validators are built from: the versions that shape them, and this script. */
+const inputs = {
+  parser: versionOf(require, '@asyncapi/parser'),
+  specs: versionOf(fromParser, '@asyncapi/specs'),
+  ajv: versionOf(fromSpectral, 'ajv'),
+  spectralFunctions: versionOf(fromParser, '@stoplight/spectral-functions'),
+  script: createHash('sha256')
+    .update(readFileSync(fileURLToPath(import.meta.url)))
+    .digest('hex'),
+};
+
+/** The digest of every validator, by name (the stamp's `validators`). */
+function digestOf(files) {
+  const digest = createHash('sha256');
+  for (const name of [...files.keys()].sort()) digest.update(name).update('\0').update(files.get(name)).update('\0');
+  return digest.digest('hex');
+}
+
+// Built already from the same inputs, and the files are the ones built (the digest of every .cjs
+// there, names included, is the stamp's): nothing to do, without loading the parser or ajv.
+// `npm ci` builds (prepare) and `npm test` builds again; this makes the second one cheap.
+const stampFile = path.join(out, 'stamp.json');
+if (existsSync(stampFile)) {
+  const stamp = JSON.parse(readFileSync(stampFile, 'utf8'));
+  if (Object.entries(inputs).every(([k, v]) => stamp[k] === v)) {
+    const names = readdirSync(out).filter((n) => n.endsWith('.cjs'));
+    const files = new Map(names.map((n) => [n, readFileSync(path.join(out, n), 'utf8')]));
+    if (files.size > 0 && digestOf(files) === stamp.validators) {
+      console.log(`dist/asyncapi-validators: ${files.size} validators up to date`);
+      process.exit(0);
+    }
+  }
+}
+
 const Ajv = fromSpectral('ajv').default;
 const addFormats = fromSpectral('ajv-formats').default;
 const addErrors = fromSpectral('ajv-errors').default;
@@ -28,7 +65,6 @@ const draft4 = fromSpectral('./schema/draft4.json');
 const { getSchema } = fromParser('./ruleset/functions/documentStructure.js');
 const { AsyncAPIFormats } = fromParser('./ruleset/formats.js');
 
-const out = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'asyncapi-validators');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
@@ -67,15 +103,6 @@ for (const [version, format] of AsyncAPIFormats) {
 }
 // The digest of every validator, by name: the generator's fingerprint (src/write/generator-fingerprint.ts)
 // takes it from stamp.json instead of hashing ~9 MB on every run.
-const digest = createHash('sha256');
-for (const name of [...written.keys()].sort()) digest.update(name).update('\0').update(written.get(name)).update('\0');
-const versionOf = (req, name) => req(`${name}/package.json`).version;
-const stamp = {
-  parser: versionOf(require, '@asyncapi/parser'),
-  specs: versionOf(fromParser, '@asyncapi/specs'),
-  ajv: versionOf(fromSpectral, 'ajv'),
-  spectralFunctions: versionOf(fromParser, '@stoplight/spectral-functions'),
-  validators: digest.digest('hex'),
-};
+const stamp = { ...inputs, validators: digestOf(written) };
 writeFileSync(path.join(out, 'stamp.json'), `${JSON.stringify(stamp, null, 2)}\n`);
 console.log(`dist/asyncapi-validators: ${count} validators in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -114,6 +114,43 @@ export function typecheck(outDir: string): string {
   }
 }
 
+/**
+ * One tsc --strict run (as typecheck) over several generated trees below `root`: tsc's start-up,
+ * lib and @types/node are most of a run, so tests that compile several trees share one. Returns,
+ * for a tree, tsc's complaints about files in it; a complaint that names no tree (a broken
+ * configuration, say) is returned for every tree, so it fails every test that asks.
+ */
+export function typecheckTrees(root: string, trees: string[]): (tree: string) => string {
+  if (TSC_SKIPPED) return () => '';
+  const config = path.join(root, 'tsconfig.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      compilerOptions: { target: 'es2022', module: 'nodenext', strict: true, noEmit: true, types: ['node'] },
+      include: trees.map((t) => path.relative(root, t).split(path.sep).join('/')),
+    }),
+  );
+  let out = '';
+  try {
+    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', config], { encoding: 'utf8' });
+  } catch (err) {
+    out = String((err as { stdout?: string }).stdout ?? err);
+  }
+  // A complaint is a line that starts a message (not indented) with the lines indented below it.
+  const complaints: string[] = [];
+  for (const line of out.split('\n')) {
+    if (line === '') continue;
+    if (/^\s/.test(line) && complaints.length > 0) complaints[complaints.length - 1] += `\n${line}`;
+    else complaints.push(line);
+  }
+  const own = (tree: string) => {
+    const rel = path.relative(process.cwd(), tree).split(path.sep).join('/');
+    return (c: string) => c.startsWith(`${rel}/`) || c.startsWith(`${tree}/`);
+  };
+  const stray = complaints.filter((c) => !trees.some((t) => own(t)(c)));
+  return (tree) => [...complaints.filter(own(tree)), ...stray].join('\n');
+}
+
 export function write(file: string, text: string): void {
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, text);

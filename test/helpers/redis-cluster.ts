@@ -123,7 +123,8 @@ export async function startCluster(): Promise<RedisCluster> {
             ),
           ),
         );
-        const covered = ok.every(Boolean) && coversEverySlot(await topology().catch(() => []), live());
+        const nodes = ok.every(Boolean) ? await topology().catch(() => []) : [];
+        const covered = coversEverySlot(nodes, live()) && rolesSettled(nodes, live());
         if (covered) return;
         if (Date.now() > deadline) throw new Error(`the cluster is not healthy after ${ms} ms`);
         await new Promise((r) => setTimeout(r, 100));
@@ -214,4 +215,14 @@ function coversEverySlot(nodes: ClusterNode[], live: readonly number[]): boolean
   let covered = 0;
   for (const n of nodes) if (n.role === 'master' && !n.failed && live.includes(n.port)) for (const [a, b] of n.slots) covered += b - a + 1;
   return covered === 16384;
+}
+
+/**
+ * Whether every live node is in the view and has its final role: a replica, or a master that serves
+ * slots. Right after `--cluster create` (or a restart) a node still shows as a master without slots
+ * until CLUSTER REPLICATE has spread by gossip, which on a loaded machine takes a while; a test that
+ * reads the masters then would count one that can own nothing.
+ */
+function rolesSettled(nodes: ClusterNode[], live: readonly number[]): boolean {
+  return live.every((port) => nodes.some((n) => n.port === port && !n.failed && (n.role === 'replica' || n.slots.length > 0)));
 }
