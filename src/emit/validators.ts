@@ -65,10 +65,11 @@ interface Compiled {
 
 /**
  * ajv's standalone code for one set of messages, kept for the run: the server's validators and the
- * playground's are the same code (the page takes the envelope off as the server does), so it is
- * compiled once per channel, not twice (compiling is most of a large document's generation time).
+ * playground's are the same code (the page takes the envelope off as the server does), and so are
+ * those of channels that take the same messages, so each set is compiled once per document
+ * (compiling is most of a large document's generation time).
  */
-const compiledSets = [new WeakMap<object, WeakMap<object, Compiled>>(), new WeakMap<object, WeakMap<object, Compiled>>()] as const;
+const compiledSets = new WeakMap<object, Map<string, Compiled>>();
 
 function compiled(
   channelKey: string,
@@ -77,13 +78,15 @@ function compiled(
   specPath: string,
   envelopeTakenOff: boolean,
 ): Compiled {
-  const sets = compiledSets[envelopeTakenOff ? 1 : 0];
-  const bySchemas = sets.get(messages) ?? new WeakMap<object, Compiled>();
-  sets.set(messages, bySchemas);
-  const kept = bySchemas.get(schemas);
+  // Keyed by content: channels that take the same messages (many a document's subscribe request)
+  // get the same code, so it is compiled once per document, not once per channel.
+  const key = `${envelopeTakenOff ? 1 : 0}${messages.map((m) => `\n${m.typeName}\u0000${m.validatorName}`).join('')}`;
+  const sets = compiledSets.get(schemas) ?? new Map<string, Compiled>();
+  compiledSets.set(schemas, sets);
+  const kept = sets.get(key);
   if (kept !== undefined) return kept;
   const result = compile(channelKey, messages, schemas, specPath, envelopeTakenOff);
-  bySchemas.set(schemas, result);
+  sets.set(key, result);
   return result;
 }
 
