@@ -42,3 +42,28 @@ describe('validation errors in Chanx form', () => {
     expect(toErrorItems(['t'], validate.errors)).toEqual(want);
   });
 });
+
+describe("an optional value (anyOf with null): pydantic's Optional[X] reports X's errors only", () => {
+  const optional = new Ajv({ allErrors: true }).compile({
+    type: 'object',
+    properties: {
+      maybe: { anyOf: [{ type: 'object', properties: { n: { type: 'integer' } } }, { type: 'null' }] },
+      maybes: { type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'null' }] } },
+    },
+  });
+  it.each([
+    // The error under the optional value (at maybe/n) silences the null branch's at maybe.
+    [{ maybe: { n: 'x' } }, [{ type: 'int_type', loc: ['t', 'maybe', 'n'], msg: 'Input should be a valid integer' }]],
+    [{ maybe: 5 }, [{ type: 'dict_type', loc: ['t', 'maybe'], msg: 'Input should be a valid dictionary' }]],
+    [
+      { maybes: [1, 'a', 2] },
+      [
+        { type: 'string_type', loc: ['t', 'maybes', 0], msg: 'Input should be a valid string' },
+        { type: 'string_type', loc: ['t', 'maybes', 2], msg: 'Input should be a valid string' },
+      ],
+    ],
+  ])('%j', (data, want) => {
+    expect(optional(data)).toBe(false);
+    expect(toErrorItems(['t'], optional.errors, undefined, data)).toEqual(want);
+  });
+});

@@ -32,8 +32,7 @@ export function toErrorItems(
   const all = errors ?? [];
   const silenced = unsaidByPydantic(all);
   for (const e of all) {
-    // oneOf/anyOf/if report a summary beside the errors of their branches; the branches say more.
-    if ((e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if') && all.length > 1) continue;
+    if (isSummary(e) && all.length > 1) continue;
     if (silenced.has(e)) continue;
     const item = toItem(prefix, e, titles, data);
     const key = `${item.type}\u0000${item.loc.join('\u0000')}`;
@@ -59,15 +58,26 @@ function unsaidByPydantic(errors: readonly ValidatorError[]): Set<ValidatorError
     if (e.keyword === 'enum' && namedSchemaKeyword(e.schemaPath, 'enum')) enums.add(`${e.instancePath}\u0000${e.schemaPath!.slice(0, -'enum'.length)}`);
   }
   const nullBranch = (e: ValidatorError) => e.keyword === 'type' && e.params['type'] === 'null' && /\/(anyOf|oneOf)\/\d+\/type$/.test(e.schemaPath ?? '');
-  const summary = (e: ValidatorError) => e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if';
+  // Every place at or above another error (not a summary, not a null branch), in one pass: a frame
+  // may carry tens of thousands of errors, so no error may look through all the others.
+  const above = new Set<string>();
   for (const e of errors) {
-    if (e.keyword === 'type' && enums.has(`${e.instancePath}\u0000${(e.schemaPath ?? '').slice(0, -'type'.length)}`)) out.add(e);
-    else if (nullBranch(e)) {
-      const at = e.instancePath;
-      if (errors.some((o) => o !== e && !summary(o) && !nullBranch(o) && (o.instancePath === at || o.instancePath.startsWith(`${at}/`)))) out.add(e);
+    if (isSummary(e) || nullBranch(e)) continue;
+    for (let at = e.instancePath; !above.has(at); at = at.slice(0, Math.max(0, at.lastIndexOf('/')))) {
+      above.add(at);
+      if (at === '') break;
     }
   }
+  for (const e of errors) {
+    if (e.keyword === 'type' && enums.has(`${e.instancePath}\u0000${(e.schemaPath ?? '').slice(0, -'type'.length)}`)) out.add(e);
+    else if (nullBranch(e) && above.has(e.instancePath)) out.add(e);
+  }
   return out;
+}
+
+/** oneOf/anyOf/if report a summary beside the errors of their branches; the branches say more. */
+function isSummary(e: ValidatorError): boolean {
+  return e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if';
 }
 
 function toItem(prefix: readonly (string | number)[], e: ValidatorError, titles: ModelTitles | undefined, data: unknown): ErrorItem {
