@@ -48,14 +48,18 @@ export function standaloneValidators(
   if (messages.length === 0) return 'export {};\n';
   const { code, warnings } = compiled(channelKey, messages, schemas, specPath, envelopeTakenOff);
   for (const message of warnings) warn(message);
-  const exports = Object.fromEntries(messages.map((m) => [m.validatorName, m.typeName]));
   let esm: string;
   try {
     esm = importRuntime(code, runtimeModule);
   } catch (err) {
     throw cannotCompile(channelKey, specPath, err);
   }
-  return typeOf === undefined ? esm : typedExports(esm, exports, typeOf);
+  return typeOf === undefined ? esm : typedExports(esm, exportsOf(messages), typeOf);
+}
+
+/** Each validator's export name with the message type it checks. */
+function exportsOf(messages: readonly { typeName: string; validatorName: string }[]): Record<string, string> {
+  return Object.fromEntries(messages.map((m) => [m.validatorName, m.typeName]));
 }
 
 interface Compiled {
@@ -85,18 +89,7 @@ function compiled(
   compiledSets.set(schemas, sets);
   const kept = sets.get(key);
   if (kept !== undefined) return kept;
-  const result = compile(channelKey, messages, schemas, specPath, envelopeTakenOff);
-  sets.set(key, result);
-  return result;
-}
 
-function compile(
-  channelKey: string,
-  messages: readonly { typeName: string; validatorName: string }[],
-  schemas: Record<string, JsonSchema>,
-  specPath: string,
-  envelopeTakenOff: boolean,
-): Compiled {
   // ajv is loaded only when code is generated (not for --check on an unchanged tree later on).
   const Ajv = require('ajv').default as typeof import('ajv').default;
   const addFormats = require('ajv-formats').default as typeof import('ajv-formats').default;
@@ -139,8 +132,9 @@ function compile(
       const schema = forAjv(schemas[name] ?? true, roots.has(name) && !envelopeTakenOff);
       ajv.addSchema(typeof schema === 'boolean' ? { $id: name, ...(schema ? {} : { not: {} }) } : { ...schema, $id: name }, name);
     }
-    const exports = Object.fromEntries(messages.map((m) => [m.validatorName, m.typeName]));
-    return { code: standaloneCode(ajv, exports), warnings };
+    const result = { code: standaloneCode(ajv, exportsOf(messages)), warnings };
+    sets.set(key, result);
+    return result;
   } catch (err) {
     throw cannotCompile(channelKey, specPath, err);
   }

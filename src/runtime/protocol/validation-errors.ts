@@ -162,9 +162,13 @@ const FORMAT_ERRORS: Record<string, [string, string]> = {
 };
 
 function formatError(format: string, loc: (string | number)[]): ErrorItem {
-  const known = Object.hasOwn(FORMAT_ERRORS, format) ? FORMAT_ERRORS[format] : undefined;
-  if (known !== undefined) return { type: known[0], loc, msg: known[1] };
-  return { type: 'value_error', loc, msg: `Value error, should be a valid ${format}` };
+  return known(FORMAT_ERRORS, format, loc) ?? { type: 'value_error', loc, msg: `Value error, should be a valid ${format}` };
+}
+
+/** The error a table of [type, text] gives for `key`, if it has one. */
+function known(table: Record<string, [string, string]>, key: string, loc: (string | number)[]): ErrorItem | undefined {
+  const entry = Object.hasOwn(table, key) ? table[key] : undefined;
+  return entry === undefined ? undefined : { type: entry[0], loc, msg: entry[1] };
 }
 
 /** Whether a keyword failed on a named schema itself (`Status/enum`), not inside a message (`#/...`). */
@@ -198,9 +202,7 @@ const TYPE_ERRORS: Record<string, [string, string]> = {
 };
 
 function typeError(loc: (string | number)[], type: string): ErrorItem {
-  const known = TYPE_ERRORS[type];
-  if (known !== undefined) return { type: known[0], loc, msg: known[1] };
-  return { type: 'type_error', loc, msg: `Input should be of type ${type.split(',').join(' or ')}` };
+  return known(TYPE_ERRORS, type, loc) ?? { type: 'type_error', loc, msg: `Input should be of type ${type.split(',').join(' or ')}` };
 }
 
 /** The title of the named schema whose own `type: object` failed (a type error's schemaPath is `<id>/type`). */

@@ -289,13 +289,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
     this.alive = true;
     if (this.ending) return;
     if (this.bucket !== undefined) return this.limited(data, isBinary, this.bucket);
-    if (!this.queue.pushCall(this.runFrame, this, data, isBinary, this.runtime.limits.maxQueuedFrames)) {
-      this.endForLimit(
-        `more than maxQueuedFrames (${this.runtime.limits.maxQueuedFrames}) frames wait behind its handlers`,
-        'Too many queued frames',
-        'queued_frames',
-      );
-    }
+    if (!this.queue.pushCall(this.runFrame, this, data, isBinary, this.runtime.limits.maxQueuedFrames)) this.tooManyQueued();
   }
 
   /** @internal the ws 'pong' listener */
@@ -388,7 +382,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
     if (this.cut) return;
     const now = performance.now();
     let task: () => unknown;
-    if (bucket.take(now)) task = () => (this.cut ? undefined : nextTurn().then(() => (this.cut ? undefined : this.inTurn(this.handleFrame(data, isBinary)))));
+    if (bucket.take(now)) task = () => (this.cut ? undefined : nextTurn().then(() => (this.cut ? undefined : this.runFrame(data, isBinary))));
     else if (bucket.refused(now)) {
       // Nothing more is read or handled; the refusals queued so far are answered, then the close.
       this.cut = true;
@@ -397,13 +391,15 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
       if (!this.queue.push(task)) task();
       return;
     } else task = () => this.overRate(data, isBinary, bucket);
-    if (!this.queue.push(task, this.runtime.limits.maxQueuedFrames)) {
-      this.endForLimit(
-        `more than maxQueuedFrames (${this.runtime.limits.maxQueuedFrames}) frames wait behind its handlers`,
-        'Too many queued frames',
-        'queued_frames',
-      );
-    }
+    if (!this.queue.push(task, this.runtime.limits.maxQueuedFrames)) this.tooManyQueued();
+  }
+
+  private tooManyQueued(): void {
+    this.endForLimit(
+      `more than maxQueuedFrames (${this.runtime.limits.maxQueuedFrames}) frames wait behind its handlers`,
+      'Too many queued frames',
+      'queued_frames',
+    );
   }
 
   /** A frame over the rate limit: answered `rate_limited` (with its ref), not handled. */
