@@ -37,6 +37,6 @@ export function whenDrained(ws: WebSocket, drained: () => void): void {
 export const OVERFLOW_CLOSE_GRACE_MS = 1000;
 
 /** The TCP socket under a ws connection (ws keeps it as `_socket`; it is not public API). */
-function socketOf(ws: WebSocket): Duplex | undefined {
+export function socketOf(ws: WebSocket): Duplex | undefined {
   return (ws as unknown as { _socket?: Duplex })._socket ?? undefined;
 }

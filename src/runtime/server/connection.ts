@@ -4,21 +4,19 @@
  * outbound backpressure and the heartbeat are decided by their own modules.
  */
 import type { IncomingMessage } from 'node:http';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { authenticateConnection, type Authenticate } from './auth.js';
 import type { GroupLayer, LayerMember } from '../layers/layer.js';
 import { handleEvent, type EventHook } from '../layers/events.js';
-import { nextMemberId } from '../layers/member-id.js';
 import { dispatchFrame, sendFrames, type DispatchOptions } from '../channel/dispatch.js';
 import { FrameQueue, type QueueOwner } from '../limits/frame-queue.js';
 import type { Beating } from './heartbeat.js';
 import { resolveLimits, type ConnectionLimits } from '../limits/limits.js';
-import { OVERFLOW_CLOSE_GRACE_MS, outboundVerdict, whenDrained } from '../limits/outbound-limit.js';
-import { HANDLERS_BEHIND, holdReading, releaseReading, REPLIES_UNDRAINED, SHUTTING_DOWN } from '../limits/read-gate.js';
+import { HANDLERS_BEHIND, holdReading, releaseReading, SHUTTING_DOWN } from '../limits/read-gate.js';
 import { BINARY_FRAME, rateLimited } from '../protocol/rejections.js';
 import { FrameBucket, type RateLimit } from '../limits/rate-limit.js';
 import type { ChannelWatch } from '../ops/channel-watch.js';
-import type { LimitClose } from '../ops/metrics.js';
+import { Outbound } from './outbound.js';
 import { TopicSession, type TopicMount } from '../topics/session.js';
 import type { BroadcastOptions, ChannelDefinition, ConnectionContext, Frames } from '../channel/definition.js';
 import { isThenable } from '../support/thenable.js';
@@ -62,9 +60,7 @@ const OWN_COPY = 2;
 const CONNECTION = Symbol('chanx-gen connection');
 const DEFAULT_RUNTIME: ConnectionRuntime = { limits: resolveLimits({}), live: new Set() };
 
-export class Connection implements ConnectionContext<unknown, Record<string, string>>, LayerMember, QueueOwner, Beating {
-  /** Unique across processes; made once, since the layer keys its members by it and broadcasts compare it per member. */
-  readonly id = nextMemberId();
+export class Connection extends Outbound implements ConnectionContext<unknown, Record<string, string>>, LayerMember, QueueOwner, Beating {
   private joined: Set<string> | undefined;
   /** What `authenticate` returned (undefined without one). */
   user: unknown = undefined;
@@ -74,12 +70,6 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   /** This connection's topic subscriptions, when the channel serves topics. */
   readonly topics: TopicSession | undefined;
   private readonly queue: FrameQueue;
-  /** What holds reading paused (read-gate.ts bits); 0: reading. */
-  private pausedBy = 0;
-  /** Set when the server decided to end this connection (a limit, shutdown): frames are no longer taken. */
-  private ending = false;
-  /** Over a limit for good: frames still queued are not handled (those under a rate limit wait a turn). */
-  private cut = false;
   private isClosed = false;
   /** Life seen since the last heartbeat tick (a pong or a frame). */
   private alive = true;
@@ -101,14 +91,15 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   private readonly since: number;
 
   constructor(
-    private readonly ws: WebSocket,
+    ws: WebSocket,
     private readonly mounted: MountedChannel,
     readonly params: Record<string, string>,
     request: IncomingMessage,
     private readonly layer: GroupLayer,
-    private readonly logger: Logger,
+    logger: Logger,
     private readonly runtime: ConnectionRuntime = DEFAULT_RUNTIME,
   ) {
+    super(ws, mounted.watch, mounted.channel.address, runtime.limits, logger);
     this.upgrade = request;
     this.handlers = mounted.createHandlers();
     this.topics = mounted.topics === undefined ? undefined : new TopicSession(this, mounted.topics, layer, logger);
@@ -152,26 +143,6 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
     this.sendRaw(JSON.stringify(fill === undefined ? message : fill(message)));
   }
 
-  sendRaw(frame: string): void {
-    if (this.ending || this.ws.readyState !== WebSocket.OPEN) return;
-    this.ws.send(frame);
-    const tally = this.mounted.watch?.tally;
-    if (tally !== undefined) tally.sent++;
-    const verdict = outboundVerdict(this.ws, this.runtime.limits);
-    if (verdict === 'ok') return;
-    if (verdict === 'over') {
-      this.endForLimit(
-        `${this.ws.bufferedAmount} bytes wait to be sent, over maxBufferedBytes (${this.runtime.limits.maxBufferedBytes}): the peer does not read`,
-        'Outbound buffer limit exceeded',
-        'outbound_buffer',
-      );
-    } else if ((this.pausedBy & REPLIES_UNDRAINED) === 0) {
-      this.pausedBy = holdReading(this.ws, this.pausedBy, REPLIES_UNDRAINED);
-      this.mounted.watch?.paused('replies_undrained');
-      whenDrained(this.ws, () => (this.pausedBy = releaseReading(this.ws, this.pausedBy, REPLIES_UNDRAINED)));
-    }
-  }
-
   broadcast(message: unknown, options: BroadcastOptions = {}): void {
     const fill = this.mounted.channel.fill;
     this.broadcastFrame(options.groups ?? this.groups, JSON.stringify(fill === undefined ? message : fill(message)), options.excludeSelf === true);
@@ -192,14 +163,16 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
     return this.mounted.dispatch?.sendCompletion === true;
   }
 
-  /** Sends a frame that came through a group, then its completion frame (if any); held while it is this connection's own copy. */
+  /**
+   * Sends a frame that came through a group, then its completion frame (if any); held while it is
+   * this connection's own copy, and paced (fan-out-pacer.ts) when this turn wrote many copies already.
+   */
   deliverCopy(frame: string, done: string | undefined): void {
     if (this.turn === (TURN | OWN_COPY)) {
       (this.held ??= []).push(frame, done);
       return;
     }
-    this.sendRaw(frame);
-    if (done !== undefined) this.sendRaw(done);
+    this.sendPaced(frame, done);
   }
 
   join(group: string): void {
@@ -217,17 +190,14 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
     if (eventOf === undefined) return this.deliverCopy(frame, this.completes ? GROUP_COMPLETE : undefined);
     if (eventOf !== this.mounted.channel.key || this.refused) return;
     const hook = this.handlers.onEvent;
-    if (hook === undefined) {
-      this.sendRaw(frame);
-      if (this.completes) this.sendRaw(EVENT_COMPLETE);
-      return;
-    }
+    if (hook === undefined) return this.deliverCopy(frame, this.completes ? EVENT_COMPLETE : undefined);
     if (!this.queue.push(() => this.inTurn(this.handleEvent(frame, hook)), this.runtime.limits.maxQueuedFrames)) {
       this.logger.error(`${this.mounted.channel.address}: connection ${this.id} dropped an event: its queue is full`);
     }
   }
 
   close(code = 1000, reason = ''): void {
+    this.writeOutbox();
     this.ws.close(code, reason);
   }
 
@@ -262,6 +232,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
     if (this.isClosed) return this.queue.idle();
     return new Promise<void>((resolve) => {
       this.ws.once('close', resolve);
+      this.writeOutbox();
       this.ending = true;
       this.ws.resume(); // to read the peer's close frame; data frames are ignored from now on
       this.ws.close(code, reason);
@@ -305,6 +276,7 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
   /** @internal the ws 'close' listener: leave every group, then onDisconnect after what is queued. */
   closed(code: number, reason: Buffer): void {
     this.isClosed = true;
+    this.dropOutbox();
     this.mounted.watch?.closed(this.id, code, reason.toString(), performance.now() - this.since);
     this.ending = true;
     this.topics?.disconnect();
@@ -475,18 +447,6 @@ export class Connection implements ConnectionContext<unknown, Record<string, str
 
   private hookFailed(name: string, err: unknown): void {
     this.logger.error(`${this.mounted.channel.address}: ${name} failed: ${describeError(err)}`, err);
-  }
-
-  /** A limit was exceeded: log once, take nothing more, close with 1008, and cut it if the close cannot be flushed. */
-  private endForLimit(why: string, reason: string, limit: LimitClose): void {
-    if (this.ending) return;
-    this.ending = true;
-    this.cut = true;
-    this.mounted.watch?.limitClosed(limit);
-    this.logger.error(`${this.mounted.channel.address}: connection ${this.id} closed (1008): ${why}`);
-    this.ws.resume(); // to read the peer's close frame; data frames are ignored from now on
-    this.ws.close(1008, reason);
-    setTimeout(() => this.ws.terminate(), OVERFLOW_CLOSE_GRACE_MS).unref();
   }
 }
 

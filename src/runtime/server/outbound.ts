@@ -1,0 +1,119 @@
+/**
+ * How frames leave one connection: written to its socket now, or, when the turn's fan-out budget
+ * is spent (limits/fan-out-pacer.ts), kept in its outbox, in order, until the pacer's next turn.
+ * Both count against the outbound limits: replies that are not drained pause reading, and a peer
+ * that lets more than maxBufferedBytes wait for it (written or kept) is closed with 1008.
+ */
+import WebSocket from 'ws';
+import { fanOutPacer, type PacedWriter } from '../limits/fan-out-pacer.js';
+import type { ConnectionLimits } from '../limits/limits.js';
+import { OVERFLOW_CLOSE_GRACE_MS, outboundVerdict, socketOf, whenDrained } from '../limits/outbound-limit.js';
+import { holdReading, releaseReading, REPLIES_UNDRAINED } from '../limits/read-gate.js';
+import { nextMemberId } from '../layers/member-id.js';
+import type { ChannelWatch } from '../ops/channel-watch.js';
+import type { LimitClose } from '../ops/metrics.js';
+import type { Logger } from '../support/logger.js';
+
+export abstract class Outbound implements PacedWriter {
+  /** Unique across processes; made once, since the layer keys its members by it and broadcasts compare it per member. */
+  readonly id = nextMemberId();
+  /** What holds reading paused (read-gate.ts bits); 0: reading. */
+  protected pausedBy = 0;
+  /** Set when the server decided to end this connection (a limit, shutdown): frames are no longer taken. */
+  protected ending = false;
+  /** Over a limit for good: frames still queued are not handled (those under a rate limit wait a turn). */
+  protected cut = false;
+  /** Frames waiting for the fan-out pacer: while there are some, every frame goes behind them. */
+  private outbox: string[] | undefined;
+  /** What the outbox holds, in UTF-16 units: counted with the socket's buffer against maxBufferedBytes. */
+  private outboxSize = 0;
+
+  constructor(
+    protected readonly ws: WebSocket,
+    private readonly watch: ChannelWatch | undefined,
+    /** The channel's address, for logs. */
+    protected readonly address: string,
+    private readonly limits: ConnectionLimits,
+    protected readonly logger: Logger,
+  ) {}
+
+  sendRaw(frame: string): void {
+    if (this.outbox !== undefined) return this.postpone(frame);
+    this.write(frame);
+  }
+
+  /** Sends a group's copy: now while the turn's fan-out budget lasts, else from the outbox in a later turn. */
+  protected sendPaced(frame: string, done: string | undefined): void {
+    if (this.outbox === undefined && !fanOutPacer.take()) {
+      if (this.ending) return;
+      this.outbox = [];
+      fanOutPacer.wait(this);
+    }
+    this.sendRaw(frame);
+    if (done !== undefined) this.sendRaw(done);
+  }
+
+  /** PacedWriter: writes every frame that waits, in one corked write (also before the server closes the connection). */
+  writeOutbox(): void {
+    const outbox = this.outbox;
+    if (outbox === undefined) return;
+    this.dropOutbox();
+    const socket = socketOf(this.ws);
+    socket?.cork();
+    for (const frame of outbox) this.write(frame);
+    socket?.uncork();
+  }
+
+  protected dropOutbox(): void {
+    this.outbox = undefined;
+    this.outboxSize = 0;
+  }
+
+  /** A limit was exceeded: log once, take nothing more, close with 1008, and cut it if the close cannot be flushed. */
+  protected endForLimit(why: string, reason: string, limit: LimitClose): void {
+    if (this.ending) return;
+    // What waits is still sent before the close (refusals, replies), but not to a peer that does not read.
+    if (limit === 'outbound_buffer') this.dropOutbox();
+    else this.writeOutbox();
+    this.ending = true;
+    this.cut = true;
+    this.watch?.limitClosed(limit);
+    this.logger.error(`${this.address}: connection ${this.id} closed (1008): ${why}`);
+    this.ws.resume(); // to read the peer's close frame; data frames are ignored from now on
+    this.ws.close(1008, reason);
+    setTimeout(() => this.ws.terminate(), OVERFLOW_CLOSE_GRACE_MS).unref();
+  }
+
+  /** Writes one frame to the socket now, then applies the outbound limits. */
+  private write(frame: string): void {
+    if (this.ending || this.ws.readyState !== WebSocket.OPEN) return;
+    this.ws.send(frame);
+    const tally = this.watch?.tally;
+    if (tally !== undefined) tally.sent++;
+    const verdict = outboundVerdict(this.ws, this.limits);
+    if (verdict === 'ok') return;
+    if (verdict === 'over') this.overLimit(this.ws.bufferedAmount);
+    else if ((this.pausedBy & REPLIES_UNDRAINED) === 0) {
+      this.pausedBy = holdReading(this.ws, this.pausedBy, REPLIES_UNDRAINED);
+      this.watch?.paused('replies_undrained');
+      whenDrained(this.ws, () => (this.pausedBy = releaseReading(this.ws, this.pausedBy, REPLIES_UNDRAINED)));
+    }
+  }
+
+  /** A frame behind the outbox. What waits counts against maxBufferedBytes as if it were written. */
+  private postpone(frame: string): void {
+    if (this.ending) return;
+    this.outbox!.push(frame);
+    this.outboxSize += frame.length;
+    const waiting = this.ws.bufferedAmount + this.outboxSize;
+    if (waiting > this.limits.maxBufferedBytes) this.overLimit(waiting);
+  }
+
+  private overLimit(waiting: number): void {
+    this.endForLimit(
+      `${waiting} bytes wait to be sent, over maxBufferedBytes (${this.limits.maxBufferedBytes}): the peer does not read`,
+      'Outbound buffer limit exceeded',
+      'outbound_buffer',
+    );
+  }
+}

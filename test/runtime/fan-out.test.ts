@@ -1,0 +1,117 @@
+/**
+ * Fan-out pacing (issue 24, the flood's ping p99): a broadcast writes at most SLICE connections in
+ * its own turn; the rest wait in their outboxes and go out in later turns, SLICE connections a
+ * turn, each member's frames in order, everything written before the server closes.
+ */
+import { describe, expect, it } from 'vitest';
+import { FanOutPacer, SLICE, type PacedWriter } from '../../src/runtime/limits/fan-out-pacer.js';
+import { SystemConsumer } from '../../generated/system/consumer.js';
+import type { SystemContext } from '../../generated/system/handlers.js';
+import { connect, type Recorder } from '../helpers/ws-client.js';
+import { serve, until } from './serve.js';
+
+const nextTurn = () => new Promise<void>((r) => setImmediate(r));
+
+describe('FanOutPacer', () => {
+  it('grants SLICE writes in a turn, then none until the next turn', async () => {
+    const pacer = new FanOutPacer();
+    const granted = Array.from({ length: SLICE + 5 }, () => pacer.take());
+    expect(granted.filter(Boolean)).toHaveLength(SLICE);
+    expect(granted.slice(SLICE)).toEqual([false, false, false, false, false]);
+    await nextTurn();
+    expect(pacer.take()).toBe(true);
+  });
+
+  it('writes the waiting connections in the order they began to wait, SLICE of them per turn', async () => {
+    const pacer = new FanOutPacer();
+    let turn = 0;
+    const writtenIn: number[] = [];
+    const writers: PacedWriter[] = Array.from({ length: 2 * SLICE + 10 }, (_, i) => ({ writeOutbox: () => void (writtenIn[i] = turn) }));
+    while (pacer.take());
+    for (const w of writers) pacer.wait(w);
+    expect(writtenIn).toEqual([]);
+    // The pacer's turn runs in the check phase; ours is queued after it each time.
+    for (turn = 1; turn <= 4; turn++) await nextTurn();
+    expect(writtenIn).toEqual(writers.map((_, i) => 1 + Math.floor(i / SLICE)));
+  });
+
+  it('leaves the next turn with what the previous one did not spend on outboxes', async () => {
+    const pacer = new FanOutPacer();
+    while (pacer.take());
+    const written: number[] = [];
+    for (let i = 0; i < 10; i++) pacer.wait({ writeOutbox: () => void written.push(i) });
+    await nextTurn();
+    expect(written).toHaveLength(10);
+    // Ten of this turn's writes went to the outboxes.
+    let granted = 0;
+    while (pacer.take()) granted++;
+    expect(granted).toBe(SLICE - 10);
+  });
+});
+
+/** Joins 'room'; the connection opened with ?last=1 joins 'last' too. */
+class Room extends SystemConsumer {
+  override onConnect(ctx: SystemContext): void {
+    ctx.join('room');
+    if (ctx.request.url?.includes('last=1') === true) ctx.join('last');
+  }
+}
+
+const frame = (message: string) => JSON.stringify({ action: 'system_echo', payload: { message } });
+
+async function members(url: string, n: number): Promise<Recorder[]> {
+  const all: Recorder[] = [];
+  for (let i = 0; i < n; i++) all.push(await connect(i === n - 1 ? `${url}?last=1` : url));
+  return all;
+}
+
+describe('a broadcast to more members than one turn writes', () => {
+  const N = 3 * SLICE;
+
+  it('reaches every member, each member with its frames in the order they were sent', async () => {
+    const s = await serve(Room);
+    const all = await members(s.url, N);
+    await until(() => s.server.groups.size('room') === N && s.server.groups.size('last') === 1);
+    // In one synchronous stretch: the first broadcast spends the turn's budget, so the tail's
+    // copies wait; a send to the last member alone and a second broadcast must go behind them.
+    s.server.layer.sendToGroups(['room'], frame('one'));
+    s.server.layer.sendToGroups(['last'], frame('only the last'));
+    s.server.layer.sendToGroups(['room'], frame('two'));
+    for (const [i, m] of all.entries()) {
+      const want = i === N - 1 ? ['one', 'only the last', 'two'] : ['one', 'two'];
+      for (const w of want) expect(await m.next()).toBe(frame(w));
+    }
+    for (const m of all) m.ws.close();
+    await s.close();
+  });
+
+  it('is written whole before the server closes its members', async () => {
+    const s = await serve(Room);
+    const all = await members(s.url, N);
+    await until(() => s.server.groups.size('room') === N);
+    s.server.layer.sendToGroups(['room'], frame('before the close'));
+    // close() ends every connection as soon as nothing runs: before the pacer's next turn.
+    const closing = s.close();
+    for (const m of all) {
+      expect(await m.next()).toBe(frame('before the close'));
+      expect(await m.closed).toEqual([1001, 'Server shutting down']);
+    }
+    await closing;
+  });
+
+  it('counts what waits against maxBufferedBytes: a member whose copies pile up past it is closed with 1008', async () => {
+    const s = await serve(Room, { maxBufferedBytes: 256 * 1024 });
+    const all = await members(s.url, N);
+    await until(() => s.server.groups.size('room') === N);
+    const big = frame('z'.repeat(64 * 1024));
+    // Eight 64 KiB broadcasts in one turn: 512 KiB for each member whose copies wait.
+    for (let i = 0; i < 8; i++) s.server.layer.sendToGroups(['room'], big);
+    const last = all.at(-1)!;
+    expect(await last.closed).toEqual([1008, 'Outbound buffer limit exceeded']);
+    // Closed as its copies were counted, before any of them was written.
+    expect(last.pending()).toEqual([]);
+    expect(s.logged.some((l) => /closed \(1008\): \d+ bytes wait to be sent, over maxBufferedBytes \(262144\)/.test(l))).toBe(true);
+    for (const m of all) m.ws.terminate();
+    await s.close();
+  });
+});
