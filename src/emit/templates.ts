@@ -1,15 +1,37 @@
 /**
  * The handlebars templates, compiled once per process, and the only helpers they may use.
  * Templates lay text out; every name, import list and escaped string is computed before rendering.
+ *
+ * `npm run build` precompiles them (scripts/build-templates.mjs, dist/templates.cjs): a run then
+ * needs only handlebars' runtime. A template whose source differs from the one precompiled (edited
+ * since the build) is compiled here, with the full handlebars, loaded only then.
  */
 import { readFileSync } from 'node:fs';
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { TEMPLATE_OPTIONS } from './template-options.js';
 
 const TEMPLATE_DIR = new URL('../../templates/', import.meta.url);
+const PRECOMPILED = new URL('../../dist/templates.cjs', import.meta.url);
+const require = createRequire(import.meta.url);
 
-const hbs = Handlebars.create();
-// Code is not HTML: nothing is HTML-escaped. Views carry strings already escaped for their context.
-const compiled = new Map<string, HandlebarsTemplateDelegate>();
+type Template = (view: object) => string;
+interface Precompiled {
+  readonly source: string;
+  readonly spec: object;
+}
+/** The runtime of handlebars: what a precompiled template needs. */
+interface Runtime {
+  template(spec: object): Template;
+}
+interface Compiler extends Runtime {
+  compile(source: string, options: typeof TEMPLATE_OPTIONS): Template;
+}
+
+const compiled = new Map<string, Template>();
+let precompiled: Readonly<Record<string, Precompiled>> | undefined;
+let runtime: Runtime | undefined;
+let compiler: Compiler | undefined;
 
 export type TemplateName =
   | 'messages.ts'
@@ -29,11 +51,30 @@ export type TemplateName =
 export function render(name: TemplateName, view: object): string {
   let template = compiled.get(name);
   if (template === undefined) {
-    const source = readFileSync(new URL(`${name}.hbs`, TEMPLATE_DIR), 'utf8');
-    template = hbs.compile(source, { noEscape: true, strict: true });
+    template = load(name, readFileSync(new URL(`${name}.hbs`, TEMPLATE_DIR), 'utf8'));
     compiled.set(name, template);
   }
   return tidy(template(view));
+}
+
+/** The template `name` made of `source`: the precompiled one when built from this very source. Exported for tests. */
+export function load(name: string, source: string): Template {
+  const built = (precompiled ??= readPrecompiled())[name];
+  if (built !== undefined && built.source === source) {
+    runtime ??= (require('handlebars/runtime') as { default: { create(): Runtime } }).default.create();
+    return runtime.template(built.spec);
+  }
+  compiler ??= (require('handlebars') as { create(): Compiler }).create();
+  return compiler.compile(source, { ...TEMPLATE_OPTIONS }); // handlebars writes to its options;
+}
+
+/** What `npm run build` precompiled; nothing when it has not run (the sources are compiled then). */
+function readPrecompiled(): Readonly<Record<string, Precompiled>> {
+  try {
+    return require(fileURLToPath(PRECOMPILED)) as Record<string, Precompiled>;
+  } catch {
+    return {};
+  }
 }
 
 /** At most one blank line in a row, none at the start, exactly one newline at the end. */
