@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { Redis } from 'ioredis';
 import { RedisLayer, type LayerMember } from 'chanx-gen/runtime';
 import { nextMemberId, PROCESS_TAG } from '../../src/runtime/layers/member-id.js';
+import { restartWhenGivenUp } from '../../src/runtime/layers/redis-pubsub.js';
 import { redisRunnable, startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { until } from '../runtime/serve.js';
 import { subscribers } from './wait.js';
@@ -224,6 +225,28 @@ describe.skipIf(!redisRunnable)('RedisLayer when Redis fails', () => {
     vi.advanceTimersByTime(5000);
     expect(losses()).toEqual([LOST_NOW, 'redis layer: 1 more broadcast(s) lost for other processes while Redis is unavailable']);
     await layer.close();
+  });
+
+  it('starts a connection again when ioredis gives it up (as a Sentinel failover can), and not once the layer closes it', async () => {
+    // Through Sentinel, ioredis ends a client for good when its failover detector cuts a master lookup
+    // short; disconnect() puts a client in that same state (status end) on demand.
+    let [closing, ended, readied] = [false, 0, 0];
+    const client = new Redis(redis.url, { retryStrategy: () => 20 });
+    client.on('error', () => undefined);
+    client.on('end', () => void ended++);
+    client.on('ready', () => void readied++);
+    restartWhenGivenUp(client, { retryStrategy: () => 20 }, () => closing);
+    await until(() => readied === 1, 5000, 'the client is up');
+    for (let round = 1; round <= 2; round++) {
+      client.disconnect();
+      await until(() => ended === round && readied === round + 1, 5000, `the client given up is up again (round ${round})`);
+    }
+    expect(await client.ping()).toBe('PONG');
+    closing = true;
+    client.disconnect();
+    await until(() => ended === 3, 5000, 'the client closed');
+    await new Promise((r) => setTimeout(r, 200));
+    expect([client.status, readied]).toEqual(['end', 3]);
   });
 
   it('logs to the console by default, with the reason it cannot connect', async () => {

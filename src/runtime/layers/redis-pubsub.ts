@@ -44,6 +44,7 @@ export class SinglePubSub implements PubSub {
   private readonly subscriber: Redis;
   private readonly channels = new Set<string>();
   private readonly readyOnce: Promise<void>;
+  private closing = false;
 
   constructor(address: RedisAddress, settings: RedisOptions, tag: string, events: PubSubEvents, logger: Logger) {
     const { Redis } = loadIoredis();
@@ -63,6 +64,7 @@ export class SinglePubSub implements PubSub {
     for (const client of [this.publisher, this.subscriber]) {
       client.on('error', (err: Error) => events.down(err));
       client.on('close', () => events.down());
+      restartWhenGivenUp(client, settings, () => this.closing);
     }
     const up = (): void => {
       if (this.publisher.status === 'ready' && this.subscriber.status === 'ready') events.up();
@@ -101,6 +103,7 @@ export class SinglePubSub implements PubSub {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(
       [this.publisher, this.subscriber].map(async (client) => {
         if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
@@ -108,6 +111,31 @@ export class SinglePubSub implements PubSub {
       }),
     );
   }
+}
+
+/**
+ * ioredis gives a client up for good (status `end`, no more reconnecting) when its connector fails
+ * outright instead of failing one attempt. Through Sentinel that happens in a failover: the failover
+ * detector of the connection that was lost hears +switch-master while the client is already asking
+ * the sentinels for the new master, and cuts that lookup short ("Connection is closed."). A client
+ * that ends without our close is started again after the reconnect backoff, for as long as it takes.
+ */
+export function restartWhenGivenUp(client: Redis, settings: RedisOptions, closing: () => boolean): void {
+  let attempts = 0;
+  client.on('ready', () => {
+    attempts = 0;
+  });
+  client.on('end', () => {
+    if (closing()) return;
+    const delay = settings.retryStrategy?.(++attempts);
+    const timer = setTimeout(
+      () => {
+        if (!closing() && client.status === 'end') client.connect().catch(ignore);
+      },
+      typeof delay === 'number' ? delay : 100,
+    );
+    timer.unref();
+  });
 }
 
 export function hostList(hosts: readonly { host: string; port: number }[]): string {
