@@ -61,6 +61,7 @@ describe('chanx-gen as users install it', () => {
       /^bin\/chanx-gen\.js$/,
       /^dist\/.+\.(js|d\.ts)$/,
       /^dist\/asyncapi-validators\/([\d.]+-(resolved|unresolved)\.cjs|stamp\.json)$/,
+      /^dist\/templates\.cjs$/, // the templates precompiled at build
       /^templates\/[\w.-]+\.(hbs|js)$/,
       /^specs\/system\.yaml$/,
       /^generated\/system\/consumer\.ts$/,
@@ -78,6 +79,7 @@ describe('chanx-gen as users install it', () => {
       'dist/runtime/index.d.ts',
       'dist/asyncapi-validators/3.0.0-resolved.cjs',
       'dist/asyncapi-validators/stamp.json',
+      'dist/templates.cjs',
       'templates/server.ts.hbs',
       'specs/system.yaml',
       'generated/system/consumer.ts',
