@@ -16,6 +16,7 @@ import { canonicalJson, sha256 } from './canonical-hash.js';
 import { displayPath } from './display-path.js';
 import { precompiledStructureRules, STRUCTURE_RULES } from './precompiled-structure.js';
 import { readSourceTree, type SourceFile } from './source-files.js';
+import { lazyRulesetFunctions } from './lazy-ruleset-functions.js';
 import { lazySpecSchemas } from './lazy-specs.js';
 import { useSchemaFormats } from './schema-formats.js';
 import { withTrustedRuleset } from './trusted-ruleset.js';
@@ -125,6 +126,7 @@ function parserFor(style: boolean, unmodified: boolean): Promise<Parser> {
   let parser = parsers.get(key);
   if (parser === undefined) {
     lazySpecSchemas(); // (before anything loads the parser)
+    if (!unmodified) lazyRulesetFunctions();
     const options = parserOptions(style, unmodified);
     const trusted = !unmodified && Object.keys(precompiledStructureRules()).length > 0; // (trusted-ruleset.ts)
     parser = import('@asyncapi/parser').then(({ Parser }) => (trusted ? withTrustedRuleset(() => new Parser(options as never)) : new Parser(options as never)));

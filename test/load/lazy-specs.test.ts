@@ -1,6 +1,7 @@
 /**
- * The AsyncAPI schemas made lazy (src/load/lazy-specs.ts) must change nothing the parser says: the
- * unmodified parser, in a process of its own with and without them, gives the same diagnostics and
+ * The AsyncAPI schemas and Spectral's ruleset functions made lazy (src/load/lazy-specs.ts,
+ * src/load/lazy-ruleset-functions.ts) must change nothing the parser says: the unmodified parser,
+ * in a process of its own with and without them, gives the same diagnostics and
  * the same document for documents of several versions, valid and invalid (including one whose
  * payload schemas are checked against its version's schema). And a run reads only its version's.
  */
@@ -23,7 +24,7 @@ const DOCS = [
 ];
 
 /** What the parser says of each document, in a fresh process, with the lazy schemas or without. */
-function verdicts(lazy: boolean): { read: string[]; judged: unknown[] } {
+function verdicts(lazy: boolean): { read: string[]; judged: unknown[]; wrapped: boolean } {
   const script = `
     import fs from 'node:fs';
     import { createRequire, syncBuiltinESMExports } from 'node:module';
@@ -31,7 +32,13 @@ function verdicts(lazy: boolean): { read: string[]; judged: unknown[] } {
     const readFileSync = fs.readFileSync;
     fs.readFileSync = function (file, ...rest) { if (String(file).includes('/@asyncapi/specs/schemas/')) read.push(String(file).split('/').pop()); return readFileSync.call(this, file, ...rest); };
     syncBuiltinESMExports();
-    if (${lazy}) (await import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist/load/lazy-specs.js')).href)})).lazySpecSchemas();
+    let wrapped = false;
+    if (${lazy}) {
+      (await import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist/load/lazy-specs.js')).href)})).lazySpecSchemas();
+      const functions = await import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist/load/lazy-ruleset-functions.js')).href)});
+      functions.lazyRulesetFunctions();
+      wrapped = functions.rulesetFunctionsAreLazy();
+    }
     const { Parser, fromFile } = createRequire(${JSON.stringify(path.join(ROOT, 'package.json'))})('@asyncapi/parser');
     const judged = [];
     const seen = new Set();
@@ -40,18 +47,20 @@ function verdicts(lazy: boolean): { read: string[]; judged: unknown[] } {
       judged.push({ file, document: document === undefined ? null : JSON.stringify(document.json(), (k, v) => (typeof v === 'object' && v !== null && seen.has(v) ? '[seen]' : (v !== null && typeof v === 'object' && seen.add(v), v))), diagnostics: diagnostics.map((d) => ({ code: d.code, message: d.message, path: d.path, severity: d.severity, range: d.range })) });
       seen.clear();
     }
-    process.stdout.write(JSON.stringify({ read, judged }));
+    process.stdout.write(JSON.stringify({ read, judged, wrapped }));
   `;
   return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })) as {
     read: string[];
     judged: unknown[];
+    wrapped: boolean;
   };
 }
 
-describe.skipIf(requireOrSkip('../shared/corpus', existsSync(DOCS[3]!)))('lazy AsyncAPI schemas', () => {
+describe.skipIf(requireOrSkip('../shared/corpus', existsSync(DOCS[3]!)))('lazy AsyncAPI schemas and ruleset functions', () => {
   it('change nothing the parser says, and spare the versions no document here declares', () => {
     const eager = verdicts(false);
     const lazy = verdicts(true);
+    expect(lazy.wrapped).toBe(true);
     expect(lazy.judged).toEqual(eager.judged);
     expect(eager.read.length).toBeGreaterThanOrEqual(18);
     expect([...new Set(lazy.read)].sort()).toEqual(['2.6.0.json', '3.0.0.json', '3.1.0.json']);
