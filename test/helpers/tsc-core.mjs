@@ -22,8 +22,15 @@ import ts from 'typescript';
 /** Compiler options that name where things go or come from, not how anything type-checks. */
 const NOT_CHECKING = new Set(['configFilePath', 'project', 'outDir', 'rootDir', 'noEmit', 'sourceMap', 'tsBuildInfoFile', 'listFiles', 'pretty']);
 
+/**
+ * The options as they check: moduleResolution as TypeScript derives it when unset (nodenext for module
+ * nodenext), and skipLibCheck false the same as unset, so configs that spell the defaults out share.
+ */
 function optionsKey(options) {
-  const kept = Object.entries(options)
+  const effective = { ...options, moduleResolution: ts.getEmitModuleResolutionKind(options) };
+  if (effective.skipLibCheck === false) delete effective.skipLibCheck;
+  if (effective.skipDefaultLibCheck === false) delete effective.skipDefaultLibCheck;
+  const kept = Object.entries(effective)
     .filter(([k]) => !NOT_CHECKING.has(k))
     .sort(([a], [b]) => (a < b ? -1 : 1));
   return JSON.stringify(kept);
