@@ -13,7 +13,7 @@ if (docs.length === 0) {
 const outRoot = scratch();
 const started = performance.now();
 const results = await runCorpus(docs, outRoot);
-const tsc = typecheck(outRoot);
+const tsc = await typecheck(outRoot);
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 rmSync(outRoot, { recursive: true, force: true });
 

@@ -3,13 +3,13 @@
  * (update with `npm run test:update` and review the diff), and every golden tree plus the committed
  * generated/ compiles under tsc --strict with module nodenext.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runPipeline } from '../src/pipeline.js';
 import { applyPlan } from '../src/write/apply-plan.js';
 import { ROOT, scratch, snapshotTree } from './helpers/cli.js';
+import { tsc } from './helpers/tsc.js';
 
 const cases = readdirSync(path.join(ROOT, 'test/fixtures'))
   .filter((c) => existsSync(path.join(ROOT, 'test/fixtures', c, 'spec.yaml')))
@@ -29,15 +29,8 @@ describe('golden output', () => {
 it(
   'generated/ and every golden tree compile under tsc --strict, module nodenext',
   { timeout: 120_000 },
-  () => {
-    const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
-    let output = '';
-    try {
-      execFileSync(process.execPath, [tsc, '-p', 'tsconfig.generated.json'], { cwd: ROOT, encoding: 'utf8' });
-    } catch (err) {
-      output = String((err as { stdout?: string }).stdout ?? err);
-    }
-    expect(output).toBe('');
+  async () => {
+    expect((await tsc(['-p', 'tsconfig.generated.json'], ROOT)).output).toBe('');
   },
   180_000,
 );

@@ -158,9 +158,15 @@ const TYPES_OF: Record<string, string> = {
   'chanx-gen/testing': 'dist/runtime/testing.d.ts',
 };
 
+// One program over every entry point's .d.ts (each is a module: one cannot change what another exports).
+let program: ts.Program | undefined;
+
 function exportedNames(dts: string): string[] {
   const file = path.join(ROOT, dts);
-  const program = ts.createProgram([file], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: true });
+  program ??= ts.createProgram(
+    Object.values(TYPES_OF).map((f) => path.join(ROOT, f)),
+    { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: true },
+  );
   const checker = program.getTypeChecker();
   const symbol = checker.getSymbolAtLocation(program.getSourceFile(file)!);
   return checker

@@ -53,7 +53,7 @@ describe('stub merging', () => {
       "onTime(_message: M.TimeMessage, _ctx: SystemContext): M.TimeReply {\n    throw new Error('not implemented: SystemConsumer.onTime');",
     );
     expect(merged).toContain(USER_BODY);
-    expect(typecheck(out)).toBe('');
+    expect(await typecheck(out)).toBe('');
     expect(await cli(['specs/system.yaml', '--check'], dir)).toMatchObject({ code: 0 });
   }, 120_000);
 

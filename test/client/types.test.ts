@@ -2,13 +2,11 @@
  * Compile-time proof (tsc over test/client/types/usage.ts): a wrong action, a wrong payload field
  * type and a missing path parameter do not compile, and correct use does.
  */
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
+import { tsc } from '../helpers/tsc.js';
 
-it('the generated client refuses wrong actions, payloads and path parameters at compile time', { timeout: 180_000 }, () => {
-  const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+it('the generated client refuses wrong actions, payloads and path parameters at compile time', { timeout: 180_000 }, async () => {
   const args = [
     '--noEmit',
     '--strict',
@@ -23,12 +21,7 @@ it('the generated client refuses wrong actions, payloads and path parameters at 
     'node',
     'test/client/types/usage.ts',
   ];
-  let output = '';
-  try {
-    execFileSync(process.execPath, [tsc, ...args], { cwd: ROOT, encoding: 'utf8' });
-  } catch (err) {
-    output = String((err as { stdout?: string }).stdout ?? err);
-  }
+  const { output } = await tsc(args, ROOT);
   // An @ts-expect-error line that compiled would be reported as "Unused '@ts-expect-error' directive".
   expect(output).toBe('');
 });

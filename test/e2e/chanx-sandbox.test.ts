@@ -32,9 +32,9 @@ describe.skipIf(requireOrSkip('../shared/chanx/fastapi-sandbox.asyncapi.json', e
   });
   afterAll(() => server?.close());
 
-  it('keeps the filled-in system stub byte for byte, and the whole tree compiles', () => {
+  it('keeps the filled-in system stub byte for byte, and the whole tree compiles', async () => {
     expect(readFileSync(path.join(dir, 'generated/system/consumer.ts'), 'utf8')).toBe(stub);
-    expect(typecheck(path.join(dir, 'generated'))).toBe('');
+    expect(await typecheck(path.join(dir, 'generated'))).toBe('');
   }, 180_000);
 
   it("implements each x-topic topic once: in its hosted channel's folder, the dedicated route only typed (test/topics)", () => {

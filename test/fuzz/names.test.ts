@@ -7,7 +7,6 @@
  * one fixed document naming its messages after all of those is served on a real server.
  * Seeded; CHANX_NAMES_RUNS=<documents> (and CHANX_NAMES_SEED) runs a longer campaign.
  */
-import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -15,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rejection } from 'chanx-gen/runtime';
 import { cli, ROOT, scratch, write } from '../helpers/cli.js';
 import { channelDefinition, serveChannel } from '../helpers/serve-generated.js';
+import { tsc } from '../helpers/tsc.js';
 import { connect } from '../helpers/ws-client.js';
 import { HOOK_NAMES, namePool } from './name-pool.js';
 
@@ -105,24 +105,18 @@ const docArb: fc.Arbitrary<Doc> = fc
     return { text: `${[...lines, ...ops].join('\n')}\n`, channels: out };
   });
 
-function tsc(project: string): string {
-  try {
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', project], { encoding: 'utf8' });
-    return '';
-  } catch (err) {
-    return String((err as { stdout?: string }).stdout ?? err);
-  }
-}
-
 /** Every generated tree below `root`, compiled at once under strict and under @tsconfig/strictest. */
-function compileAll(root: string): { strict: string; strictest: string } {
+async function compileAll(root: string): Promise<{ strict: string; strictest: string }> {
   const base = { target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', noEmit: true, types: ['node'] };
   writeFileSync(path.join(root, 'tsconfig.strict.json'), JSON.stringify({ compilerOptions: { ...base, strict: true }, include: ['**/gen/**/*.ts'] }));
   writeFileSync(
     path.join(root, 'tsconfig.strictest.json'),
     JSON.stringify({ extends: path.join(ROOT, 'node_modules/@tsconfig/strictest/tsconfig.json'), compilerOptions: base, include: ['**/gen/**/*.ts'] }),
   );
-  return { strict: tsc(path.join(root, 'tsconfig.strict.json')), strictest: tsc(path.join(root, 'tsconfig.strictest.json')) };
+  return {
+    strict: (await tsc(['-p', path.join(root, 'tsconfig.strict.json')])).output,
+    strictest: (await tsc(['-p', path.join(root, 'tsconfig.strictest.json')])).output,
+  };
 }
 
 /** Routes each frame through its channel's generated router: it must reach a handler, unchanged. */
@@ -229,7 +223,7 @@ describe('documents named like the generated code', () => {
         else refused.push({ doc, stderr: run.stderr });
       }
       allRun = await cli(['spec.yaml', '--out', 'gen'], writeAllSpec(names));
-      compiled = compileAll(dir);
+      compiled = await compileAll(dir);
     },
     Math.max(180_000, RUNS * 15_000),
   );

@@ -1,9 +1,9 @@
 /** Runs the CLI in process on a scratch folder, capturing what it prints. */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { run } from '../../src/cli.js';
+import { tsc } from './tsc.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -95,32 +95,26 @@ export function snapshotTree(dir: string): Record<string, string> {
   return out;
 }
 
-/** Type-checks `outDir` (inside a scratch folder) with tsc --strict, module nodenext; returns tsc's complaints. */
 /** Mutation testing (vitest.mutate.config.ts) skips tsc: what only tsc catches counts as surviving. */
 export const TSC_SKIPPED = process.env.CHANX_GEN_MUTATING === '1';
 
-export function typecheck(outDir: string): string {
+/** Type-checks `outDir` (inside a scratch folder) with tsc --strict, module nodenext; returns tsc's complaints. */
+export async function typecheck(outDir: string): Promise<string> {
   if (TSC_SKIPPED) return '';
   const config = path.join(outDir, 'tsconfig.json');
   writeFileSync(
     config,
     JSON.stringify({ compilerOptions: { target: 'es2022', module: 'nodenext', strict: true, noEmit: true, types: ['node'] }, include: ['.'] }),
   );
-  try {
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', config], { encoding: 'utf8' });
-    return '';
-  } catch (err) {
-    return String((err as { stdout?: string }).stdout ?? err);
-  }
+  return (await tsc(['-p', config])).output;
 }
 
 /**
- * One tsc --strict run (as typecheck) over several generated trees below `root`: tsc's start-up,
- * lib and @types/node are most of a run, so tests that compile several trees share one. Returns,
- * for a tree, tsc's complaints about files in it; a complaint that names no tree (a broken
- * configuration, say) is returned for every tree, so it fails every test that asks.
+ * One tsc --strict run (as typecheck) over several generated trees below `root`. Returns, for a
+ * tree, tsc's complaints about files in it; a complaint that names no tree (a broken configuration,
+ * say) is returned for every tree, so it fails every test that asks.
  */
-export function typecheckTrees(root: string, trees: string[]): (tree: string) => string {
+export async function typecheckTrees(root: string, trees: string[]): Promise<(tree: string) => string> {
   if (TSC_SKIPPED) return () => '';
   const config = path.join(root, 'tsconfig.json');
   writeFileSync(
@@ -130,12 +124,7 @@ export function typecheckTrees(root: string, trees: string[]): (tree: string) =>
       include: trees.map((t) => path.relative(root, t).split(path.sep).join('/')),
     }),
   );
-  let out = '';
-  try {
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', config], { encoding: 'utf8' });
-  } catch (err) {
-    out = String((err as { stdout?: string }).stdout ?? err);
-  }
+  const out = (await tsc(['-p', config])).output;
   // A complaint is a line that starts a message (not indented) with the lines indented below it.
   const complaints: string[] = [];
   for (const line of out.split('\n')) {

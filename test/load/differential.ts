@@ -18,8 +18,8 @@ import { viewFromParser } from '../../src/load/from-parser.js';
 import { readSourceFile } from '../../src/load/source-files.js';
 import { buildModel } from '../../src/model/build-model.js';
 import { load, runPipeline } from '../../src/pipeline.js';
-import { execFileSync } from 'node:child_process';
 import { corpusDocs, SHARED } from '../helpers/corpus.js';
+import { tsc } from '../helpers/tsc.js';
 import { mutate, seeded, type Variant } from './mutations.js';
 
 const require = createRequire(import.meta.url);
@@ -151,7 +151,7 @@ export async function runDifferential(options: { seed: number; variants: number;
     if (verdict.accepted) result.accepted++;
     else result.refused++;
   }
-  if (options.emit === true && result.emitted > 0) result.disagreements.push(...compileEmitted(options.dir));
+  if (options.emit === true && result.emitted > 0) result.disagreements.push(...(await compileEmitted(options.dir)));
   return result;
 }
 
@@ -179,26 +179,22 @@ async function emitStep(dir: string, file: string): Promise<string | undefined> 
 }
 
 /** Every variant's generated code, compiled at once (tsc --strict, nodenext): each variant with errors is a disagreement. */
-function compileEmitted(root: string): string[] {
+async function compileEmitted(root: string): Promise<string[]> {
   const config = path.join(root, 'tsconfig.json');
   writeFileSync(
     config,
     JSON.stringify({ compilerOptions: { target: 'es2022', module: 'nodenext', strict: true, noEmit: true, types: ['node'] }, include: ['*/gen/**/*.ts'] }),
   );
-  try {
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', config], { encoding: 'utf8' });
-    return [];
-  } catch (err) {
-    const out = String((err as { stdout?: string }).stdout ?? err);
-    const byVariant = new Map<string, string>();
-    for (const line of out.split('\n')) {
-      const m = /(v\d+)\/gen\/(.*)$/.exec(line);
-      if (m !== null && !byVariant.has(m[1]!)) byVariant.set(m[1]!, m[2]!);
-    }
-    return byVariant.size === 0
-      ? [`generated code does not compile: ${out.slice(0, 500)}`]
-      : [...byVariant].map(([v, first]) => `${v}: generated code does not compile: ${first}`);
+  const { code, output: out } = await tsc(['-p', config]);
+  if (code === 0 && out === '') return [];
+  const byVariant = new Map<string, string>();
+  for (const line of out.split('\n')) {
+    const m = /(v\d+)\/gen\/(.*)$/.exec(line);
+    if (m !== null && !byVariant.has(m[1]!)) byVariant.set(m[1]!, m[2]!);
   }
+  return byVariant.size === 0
+    ? [`generated code does not compile: ${out.slice(0, 500)}`]
+    : [...byVariant].map(([v, first]) => `${v}: generated code does not compile: ${first}`);
 }
 
 async function compare(dir: string, variant: Variant, seedFile: string): Promise<Judged> {

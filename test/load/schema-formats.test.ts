@@ -54,7 +54,7 @@ const runs = new Map<string, CliRun>();
 let complaints: (tree: string) => string;
 beforeAll(async () => {
   for (const { format } of cases) runs.set(format, await cli([path.join(FIXTURES, `${format}.yaml`), '--out', path.join(dir, format)], ROOT));
-  complaints = typecheckTrees(
+  complaints = await typecheckTrees(
     dir,
     cases.map((c) => path.join(dir, c.format)),
   );

@@ -58,7 +58,7 @@ it('generates, warns at the line of each annotation, and validates nullable and 
     .filter((l) => / (warning|error): /.test(l)))
     expect(line).toMatch(/^spec\.yaml:[1-9]\d*:[1-9]\d*: /);
   expect(readFileSync(path.join(dir, 'ok/gen/c/messages.ts'), 'utf8')).toMatch(/note\?: string \| null;/);
-  expect(typecheck(path.join(dir, 'ok/gen'))).toBe('');
+  expect(await typecheck(path.join(dir, 'ok/gen'))).toBe('');
 
   const definition = await channelDefinition(path.join(dir, 'ok/gen/c/router.ts'));
   const seen: unknown[] = [];

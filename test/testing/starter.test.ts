@@ -3,15 +3,17 @@
  * by tsc and run by `node --test`. Over the stub, the test of the handler whose reply the document
  * fixes (ping) passes and the others fail; once the handlers are written, all of them pass.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { cli, ROOT, scratch } from '../helpers/cli.js';
+import { tsc } from '../helpers/tsc.js';
 
 /** Compiles the project in `dir` and runs its starter test; the verdict of each test by title. */
-function runStarter(dir: string): Record<string, 'ok' | 'not ok'> {
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(dir, 'tsconfig.json')], { encoding: 'utf8' });
+async function runStarter(dir: string): Promise<Record<string, 'ok' | 'not ok'>> {
+  const built = await tsc(['-p', path.join(dir, 'tsconfig.json')]);
+  if (built.code !== 0) throw new Error(`tsc failed:\n${built.output}`);
   const run = spawnSync(process.execPath, ['--test', '--test-reporter=tap', 'build/generated/room_chat/consumer.test.js'], { cwd: dir, encoding: 'utf8' });
   const verdicts: Record<string, 'ok' | 'not ok'> = {};
   for (const m of run.stdout.matchAll(/^ {4}(ok|not ok) \d+ - (.+)$/gm)) verdicts[m[2]!] = m[1] as 'ok' | 'not ok';
@@ -53,14 +55,14 @@ it('passes where the document fixes the reply, fails until each other handler is
   expect(made.code).toBe(0);
   expect(made.stdout).toContain('created generated/room_chat/consumer.test.ts: a starter test of its channel (node:test)');
 
-  expect(runStarter(dir)).toEqual({
+  expect(await runStarter(dir)).toEqual({
     'ping: onPing answers pong': 'ok',
     'room_chat: onRoomChat takes it without an error': 'not ok',
     'shape: onShape answers room_notification': 'not ok',
   });
 
   writeFileSync(path.join(dir, 'generated/room_chat/consumer.ts'), FILLED);
-  expect(runStarter(dir)).toEqual({
+  expect(await runStarter(dir)).toEqual({
     'ping: onPing answers pong': 'ok',
     'room_chat: onRoomChat takes it without an error': 'ok',
     'shape: onShape answers room_notification': 'ok',

@@ -93,7 +93,7 @@ describe.skipIf(requireOrSkip(SANDBOX, existsSync(SANDBOX)))('topics of the Chan
     expect(serverTs).toContain('mount(topicHubChannel, TopicHubConsumer, [hostTopic(presenceTopic, PresenceTopic), hostTopic(roomTopic, RoomTopic)])');
     expect(serverTs).toContain("mountTopicRoute(roomTopic, RoomTopic, { key: 'room_topic', address: '/ws/topics/room/{room_name}' })");
     expect((await cli(['sandbox.json', '--check'], dir)).code).toBe(0);
-    expect(typecheck(path.join(dir, 'generated'))).toBe('');
+    expect(await typecheck(path.join(dir, 'generated'))).toBe('');
   }, 120_000);
 
   it('serves every channel of the document: each answers ping', async () => {

@@ -138,7 +138,7 @@ describe('a stub emptied by its user (chanx-gen specs/system.yaml)', () => {
     expect(merged.startsWith(`${head}// kept\nexport class SystemConsumer implements SystemHandlers {\n  /**\n   * Handle ping requests`)).toBe(true);
     expect(merged).toContain('  onPing(_message: M.PingMessage, _ctx: SystemContext): M.PongMessage {\n');
     expect(merged.endsWith("SystemConsumer.onUserMessage');\n  }\n}\n// after\n")).toBe(true);
-    expect(typecheck(path.join(dir, 'generated'))).toBe('');
+    expect(await typecheck(path.join(dir, 'generated'))).toBe('');
     expect(await cli(['specs/system.yaml', '--check'], dir)).toMatchObject({ code: 0, stderr: '' });
   }, 120_000);
 });

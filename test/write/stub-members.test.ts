@@ -95,7 +95,7 @@ describe.each([
     const merged = readFileSync(path.join(out, 'system/consumer.ts'), 'utf8');
     expect(merged).toContain(ON_TIME.replace("'not implemented'", "'not implemented: SystemConsumer.onTime'"));
     // The cache changes nothing in what is written: one compile (without it) is enough.
-    if (!warmCache) expect(typecheck(out)).toBe('');
+    if (!warmCache) expect(await typecheck(out)).toBe('');
     expect(await cli(['specs/system.yaml', '--check'], dir)).toMatchObject({ code: 0 });
   }, 300_000);
 
@@ -105,7 +105,7 @@ describe.each([
     const file = path.join(out, 'system/consumer.ts');
     mentionOnTime(out);
     write(file, readFileSync(file, 'utf8').replace('  onPing(_message', '  onPingOld(_message'));
-    if (!TSC_SKIPPED && !warmCache) expect(typecheck(out)).toContain("Property 'onPing' is missing");
+    if (!TSC_SKIPPED && !warmCache) expect(await typecheck(out)).toContain("Property 'onPing' is missing");
     const check = await cli(['specs/system.yaml', '--check'], dir);
     expect(check.code).toBe(1);
     expect(check.stdout).toContain('+  onPing(');
