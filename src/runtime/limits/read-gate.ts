@@ -11,6 +11,8 @@ export const HANDLERS_BEHIND = 1;
 export const REPLIES_UNDRAINED = 2;
 /** The server is shutting down: nothing new is read. */
 export const SHUTTING_DOWN = 4;
+/** The peer sent too much (rate limit, queued frames) and is being closed: it is never read again. */
+export const SENT_TOO_MUCH = 8;
 
 /**
  * Adds `cause` to what holds reading paused (`held`, a set of the bits above) and returns the new

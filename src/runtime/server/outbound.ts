@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { fanOutPacer, type PacedWriter } from '../limits/fan-out-pacer.js';
 import type { ConnectionLimits } from '../limits/limits.js';
 import { OVERFLOW_CLOSE_GRACE_MS, outboundVerdict, socketOf, whenDrained } from '../limits/outbound-limit.js';
-import { holdReading, releaseReading, REPLIES_UNDRAINED } from '../limits/read-gate.js';
+import { holdReading, releaseReading, REPLIES_UNDRAINED, SENT_TOO_MUCH } from '../limits/read-gate.js';
 import { nextMemberId } from '../layers/member-id.js';
 import type { ChannelWatch } from '../ops/channel-watch.js';
 import type { LimitClose } from '../ops/metrics.js';
@@ -79,8 +79,17 @@ export abstract class Outbound implements PacedWriter {
     this.cut = true;
     this.watch?.limitClosed(limit);
     this.logger.error(`${this.address}: connection ${this.id} closed (1008): ${why}`);
-    this.ws.resume(); // to read the peer's close frame; data frames are ignored from now on
-    this.ws.close(1008, reason);
+    if (limit === 'outbound_buffer') {
+      this.ws.resume(); // to read the peer's close frame; data frames are ignored from now on
+      this.ws.close(1008, reason);
+    } else {
+      // A peer that sends too much is not read again: what it sent meanwhile (up to megabytes of a
+      // flood, which ws would parse in one turn of the event loop only to drop it) stays unread, and
+      // the connection is ended once the close frame is out (terminated after the grace at the latest).
+      this.pausedBy = holdReading(this.ws, this.pausedBy, SENT_TOO_MUCH);
+      this.ws.close(1008, reason);
+      socketOf(this.ws)?.end();
+    }
     setTimeout(() => this.ws.terminate(), OVERFLOW_CLOSE_GRACE_MS).unref();
   }
 

@@ -1,0 +1,46 @@
+/**
+ * A connection closed for sending too much (the rate limit) is not read again: the megabyte of
+ * frames a flood has in flight when the server decides stays unread (ws would parse it all in one
+ * turn of the event loop only to drop it), and the peer still gets its 1008 at once.
+ */
+import type { Socket } from 'node:net';
+import { afterEach, expect, it } from 'vitest';
+import { SystemConsumer } from '../../generated/system/consumer.js';
+import type { SystemContext } from '../../generated/system/handlers.js';
+import { connect } from '../helpers/ws-client.js';
+import { serve, WELCOME, type Served } from './serve.js';
+
+/** Counts the bytes the server reads from each connection's socket. */
+const read: number[] = [];
+class Counted extends SystemConsumer {
+  override onConnect(ctx: SystemContext): void {
+    super.onConnect(ctx);
+    const i = read.push(0) - 1;
+    (ctx.request.socket as Socket).on('data', (chunk: Buffer) => void (read[i]! += chunk.length));
+  }
+}
+
+let s: Served | undefined;
+afterEach(async () => {
+  await s?.close();
+  s = undefined;
+});
+
+it('stops reading a flooder once it closes it for the rate limit, and the flooder gets 1008 at once', async () => {
+  s = await serve(Counted, { rateLimit: '10/s,burst=3,close=1s' });
+  const c = await connect(s.url);
+  expect(await c.next()).toBe(WELCOME);
+  const frame = JSON.stringify({ action: 'system_echo', payload: { message: 'x'.repeat(64) } });
+  const count = 20_000;
+  const t = performance.now();
+  for (let i = 0; i < count; i++) c.ws.send(frame);
+  const [code, reason] = await c.closed;
+  expect([code, reason]).toEqual([1008, 'Rate limit exceeded']);
+  expect(performance.now() - t).toBeLessThan(900); // before the 1 s grace: the server ended the connection itself
+  await new Promise((r) => setTimeout(r, 200));
+  // 13 frames were enough to decide (3 handled, 10 refused); what was read past them is at most the
+  // socket's chunks in flight at that moment, a small part of the flood (2.4 MB; all of it was read before).
+  const sent = count * (frame.length + 8);
+  expect(read[0]).toBeGreaterThan(13 * frame.length);
+  expect(read[0]).toBeLessThan(sent / 4);
+});
