@@ -1,10 +1,10 @@
 /**
- * Fan-out pacing (issue 24, the flood's ping p99): a broadcast writes at most SLICE connections in
- * its own turn; the rest wait in their outboxes and go out in later turns, SLICE connections a
- * turn, each member's frames in order, everything written before the server closes.
+ * Fan-out pacing (issue 24, the flood's ping p99): a broadcast writes at most SLICE connections, and
+ * for at most TURN_MS, in its own turn; the rest wait in their outboxes and go out in later turns
+ * under the same budget, each member's frames in order, everything written before the server closes.
  */
 import { describe, expect, it } from 'vitest';
-import { FanOutPacer, SLICE, type PacedWriter } from '../../src/runtime/limits/fan-out-pacer.js';
+import { FanOutPacer, SLICE, TURN_MS, type PacedWriter } from '../../src/runtime/limits/fan-out-pacer.js';
 import { SystemConsumer } from '../../generated/system/consumer.js';
 import type { SystemContext } from '../../generated/system/handlers.js';
 import { connect, type Recorder } from '../helpers/ws-client.js';
@@ -35,17 +35,39 @@ describe('FanOutPacer', () => {
     expect(writtenIn).toEqual(writers.map((_, i) => 1 + Math.floor(i / SLICE)));
   });
 
-  it('leaves the next turn with what the previous one did not spend on outboxes', async () => {
+  it('opens a fresh budget once nothing waits any more, and none while outboxes still wait', async () => {
     const pacer = new FanOutPacer();
     while (pacer.take());
     const written: number[] = [];
-    for (let i = 0; i < 10; i++) pacer.wait({ writeOutbox: () => void written.push(i) });
+    for (let i = 0; i < SLICE + 10; i++) pacer.wait({ writeOutbox: () => void written.push(i) });
     await nextTurn();
-    expect(written).toHaveLength(10);
-    // Ten of this turn's writes went to the outboxes.
+    expect(written).toHaveLength(SLICE);
+    expect(pacer.take()).toBe(false); // a copy sent now goes behind the ten still waiting
+    await nextTurn();
+    expect(written).toHaveLength(SLICE + 10);
     let granted = 0;
     while (pacer.take()) granted++;
-    expect(granted).toBe(SLICE - 10);
+    expect(granted).toBe(SLICE);
+  });
+
+  it('spends at most TURN_MS of a turn on writes, and writes at least one outbox a turn', async () => {
+    let clock = 0;
+    const pacer = new FanOutPacer(() => clock);
+    // Granting: writes that take their time use up the turn before its count.
+    let granted = 0;
+    while (pacer.take()) {
+      granted++;
+      clock += TURN_MS / 4;
+    }
+    expect(granted).toBe(4);
+    // Waiting outboxes that each take longer than a turn: one a turn.
+    let turn = 0;
+    const writtenIn: number[] = [];
+    const slow = (i: number): PacedWriter => ({ writeOutbox: () => void ((clock += TURN_MS * 1.5), (writtenIn[i] = turn)) });
+    const quick = (i: number): PacedWriter => ({ writeOutbox: () => void ((clock += TURN_MS / 10), (writtenIn[i] = turn)) });
+    for (const w of [slow(0), slow(1), quick(2), quick(3), slow(4), quick(5)]) pacer.wait(w);
+    for (turn = 1; turn <= 4; turn++) await nextTurn();
+    expect(writtenIn).toEqual([1, 2, 3, 3, 3, 4]);
   });
 });
 

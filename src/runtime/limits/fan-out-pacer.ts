@@ -18,19 +18,35 @@ export interface PacedWriter {
   writeOutbox(): void;
 }
 
-/** Connections written group copies per event-loop turn (about a millisecond of writes on a quiet core). */
+/** Connections written group copies per event-loop turn at most (about a millisecond of writes on a quiet core). */
 export const SLICE = 64;
+/**
+ * And for at most this long (ms): a socket write costs far more when the peers' processes compete for
+ * the CPU (a loopback write wakes its reader), so a count alone let one turn write for 30 ms.
+ */
+export const TURN_MS = 1;
 
 export class FanOutPacer {
   private budget = SLICE;
+  /** When the budget began to be spent (performance.now()). */
+  private since = 0;
   private scheduled = false;
   /** Connections whose outbox waits, in the order they began to wait, from `head` on. */
   private waiting: PacedWriter[] = [];
   private head = 0;
 
+  /** `now`: the clock (ms), for tests. */
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
   /** Takes one write of the turn's budget; false: the copy should wait (`wait` its connection). */
   take(): boolean {
     if (this.budget === 0) return false;
+    const now = this.now();
+    if (this.budget === SLICE) this.since = now;
+    else if (now - this.since >= TURN_MS) {
+      this.budget = 0;
+      return false;
+    }
     this.budget--;
     this.schedule();
     return true;
@@ -54,13 +70,21 @@ export class FanOutPacer {
     let i = this.head;
     const waiting = this.waiting;
     const end = Math.min(waiting.length, i + SLICE);
-    for (; i < end; i++) waiting[i]!.writeOutbox();
-    this.budget = SLICE - (end - this.head);
+    const since = this.now();
+    // At least one outbox a turn, so that the turns always get through them.
+    while (i < end) {
+      waiting[i++]!.writeOutbox();
+      if (this.now() - since >= TURN_MS) break;
+    }
     if (i === waiting.length) {
+      // Nothing waits: the next copy sent opens a fresh budget.
+      this.budget = SLICE;
       this.waiting = [];
       this.head = 0;
       return;
     }
+    // Copies sent before the next turn wait behind these.
+    this.budget = 0;
     // Writers done with are dropped from the front now and then, not on every turn.
     if (i > 1024 && i * 2 > waiting.length) {
       this.waiting = waiting.slice(i);
