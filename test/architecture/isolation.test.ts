@@ -1,13 +1,13 @@
 /**
  * The `parallel` project shares its workers between test files (isolate: false, vitest.config.ts), so
  * a file that mocks a module, resets the module registry, stubs a global or fakes the timers must run
- * where each file gets a fresh worker: the `isolated` or the `serial` project. This holds every test
+ * where each file gets a fresh worker: the `isolated` or the `waiting` project. This holds every test
  * file that does so to that list, so a new one cannot leak its mocks into the files after it.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ISOLATED, SERIAL } from '../../vitest.config.js';
+import { ISOLATED, WAITING } from '../../vitest.config.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const LEAKS = /\bvi\.(mock|doMock|resetModules|stubGlobal|stubEnv|useFakeTimers)\(/;
@@ -30,8 +30,8 @@ function globToRegExp(glob: string): RegExp {
 }
 
 describe('test isolation', () => {
-  it('runs every test file that mocks, stubs or fakes timers in a fresh worker (the isolated or serial project)', () => {
-    const fresh = [...ISOLATED, ...SERIAL].map(globToRegExp);
+  it('runs every test file that mocks, stubs or fakes timers in a fresh worker (the isolated or waiting project)', () => {
+    const fresh = [...ISOLATED, ...WAITING].map(globToRegExp);
     const files = testFiles('test');
     const leaking = files.filter((f) => LEAKS.test(readFileSync(path.join(ROOT, f), 'utf8')));
     expect(leaking).toContain('test/redis/outage.test.ts'); // the scan sees what it should
