@@ -247,6 +247,14 @@ describe.skipIf(!redisRunnable)('RedisLayer when Redis fails', () => {
     await until(() => ended === 3, 5000, 'the client closed');
     await new Promise((r) => setTimeout(r, 200));
     expect([client.status, readied]).toEqual(['end', 3]);
+    // A retry strategy that says stop (a user's) is obeyed.
+    const stops = new Redis(redis.url, { retryStrategy: () => null });
+    stops.on('error', () => undefined);
+    restartWhenGivenUp(stops, { retryStrategy: () => null }, () => false);
+    await until(() => stops.status === 'ready', 5000, 'the second client is up');
+    stops.disconnect();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(stops.status).toBe('end');
   });
 
   it('logs to the console by default, with the reason it cannot connect', async () => {

@@ -118,7 +118,8 @@ export class SinglePubSub implements PubSub {
  * outright instead of failing one attempt. Through Sentinel that happens in a failover: the failover
  * detector of the connection that was lost hears +switch-master while the client is already asking
  * the sentinels for the new master, and cuts that lookup short ("Connection is closed."). A client
- * that ends without our close is started again after the reconnect backoff, for as long as it takes.
+ * that ends without our close is started again after the reconnect backoff, for as long as the retry
+ * strategy says to retry.
  */
 export function restartWhenGivenUp(client: Redis, settings: RedisOptions, closing: () => boolean): void {
   let attempts = 0;
@@ -127,13 +128,12 @@ export function restartWhenGivenUp(client: Redis, settings: RedisOptions, closin
   });
   client.on('end', () => {
     if (closing()) return;
+    // A retry strategy that says stop (a user's, through redisOptions) is obeyed.
     const delay = settings.retryStrategy?.(++attempts);
-    const timer = setTimeout(
-      () => {
-        if (!closing() && client.status === 'end') client.connect().catch(ignore);
-      },
-      typeof delay === 'number' ? delay : 100,
-    );
+    if (typeof delay !== 'number') return;
+    const timer = setTimeout(() => {
+      if (!closing() && client.status === 'end') client.connect().catch(ignore);
+    }, delay);
     timer.unref();
   });
 }

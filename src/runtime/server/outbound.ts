@@ -44,8 +44,9 @@ export abstract class Outbound implements PacedWriter {
 
   /** Sends a group's copy: now while the turn's fan-out budget lasts, else from the outbox in a later turn. */
   protected sendPaced(frame: string, done: string | undefined): void {
+    // A connection on its way out takes nothing of the turn's budget from the live ones.
+    if (this.ending || this.ws.readyState !== WebSocket.OPEN) return;
     if (this.outbox === undefined && !fanOutPacer.take()) {
-      if (this.ending) return;
       this.outbox = [];
       fanOutPacer.wait(this);
     }
@@ -75,6 +76,9 @@ export abstract class Outbound implements PacedWriter {
     // What waits is still sent before the close (refusals, replies), but not to a peer that does not read.
     if (limit === 'outbound_buffer') this.dropOutbox();
     else this.writeOutbox();
+    // Writing the outbox can itself go over maxBufferedBytes (it is counted in string length, sent
+    // as UTF-8): that close has been made; this one is not made again.
+    if (this.ending) return;
     this.ending = true;
     this.cut = true;
     this.watch?.limitClosed(limit);
