@@ -20,6 +20,11 @@ interface Precompiled {
   readonly source: string;
   readonly spec: object;
 }
+/** dist/templates.cjs: the templates, and what made them. */
+interface Built {
+  readonly made: { readonly handlebars: string; readonly options: string };
+  readonly templates: Readonly<Record<string, Precompiled>>;
+}
 /** The runtime of handlebars: what a precompiled template needs. */
 interface Runtime {
   template(spec: object): Template;
@@ -61,17 +66,27 @@ export function render(name: TemplateName, view: object): string {
 export function load(name: string, source: string): Template {
   const built = (precompiled ??= readPrecompiled())[name];
   if (built !== undefined && built.source === source) {
-    runtime ??= (require('handlebars/runtime') as { default: { create(): Runtime } }).default.create();
-    return runtime.template(built.spec);
+    try {
+      runtime ??= (require('handlebars/runtime') as { default: { create(): Runtime } }).default.create();
+      return runtime.template(built.spec);
+    } catch {
+      // a runtime that refuses the spec (another compiler revision): compiled below
+    }
   }
   compiler ??= (require('handlebars') as { create(): Compiler }).create();
   return compiler.compile(source, { ...TEMPLATE_OPTIONS }); // handlebars writes to its options;
 }
 
-/** What `npm run build` precompiled; nothing when it has not run (the sources are compiled then). */
+/**
+ * What `npm run build` precompiled, when it was made by the handlebars installed now with the options
+ * of this code; nothing otherwise, or when the build has not run (the sources are compiled then).
+ */
 function readPrecompiled(): Readonly<Record<string, Precompiled>> {
   try {
-    return require(fileURLToPath(PRECOMPILED)) as Record<string, Precompiled>;
+    const built = require(fileURLToPath(PRECOMPILED)) as Built;
+    const { version } = require('handlebars/package.json') as { version: string };
+    if (built.made.handlebars !== version || built.made.options !== JSON.stringify(TEMPLATE_OPTIONS)) return {};
+    return built.templates;
   } catch {
     return {};
   }

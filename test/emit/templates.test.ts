@@ -10,9 +10,17 @@ const dir = new URL('../../templates/', import.meta.url);
 const names = readdirSync(dir)
   .filter((f) => f.endsWith('.hbs'))
   .map((f) => f.slice(0, -4));
-const built = createRequire(import.meta.url)('../../dist/templates.cjs') as Record<string, { source: string; spec: object }>;
+const file = createRequire(import.meta.url)('../../dist/templates.cjs') as {
+  made: { handlebars: string; options: string };
+  templates: Record<string, { source: string; spec: object }>;
+};
+const built = file.templates;
 
 describe('precompiled templates', () => {
+  it('say what made them: served only by the handlebars installed now, with the options of this code', () => {
+    expect(file.made).toEqual({ handlebars: Handlebars.VERSION, options: JSON.stringify(TEMPLATE_OPTIONS) });
+  });
+
   it('cover every template, each built from the source in templates/', () => {
     expect(Object.keys(built).sort()).toEqual([...names].sort());
     for (const name of names) expect(built[name]!.source, name).toBe(readFileSync(new URL(`${name}.hbs`, dir), 'utf8'));
