@@ -125,15 +125,16 @@ async function pongTimes(ws: WebSocket, n: number, gapMs = 5): Promise<number[]>
 }
 
 /**
- * A load generator in a process of its own; `background` runs it at the lowest CPU priority (nice
- * 19), standing in for clients on other machines: on a machine of two cores, a flooder and a
- * thousand members at normal priority would take the CPU from the server they measure.
+ * `node <args>` as a command line; `background` runs it at the lowest CPU priority (nice 19), for a
+ * load generator standing in for clients on other machines: on a machine of two cores, a flooder and
+ * a thousand members at normal priority would take the CPU from the server they measure.
  */
+function nodeCommand(args: string[], background = false): [string, string[]] {
+  return background ? ['nice', ['-n', '19', process.execPath, ...args]] : [process.execPath, args];
+}
+
 function runNode(args: string[], background = false): { child: ChildProcess; output: Promise<string> } {
-  const child = spawn(background ? 'nice' : process.execPath, background ? ['-n', '19', process.execPath, ...args] : args, {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(...nodeCommand(args, background), { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   return { child, output: once(child, 'exit').then(() => out) };
@@ -234,10 +235,7 @@ const scenarios: [string, () => Promise<Result[]>][] = [
       // The pinger stays at 80% of the limit, so that it is never limited itself.
       const gap = Math.max(5, 1250 / Number(/^\d+/.exec(limit)![0]));
       const s = await startServer({ RATE_LIMIT: limit });
-      const members = spawn('nice', ['-n', '19', process.execPath, 'scripts/reliability/members.mjs', s.url, '1000'], {
-        cwd: ROOT,
-        stdio: ['pipe', 'pipe', 'inherit'],
-      });
+      const members = spawn(...nodeCommand(['scripts/reliability/members.mjs', s.url, '1000'], true), { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
       let membersOut = '';
       members.stdout!.on('data', (d) => (membersOut += d));
       while (!membersOut.includes('ready')) await sleep(20);
