@@ -24,6 +24,10 @@ const server = createServer((req, res) => {
     res.end(JSON.stringify(answer));
   });
 });
+// Idle connections are never closed from here: the workers' fetch keeps them alive, and a close timed
+// by this side (5 s by default, late when a check has held the loop) could meet a request already on
+// its way, which then fails with ECONNRESET (it did, once in a full run). The run's end closes them.
+server.keepAliveTimeout = 0;
 server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`listening ${server.address().port}\n`);
 });
