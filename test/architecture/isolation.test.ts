@@ -7,7 +7,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ISOLATED, WAITING } from '../../vitest.config.js';
+import { ISOLATED, SERIAL, WAITING } from '../../vitest.config.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const LEAKS = /\bvi\.(mock|doMock|resetModules|stubGlobal|stubEnv|useFakeTimers)\(/;
@@ -31,7 +31,7 @@ function globToRegExp(glob: string): RegExp {
 
 describe('test isolation', () => {
   it('runs every test file that mocks, stubs or fakes timers in a fresh worker (the isolated or waiting project)', () => {
-    const fresh = [...ISOLATED, ...WAITING].map(globToRegExp);
+    const fresh = [...ISOLATED, ...WAITING, ...SERIAL].map(globToRegExp);
     const files = testFiles('test');
     const leaking = files.filter((f) => LEAKS.test(readFileSync(path.join(ROOT, f), 'utf8')));
     expect(leaking).toContain('test/redis/outage.test.ts'); // the scan sees what it should
