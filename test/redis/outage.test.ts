@@ -235,7 +235,7 @@ describe.skipIf(!redisRunnable)('RedisLayer when Redis fails', () => {
     client.on('error', () => undefined);
     client.on('end', () => void ended++);
     client.on('ready', () => void readied++);
-    restartWhenGivenUp(client, { retryStrategy: () => 20 }, () => closing);
+    restartWhenGivenUp(client, () => closing);
     await until(() => readied === 1, 5000, 'the client is up');
     for (let round = 1; round <= 2; round++) {
       client.disconnect();
@@ -250,7 +250,7 @@ describe.skipIf(!redisRunnable)('RedisLayer when Redis fails', () => {
     // A retry strategy that says stop (a user's) is obeyed.
     const stops = new Redis(redis.url, { retryStrategy: () => null });
     stops.on('error', () => undefined);
-    restartWhenGivenUp(stops, { retryStrategy: () => null }, () => false);
+    restartWhenGivenUp(stops, () => false);
     await until(() => stops.status === 'ready', 5000, 'the second client is up');
     stops.disconnect();
     await new Promise((r) => setTimeout(r, 300));

@@ -64,7 +64,7 @@ export class SinglePubSub implements PubSub {
     for (const client of [this.publisher, this.subscriber]) {
       client.on('error', (err: Error) => events.down(err));
       client.on('close', () => events.down());
-      restartWhenGivenUp(client, settings, () => this.closing);
+      restartWhenGivenUp(client, () => this.closing);
     }
     const up = (): void => {
       if (this.publisher.status === 'ready' && this.subscriber.status === 'ready') events.up();
@@ -121,15 +121,16 @@ export class SinglePubSub implements PubSub {
  * that ends without our close is started again after the reconnect backoff, for as long as the retry
  * strategy says to retry.
  */
-export function restartWhenGivenUp(client: Redis, settings: RedisOptions, closing: () => boolean): void {
+export function restartWhenGivenUp(client: Redis, closing: () => boolean): void {
   let attempts = 0;
   client.on('ready', () => {
     attempts = 0;
   });
   client.on('end', () => {
     if (closing()) return;
-    // A retry strategy that says stop (a user's, through redisOptions) is obeyed.
-    const delay = settings.retryStrategy?.(++attempts);
+    // The client's own retry strategy (ioredis's default, ours, or a user's through redisOptions),
+    // obeyed when it says stop.
+    const delay = client.options.retryStrategy?.(++attempts);
     if (typeof delay !== 'number') return;
     const timer = setTimeout(() => {
       if (!closing() && client.status === 'end') client.connect().catch(ignore);
