@@ -66,12 +66,8 @@ export function render(name: TemplateName, view: object): string {
 export function load(name: string, source: string): Template {
   const built = (precompiled ??= readPrecompiled())[name];
   if (built !== undefined && built.source === source) {
-    try {
-      runtime ??= (require('handlebars/runtime') as { default: { create(): Runtime } }).default.create();
-      return runtime.template(built.spec);
-    } catch {
-      // a runtime that refuses the spec (another compiler revision): compiled below
-    }
+    runtime ??= (require('handlebars/runtime') as { default: { create(): Runtime } }).default.create();
+    return runtime.template(built.spec); // (made by this handlebars: readPrecompiled checks)
   }
   compiler ??= (require('handlebars') as { create(): Compiler }).create();
   return compiler.compile(source, { ...TEMPLATE_OPTIONS }); // handlebars writes to its options;
