@@ -24,7 +24,10 @@ export interface RedisSentinels {
   kill(port: number): Promise<void>;
   /** Starts a killed data server again, as a replica of the master now named. */
   restart(port: number): Promise<void>;
-  /** Resolves once every sentinel sees a live replica in sync and the other two sentinels: a failover can happen. */
+  /**
+   * Resolves once every sentinel sees a live replica in sync and the other two sentinels, and
+   * Sentinel's hold-off after the last failover is over: a failover can happen at once.
+   */
   failoverReady(ms?: number): Promise<void>;
   /** Resolves once every sentinel names a master other than `old` that answers as a master. */
   failedOver(old: number, ms?: number): Promise<number>;
@@ -32,6 +35,14 @@ export interface RedisSentinels {
 }
 
 const NAME = 'chanxmaster';
+/** How long the master may be unreachable before the sentinels call it down (ms). */
+const DOWN_AFTER_MS = 1000;
+/**
+ * Sentinel's failover-timeout (ms). A sentinel starts no failover of a master within twice this
+ * time of the last one it started or voted for, so a second kill too soon after a failover is only
+ * acted on once that hold-off ends: failoverReady waits it out.
+ */
+const FAILOVER_TIMEOUT_MS = 3000;
 
 export async function startSentinels(): Promise<RedisSentinels> {
   const dir = mkdtempSync(path.join(tmpdir(), 'chanx-sentinel-'));
@@ -42,6 +53,8 @@ export async function startSentinels(): Promise<RedisSentinels> {
   };
   const byPort = new Map<number, ChildProcess>();
   const sentinelPorts: number[] = [];
+  /** When a data server was last killed (Date.now()); a failover it caused started no earlier than DOWN_AFTER_MS later. */
+  let killedAt = -Infinity;
   try {
     const masterPort = await freePort();
     const replicaPort = await freePort();
@@ -63,8 +76,8 @@ export async function startSentinels(): Promise<RedisSentinels> {
           'bind 127.0.0.1',
           'protected-mode no',
           `sentinel monitor ${NAME} 127.0.0.1 ${masterPort} 2`,
-          `sentinel down-after-milliseconds ${NAME} 1000`,
-          `sentinel failover-timeout ${NAME} 5000`,
+          `sentinel down-after-milliseconds ${NAME} ${DOWN_AFTER_MS}`,
+          `sentinel failover-timeout ${NAME} ${FAILOVER_TIMEOUT_MS}`,
           `sentinel parallel-syncs ${NAME} 1`,
           '',
         ].join('\n'),
@@ -95,14 +108,21 @@ export async function startSentinels(): Promise<RedisSentinels> {
     master,
     async kill(port) {
       const child = byPort.get(port);
-      if (child !== undefined) await killChild(child, 'SIGKILL');
+      if (child === undefined) return;
+      killedAt = Date.now();
+      await killChild(child, 'SIGKILL');
     },
     async restart(port) {
       const child = await launchRedis(port, [...serverArgs(port), '--replicaof', '127.0.0.1', String(await master())], dir);
       children.push(child);
       byPort.set(port, child);
     },
-    failoverReady: (ms = 20_000) => failoverReady(sentinelPorts, ms),
+    async failoverReady(ms = 20_000) {
+      await failoverReady(sentinelPorts, ms);
+      // The failover began after the master was seen down (and the votes: a little slack for them).
+      const holdOffEnds = killedAt + DOWN_AFTER_MS + 2 * FAILOVER_TIMEOUT_MS + 1000;
+      if (Date.now() < holdOffEnds) await new Promise((r) => setTimeout(r, holdOffEnds - Date.now()));
+    },
     async failedOver(old, ms = 20_000) {
       let promoted = 0;
       await until(ms, `no failover from ${old}`, async () => {
