@@ -259,6 +259,8 @@ export class Connection extends Outbound implements ConnectionContext<unknown, R
   received(data: Buffer, isBinary: boolean): void {
     this.alive = true;
     if (this.ending) return;
+    // The replies to every frame of this read go out in one write (ws hands over a read's frames in one go).
+    this.corkStretch();
     if (this.bucket !== undefined) return this.limited(data, isBinary, this.bucket);
     if (!this.queue.pushCall(this.runFrame, this, data, isBinary, this.runtime.limits.maxQueuedFrames)) this.tooManyQueued();
   }

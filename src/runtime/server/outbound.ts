@@ -4,6 +4,7 @@
  * Both count against the outbound limits: replies that are not drained pause reading, and a peer
  * that lets more than maxBufferedBytes wait for it (written or kept) is closed with 1008.
  */
+import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
 import { fanOutPacer, type PacedWriter } from '../limits/fan-out-pacer.js';
 import type { ConnectionLimits } from '../limits/limits.js';
@@ -27,6 +28,8 @@ export abstract class Outbound implements PacedWriter {
   private outbox: string[] | undefined;
   /** What the outbox holds, in UTF-16 units: counted with the socket's buffer against maxBufferedBytes. */
   private outboxSize = 0;
+  /** Writes are corked until the end of this synchronous stretch (corkStretch). */
+  private corked = false;
 
   constructor(
     protected readonly ws: WebSocket,
@@ -65,6 +68,28 @@ export abstract class Outbound implements PacedWriter {
     socket?.uncork();
   }
 
+  /**
+   * Holds this connection's writes until the current synchronous stretch ends, then writes them
+   * in one go (cork, write, uncork in process.nextTick, as Node's docs advise): the replies to all
+   * the frames of one read leave in one syscall instead of one each. A stretch that has corked
+   * `pauseReadingAtBytes` is written out at once (write()), so what waits here stays small and
+   * the outbound limits still judge what the peer has not taken.
+   */
+  protected corkStretch(): void {
+    if (this.corked) return;
+    const socket = socketOf(this.ws);
+    if (socket === undefined) return;
+    this.corked = true;
+    socket.cork();
+    process.nextTick(uncorkStretch, this, socket);
+  }
+
+  /** @internal the end of a corked stretch (process.nextTick) */
+  uncorkStretch(socket: Duplex): void {
+    this.corked = false;
+    socket.uncork();
+  }
+
   protected dropOutbox(): void {
     this.outbox = undefined;
     this.outboxSize = 0;
@@ -101,6 +126,13 @@ export abstract class Outbound implements PacedWriter {
   private write(frame: string): void {
     if (this.ending || this.ws.readyState !== WebSocket.OPEN) return;
     this.ws.send(frame);
+    if (this.corked) {
+      const socket = socketOf(this.ws)!;
+      if (socket.writableLength >= this.limits.pauseReadingAtBytes) {
+        socket.uncork(); // writes what the stretch holds; the stretch goes on corked
+        socket.cork();
+      }
+    }
     const tally = this.watch?.tally;
     if (tally !== undefined) tally.sent++;
     const verdict = outboundVerdict(this.ws, this.limits);
@@ -129,4 +161,8 @@ export abstract class Outbound implements PacedWriter {
       'outbound_buffer',
     );
   }
+}
+
+function uncorkStretch(outbound: Outbound, socket: Duplex): void {
+  outbound.uncorkStretch(socket);
 }
