@@ -11,6 +11,7 @@ import type { ConnectionLimits } from '../limits/limits.js';
 import { OVERFLOW_CLOSE_GRACE_MS, outboundVerdict, socketOf, whenDrained } from '../limits/outbound-limit.js';
 import { holdReading, releaseReading, REPLIES_UNDRAINED, SENT_TOO_MUCH } from '../limits/read-gate.js';
 import { nextMemberId } from '../layers/member-id.js';
+import { preparedFrames } from './prepared-frame.js';
 import type { ChannelWatch } from '../ops/channel-watch.js';
 import type { LimitClose } from '../ops/metrics.js';
 import type { Logger } from '../support/logger.js';
@@ -24,9 +25,12 @@ export abstract class Outbound implements PacedWriter {
   protected ending = false;
   /** Over a limit for good: frames still queued are not handled (those under a rate limit wait a turn). */
   protected cut = false;
-  /** Frames waiting for the fan-out pacer: while there are some, every frame goes behind them. */
-  private outbox: string[] | undefined;
-  /** What the outbox holds, in UTF-16 units: counted with the socket's buffer against maxBufferedBytes. */
+  /**
+   * Frames waiting for the fan-out pacer: while there are some, every frame goes behind them.
+   * Replies as text, group copies as their prepared frame bytes (prepared-frame.ts).
+   */
+  private outbox: (string | Buffer)[] | undefined;
+  /** What the outbox holds, in UTF-16 units for text and bytes for copies: counted with the socket's buffer against maxBufferedBytes. */
   private outboxSize = 0;
   /** Writes are corked until the end of this synchronous stretch (corkStretch). */
   private corked = false;
@@ -40,12 +44,15 @@ export abstract class Outbound implements PacedWriter {
     protected readonly logger: Logger,
   ) {}
 
-  sendRaw(frame: string): void {
+  sendRaw(frame: string | Buffer): void {
     if (this.outbox !== undefined) return this.postpone(frame);
     this.write(frame);
   }
 
-  /** Sends a group's copy: now while the turn's fan-out budget lasts, else from the outbox in a later turn. */
+  /**
+   * Sends a group's copy: now while the turn's fan-out budget lasts, else from the outbox in a later
+   * turn; as the frame bytes made once for all the members (prepared-frame.ts).
+   */
   protected sendPaced(frame: string, done: string | undefined): void {
     // A connection on its way out takes nothing of the turn's budget from the live ones.
     if (this.ending || this.ws.readyState !== WebSocket.OPEN) return;
@@ -53,8 +60,8 @@ export abstract class Outbound implements PacedWriter {
       this.outbox = [];
       fanOutPacer.wait(this);
     }
-    this.sendRaw(frame);
-    if (done !== undefined) this.sendRaw(done);
+    this.sendRaw(preparedFrames.bytes(frame));
+    if (done !== undefined) this.sendRaw(preparedFrames.bytes(done));
   }
 
   /** PacedWriter: writes every frame that waits, in one corked write (also before the server closes the connection). */
@@ -122,10 +129,11 @@ export abstract class Outbound implements PacedWriter {
     setTimeout(() => this.ws.terminate(), OVERFLOW_CLOSE_GRACE_MS).unref();
   }
 
-  /** Writes one frame to the socket now, then applies the outbound limits. */
-  private write(frame: string): void {
+  /** Writes one frame (text, or a prepared frame's bytes) to the socket now, then applies the outbound limits. */
+  private write(frame: string | Buffer): void {
     if (this.ending || this.ws.readyState !== WebSocket.OPEN) return;
-    this.ws.send(frame);
+    if (typeof frame === 'string') this.ws.send(frame);
+    else socketOf(this.ws)!.write(frame);
     if (this.corked) {
       const socket = socketOf(this.ws)!;
       if (socket.writableLength >= this.limits.pauseReadingAtBytes) {
@@ -146,7 +154,7 @@ export abstract class Outbound implements PacedWriter {
   }
 
   /** A frame behind the outbox. What waits counts against maxBufferedBytes as if it were written. */
-  private postpone(frame: string): void {
+  private postpone(frame: string | Buffer): void {
     if (this.ending) return;
     this.outbox!.push(frame);
     this.outboxSize += frame.length;
