@@ -1,5 +1,5 @@
 /**
- * Group copies are written as frame bytes made once per broadcast (prepared-frame.ts): the bytes
+ * Group copies are written as frame bytes made once per broadcast (server/outbound.ts): the bytes
  * are the very frame ws.send makes for the text (every length form of the header, multibyte
  * text), a broadcast's members share one Buffer, and real clients read every copy as the text sent,
  * in order with the replies around it.
@@ -7,7 +7,7 @@
 import { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { frameBytes, PreparedFrames } from '../../src/runtime/server/prepared-frame.js';
+import { frameBytes, PreparedFrames } from '../../src/runtime/server/outbound.js';
 import { SystemConsumer } from '../../generated/system/consumer.js';
 import type { SystemContext } from '../../generated/system/handlers.js';
 import type * as M from '../../generated/system/messages.js';

@@ -3,20 +3,29 @@
  * is spent (limits/fan-out-pacer.ts), kept in its outbox, in order, until the pacer's next turn.
  * Both count against the outbound limits: replies that are not drained pause reading, and a peer
  * that lets more than maxBufferedBytes wait for it (written or kept) is closed with 1008.
+ *
+ * A group's copies are bytes made once: a broadcast to a thousand members sends the same text a
+ * thousand times, and `ws.send` would encode it to UTF-8 and build its frame header each time. The
+ * whole WebSocket frame (ws's own `Sender.frame`: a final, unmasked text frame, as a server sends)
+ * is built on the first copy and the same Buffer is written to every member's socket
+ * (gorilla/websocket's PreparedMessage does the same for Centrifugo). Writing a frame to the socket
+ * directly is what ws.send does when nothing is queued in its sender, which is always the case
+ * here: the server negotiates no permessage-deflate (whose compression makes ws queue) and sends
+ * no Blobs.
  */
-import type { Duplex } from 'node:stream';
+import * as ws from 'ws';
 import WebSocket from 'ws';
 import { fanOutPacer, type PacedWriter } from '../limits/fan-out-pacer.js';
 import type { ConnectionLimits } from '../limits/limits.js';
 import { OVERFLOW_CLOSE_GRACE_MS, outboundVerdict, socketOf, whenDrained } from '../limits/outbound-limit.js';
 import { holdReading, releaseReading, REPLIES_UNDRAINED, SENT_TOO_MUCH } from '../limits/read-gate.js';
 import { nextMemberId } from '../layers/member-id.js';
-import { preparedFrames } from './prepared-frame.js';
+import { corkForTick, type TickCorked } from '../support/tick-cork.js';
 import type { ChannelWatch } from '../ops/channel-watch.js';
 import type { LimitClose } from '../ops/metrics.js';
 import type { Logger } from '../support/logger.js';
 
-export abstract class Outbound implements PacedWriter {
+export abstract class Outbound implements PacedWriter, TickCorked {
   /** Unique across processes; made once, since the layer keys its members by it and broadcasts compare it per member. */
   readonly id = nextMemberId();
   /** What holds reading paused (read-gate.ts bits); 0: reading. */
@@ -27,13 +36,13 @@ export abstract class Outbound implements PacedWriter {
   protected cut = false;
   /**
    * Frames waiting for the fan-out pacer: while there are some, every frame goes behind them.
-   * Replies as text, group copies as their prepared frame bytes (prepared-frame.ts).
+   * Replies as text, group copies as their prepared frame bytes (PreparedFrames, below).
    */
   private outbox: (string | Buffer)[] | undefined;
   /** What the outbox holds, in UTF-16 units for text and bytes for copies: counted with the socket's buffer against maxBufferedBytes. */
   private outboxSize = 0;
-  /** Writes are corked until the end of this synchronous stretch (corkStretch). */
-  private corked = false;
+  /** @internal writes are corked until the end of this synchronous stretch (corkStretch) */
+  corked = false;
 
   constructor(
     protected readonly ws: WebSocket,
@@ -51,7 +60,7 @@ export abstract class Outbound implements PacedWriter {
 
   /**
    * Sends a group's copy: now while the turn's fan-out budget lasts, else from the outbox in a later
-   * turn; as the frame bytes made once for all the members (prepared-frame.ts).
+   * turn; as the frame bytes made once for all the members (PreparedFrames, below).
    */
   protected sendPaced(frame: string, done: string | undefined): void {
     // A connection on its way out takes nothing of the turn's budget from the live ones.
@@ -77,24 +86,14 @@ export abstract class Outbound implements PacedWriter {
 
   /**
    * Holds this connection's writes until the current synchronous stretch ends, then writes them
-   * in one go (cork, write, uncork in process.nextTick, as Node's docs advise): the replies to all
-   * the frames of one read leave in one syscall instead of one each. A stretch that has corked
-   * `pauseReadingAtBytes` is written out at once (write()), so what waits here stays small and
-   * the outbound limits still judge what the peer has not taken.
+   * in one go (support/tick-cork.ts): the replies to all the frames of one read leave in one
+   * syscall instead of one each. A stretch that has corked `pauseReadingAtBytes` is written out at
+   * once (write()), so what waits here stays small and the outbound limits still judge what the
+   * peer has not taken.
    */
   protected corkStretch(): void {
-    if (this.corked) return;
     const socket = socketOf(this.ws);
-    if (socket === undefined) return;
-    this.corked = true;
-    socket.cork();
-    process.nextTick(uncorkStretch, this, socket);
-  }
-
-  /** @internal the end of a corked stretch (process.nextTick) */
-  uncorkStretch(socket: Duplex): void {
-    this.corked = false;
-    socket.uncork();
+    if (socket !== undefined) corkForTick(this, socket);
   }
 
   protected dropOutbox(): void {
@@ -171,6 +170,35 @@ export abstract class Outbound implements PacedWriter {
   }
 }
 
-function uncorkStretch(outbound: Outbound, socket: Duplex): void {
-  outbound.uncorkStretch(socket);
+/** ws's Sender.frame (ws exports Sender; @types/ws does not declare it). */
+type FrameFn = (data: Buffer, options: { fin: boolean; rsv1: boolean; opcode: number; mask: boolean; readOnly: boolean }) => Buffer[];
+const frame = (ws as unknown as { Sender: { frame: FrameFn } }).Sender.frame;
+const TEXT = { fin: true, rsv1: false, opcode: 0x1, mask: false, readOnly: false };
+
+/** The frame bytes of `text`. */
+export function frameBytes(text: string): Buffer {
+  const parts = frame(Buffer.from(text), TEXT);
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }
+
+/**
+ * The frames of the last two texts asked for (a broadcast's copy and its completion frame come in
+ * turns): the members of one broadcast all get the bytes made for the first of them.
+ */
+export class PreparedFrames {
+  private readonly texts: (string | undefined)[] = [undefined, undefined];
+  private readonly frames: Buffer[] = [Buffer.alloc(0), Buffer.alloc(0)];
+  private next = 0;
+
+  bytes(text: string): Buffer {
+    if (text === this.texts[0]) return this.frames[0]!;
+    if (text === this.texts[1]) return this.frames[1]!;
+    const slot = this.next;
+    this.next = 1 - slot;
+    this.texts[slot] = text;
+    return (this.frames[slot] = frameBytes(text));
+  }
+}
+
+/** One per process: copies are made in one thread, a broadcast at a time. */
+export const preparedFrames = new PreparedFrames();
