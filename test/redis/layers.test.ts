@@ -230,6 +230,34 @@ describe.skipIf(!redisRunnable)('RedisLayer', () => {
     layer.leave('only-here', a);
     await subscribers(redis.url, 'unit:g:only-here', 0);
   });
+
+  it('writes the publishes of one tick in one write of its publishing connection, delivered in order', async () => {
+    const [one, two] = [await make(), await make()];
+    const b = new Inbox();
+    two.attach(b);
+    two.join('burst', b);
+    await subscribers(redis.url, 'unit:g:burst', 1);
+    // The publishing connection's socket (SinglePubSub's publisher): its writes, one syscall each.
+    const stream = (one as unknown as { pubsub: { publisher: Redis } }).pubsub.publisher.stream as unknown as Record<
+      '_write' | '_writev',
+      (...args: unknown[]) => unknown
+    >;
+    let writes = 0;
+    for (const method of ['_write', '_writev'] as const) {
+      const original = stream[method];
+      stream[method] = function (this: unknown, ...args: unknown[]) {
+        writes++;
+        return original.apply(this, args);
+      };
+    }
+    for (let i = 0; i < 50; i++) one.sendToGroups(['burst'], `f${i}`);
+    await settle(() => b.got.length === 50);
+    expect(b.got.map(([frame]) => frame)).toEqual(Array.from({ length: 50 }, (_, i) => `f${i}`));
+    expect(writes).toBe(1);
+    one.sendToGroups(['burst'], 'later');
+    await settle(() => b.got.length === 51);
+    expect(writes).toBe(2);
+  });
 });
 
 function portFree(port: number): Promise<boolean> {

@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module';
 import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import { describeError, type Logger } from '../support/logger.js';
+import { corkForTick, type TickCorked } from '../support/tick-cork.js';
 
 export interface PubSubEvents {
   message(channel: string, message: string): void;
@@ -38,13 +39,15 @@ export const loadIoredis = (): { Redis: typeof Redis; Cluster: typeof Cluster } 
 export type RedisAddress = { url: string } | { sentinels: { host: string; port: number }[]; name: string; url?: string };
 
 /** One Redis (or the master Sentinel names): a publishing connection and a subscribing one. */
-export class SinglePubSub implements PubSub {
+export class SinglePubSub implements PubSub, TickCorked {
   readonly where: string;
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
   private readonly channels = new Set<string>();
   private readonly readyOnce: Promise<void>;
   private closing = false;
+  /** @internal the publisher's socket is corked until the end of this tick */
+  corked = false;
 
   constructor(address: RedisAddress, settings: RedisOptions, tag: string, events: PubSubEvents, logger: Logger) {
     const { Redis } = loadIoredis();
@@ -85,6 +88,9 @@ export class SinglePubSub implements PubSub {
   }
 
   publish(channel: string, message: string): Promise<unknown> {
+    // The publishes of one tick leave in one write (the copies of a burst of broadcasts).
+    const stream = this.publisher.stream;
+    if (stream !== undefined) corkForTick(this, stream);
     return this.publisher.publish(channel, message);
   }
 
