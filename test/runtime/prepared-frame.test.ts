@@ -5,7 +5,7 @@
  * in order with the replies around it.
  */
 import { Duplex } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { frameBytes, PreparedFrames } from '../../src/runtime/server/outbound.js';
 import { SystemConsumer } from '../../generated/system/consumer.js';
@@ -52,6 +52,30 @@ describe('frameBytes', () => {
     const next = frames.bytes('{"action":"y"}');
     expect(frames.bytes(['{"action":', '"y"}'].join(''))).toBe(next);
     expect(frames.bytes('{"action":"complete"}')).toBe(done);
+  });
+
+  it('keeps a large frame only for the turn it was made in', async () => {
+    const frames = new PreparedFrames();
+    const large = `{"text":"${'x'.repeat(70 * 1024)}"}`;
+    const first = frames.bytes(large);
+    expect(frames.bytes(large)).toBe(first);
+    await new Promise<void>((r) => setImmediate(r));
+    const again = frames.bytes(large);
+    expect(again).not.toBe(first);
+    expect(again.equals(first)).toBe(true);
+  });
+
+  it("is left as it was when a frame cannot be made (no text is ever paired with another text's frame)", () => {
+    const frames = new PreparedFrames();
+    frames.bytes('{"a":"x"}');
+    const y = frames.bytes('{"a":"y"}');
+    const failing = vi.spyOn(Buffer, 'from').mockImplementationOnce(() => {
+      throw new RangeError('Array buffer allocation failed');
+    });
+    expect(() => frames.bytes('{"a":"z"}')).toThrow(RangeError);
+    failing.mockRestore();
+    expect(frames.bytes('{"a":"z"}').equals(frameBytes('{"a":"z"}'))).toBe(true);
+    expect(frames.bytes('{"a":"y"}')).toBe(y);
   });
 });
 

@@ -69,6 +69,12 @@ export abstract class Outbound implements PacedWriter, TickCorked {
       this.outbox = [];
       fanOutPacer.wait(this);
     }
+    // With permessage-deflate (which this server never negotiates) ws compresses and queues: then ws.send.
+    if (this.ws.extensions !== '') {
+      this.sendRaw(frame);
+      if (done !== undefined) this.sendRaw(done);
+      return;
+    }
     this.sendRaw(preparedFrames.bytes(frame));
     if (done !== undefined) this.sendRaw(preparedFrames.bytes(done));
   }
@@ -89,7 +95,8 @@ export abstract class Outbound implements PacedWriter, TickCorked {
    * in one go (support/tick-cork.ts): the replies to all the frames of one read leave in one
    * syscall instead of one each. A stretch that has corked `pauseReadingAtBytes` is written out at
    * once (write()), so what waits here stays small and the outbound limits still judge what the
-   * peer has not taken.
+   * peer has not taken. (What is corked is lost only if the socket is destroyed within the stretch:
+   * ws does that itself to a peer with 60 automatic pongs unsent, a peer that is misbehaving anyway.)
    */
   protected corkStretch(): void {
     const socket = socketOf(this.ws);
@@ -181,22 +188,40 @@ export function frameBytes(text: string): Buffer {
   return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }
 
+const EMPTY = Buffer.alloc(0);
+/** Frames larger than this (bytes) leave the cache at the next turn. */
+const KEEP_AT_MOST = 64 * 1024;
+
 /**
  * The frames of the last two texts asked for (a broadcast's copy and its completion frame come in
  * turns): the members of one broadcast all get the bytes made for the first of them.
  */
 export class PreparedFrames {
   private readonly texts: (string | undefined)[] = [undefined, undefined];
-  private readonly frames: Buffer[] = [Buffer.alloc(0), Buffer.alloc(0)];
+  private readonly frames: Buffer[] = [EMPTY, EMPTY];
   private next = 0;
+  private clearing = false;
 
   bytes(text: string): Buffer {
     if (text === this.texts[0]) return this.frames[0]!;
     if (text === this.texts[1]) return this.frames[1]!;
+    const bytes = frameBytes(text); // (made before a slot changes: should it throw, the cache stays true)
     const slot = this.next;
     this.next = 1 - slot;
     this.texts[slot] = text;
-    return (this.frames[slot] = frameBytes(text));
+    this.frames[slot] = bytes;
+    // A large frame is not kept past this turn (its broadcast is made by then; outboxes hold their own reference).
+    if (bytes.length > KEEP_AT_MOST && !this.clearing) {
+      this.clearing = true;
+      setImmediate(() => this.clear());
+    }
+    return bytes;
+  }
+
+  private clear(): void {
+    this.clearing = false;
+    this.texts.fill(undefined);
+    this.frames.fill(EMPTY);
   }
 }
 
