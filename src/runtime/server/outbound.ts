@@ -43,6 +43,11 @@ export abstract class Outbound implements PacedWriter, TickCorked {
   private outboxSize = 0;
   /** @internal writes are corked until the end of this synchronous stretch (corkStretch) */
   corked = false;
+  /**
+   * Whether prepared frame bytes may be written to the socket: not with an extension negotiated
+   * (permessage-deflate, which this server never offers, makes ws compress and queue; then ws.send).
+   */
+  private readonly rawFrames: boolean;
 
   constructor(
     protected readonly ws: WebSocket,
@@ -51,7 +56,9 @@ export abstract class Outbound implements PacedWriter, TickCorked {
     protected readonly address: string,
     private readonly limits: ConnectionLimits,
     protected readonly logger: Logger,
-  ) {}
+  ) {
+    this.rawFrames = ws.extensions === '';
+  }
 
   sendRaw(frame: string | Buffer): void {
     if (this.outbox !== undefined) return this.postpone(frame);
@@ -69,8 +76,7 @@ export abstract class Outbound implements PacedWriter, TickCorked {
       this.outbox = [];
       fanOutPacer.wait(this);
     }
-    // With permessage-deflate (which this server never negotiates) ws compresses and queues: then ws.send.
-    if (this.ws.extensions !== '') {
+    if (!this.rawFrames) {
       this.sendRaw(frame);
       if (done !== undefined) this.sendRaw(done);
       return;
