@@ -38,11 +38,13 @@ const NAME = 'chanxmaster';
 /** How long the master may be unreachable before the sentinels call it down (ms). */
 const DOWN_AFTER_MS = 1000;
 /**
- * Sentinel's failover-timeout (ms). A sentinel starts no failover of a master within twice this
- * time of the last one it started or voted for, so a second kill too soon after a failover is only
- * acted on once that hold-off ends: failoverReady waits it out.
+ * Sentinel's failover-timeout (ms). It also bounds the wait for the promoted replica to report
+ * itself master (a failover not seen done by then is aborted), so it stays generous for a loaded
+ * machine. A sentinel starts no failover of a master within twice this time of the last one it
+ * started or voted for, so a second kill too soon after a failover is only acted on once that
+ * hold-off ends: failoverReady waits it out.
  */
-const FAILOVER_TIMEOUT_MS = 3000;
+const FAILOVER_TIMEOUT_MS = 5000;
 
 export async function startSentinels(): Promise<RedisSentinels> {
   const dir = mkdtempSync(path.join(tmpdir(), 'chanx-sentinel-'));
