@@ -102,28 +102,6 @@ async function pingTimes(ws: WebSocket, n: number): Promise<number[]> {
   return times.sort((a, b) => a - b);
 }
 
-/** Like pingTimes, waiting for the pong itself, `gapMs` apart (to stay under a rate limit); a pong that never comes fails the run. */
-async function pongTimes(ws: WebSocket, n: number, gapMs = 5): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    const pong = new Promise<void>((resolve) => {
-      const listener = (data: WebSocket.RawData): void => {
-        if (String(data).includes('"pong"')) {
-          ws.off('message', listener);
-          resolve();
-        }
-      };
-      ws.on('message', listener);
-    });
-    ws.send('{"action":"ping"}');
-    await Promise.race([pong, sleep(60_000).then(() => Promise.reject(new Error('no pong within 60 s')))]);
-    times.push(performance.now() - t);
-    await sleep(gapMs);
-  }
-  return times.sort((a, b) => a - b);
-}
-
 /**
  * `node <args>` as a command line; `background` runs it at the lowest CPU priority (nice 19), for a
  * load generator standing in for clients on other machines: on a machine of two cores, a flooder and
@@ -239,27 +217,27 @@ const scenarios: [string, () => Promise<Result[]>][] = [
       let membersOut = '';
       members.stdout!.on('data', (d) => (membersOut += d));
       while (!membersOut.includes('ready')) await sleep(20);
-      const pinger = await open(`${s.url}?quiet=1`);
-      const quiet = await pongTimes(pinger, 200, gap);
+      // The other client pings from a process of its own (normal priority), as from another machine:
+      // 200 pings before the flood, then until the flooder is closed, then 50 more (as long again,
+      // while the members still receive what was handled).
+      const pinger = spawn(...nodeCommand(['scripts/reliability/pinger.mjs', `${s.url}?quiet=1`, '200', String(gap), '50']), {
+        cwd: ROOT,
+        stdio: ['pipe', 'pipe', 'inherit'],
+      });
+      let pingerOut = '';
+      pinger.stdout!.on('data', (d) => (pingerOut += d));
+      while (!pingerOut.includes('"quiet"')) await sleep(20);
+      const { quiet } = JSON.parse(pingerOut.split('\n')[0]!) as { quiet: number[] };
       const frame = JSON.stringify({ action: 'user_message', payload: { message: 'broadcast:flood' } });
       const flooder = runNode(['scripts/reliability/flooder.mjs', s.url, '20000', frame], true);
-      const loaded: number[] = [];
-      let done = false;
-      const ended = flooder.output.then((out) => {
-        done = true;
-        return JSON.parse(out) as { code: number; sent: number; rateLimited: number; handled: number; seconds: number };
-      });
-      while (!done) loaded.push(...(await pongTimes(pinger, 10, gap)));
-      // And as long again after the close, while the members still receive what was handled.
-      loaded.push(...(await pongTimes(pinger, 50, gap)));
-      const flood = await ended;
+      const flood = JSON.parse(await flooder.output) as { code: number; sent: number; rateLimited: number; handled: number; seconds: number };
+      pinger.stdin!.write('stop\n');
+      await once(pinger, 'exit');
+      const { loaded, open: pingerOpen } = JSON.parse(pingerOut.split('\n')[1]!) as { loaded: number[]; open: boolean };
       members.stdin!.end();
       await once(members, 'exit');
       const seen = JSON.parse(membersOut.slice(membersOut.indexOf('{'))) as { open: number; closed: number; frames: number };
-      const pingerOpen = pinger.readyState === WebSocket.OPEN;
-      pinger.terminate();
       await stop(s);
-      loaded.sort((a, b) => a - b);
       const [q99, l99] = [percentile(quiet, 99), percentile(loaded, 99)];
       return [
         {
