@@ -115,6 +115,27 @@ describe('metrics with real clients', () => {
     expect(metric(m, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
   });
 
+  it('counts every copy of a paced fan-out, also those written from an outbox in one piece', async () => {
+    s = await serve(Busy, { metrics: true });
+    // More members than one turn writes (SLICE, 64): the rest wait in outboxes, and the later
+    // broadcasts of the same read join them there, several frames to an outbox.
+    const members = await Promise.all(Array.from({ length: 90 }, () => connect(s!.url)));
+    for (const r of members) expect(await r.next()).toBe(WELCOME);
+    const got = members.map(counted);
+    const sender = members[0]!;
+    const socket = (sender.ws as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
+    socket.cork();
+    for (let i = 0; i < 3; i++) sender.ws.send(JSON.stringify({ action: 'user_message', payload: { message: `broadcast:${i}` } }));
+    socket.uncork();
+    await until(() => got.reduce((n, c) => n + c.n, 0) === 3 + 3 * 89);
+    for (const r of members.slice(1)) {
+      for (let i = 0; i < 3; i++) expect(await r.nextJson()).toEqual({ action: 'system_echo', payload: { message: `broadcast:${i}` } });
+    }
+    const m = await scrape();
+    // The welcomes (90) and every frame the clients received since.
+    expect(metric(m, 'chanx_frames_sent_total', ch)).toBe(90 + 3 + 3 * 89);
+  });
+
   it('counts pauses for slow handlers and for a peer that does not read, and closes for limits', async () => {
     s = await serve(Busy, { metrics: true, maxQueuedFrames: 2, maxBufferedBytes: 1024 * 1024 });
     // Handlers behind: reading pauses; more frames than maxQueuedFrames in what was read closes with 1008.

@@ -90,6 +90,9 @@ export abstract class Outbound implements PacedWriter, TickCorked {
     const outbox = this.outbox;
     if (outbox === undefined) return;
     this.dropOutbox();
+    // Copies only (the common case in a fan-out): their bytes in one buffer, one write. A socket
+    // that cannot take them at once keeps one chunk, not one object per frame for the collector to copy.
+    if (outbox.length > 1 && outbox.every(isBytes)) return this.write(Buffer.concat(outbox as Buffer[]), outbox.length);
     const socket = socketOf(this.ws);
     socket?.cork();
     for (const frame of outbox) this.write(frame);
@@ -142,7 +145,7 @@ export abstract class Outbound implements PacedWriter, TickCorked {
   }
 
   /** Writes one frame (text, or a prepared frame's bytes) to the socket now, then applies the outbound limits. */
-  private write(frame: string | Buffer): void {
+  private write(frame: string | Buffer, frames = 1): void {
     if (this.ending || this.ws.readyState !== WebSocket.OPEN) return;
     if (typeof frame === 'string') this.ws.send(frame);
     else socketOf(this.ws)!.write(frame);
@@ -154,7 +157,7 @@ export abstract class Outbound implements PacedWriter, TickCorked {
       }
     }
     const tally = this.watch?.tally;
-    if (tally !== undefined) tally.sent++;
+    if (tally !== undefined) tally.sent += frames;
     const verdict = outboundVerdict(this.ws, this.limits);
     if (verdict === 'ok') return;
     if (verdict === 'over') this.overLimit(this.ws.bufferedAmount);
@@ -182,6 +185,8 @@ export abstract class Outbound implements PacedWriter, TickCorked {
     );
   }
 }
+
+const isBytes = (frame: string | Buffer): frame is Buffer => typeof frame !== 'string';
 
 /** ws's Sender.frame (ws exports Sender; @types/ws does not declare it). */
 type FrameFn = (data: Buffer, options: { fin: boolean; rsv1: boolean; opcode: number; mask: boolean; readOnly: boolean }) => Buffer[];
