@@ -226,13 +226,18 @@ const scenarios: [string, () => Promise<Result[]>][] = [
       });
       let pingerOut = '';
       pinger.stdout!.on('data', (d) => (pingerOut += d));
-      while (!pingerOut.includes('"quiet"')) await sleep(20);
+      const pingerFailed = (): Error => new Error(`the pinger exited (${pinger.exitCode}) without its figures: a pong never came?`);
+      while (!pingerOut.includes('"quiet"')) {
+        if (pinger.exitCode !== null) throw pingerFailed();
+        await sleep(20);
+      }
       const { quiet } = JSON.parse(pingerOut.split('\n')[0]!) as { quiet: number[] };
       const frame = JSON.stringify({ action: 'user_message', payload: { message: 'broadcast:flood' } });
       const flooder = runNode(['scripts/reliability/flooder.mjs', s.url, '20000', frame], true);
       const flood = JSON.parse(await flooder.output) as { code: number; sent: number; rateLimited: number; handled: number; seconds: number };
       pinger.stdin!.write('stop\n');
-      await once(pinger, 'exit');
+      if (pinger.exitCode === null) await once(pinger, 'exit');
+      if (pinger.exitCode !== 0) throw pingerFailed();
       const { loaded, open: pingerOpen } = JSON.parse(pingerOut.split('\n')[1]!) as { loaded: number[]; open: boolean };
       members.stdin!.end();
       await once(members, 'exit');
