@@ -19,14 +19,28 @@ afterEach(async () => {
   served = undefined;
 });
 
-/** The server-side socket of each connection, as onConnect sees it. */
-function spying(Base: typeof SystemConsumer, sockets: Socket[]): typeof SystemConsumer {
-  return class extends Base {
+/**
+ * Serves `Base` (its server-side socket kept from onConnect), connects one client past its welcome,
+ * sends FRAMES user_messages in one write of the client's socket (one TCP segment on loopback), and
+ * counts the server socket's reads and writes from just before.
+ */
+async function burst(Base: typeof SystemConsumer): Promise<{ client: Recorder; seen: { reads: number; writes: number } }> {
+  let socket: Socket | undefined;
+  class Spied extends Base {
     override onConnect(ctx: SystemContext): void {
-      sockets.push(ctx.request.socket as Socket);
+      socket = ctx.request.socket as Socket;
       super.onConnect(ctx);
     }
-  };
+  }
+  served = await serve(Spied, { keepUpgradeRequest: true });
+  const client = await connect(served.url);
+  expect(await client.next()).toBe(WELCOME);
+  const seen = count(socket!);
+  const raw = (client.ws as unknown as { _socket: Socket })._socket;
+  raw.cork();
+  for (let i = 0; i < FRAMES; i++) client.ws.send(JSON.stringify({ action: 'user_message', payload: { message: `m${i}` } }));
+  raw.uncork();
+  return { client, seen };
 }
 
 /** Counts the socket's reads and writes from now on. */
@@ -44,26 +58,13 @@ function count(socket: Socket): { reads: number; writes: number } {
   return seen;
 }
 
-/** Sends `FRAMES` user_messages in one write of the client's socket (one TCP segment on loopback). */
-function sendInOneWrite(client: Recorder): void {
-  const socket = (client.ws as unknown as { _socket: Socket })._socket;
-  socket.cork();
-  for (let i = 0; i < FRAMES; i++) client.ws.send(JSON.stringify({ action: 'user_message', payload: { message: `m${i}` } }));
-  socket.uncork();
-}
-
 it('answers the frames of one read in one write, in order', async () => {
-  const sockets: Socket[] = [];
-  served = await serve(spying(SystemConsumer, sockets), { keepUpgradeRequest: true });
-  const client = await connect(served.url);
-  expect(await client.next()).toBe(WELCOME);
-  const seen = count(sockets[0]!);
-  sendInOneWrite(client);
+  const { client, seen } = await burst(SystemConsumer);
   for (let i = 0; i < FRAMES; i++) expect(await client.nextJson()).toEqual({ action: 'system_echo', payload: { message: `🔧 System Echo: m${i}` } });
   // Without the cork, every reply is a write of its own (20); with it, one per read.
   expect(seen.reads).toBeLessThan(FRAMES);
   expect(seen.writes).toBe(seen.reads);
-  expect(served.logged).toEqual([]);
+  expect(served!.logged).toEqual([]);
 });
 
 it('writes a stretch out as it passes 64 KiB of replies, and answers every frame', async () => {
@@ -73,15 +74,10 @@ it('writes a stretch out as it passes 64 KiB of replies, and answers every frame
       return { action: 'system_echo', payload: { message: `${message.payload.message}:${reply}` } };
     }
   }
-  const sockets: Socket[] = [];
-  served = await serve(spying(Large, sockets), { keepUpgradeRequest: true });
-  const client = await connect(served.url);
-  expect(await client.next()).toBe(WELCOME);
-  const seen = count(sockets[0]!);
-  sendInOneWrite(client);
+  const { client, seen } = await burst(Large);
   for (let i = 0; i < FRAMES; i++) expect(await client.nextJson()).toEqual({ action: 'system_echo', payload: { message: `m${i}:${reply}` } });
   // 20 replies of 16 KiB from (about) one read: about 320 KiB, written every 64 KiB (4 replies) rather than in one piece.
   expect(seen.writes).toBeGreaterThanOrEqual(seen.reads + 3);
   expect(seen.writes).toBeLessThan(FRAMES);
-  expect(served.logged).toEqual([]);
+  expect(served!.logged).toEqual([]);
 });

@@ -76,13 +76,8 @@ export abstract class Outbound implements PacedWriter, TickCorked {
       this.outbox = [];
       fanOutPacer.wait(this);
     }
-    if (!this.rawFrames) {
-      this.sendRaw(frame);
-      if (done !== undefined) this.sendRaw(done);
-      return;
-    }
-    this.sendRaw(preparedFrames.bytes(frame));
-    if (done !== undefined) this.sendRaw(preparedFrames.bytes(done));
+    this.sendRaw(this.rawFrames ? preparedFrames.bytes(frame) : frame);
+    if (done !== undefined) this.sendRaw(this.rawFrames ? preparedFrames.bytes(done) : done);
   }
 
   /** PacedWriter: writes every frame that waits, in one corked write (also before the server closes the connection). */
@@ -108,6 +103,7 @@ export abstract class Outbound implements PacedWriter, TickCorked {
    * ws does that itself to a peer with 60 automatic pongs unsent, a peer that is misbehaving anyway.)
    */
   protected corkStretch(): void {
+    if (this.corked) return; // (every frame of a read asks; only the first corks)
     const socket = socketOf(this.ws);
     if (socket !== undefined) corkForTick(this, socket);
   }
@@ -123,8 +119,8 @@ export abstract class Outbound implements PacedWriter, TickCorked {
     // What waits is still sent before the close (refusals, replies), but not to a peer that does not read.
     if (limit === 'outbound_buffer') this.dropOutbox();
     else this.writeOutbox();
-    // Writing the outbox can itself go over maxBufferedBytes (it is counted in string length, sent
-    // as UTF-8): that close has been made; this one is not made again.
+    // Writing the outbox can itself go over maxBufferedBytes (its text is counted in string length,
+    // sent as UTF-8): that close has been made; this one is not made again.
     if (this.ending) return;
     this.ending = true;
     this.cut = true;
