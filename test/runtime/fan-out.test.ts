@@ -71,11 +71,17 @@ describe('FanOutPacer', () => {
   });
 });
 
+/** The context of the last connection opened with ?last=1. */
+let lastContext: SystemContext | undefined;
+
 /** Joins 'room'; the connection opened with ?last=1 joins 'last' too. */
 class Room extends SystemConsumer {
   override onConnect(ctx: SystemContext): void {
     ctx.join('room');
-    if (ctx.request.url?.includes('last=1') === true) ctx.join('last');
+    if (ctx.request.url?.includes('last=1') === true) {
+      ctx.join('last');
+      lastContext = ctx;
+    }
   }
 }
 
@@ -133,6 +139,24 @@ describe('a broadcast to more members than one turn writes', () => {
     // Closed as its copies were counted, before any of them was written.
     expect(last.pending()).toEqual([]);
     expect(s.logged.some((l) => /closed \(1008\): \d+ bytes wait to be sent, over maxBufferedBytes \(262144\)/.test(l))).toBe(true);
+    for (const m of all) m.ws.terminate();
+    await s.close();
+  });
+
+  it('counts a reply that waits behind copies in the bytes it is sent as, not in string length', async () => {
+    const s = await serve(Room, { maxBufferedBytes: 256 * 1024 });
+    const all = await members(s.url, N);
+    await until(() => s.server.groups.size('room') === N && lastContext !== undefined);
+    // The broadcast spends the turn's budget: the last member's copy waits in its outbox, and so
+    // does the reply sent to it next, 100,000 characters of three UTF-8 bytes each (300 kB, over
+    // the limit, though its string length is 100,000).
+    s.server.layer.sendToGroups(['room'], frame('first'));
+    lastContext!.send({ action: 'system_echo', payload: { message: '\u20ac'.repeat(100_000) } });
+    const last = all.at(-1)!;
+    // (Counted short, the copy and then the reply would arrive instead.)
+    const arrived = last.next().then((first) => ['received', first.slice(0, 40)]);
+    expect(await Promise.race([last.closed, arrived])).toEqual([1008, 'Outbound buffer limit exceeded']);
+    expect(s.logged.some((l) => /closed \(1008\): 3\d{5} bytes wait to be sent, over maxBufferedBytes \(262144\)/.test(l))).toBe(true);
     for (const m of all) m.ws.terminate();
     await s.close();
   });

@@ -39,7 +39,7 @@ export abstract class Outbound implements PacedWriter, TickCorked {
    * Replies as text, group copies as their prepared frame bytes (PreparedFrames, below).
    */
   private outbox: (string | Buffer)[] | undefined;
-  /** What the outbox holds, in UTF-16 units for text and bytes for copies: counted with the socket's buffer against maxBufferedBytes. */
+  /** What the outbox holds, in bytes (text as the UTF-8 it is sent as): counted with the socket's buffer against maxBufferedBytes. */
   private outboxSize = 0;
   /** @internal writes are corked until the end of this synchronous stretch (corkStretch) */
   corked = false;
@@ -119,8 +119,8 @@ export abstract class Outbound implements PacedWriter, TickCorked {
     // What waits is still sent before the close (refusals, replies), but not to a peer that does not read.
     if (limit === 'outbound_buffer') this.dropOutbox();
     else this.writeOutbox();
-    // Writing the outbox can itself go over maxBufferedBytes (its text is counted in string length,
-    // sent as UTF-8): that close has been made; this one is not made again.
+    // Writing the outbox can itself go over maxBufferedBytes (the socket may take less than it did
+    // before): that close has been made; this one is not made again.
     if (this.ending) return;
     this.ending = true;
     this.cut = true;
@@ -168,7 +168,8 @@ export abstract class Outbound implements PacedWriter, TickCorked {
   private postpone(frame: string | Buffer): void {
     if (this.ending) return;
     this.outbox!.push(frame);
-    this.outboxSize += frame.length;
+    // Text as the UTF-8 it goes out as (Chinese text is three bytes a character, not one unit).
+    this.outboxSize += typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length;
     const waiting = this.ws.bufferedAmount + this.outboxSize;
     if (waiting > this.limits.maxBufferedBytes) this.overLimit(waiting);
   }
