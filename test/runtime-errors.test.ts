@@ -1,7 +1,8 @@
 /** ajv errors become Chanx (pydantic) error items; checked against a real compiled validator. */
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { toErrorItems } from '../src/runtime/protocol/validation-errors.js';
+import { MAX_ERROR_ITEMS, toErrorItems } from '../src/runtime/protocol/validation-errors.js';
+import { rejectUnmatched } from '../src/runtime/protocol/rejections.js';
 
 const ajv = new Ajv({ allErrors: true });
 const validate = ajv.compile({
@@ -65,5 +66,29 @@ describe("an optional value (anyOf with null): pydantic's Optional[X] reports X'
   ])('%j', (data, want) => {
     expect(optional(data)).toBe(false);
     expect(toErrorItems(['t'], optional.errors, undefined, data)).toEqual(want);
+  });
+});
+
+describe('a frame with more errors than an error frame lists', () => {
+  const list = new Ajv({ allErrors: true }).compile({ type: 'object', properties: { tags: { type: 'array', items: { type: 'string' } } } });
+
+  it(`lists the first MAX_ERROR_ITEMS (${MAX_ERROR_ITEMS}), in order`, () => {
+    expect(list({ tags: Array.from({ length: 5000 }, (_, i) => i) })).toBe(false);
+    expect(list.errors).toHaveLength(5000);
+    const items = toErrorItems(['t'], list.errors);
+    expect(items).toHaveLength(MAX_ERROR_ITEMS);
+    expect(items.map((i) => i.loc)).toEqual(Array.from({ length: MAX_ERROR_ITEMS }, (_, i) => ['t', 'tags', i]));
+  });
+
+  it('and no more when the frame matched none of several messages (no discriminator)', () => {
+    list({ tags: Array.from({ length: 300 }, (_, i) => i) });
+    const errors = list.errors;
+    const rejection = rejectUnmatched([
+      ['A', errors],
+      ['B', errors],
+    ]);
+    const payload = rejection.payload as { loc: unknown[] }[];
+    expect(payload).toHaveLength(MAX_ERROR_ITEMS);
+    expect(payload.every((i) => i.loc[0] === 'A')).toBe(true);
   });
 });

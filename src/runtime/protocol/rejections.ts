@@ -3,7 +3,7 @@
  * returns instead of calling a handler; the connection sends its frame and keeps going.
  */
 import { pythonStr } from './python-repr.js';
-import { toErrorItems, type ErrorItem, type ModelTitles } from './validation-errors.js';
+import { MAX_ERROR_ITEMS, toErrorItems, type ErrorItem, type ModelTitles } from './validation-errors.js';
 import type { ValidatorError } from './validator.js';
 
 export class Rejection {
@@ -62,7 +62,7 @@ export function rejectUnmatched(
   message?: unknown,
 ): Rejection {
   if (attempts.length === 0) return NO_HANDLERS;
-  return new Rejection(attempts.flatMap(([name, errors]) => toErrorItems([name], errors, titles, message)));
+  return new Rejection(attempts.flatMap(([name, errors]) => toErrorItems([name], errors, titles, message)).slice(0, MAX_ERROR_ITEMS));
 }
 
 /** No discriminator: the frame matched several message schemas, so it cannot be routed. */

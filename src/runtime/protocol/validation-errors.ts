@@ -18,7 +18,14 @@ export interface ErrorItem {
 export type ModelTitles = Readonly<Record<string, string>>;
 
 /**
- * `data`, when given, is the value that was validated: the sizes pydantic states ("after
+ * Items an error frame lists at most. pydantic lists every error; a 1 MiB frame holding an array of
+ * half a million wrong items would make a reply of tens of megabytes (over maxBufferedBytes: the
+ * sender would be closed instead of told). The first ones, in order, say what is wrong.
+ */
+export const MAX_ERROR_ITEMS = 100;
+
+/**
+ * At most MAX_ERROR_ITEMS. `data`, when given, is the value that was validated: the sizes pydantic states ("after
  * validation, not 3") are read from it, since ajv's errors do not carry them.
  */
 export function toErrorItems(
@@ -38,7 +45,7 @@ export function toErrorItems(
     const key = `${item.type}\u0000${item.loc.join('\u0000')}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    items.push(item);
+    if (items.push(item) === MAX_ERROR_ITEMS) break;
   }
   return items;
 }
