@@ -27,7 +27,7 @@ export { ChanxMetrics, type ChanxMetricsOptions, type FrameOutcome, type Rejecti
 export { serveMetrics, type MetricsServer } from './ops/metrics-server.js';
 export { loggerFromEnv, type LogSettings } from './ops/logging.js';
 export { parseRateLimit, type RateLimit } from './limits/rate-limit.js';
-export type { OriginRule } from './server/origin.js';
+export type { OriginRule } from './server/admission.js';
 export { createChanxServer, mount, type ChanxServer, type Route, type ServerOptions } from './server/server.js';
 export { isEntryPoint, optionsFromEnv, serveFromEnv, type EntryConsole, type EntryProcess } from './server/entry.js';
 export { createRequestHandler, type ServedContent } from './server/http.js';

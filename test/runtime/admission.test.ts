@@ -1,6 +1,6 @@
 /** Issue 11 item 5: the origin allow-list (403 before the upgrade) and the connection cap (503). */
 import { describe, expect, it } from 'vitest';
-import { originAllowed } from '../../src/runtime/server/origin.js';
+import { originAllowed } from '../../src/runtime/server/admission.js';
 import { connect, upgradeStatus, upgradeStatusLine } from '../helpers/ws-client.js';
 import { serve } from './serve.js';
 

@@ -8,7 +8,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import type { MaybePromise } from '../support/thenable.js';
-import { isThenable } from '../support/thenable.js';
+import { settle } from '../support/thenable.js';
 
 /** The HTTP upgrade request a connection was opened with (headers, URL with query string). */
 export type UpgradeRequest = IncomingMessage;
@@ -61,20 +61,14 @@ export function authenticateConnection(
   params: unknown,
   report: (error: unknown) => void,
 ): AuthVerdict | Promise<AuthVerdict> {
-  let result: unknown;
-  try {
-    result = authenticate.call(handlers, request, params);
-  } catch (err) {
-    report(err);
-    return { admitted: false, refusal: CRASHED };
-  }
-  if (isThenable(result)) {
-    return Promise.resolve(result).then(verdict, (err: unknown) => {
+  return settle(
+    () => authenticate.call(handlers, request, params),
+    verdict,
+    (err): AuthVerdict => {
       report(err);
-      return { admitted: false, refusal: CRASHED } as const;
-    });
-  }
-  return verdict(result);
+      return { admitted: false, refusal: CRASHED };
+    },
+  );
 }
 
 function verdict(result: unknown): AuthVerdict {

@@ -10,16 +10,17 @@ import type { GroupLayer, LayerMember } from '../layers/layer.js';
 import { handleEvent, type EventHook } from '../layers/events.js';
 import { dispatchFrame, sendFrames, type DispatchOptions } from '../channel/dispatch.js';
 import { FrameQueue, type QueueOwner } from '../limits/frame-queue.js';
-import type { Beating } from './heartbeat.js';
+import type { Beating } from '../limits/heartbeat.js';
 import { resolveLimits, type ConnectionLimits } from '../limits/limits.js';
 import { HANDLERS_BEHIND, holdReading, releaseReading, SHUTTING_DOWN } from '../limits/read-gate.js';
 import { BINARY_FRAME, rateLimited } from '../protocol/rejections.js';
 import { FrameBucket, type RateLimit } from '../limits/rate-limit.js';
 import type { ChannelWatch } from '../ops/channel-watch.js';
-import { Outbound } from './outbound.js';
+import { Turns } from './turns.js';
+import { listenTo, type SocketEvents } from './socket-events.js';
 import { TopicSession, type TopicMount } from '../topics/session.js';
 import type { BroadcastOptions, ChannelDefinition, ConnectionContext, Frames } from '../channel/definition.js';
-import { isThenable } from '../support/thenable.js';
+import { settle } from '../support/thenable.js';
 import { describeError, type Logger } from '../support/logger.js';
 import { EVENT_COMPLETE, GROUP_COMPLETE } from '../channel/completion.js';
 
@@ -54,13 +55,9 @@ export interface ConnectionRuntime {
 }
 
 const NO_GROUPS: ReadonlySet<string> = new Set();
-/** Bits of Connection.turn. */
-const TURN = 1;
-const OWN_COPY = 2;
-const CONNECTION = Symbol('chanx-gen connection');
 const DEFAULT_RUNTIME: ConnectionRuntime = { limits: resolveLimits({}), live: new Set() };
 
-export class Connection extends Outbound implements ConnectionContext<unknown, Record<string, string>>, LayerMember, QueueOwner, Beating {
+export class Connection extends Turns implements ConnectionContext<unknown, Record<string, string>>, LayerMember, QueueOwner, Beating, SocketEvents {
   private joined: Set<string> | undefined;
   /** What `authenticate` returned (undefined without one). */
   user: unknown = undefined;
@@ -77,14 +74,6 @@ export class Connection extends Outbound implements ConnectionContext<unknown, R
   private upgrade: IncomingMessage | undefined;
   private reporter: ((tag: string, err: unknown) => void) | undefined;
   private frameSender: ((frame: string) => void) | undefined;
-  /** TURN while a queued task (frame, event, hook) runs; OWN_COPY while this connection broadcasts. */
-  private turn = 0;
-  /**
-   * This connection's own copies of its broadcasts during a turn, each with its completion frame
-   * (or undefined), sent once the turn's own frames are out: Chanx's sender sees its reply and
-   * `complete` before its copy (there the copy comes back through the layer; here it is made so).
-   */
-  private held: (string | undefined)[] | undefined;
   /** The rate limit's bucket, when there is one. */
   private readonly bucket: FrameBucket | undefined;
   /** When it opened (performance.now()), when watched. */
@@ -107,11 +96,7 @@ export class Connection extends Outbound implements ConnectionContext<unknown, R
     this.bucket = runtime.rateLimit === undefined ? undefined : new FrameBucket(runtime.rateLimit, performance.now());
     this.since = mounted.watch === undefined ? 0 : performance.now();
     mounted.watch?.opened(this.id);
-    (ws as unknown as Record<symbol, Connection>)[CONNECTION] = this;
-    ws.on('message', onMessage);
-    ws.on('pong', onPong);
-    ws.on('error', onError);
-    ws.on('close', onClose);
+    listenTo(ws, this);
     runtime.live.add(this);
     layer.attach(this);
     // Authentication is the connection's first task: onConnect and frames queue behind it.
@@ -150,29 +135,12 @@ export class Connection extends Outbound implements ConnectionContext<unknown, R
 
   /** Sends a serialised frame to groups; this connection's own copy waits for the end of the turn. */
   broadcastFrame(groups: Iterable<string>, frame: string, excludeSelf: boolean): void {
-    this.turn |= OWN_COPY;
-    try {
-      this.layer.sendToGroups(groups, frame, excludeSelf ? this.id : undefined);
-    } finally {
-      this.turn &= ~OWN_COPY;
-    }
+    this.ownCopies(() => this.layer.sendToGroups(groups, frame, excludeSelf ? this.id : undefined));
   }
 
   /** Whether completion frames are on (Chanx's SEND_COMPLETION). */
   get completes(): boolean {
     return this.mounted.dispatch?.sendCompletion === true;
-  }
-
-  /**
-   * Sends a frame that came through a group, then its completion frame (if any); held while it is
-   * this connection's own copy, and paced (fan-out-pacer.ts) when this turn wrote many copies already.
-   */
-  deliverCopy(frame: string, done: string | undefined): void {
-    if (this.turn === (TURN | OWN_COPY)) {
-      (this.held ??= []).push(frame, done);
-      return;
-    }
-    this.sendPaced(frame, done);
   }
 
   join(group: string): void {
@@ -288,30 +256,6 @@ export class Connection extends Outbound implements ConnectionContext<unknown, R
     void this.queue.idle().then(() => this.runtime.live.delete(this));
   }
 
-  /**
-   * Ends the turn a task began by setting `turn` (now, or when its promise settles), then sends the
-   * own copies held meanwhile. Used as `inTurn(this.handleFrame(...))`; a task that throws ends its
-   * turn in `fault`.
-   */
-  private inTurn(done: Promise<void> | undefined): Promise<void> | undefined {
-    if (done === undefined) {
-      this.endTurn();
-      return undefined;
-    }
-    return done.finally(() => this.endTurn());
-  }
-
-  private endTurn(): void {
-    this.turn = 0;
-    const held = this.held;
-    if (held === undefined) return;
-    this.held = undefined;
-    for (let i = 0; i < held.length; i += 2) {
-      this.sendRaw(held[i]!);
-      if (held[i + 1] !== undefined) this.sendRaw(held[i + 1]!);
-    }
-  }
-
   /** One frame's task: handled in this connection's turn (a method, so an idle queue runs it with no closure). */
   private runFrame(data: Buffer, isBinary: boolean): Promise<void> | undefined {
     return this.inTurn(this.handleFrame(data, isBinary));
@@ -319,7 +263,7 @@ export class Connection extends Outbound implements ConnectionContext<unknown, R
 
   /** Handles one frame; returns a promise only when a handler went asynchronous. */
   private handleFrame(data: Buffer, isBinary: boolean): Promise<void> | undefined {
-    this.turn = TURN;
+    this.beginTurn();
     if (this.refused) return undefined;
     const watch = this.mounted.watch;
     if (isBinary) {
@@ -396,7 +340,7 @@ export class Connection extends Outbound implements ConnectionContext<unknown, R
 
   /** Runs onEvent on one event and sends what it returned. */
   private handleEvent(frame: string, hook: EventHook): Promise<void> | undefined {
-    this.turn = TURN;
+    this.beginTurn();
     const out = handleEvent(frame, hook, this.handlers, this, (err) => this.report('(event)', err), this.mounted.channel.fill);
     if (!(out instanceof Promise)) return this.eventDone(out);
     return out.then((frames) => this.eventDone(frames));
@@ -434,38 +378,14 @@ export class Connection extends Outbound implements ConnectionContext<unknown, R
   }
 
   private hook(name: 'onConnect' | 'onDisconnect'): Promise<void> | undefined {
-    this.turn = TURN;
+    this.beginTurn();
     if (this.refused) return undefined;
-    try {
-      const result = this.handlers[name]!.call(this.handlers, this);
-      if (isThenable(result)) {
-        return Promise.resolve(result).then(undefined, (err: unknown) => this.hookFailed(name, err));
-      }
-    } catch (err) {
-      this.hookFailed(name, err);
-    }
-    return undefined;
+    return settle(
+      () => this.handlers[name]!.call(this.handlers, this),
+      () => undefined,
+      (err) => void this.logger.error(`${this.mounted.channel.address}: ${name} failed: ${describeError(err)}`, err),
+    );
   }
-
-  private hookFailed(name: string, err: unknown): void {
-    this.logger.error(`${this.mounted.channel.address}: ${name} failed: ${describeError(err)}`, err);
-  }
-}
-
-function connectionOf(ws: WebSocket): Connection {
-  return (ws as unknown as Record<symbol, Connection>)[CONNECTION]!;
-}
-function onMessage(this: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
-  connectionOf(this).received(data as Buffer, isBinary);
-}
-function onPong(this: WebSocket): void {
-  connectionOf(this).ponged();
-}
-function onError(this: WebSocket, err: Error): void {
-  connectionOf(this).failed(err);
-}
-function onClose(this: WebSocket, code: number, reason: Buffer): void {
-  connectionOf(this).closed(code, reason);
 }
 
 /** Resolves in the next turn of the event loop, after pending I/O (other connections' frames). */

@@ -6,15 +6,14 @@ import { createServer as createHttpServer, type IncomingMessage, type Server } f
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { admission, refuseUpgrade } from './admission.js';
+import { admission, refuseUpgrade, type OriginRule } from './admission.js';
 import { Connection, type ConnectionRuntime, type MountedChannel } from './connection.js';
 import { channelEvents, type ChannelEvents } from '../layers/events.js';
 import type { GroupLayer } from '../layers/layer.js';
 import { MemoryLayer } from '../layers/memory-layer.js';
 import { createRequestHandler, type ServedContent } from './http.js';
-import { DEFAULT_HEARTBEAT_MS, startHeartbeat } from './heartbeat.js';
+import { DEFAULT_HEARTBEAT_MS, startHeartbeat } from '../limits/heartbeat.js';
 import { positive, resolveLimits } from '../limits/limits.js';
-import type { OriginRule } from './origin.js';
 import { describeError, guardLogger, type Logger } from '../support/logger.js';
 import { checkRateLimit, parseRateLimit, type RateLimit } from '../limits/rate-limit.js';
 import { clientAddress, IpCap, trustedSet } from '../limits/ip-cap.js';

@@ -5,3 +5,18 @@ export type MaybePromise<T> = T | Promise<T>;
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function';
 }
+
+/**
+ * Calls a consumer's code (a hook, authenticate, onEvent): what it returns, now or once its promise
+ * settles, goes to `done`; what it throws or rejects with goes to `failed`, never further. A promise
+ * only when `call` returned a thenable.
+ */
+export function settle<T>(call: () => unknown, done: (result: unknown) => T, failed: (err: unknown) => T): T | Promise<T> {
+  let result: unknown;
+  try {
+    result = call();
+  } catch (err) {
+    return failed(err);
+  }
+  return isThenable(result) ? Promise.resolve(result).then(done, failed) : done(result);
+}
