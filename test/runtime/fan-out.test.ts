@@ -7,6 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { FanOutPacer, SLICE, TURN_MS, type PacedWriter } from '../../src/runtime/limits/fan-out-pacer.js';
 import { SystemConsumer } from '../../generated/system/consumer.js';
 import type { SystemContext } from '../../generated/system/handlers.js';
+import type { Socket } from 'node:net';
+import { systemChannel } from '../../generated/system/router.js';
+import type * as M from '../../generated/system/messages.js';
 import { connect, type Recorder } from '../helpers/ws-client.js';
 import { serve, until } from './serve.js';
 
@@ -158,6 +161,41 @@ describe('a broadcast to more members than one turn writes', () => {
     expect(await Promise.race([last.closed, arrived])).toEqual([1008, 'Outbound buffer limit exceeded']);
     expect(s.logged.some((l) => /closed \(1008\): 3\d{5} bytes wait to be sent, over maxBufferedBytes \(262144\)/.test(l))).toBe(true);
     for (const m of all) m.ws.terminate();
+    await s.close();
+  });
+
+  it("paces an onEvent hook's answers as it paces copies: at most SLICE connections written in the event's turn", async () => {
+    const sockets: Socket[] = [];
+    class Hooked extends Room {
+      override onConnect(ctx: SystemContext): void {
+        super.onConnect(ctx);
+        sockets.push(ctx.request.socket as Socket);
+      }
+      onEvent(event: { n: number }): M.SystemEchoMessage {
+        return { action: 'system_echo', payload: { message: `event ${event.n}` } };
+      }
+    }
+    const s = await serve(Hooked);
+    const all = await members(s.url, N);
+    await until(() => s.server.groups.size('room') === N);
+    const written = new Set<Socket>();
+    for (const socket of sockets) {
+      const raw = socket as unknown as Record<'_write' | '_writev', (...args: unknown[]) => unknown>;
+      for (const method of ['_write', '_writev'] as const) {
+        const original = raw[method];
+        raw[method] = function (this: unknown, ...args: unknown[]) {
+          written.add(socket);
+          return original.apply(this, args);
+        };
+      }
+    }
+    s.server.layer.sendToGroups(['room'], JSON.stringify({ n: 1 }), undefined, systemChannel.key);
+    // Every hook has run and answered by now; only the turn's budget of sockets is written yet.
+    expect(written.size).toBeGreaterThan(0);
+    expect(written.size).toBeLessThanOrEqual(SLICE);
+    for (const m of all) expect(await m.nextJson()).toEqual({ action: 'system_echo', payload: { message: 'event 1' } });
+    expect(written.size).toBe(N);
+    for (const m of all) m.ws.close();
     await s.close();
   });
 });

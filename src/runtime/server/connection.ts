@@ -346,8 +346,13 @@ export class Connection extends Turns implements ConnectionContext<unknown, Reco
     return out.then((frames) => this.eventDone(frames));
   }
 
-  /** What an event produced, then `event_complete` (sent even when the hook failed or returned nothing, as in Chanx). */
+  /**
+   * What an event produced, then `event_complete` (sent even when the hook failed or returned
+   * nothing, as in Chanx). An event usually goes to many connections at once: paced like a group's copies.
+   */
   private eventDone(frames: Frames): undefined {
+    if ((frames === undefined || (Array.isArray(frames) && frames.length === 0)) && !this.completes) return undefined;
+    if (!this.pace()) return undefined;
     sendFrames(frames, this.sendFrame);
     if (this.completes) this.sendRaw(EVENT_COMPLETE);
     return undefined;

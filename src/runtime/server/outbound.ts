@@ -70,14 +70,23 @@ export abstract class Outbound implements PacedWriter, TickCorked {
    * turn; as the frame bytes made once for all the members (PreparedFrames, below).
    */
   protected sendPaced(frame: string, done: string | undefined): void {
-    // A connection on its way out takes nothing of the turn's budget from the live ones.
-    if (this.ending || this.ws.readyState !== WebSocket.OPEN) return;
+    if (!this.pace()) return;
+    this.sendRaw(this.rawFrames ? preparedFrames.bytes(frame) : frame);
+    if (done !== undefined) this.sendRaw(this.rawFrames ? preparedFrames.bytes(done) : done);
+  }
+
+  /**
+   * What is sent next is one member's part of a fan-out (a group's copy, an event's answer): it is
+   * written now while the turn's budget lasts, else it waits in the outbox for the pacer. False: the
+   * connection is on its way out, and takes nothing of the turn's budget from the live ones.
+   */
+  protected pace(): boolean {
+    if (this.ending || this.ws.readyState !== WebSocket.OPEN) return false;
     if (this.outbox === undefined && !fanOutPacer.take()) {
       this.outbox = [];
       fanOutPacer.wait(this);
     }
-    this.sendRaw(this.rawFrames ? preparedFrames.bytes(frame) : frame);
-    if (done !== undefined) this.sendRaw(this.rawFrames ? preparedFrames.bytes(done) : done);
+    return true;
   }
 
   /** PacedWriter: writes every frame that waits, in one corked write (also before the server closes the connection). */
