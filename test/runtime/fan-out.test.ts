@@ -149,7 +149,7 @@ describe('a broadcast to more members than one turn writes', () => {
   it('counts a reply that waits behind copies in the bytes it is sent as, not in string length', async () => {
     const s = await serve(Room, { maxBufferedBytes: 256 * 1024 });
     const all = await members(s.url, N);
-    await until(() => s.server.groups.size('room') === N && lastContext !== undefined);
+    await until(() => s.server.groups.size('room') === N && s.server.groups.size('last') === 1);
     // The broadcast spends the turn's budget: the last member's copy waits in its outbox, and so
     // does the reply sent to it next, 100,000 characters of three UTF-8 bytes each (300 kB, over
     // the limit, though its string length is 100,000).

@@ -18,7 +18,7 @@ export interface PacedWriter {
   writeOutbox(): void;
 }
 
-/** Connections written group copies per event-loop turn at most (about a millisecond of writes on a quiet core). */
+/** Connections written fan-out frames (group copies, onEvent answers) per event-loop turn at most (about a millisecond of writes on a quiet core). */
 export const SLICE = 64;
 /**
  * And for at most this long (ms): a socket write costs far more when the peers' processes compete for

@@ -36,7 +36,7 @@ export abstract class Outbound implements PacedWriter, TickCorked {
   protected cut = false;
   /**
    * Frames waiting for the fan-out pacer: while there are some, every frame goes behind them.
-   * Replies as text, group copies as their prepared frame bytes (PreparedFrames, below).
+   * Replies and onEvent answers as text, group copies as their prepared frame bytes (PreparedFrames, below).
    */
   private outbox: (string | Buffer)[] | undefined;
   /** What the outbox holds, in bytes (text as the UTF-8 it is sent as): counted with the socket's buffer against maxBufferedBytes. */

@@ -8,8 +8,8 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
 
 /**
  * Calls a consumer's code (a hook, authenticate, onEvent): what it returns, now or once its promise
- * settles, goes to `done`; what it throws or rejects with goes to `failed`, never further. A promise
- * only when `call` returned a thenable.
+ * settles, goes to `done`; what it throws or rejects with goes to `failed`, never further (`done` and
+ * `failed` themselves must not throw). A promise only when `call` returned a thenable.
  */
 export function settle<T>(call: () => unknown, done: (result: unknown) => T, failed: (err: unknown) => T): T | Promise<T> {
   let result: unknown;
