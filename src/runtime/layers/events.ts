@@ -6,7 +6,7 @@
  */
 import type { GroupLayer } from './layer.js';
 import type { ChannelDefinition, EventOf, Frames } from '../channel/definition.js';
-import { settle, type MaybePromise } from '../support/thenable.js';
+import { isThenable, type MaybePromise } from '../support/thenable.js';
 
 export interface ChannelEvents<Event> {
   /** Sends `event` to every connection of this channel in `groups`, on every process (Chanx's broadcast_event). */
@@ -56,11 +56,25 @@ export function handleEvent(
   report: (error: unknown) => void,
   fill?: (message: unknown) => unknown,
 ): Frames | Promise<Frames> {
-  return settle(
-    () => hook.call(handlers, JSON.parse(frame), ctx),
-    (reply) => encode(reply, report, fill),
-    (err) => void report(err),
-  );
+  // Inline rather than through settle(): this runs once per connection an event reaches, and a
+  // hook that answers at once should cost no closures.
+  let result: unknown;
+  try {
+    result = hook.call(handlers, JSON.parse(frame), ctx);
+  } catch (err) {
+    report(err);
+    return undefined;
+  }
+  if (isThenable(result)) {
+    return Promise.resolve(result).then(
+      (reply) => encode(reply, report, fill),
+      (err: unknown) => {
+        report(err);
+        return undefined;
+      },
+    );
+  }
+  return encode(result, report, fill);
 }
 
 /** An array is several messages, in order; a message JSON cannot express drops them all. */

@@ -135,7 +135,7 @@ export class Connection extends Turns implements ConnectionContext<unknown, Reco
 
   /** Sends a serialised frame to groups; this connection's own copy waits for the end of the turn. */
   broadcastFrame(groups: Iterable<string>, frame: string, excludeSelf: boolean): void {
-    this.ownCopies(() => this.layer.sendToGroups(groups, frame, excludeSelf ? this.id : undefined));
+    this.broadcastOwn(this.layer, groups, frame, excludeSelf ? this.id : undefined);
   }
 
   /** Whether completion frames are on (Chanx's SEND_COMPLETION). */
@@ -351,7 +351,6 @@ export class Connection extends Turns implements ConnectionContext<unknown, Reco
    * nothing, as in Chanx). An event usually goes to many connections at once: paced like a group's copies.
    */
   private eventDone(frames: Frames): undefined {
-    if ((frames === undefined || (Array.isArray(frames) && frames.length === 0)) && !this.completes) return undefined;
     if (!this.pace()) return undefined;
     sendFrames(frames, this.sendFrame);
     if (this.completes) this.sendRaw(EVENT_COMPLETE);

@@ -4,6 +4,7 @@
  * frames are out. Chanx's sender sees its reply and `complete` before its copy (there the copy
  * comes back through the layer; here it is made so).
  */
+import type { GroupLayer } from '../layers/layer.js';
 import { Outbound } from './outbound.js';
 
 /** Bits of Turns.turn. */
@@ -21,11 +22,11 @@ export abstract class Turns extends Outbound {
     this.turn = TURN;
   }
 
-  /** Runs `broadcast`: the copies it makes for this connection are its own. */
-  protected ownCopies(broadcast: () => void): void {
+  /** Sends `frame` to `groups` through `layer`: the copy it makes for this connection is its own. */
+  protected broadcastOwn(layer: GroupLayer, groups: Iterable<string>, frame: string, except: string | undefined): void {
     this.turn |= OWN_COPY;
     try {
-      broadcast();
+      layer.sendToGroups(groups, frame, except);
     } finally {
       this.turn &= ~OWN_COPY;
     }

@@ -7,7 +7,7 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 /**
- * Calls a consumer's code (a hook, authenticate, onEvent): what it returns, now or once its promise
+ * Calls a consumer's code once per connection (onConnect, onDisconnect, authenticate): what it returns, now or once its promise
  * settles, goes to `done`; what it throws or rejects with goes to `failed`, never further (`done` and
  * `failed` themselves must not throw). A promise only when `call` returned a thenable.
  */
