@@ -47,3 +47,32 @@ it('stops reading a flooder once it closes it for the rate limit, and ends the c
   expect(read[0]).toBeGreaterThan(13 * frame.length);
   expect(read[0]).toBeLessThan(sent / 4);
 });
+
+it('answers a run of refusals in one write, each with its ref', async () => {
+  // One frame is taken (burst 1) and handled in a turn of its own; the 49 behind it are refused, and
+  // their answers run one after another once it is done: a write or two for all of them (one per read), not 49.
+  let writes = 0;
+  class Watched extends SystemConsumer {
+    override onConnect(ctx: SystemContext): void {
+      super.onConnect(ctx);
+      const raw = ctx.request.socket as unknown as Record<'_write' | '_writev', (...args: unknown[]) => unknown>;
+      for (const method of ['_write', '_writev'] as const) {
+        const original = raw[method];
+        raw[method] = function (this: unknown, ...args: unknown[]) {
+          writes++;
+          return original.apply(this, args);
+        };
+      }
+    }
+  }
+  s = await serve(Watched, { rateLimit: '1/s,burst=1,close=60s' });
+  const c = await connect(s.url);
+  expect(await c.next()).toBe(WELCOME);
+  const before = writes;
+  for (let i = 0; i < 50; i++) c.ws.send(JSON.stringify({ action: 'ping', ref: `p${i}` }));
+  const replies: { action: string; ref: string }[] = [];
+  for (let i = 0; i < 50; i++) replies.push((await c.nextJson()) as { action: string; ref: string });
+  expect(replies.map((r) => `${r.action} ${r.ref}`)).toEqual(['pong p0', ...Array.from({ length: 49 }, (_, i) => `error p${i + 1}`)]);
+  expect(writes - before).toBeLessThanOrEqual(5);
+  c.ws.close();
+});

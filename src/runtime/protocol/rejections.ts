@@ -92,13 +92,15 @@ export function handlerFailed(tag: string): Rejection {
 
 /**
  * A frame over the connection's rate limit (`limit` in words): answered, not handled, so no
- * completion frame follows. Carries the frame's `ref` when it has one (read from `text`).
+ * completion frame follows. Made once per connection; each answer carries its frame's `ref`
+ * (`withRef(refIn(text))`), and one without shares this one's frame.
  */
-export function rateLimited(limit: string, text: string | undefined): Rejection {
-  return new Rejection([{ type: 'rate_limited', loc: [], msg: `Rate limit exceeded (${limit}): the frame was not processed` }], false, refIn(text));
+export function rateLimited(limit: string): Rejection {
+  return new Rejection([{ type: 'rate_limited', loc: [], msg: `Rate limit exceeded (${limit}): the frame was not processed` }], false);
 }
 
-function refIn(text: string | undefined): string | undefined {
+/** The `ref` of a frame's text, when it is a JSON object with a string `ref`. */
+export function refIn(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
   try {
     const value: unknown = JSON.parse(text);

@@ -13,7 +13,7 @@ import { FrameQueue, type QueueOwner } from '../limits/frame-queue.js';
 import type { Beating } from '../limits/heartbeat.js';
 import { resolveLimits, type ConnectionLimits } from '../limits/limits.js';
 import { HANDLERS_BEHIND, holdReading, releaseReading, SHUTTING_DOWN } from '../limits/read-gate.js';
-import { BINARY_FRAME, rateLimited } from '../protocol/rejections.js';
+import { BINARY_FRAME, rateLimited, refIn, type Rejection } from '../protocol/rejections.js';
 import { FrameBucket, type RateLimit } from '../limits/rate-limit.js';
 import type { ChannelWatch } from '../ops/channel-watch.js';
 import { Turns } from './turns.js';
@@ -76,6 +76,8 @@ export class Connection extends Turns implements ConnectionContext<unknown, Reco
   private frameSender: ((frame: string) => void) | undefined;
   /** The rate limit's bucket, when there is one. */
   private readonly bucket: FrameBucket | undefined;
+  /** Its answer to a frame over the rate limit, made on the first one. */
+  private refusal: Rejection | undefined;
   /** When it opened (performance.now()), when watched. */
   private readonly since: number;
 
@@ -325,7 +327,11 @@ export class Connection extends Turns implements ConnectionContext<unknown, Reco
     if (this.ending) return;
     const text = isBinary ? undefined : data.toString();
     this.mounted.watch?.refused(this.id, 'rate_limited', text);
-    this.sendRaw(rateLimited(bucket.describe(), text).frame);
+    // A flood's refusals run one after another (hundreds of them): each is the same frame but for
+    // its ref, sent as prepared bytes, and all of them leave in one write.
+    const refusal = (this.refusal ??= rateLimited(bucket.describe())).withRef(refIn(text));
+    this.corkStretch();
+    this.sendPrepared(refusal.frame);
   }
 
   /** Made on the first frame: an idle connection carries no closure for it. */

@@ -71,8 +71,13 @@ export abstract class Outbound implements PacedWriter, TickCorked {
    */
   protected sendPaced(frame: string, done: string | undefined): void {
     if (!this.pace()) return;
+    this.sendPrepared(frame);
+    if (done !== undefined) this.sendPrepared(done);
+  }
+
+  /** Sends a frame that is sent over and over (a group's copy, a refusal) as bytes made once for all (PreparedFrames, below). */
+  protected sendPrepared(frame: string): void {
     this.sendRaw(this.rawFrames ? preparedFrames.bytes(frame) : frame);
-    if (done !== undefined) this.sendRaw(this.rawFrames ? preparedFrames.bytes(done) : done);
   }
 
   /**
