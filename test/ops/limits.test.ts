@@ -1,7 +1,7 @@
 /** Issue 24: the token bucket, RATE_LIMIT's syntax, and who the client is for the per-IP cap. */
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { FrameBucket, parseRateLimit } from '../../src/runtime/limits/rate-limit.js';
+import { Arrival, FrameBucket, parseRateLimit } from '../../src/runtime/limits/rate-limit.js';
 import { clientAddress, IpCap, trustedSet } from '../../src/runtime/limits/ip-cap.js';
 
 describe('RATE_LIMIT', () => {
@@ -45,6 +45,17 @@ describe('FrameBucket', () => {
     expect(verdicts.indexOf(true)).toBe(299);
     // A quiet second starts a new spell with a new count.
     expect(bucket.refused(2000)).toBe(false);
+  });
+
+  it('tells each arriving frame taken, refused first in a run or further in it, or the last straw', () => {
+    const bucket = new FrameBucket({ maxFramesPerSecond: 10, burst: 2, closeAfterMs: 1000 }, 0);
+    const { Taken, FirstRefused, Refused, Cut } = Arrival;
+    expect([0, 0, 0, 0, 0].map((t) => bucket.arrive(t))).toEqual([Taken, Taken, FirstRefused, Refused, Refused]);
+    // A token back after 100 ms: taken, and the next refusal starts a new run.
+    expect([100, 100, 100].map((t) => bucket.arrive(t))).toEqual([Taken, FirstRefused, Refused]);
+    // One spell refuses at most closeAfterMs worth of allowance (400 ms at 10/s: 4 frames); the fourth refusal is the close.
+    const bucket2 = new FrameBucket({ maxFramesPerSecond: 10, burst: 1, closeAfterMs: 400 }, 0);
+    expect([0, 0, 0, 0, 0].map((t) => bucket2.arrive(t))).toEqual([Taken, FirstRefused, Refused, Refused, Cut]);
   });
 });
 

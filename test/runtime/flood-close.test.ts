@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import { SystemConsumer } from '../../generated/system/consumer.js';
 import type { SystemContext } from '../../generated/system/handlers.js';
+import type * as M from '../../generated/system/messages.js';
 import { connect } from '../helpers/ws-client.js';
 import { serve, WELCOME, type Served } from './serve.js';
 
@@ -74,5 +75,40 @@ it('answers a run of refusals in one write, each with its ref', async () => {
   for (let i = 0; i < 50; i++) replies.push((await c.nextJson()) as { action: string; ref: string });
   expect(replies.map((r) => `${r.action} ${r.ref}`)).toEqual(['pong p0', ...Array.from({ length: 49 }, (_, i) => `error p${i + 1}`)]);
   expect(writes - before).toBeLessThanOrEqual(5);
+  c.ws.close();
+});
+
+it('answers a run of refusals in a turn of its own, not in the turn of the handled frame before it', async () => {
+  // A handled frame's turn may be long (a broadcast to thousands): what is waiting for the event loop
+  // (other connections' frames, here an immediate the handler scheduled) comes before the refusals.
+  const marks: string[] = [];
+  class Marked extends SystemConsumer {
+    override onConnect(ctx: SystemContext): void {
+      super.onConnect(ctx);
+      const socket = ctx.request.socket as Socket;
+      const raw = socket as unknown as Record<'_write' | '_writev', (...args: unknown[]) => unknown>;
+      for (const method of ['_write', '_writev'] as const) {
+        const original = raw[method];
+        raw[method] = function (this: unknown, ...args: unknown[]) {
+          marks.push('write');
+          return original.apply(this, args);
+        };
+      }
+    }
+    override onUserMessage(message: M.UserMessage, ctx: SystemContext): M.SystemEchoMessage {
+      marks.push('handled');
+      setImmediate(() => marks.push('between'));
+      return super.onUserMessage(message, ctx);
+    }
+  }
+  s = await serve(Marked, { rateLimit: '1/s,burst=1,close=60s' });
+  const c = await connect(s.url);
+  expect(await c.next()).toBe(WELCOME);
+  marks.length = 0;
+  c.ws.send(JSON.stringify({ action: 'user_message', payload: { message: 'hi' } }));
+  for (let i = 0; i < 5; i++) c.ws.send(JSON.stringify({ action: 'ping', ref: `p${i}` }));
+  for (let i = 0; i < 6; i++) await c.next();
+  // The echo leaves in the handled frame's turn; the immediate runs; then the refusals, in one write.
+  expect(marks).toEqual(['handled', 'write', 'between', 'write']);
   c.ws.close();
 });

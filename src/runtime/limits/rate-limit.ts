@@ -49,6 +49,14 @@ export function checkRateLimit(limit: RateLimit): RateLimit {
   return limit;
 }
 
+/**
+ * What became of a frame that arrived (FrameBucket.arrive): taken; refused after a frame taken (or
+ * first of all); refused after another refusal; refused, and over the limit for too long (the
+ * connection is to be closed).
+ */
+export const Arrival = { Taken: 0, FirstRefused: 1, Refused: 2, Cut: 3 } as const;
+export type Arrival = (typeof Arrival)[keyof typeof Arrival];
+
 /** One connection's bucket. `now` is in ms (performance.now()); tests pass their own clock. */
 export class FrameBucket {
   private tokens: number;
@@ -61,6 +69,8 @@ export class FrameBucket {
   private lastRefusal = -Infinity;
   private refusedInSpell = 0;
   private readonly maxRefused: number;
+  /** Whether the last frame that arrived was refused. */
+  private refusing = false;
 
   constructor(limit: RateLimit, now: number) {
     this.perMs = limit.maxFramesPerSecond / 1000;
@@ -91,6 +101,22 @@ export class FrameBucket {
     this.lastRefusal = now;
     this.refusedInSpell++;
     return now - this.overSince >= this.closeAfterMs || this.refusedInSpell >= this.maxRefused;
+  }
+
+  /**
+   * One frame arrives: taken, refused (the first of a run of refusals, or one more in it), or the
+   * last straw (the connection is to be closed). Refusals come in runs, between frames taken: a
+   * connection answers a run together, in a turn of its own.
+   */
+  arrive(now: number): Arrival {
+    if (this.take(now)) {
+      this.refusing = false;
+      return Arrival.Taken;
+    }
+    if (this.refused(now)) return Arrival.Cut;
+    const first = !this.refusing;
+    this.refusing = true;
+    return first ? Arrival.FirstRefused : Arrival.Refused;
   }
 
   /** For messages: the limit in words. */

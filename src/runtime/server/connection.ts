@@ -14,13 +14,13 @@ import type { Beating } from '../limits/heartbeat.js';
 import { resolveLimits, type ConnectionLimits } from '../limits/limits.js';
 import { HANDLERS_BEHIND, holdReading, releaseReading, SHUTTING_DOWN } from '../limits/read-gate.js';
 import { BINARY_FRAME, rateLimited, refIn, type Rejection } from '../protocol/rejections.js';
-import { FrameBucket, type RateLimit } from '../limits/rate-limit.js';
+import { Arrival, FrameBucket, type RateLimit } from '../limits/rate-limit.js';
 import type { ChannelWatch } from '../ops/channel-watch.js';
 import { Turns } from './turns.js';
 import { listenTo, type SocketEvents } from './socket-events.js';
 import { TopicSession, type TopicMount } from '../topics/session.js';
 import type { BroadcastOptions, ChannelDefinition, ConnectionContext, Frames } from '../channel/definition.js';
-import { settle } from '../support/thenable.js';
+import { nextTurn, settle } from '../support/thenable.js';
 import { describeError, type Logger } from '../support/logger.js';
 import { EVENT_COMPLETE, GROUP_COMPLETE } from '../channel/completion.js';
 
@@ -294,23 +294,27 @@ export class Connection extends Turns implements ConnectionContext<unknown, Reco
    * bucket checked when a frame is handled refills while a slow broadcast runs, and never empties).
    * A frame taken is handled in an event-loop turn of its own, so that a connection the limit lets
    * through at its full rate still leaves room between its frames for every other connection. A
-   * frame refused is answered `rate_limited` in its place among the replies, unhandled; one spell
-   * over the limit too long closes the connection (1008): the frames it had queued are not handled,
-   * the refusals queued are still answered, then the close.
+   * frame refused is answered `rate_limited` in its place among the replies, unhandled (a run of
+   * refusals together, in one write); one spell over the limit too long closes the connection (1008):
+   * the frames it had queued are not handled, the refusals queued are still answered, then the close.
    */
   private limited(data: Buffer, isBinary: boolean, bucket: FrameBucket): void {
     if (this.cut) return;
-    const now = performance.now();
-    let task: () => unknown;
-    if (bucket.take(now)) task = () => (this.cut ? undefined : nextTurn().then(() => (this.cut ? undefined : this.runFrame(data, isBinary))));
-    else if (bucket.refused(now)) {
-      // Nothing more is read or handled; the refusals queued so far are answered, then the close.
+    const arrival = bucket.arrive(performance.now());
+    if (arrival === Arrival.Cut) {
+      // Nothing more is read or handled; the refusals queued so far are answered, then the close (in a turn of its own).
       this.cut = true;
       this.mounted.watch?.refused(this.id, 'rate_limited', undefined);
-      task = () => this.endForLimit(`over the rate limit (${bucket.describe()}) for too long`, 'Rate limit exceeded', 'rate_limit');
-      if (!this.queue.push(task)) task();
+      const why = `over the rate limit (${bucket.describe()}) for too long`;
+      this.queue.push(() => nextTurn().then(() => this.endForLimit(why, 'Rate limit exceeded', 'rate_limit')));
       return;
-    } else task = () => this.overRate(data, isBinary, bucket);
+    }
+    let task: () => unknown;
+    if (arrival === Arrival.Taken) task = () => (this.cut ? undefined : nextTurn().then(() => (this.cut ? undefined : this.runFrame(data, isBinary))));
+    // A run of refusals is answered in a turn of its own, not in the turn of the frame handled before
+    // it (a broadcast to thousands, say): its first refusal waits for the next turn.
+    else if (arrival === Arrival.Refused) task = () => this.overRate(data, isBinary, bucket);
+    else task = () => nextTurn().then(() => this.overRate(data, isBinary, bucket));
     if (!this.queue.push(task, this.runtime.limits.maxQueuedFrames)) this.tooManyQueued();
   }
 
@@ -396,9 +400,4 @@ export class Connection extends Turns implements ConnectionContext<unknown, Reco
       (err) => void this.logger.error(`${this.mounted.channel.address}: ${name} failed: ${describeError(err)}`, err),
     );
   }
-}
-
-/** Resolves in the next turn of the event loop, after pending I/O (other connections' frames). */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -20,3 +20,8 @@ export function settle<T>(call: () => unknown, done: (result: unknown) => T, fai
   }
   return isThenable(result) ? Promise.resolve(result).then(done, failed) : done(result);
 }
+
+/** Resolves in the next turn of the event loop, after pending I/O (other connections' frames). */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
