@@ -47,15 +47,17 @@ describe('FrameBucket', () => {
     expect(bucket.refused(2000)).toBe(false);
   });
 
-  it('tells each arriving frame taken, refused first in a run or further in it, or the last straw', () => {
+  it('tells each arriving frame calm (its bucket was full), taken, refused first in a run or further in it, or the last straw', () => {
     const bucket = new FrameBucket({ maxFramesPerSecond: 10, burst: 2, closeAfterMs: 1000 }, 0);
-    const { Taken, FirstRefused, Refused, Cut } = Arrival;
-    expect([0, 0, 0, 0, 0].map((t) => bucket.arrive(t))).toEqual([Taken, Taken, FirstRefused, Refused, Refused]);
-    // A token back after 100 ms: taken, and the next refusal starts a new run.
+    const { Calm, Taken, FirstRefused, Refused, Cut } = Arrival;
+    expect([0, 0, 0, 0, 0].map((t) => bucket.arrive(t))).toEqual([Calm, Taken, FirstRefused, Refused, Refused]);
+    // A token back after 100 ms: taken (the bucket was not full), and the next refusal starts a new run.
     expect([100, 100, 100].map((t) => bucket.arrive(t))).toEqual([Taken, FirstRefused, Refused]);
+    // Full again after a quiet 200 ms.
+    expect(bucket.arrive(300)).toBe(Calm);
     // One spell refuses at most closeAfterMs worth of allowance (400 ms at 10/s: 4 frames); the fourth refusal is the close.
     const bucket2 = new FrameBucket({ maxFramesPerSecond: 10, burst: 1, closeAfterMs: 400 }, 0);
-    expect([0, 0, 0, 0, 0].map((t) => bucket2.arrive(t))).toEqual([Taken, FirstRefused, Refused, Refused, Cut]);
+    expect([0, 0, 0, 0, 0].map((t) => bucket2.arrive(t))).toEqual([Calm, FirstRefused, Refused, Refused, Cut]);
   });
 });
 

@@ -112,3 +112,32 @@ it('answers a run of refusals in a turn of its own, not in the turn of the handl
   expect(marks).toEqual(['handled', 'write', 'between', 'write']);
   c.ws.close();
 });
+
+it('serves a connection well under its rate limit at once, as without a limit; one that has spent some of its burst waits a turn', async () => {
+  // A full bucket: the frame is handled in the read that brought it (before the socket's later 'data'
+  // listeners run). Once part of the burst is spent, each frame waits for a turn of its own.
+  const marks: string[] = [];
+  class Marked extends SystemConsumer {
+    override onConnect(ctx: SystemContext): void {
+      super.onConnect(ctx);
+      (ctx.request.socket as Socket).on('data', () => marks.push('read'));
+    }
+    override onPing(message: M.PingMessage, ctx: SystemContext): M.PongMessage {
+      marks.push('handled');
+      return super.onPing(message, ctx);
+    }
+  }
+  s = await serve(Marked, { rateLimit: '1/s,burst=5' });
+  const c = await connect(s.url);
+  expect(await c.next()).toBe(WELCOME);
+  const ping = async (): Promise<string[]> => {
+    marks.length = 0;
+    c.ws.send('{"action":"ping"}');
+    await c.next();
+    return [...marks];
+  };
+  expect(await ping()).toEqual(['handled', 'read']);
+  // A second later at the earliest is the bucket full again (1/s): this one waits a turn.
+  expect(await ping()).toEqual(['read', 'handled']);
+  c.ws.close();
+});

@@ -50,11 +50,11 @@ export function checkRateLimit(limit: RateLimit): RateLimit {
 }
 
 /**
- * What became of a frame that arrived (FrameBucket.arrive): taken; refused after a frame taken (or
- * first of all); refused after another refusal; refused, and over the limit for too long (the
- * connection is to be closed).
+ * What became of a frame that arrived (FrameBucket.arrive): taken, from a connection well under its
+ * limit (its bucket was full); taken; refused after a frame taken (or first of all); refused after
+ * another refusal; refused, and over the limit for too long (the connection is to be closed).
  */
-export const Arrival = { Taken: 0, FirstRefused: 1, Refused: 2, Cut: 3 } as const;
+export const Arrival = { Calm: 0, Taken: 1, FirstRefused: 2, Refused: 3, Cut: 4 } as const;
 export type Arrival = (typeof Arrival)[keyof typeof Arrival];
 
 /** One connection's bucket. `now` is in ms (performance.now()); tests pass their own clock. */
@@ -111,7 +111,8 @@ export class FrameBucket {
   arrive(now: number): Arrival {
     if (this.take(now)) {
       this.refusing = false;
-      return Arrival.Taken;
+      // A full bucket before this frame: the connection sends well under its limit.
+      return this.tokens >= this.burst - 1 ? Arrival.Calm : Arrival.Taken;
     }
     if (this.refused(now)) return Arrival.Cut;
     const first = !this.refusing;

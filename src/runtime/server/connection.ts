@@ -292,8 +292,10 @@ export class Connection extends Turns implements ConnectionContext<unknown, Reco
    * With a rate limit, a frame is counted against it as it arrives, before anything reads it: the
    * frames of one TCP read are taken or refused at once, whatever the handlers behind them cost (a
    * bucket checked when a frame is handled refills while a slow broadcast runs, and never empties).
-   * A frame taken is handled in an event-loop turn of its own, so that a connection the limit lets
-   * through at its full rate still leaves room between its frames for every other connection. A
+   * A frame taken from a full bucket (a connection well under its limit) is handled at once, as
+   * without a limit; any other frame taken is handled in an event-loop turn of its own, so that a
+   * connection the limit lets through at its full rate leaves room between its frames for every other
+   * connection. A
    * frame refused is answered `rate_limited` in its place among the replies, unhandled (a run of
    * refusals together, in one write); one spell over the limit too long closes the connection (1008):
    * the frames it had queued are not handled, the refusals queued are still answered, then the close.
@@ -309,13 +311,20 @@ export class Connection extends Turns implements ConnectionContext<unknown, Reco
       this.queue.push(() => nextTurn().then(() => this.endForLimit(why, 'Rate limit exceeded', 'rate_limit')));
       return;
     }
+    const limit = this.runtime.limits.maxQueuedFrames;
+    if (arrival === Arrival.Calm) {
+      // A connection well under its limit is served at once, as without a rate limit: a client that
+      // pings now and then does not wait behind the turns of the ones sending all they may.
+      if (!this.queue.pushCall(this.runFrame, this, data, isBinary, limit)) this.tooManyQueued();
+      return;
+    }
     let task: () => unknown;
     if (arrival === Arrival.Taken) task = () => (this.cut ? undefined : nextTurn().then(() => (this.cut ? undefined : this.runFrame(data, isBinary))));
     // A run of refusals is answered in a turn of its own, not in the turn of the frame handled before
     // it (a broadcast to thousands, say): its first refusal waits for the next turn.
     else if (arrival === Arrival.Refused) task = () => this.overRate(data, isBinary, bucket);
     else task = () => nextTurn().then(() => this.overRate(data, isBinary, bucket));
-    if (!this.queue.push(task, this.runtime.limits.maxQueuedFrames)) this.tooManyQueued();
+    if (!this.queue.push(task, limit)) this.tooManyQueued();
   }
 
   private tooManyQueued(): void {
