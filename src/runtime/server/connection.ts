@@ -13,14 +13,14 @@ import { FrameQueue, type QueueOwner } from '../limits/frame-queue.js';
 import type { Beating } from '../limits/heartbeat.js';
 import { resolveLimits, type ConnectionLimits } from '../limits/limits.js';
 import { HANDLERS_BEHIND, holdReading, releaseReading, SHUTTING_DOWN } from '../limits/read-gate.js';
-import { BINARY_FRAME, rateLimited, refIn, type Rejection } from '../protocol/rejections.js';
-import { Arrival, FrameBucket, type RateLimit } from '../limits/rate-limit.js';
+import { BINARY_FRAME } from '../protocol/rejections.js';
+import { FrameBucket, type RateLimit } from '../limits/rate-limit.js';
 import type { ChannelWatch } from '../ops/channel-watch.js';
 import { Turns } from './turns.js';
 import { listenTo, type SocketEvents } from './socket-events.js';
 import { TopicSession, type TopicMount } from '../topics/session.js';
 import type { BroadcastOptions, ChannelDefinition, ConnectionContext, Frames } from '../channel/definition.js';
-import { nextTurn, settle } from '../support/thenable.js';
+import { settle } from '../support/thenable.js';
 import { describeError, type Logger } from '../support/logger.js';
 import { EVENT_COMPLETE, GROUP_COMPLETE } from '../channel/completion.js';
 
@@ -66,7 +66,7 @@ export class Connection extends Turns implements ConnectionContext<unknown, Reco
   private readonly handlers: Handlers;
   /** This connection's topic subscriptions, when the channel serves topics. */
   readonly topics: TopicSession | undefined;
-  private readonly queue: FrameQueue;
+  protected readonly queue: FrameQueue;
   private isClosed = false;
   /** Life seen since the last heartbeat tick (a pong or a frame). */
   private alive = true;
@@ -76,8 +76,6 @@ export class Connection extends Turns implements ConnectionContext<unknown, Reco
   private frameSender: ((frame: string) => void) | undefined;
   /** The rate limit's bucket, when there is one. */
   private readonly bucket: FrameBucket | undefined;
-  /** Its answer to a frame over the rate limit, made on the first one. */
-  private refusal: Rejection | undefined;
   /** When it opened (performance.now()), when watched. */
   private readonly since: number;
 
@@ -232,7 +230,7 @@ export class Connection extends Turns implements ConnectionContext<unknown, Reco
     // The replies to every frame of this read go out in one write (ws hands over a read's frames in one go).
     this.corkStretch();
     if (this.bucket !== undefined) return this.limited(data, isBinary, this.bucket);
-    if (!this.queue.pushCall(this.runFrame, this, data, isBinary, this.runtime.limits.maxQueuedFrames)) this.tooManyQueued();
+    if (!this.queue.pushCall(this.runFrame, this, data, isBinary, this.limits.maxQueuedFrames)) this.tooManyQueued();
   }
 
   /** @internal the ws 'pong' listener */
@@ -258,13 +256,8 @@ export class Connection extends Turns implements ConnectionContext<unknown, Reco
     void this.queue.idle().then(() => this.runtime.live.delete(this));
   }
 
-  /** One frame's task: handled in this connection's turn (a method, so an idle queue runs it with no closure). */
-  private runFrame(data: Buffer, isBinary: boolean): Promise<void> | undefined {
-    return this.inTurn(this.handleFrame(data, isBinary));
-  }
-
   /** Handles one frame; returns a promise only when a handler went asynchronous. */
-  private handleFrame(data: Buffer, isBinary: boolean): Promise<void> | undefined {
+  protected handleFrame(data: Buffer, isBinary: boolean): Promise<void> | undefined {
     this.beginTurn();
     if (this.refused) return undefined;
     const watch = this.mounted.watch;
@@ -286,65 +279,6 @@ export class Connection extends Turns implements ConnectionContext<unknown, Reco
       sendFrames(frames, this.sendFrame);
       if (seen !== undefined) watch!.end(seen, this.id, frames, text);
     });
-  }
-
-  /**
-   * With a rate limit, a frame is counted against it as it arrives, before anything reads it: the
-   * frames of one TCP read are taken or refused at once, whatever the handlers behind them cost (a
-   * bucket checked when a frame is handled refills while a slow broadcast runs, and never empties).
-   * A frame taken from a full bucket (a connection well under its limit) is handled at once, as
-   * without a limit; any other frame taken is handled in an event-loop turn of its own, so that a
-   * connection the limit lets through at its full rate leaves room between its frames for every other
-   * connection. A
-   * frame refused is answered `rate_limited` in its place among the replies, unhandled (a run of
-   * refusals together, in one write); one spell over the limit too long closes the connection (1008):
-   * the frames it had queued are not handled, the refusals queued are still answered, then the close.
-   */
-  private limited(data: Buffer, isBinary: boolean, bucket: FrameBucket): void {
-    if (this.cut) return;
-    const arrival = bucket.arrive(performance.now());
-    if (arrival === Arrival.Cut) {
-      // Nothing more is read or handled; the refusals queued so far are answered, then the close (in a turn of its own).
-      this.cut = true;
-      this.mounted.watch?.refused(this.id, 'rate_limited', undefined);
-      const why = `over the rate limit (${bucket.describe()}) for too long`;
-      this.queue.push(() => nextTurn().then(() => this.endForLimit(why, 'Rate limit exceeded', 'rate_limit')));
-      return;
-    }
-    const limit = this.runtime.limits.maxQueuedFrames;
-    if (arrival === Arrival.Calm) {
-      // A connection well under its limit is served at once, as without a rate limit: a client that
-      // pings now and then does not wait behind the turns of the ones sending all they may.
-      if (!this.queue.pushCall(this.runFrame, this, data, isBinary, limit)) this.tooManyQueued();
-      return;
-    }
-    let task: () => unknown;
-    if (arrival === Arrival.Taken) task = () => (this.cut ? undefined : nextTurn().then(() => (this.cut ? undefined : this.runFrame(data, isBinary))));
-    // A run of refusals is answered in a turn of its own, not in the turn of the frame handled before
-    // it (a broadcast to thousands, say): its first refusal waits for the next turn.
-    else if (arrival === Arrival.Refused) task = () => this.overRate(data, isBinary, bucket);
-    else task = () => nextTurn().then(() => this.overRate(data, isBinary, bucket));
-    if (!this.queue.push(task, limit)) this.tooManyQueued();
-  }
-
-  private tooManyQueued(): void {
-    this.endForLimit(
-      `more than maxQueuedFrames (${this.runtime.limits.maxQueuedFrames}) frames wait behind its handlers`,
-      'Too many queued frames',
-      'queued_frames',
-    );
-  }
-
-  /** A frame over the rate limit: answered `rate_limited` (with its ref), not handled. */
-  private overRate(data: Buffer, isBinary: boolean, bucket: FrameBucket): void {
-    if (this.ending) return;
-    const text = isBinary ? undefined : data.toString();
-    this.mounted.watch?.refused(this.id, 'rate_limited', text);
-    // A flood's refusals run one after another (hundreds of them): each is the same frame but for
-    // its ref, sent as prepared bytes, and all of them leave in one write.
-    const refusal = (this.refusal ??= rateLimited(bucket.describe())).withRef(refIn(text));
-    this.corkStretch();
-    this.sendPrepared(refusal.frame);
   }
 
   /** Made on the first frame: an idle connection carries no closure for it. */

@@ -51,10 +51,10 @@ export abstract class Outbound implements PacedWriter, TickCorked {
 
   constructor(
     protected readonly ws: WebSocket,
-    private readonly watch: ChannelWatch | undefined,
+    protected readonly watch: ChannelWatch | undefined,
     /** The channel's address, for logs. */
     protected readonly address: string,
-    private readonly limits: ConnectionLimits,
+    protected readonly limits: ConnectionLimits,
     protected readonly logger: Logger,
   ) {
     this.rawFrames = ws.extensions === '';
