@@ -76,6 +76,8 @@ describe('FanOutPacer', () => {
 
 /** The context of the last connection opened with ?last=1. */
 let lastContext: SystemContext | undefined;
+/** The server's socket of the `last=1` member. */
+let lastSocket: Socket | undefined;
 
 /** Joins 'room'; the connection opened with ?last=1 joins 'last' too. */
 class Room extends SystemConsumer {
@@ -84,6 +86,7 @@ class Room extends SystemConsumer {
     if (ctx.request.url?.includes('last=1') === true) {
       ctx.join('last');
       lastContext = ctx;
+      lastSocket = ctx.request.socket as Socket;
     }
   }
 }
@@ -160,6 +163,26 @@ describe('a broadcast to more members than one turn writes', () => {
     const arrived = last.next().then((first) => ['received', first.slice(0, 40)]);
     expect(await Promise.race([last.closed, arrived])).toEqual([1008, 'Outbound buffer limit exceeded']);
     expect(s.logged.some((l) => /closed \(1008\): 3\d{5} bytes wait to be sent, over maxBufferedBytes \(262144\)/.test(l))).toBe(true);
+    for (const m of all) m.ws.terminate();
+    await s.close();
+  });
+
+  it('asks the socket itself before closing a member whose socket held much at its last write and has drained since', async () => {
+    const s = await serve(Room, { maxBufferedBytes: 256 * 1024 });
+    const all = await members(s.url, N);
+    await until(() => s.server.groups.size('room') === N && s.server.groups.size('last') === 1);
+    const last = all.at(-1)!;
+    // A 200 kB reply written while the socket is corked: at that write the socket holds all of it.
+    lastSocket!.cork();
+    lastContext!.send({ action: 'system_echo', payload: { message: 'r'.repeat(200_000) } });
+    lastSocket!.uncork();
+    expect((await last.next()).length).toBeGreaterThan(200_000); // drained: the member has it all
+    // Its copy of a 100 kB broadcast waits in its outbox: 200 kB (as of the last write) + 100 kB is
+    // over the limit, the socket now holds nothing, and the member is not closed.
+    const copy = frame('c'.repeat(100_000));
+    s.server.layer.sendToGroups(['room'], copy);
+    expect(await last.next()).toBe(copy);
+    expect(s.logged.filter((l) => l.includes('closed (1008)'))).toEqual([]);
     for (const m of all) m.ws.terminate();
     await s.close();
   });

@@ -11,8 +11,8 @@ import type { ConnectionLimits } from './limits.js';
 
 export type OutboundVerdict = 'ok' | 'behind' | 'over';
 
-export function outboundVerdict(ws: WebSocket, limits: ConnectionLimits): OutboundVerdict {
-  const buffered = ws.bufferedAmount;
+/** `buffered`: what the connection's socket holds unsent (ws's bufferedAmount). */
+export function outboundVerdict(buffered: number, limits: ConnectionLimits): OutboundVerdict {
   if (buffered > limits.maxBufferedBytes) return 'over';
   if (buffered >= limits.pauseReadingAtBytes) return 'behind';
   return 'ok';

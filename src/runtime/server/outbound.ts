@@ -41,6 +41,8 @@ export abstract class Outbound implements PacedWriter, TickCorked {
   private outbox: (string | Buffer)[] | undefined;
   /** What the outbox holds, in bytes (text as the UTF-8 it is sent as): counted with the socket's buffer against maxBufferedBytes. */
   private outboxSize = 0;
+  /** What the socket held unsent right after the last write (ws's bufferedAmount then). */
+  private bufferedAtWrite = 0;
   /** @internal writes are corked until the end of this synchronous stretch (corkStretch) */
   corked = false;
   /**
@@ -86,7 +88,8 @@ export abstract class Outbound implements PacedWriter, TickCorked {
    * connection is on its way out, and takes nothing of the turn's budget from the live ones.
    */
   protected pace(): boolean {
-    if (this.ending || this.ws.readyState !== WebSocket.OPEN) return false;
+    // (A socket closing without the server's say, which ending does not know yet, is caught by write().)
+    if (this.ending) return false;
     if (this.outbox === undefined && !fanOutPacer.take()) {
       this.outbox = [];
       fanOutPacer.wait(this);
@@ -168,9 +171,10 @@ export abstract class Outbound implements PacedWriter, TickCorked {
     }
     const tally = this.watch?.tally;
     if (tally !== undefined) tally.sent += frames;
-    const verdict = outboundVerdict(this.ws, this.limits);
+    const buffered = (this.bufferedAtWrite = this.ws.bufferedAmount);
+    const verdict = outboundVerdict(buffered, this.limits);
     if (verdict === 'ok') return;
-    if (verdict === 'over') this.overLimit(this.ws.bufferedAmount);
+    if (verdict === 'over') this.overLimit(buffered);
     else if ((this.pausedBy & REPLIES_UNDRAINED) === 0) {
       this.pausedBy = holdReading(this.ws, this.pausedBy, REPLIES_UNDRAINED);
       this.watch?.paused('replies_undrained');
@@ -184,6 +188,11 @@ export abstract class Outbound implements PacedWriter, TickCorked {
     this.outbox!.push(frame);
     // Text as the UTF-8 it goes out as (Chinese text is three bytes a character, not one unit).
     this.outboxSize += typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length;
+    // The socket's share as of the last write: a broadcast to thousands postpones a copy for each,
+    // and reading each one's socket state costs more than the copy. What the socket holds only
+    // shrinks between writes (but for ws's own pings and pongs, a few bytes), so this can only
+    // overstate it; past the limit, the socket itself is asked.
+    if (this.bufferedAtWrite + this.outboxSize <= this.limits.maxBufferedBytes) return;
     const waiting = this.ws.bufferedAmount + this.outboxSize;
     if (waiting > this.limits.maxBufferedBytes) this.overLimit(waiting);
   }
