@@ -2,17 +2,16 @@
  * npm run reliability: every hostile scenario of issue 11 against a real server process, measured,
  * and RELIABILITY.md rewritten from this run (`--no-write` to only print; `--only <id>` for one).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
-import WebSocket from 'ws';
 import { benchIdle } from '../bench/ws-load.js';
 import { percentile } from '../bench/stats.js';
+import { floodOnce, type FloodRun } from './reliability/flood.js';
+import { MiB, open, pingTimes, ROOT, rss, runNode, sampleRss, sleep, startServer, stop } from './reliability/harness.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
-const MiB = 2 ** 20;
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 
 interface Result {
@@ -21,101 +20,6 @@ interface Result {
   measured: string;
   target: string;
   met: boolean;
-}
-
-interface Server {
-  child: ChildProcess;
-  url: string;
-  stderr(): string;
-}
-
-async function startServer(env: Record<string, string> = {}): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/reliability/server.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${err}`)));
-  });
-  await sleep(300);
-  return { child, url: `ws://127.0.0.1:${port}/ws/system`, stderr: () => err };
-}
-
-async function stop(server: Server): Promise<void> {
-  if (server.child.exitCode !== null) return;
-  const exited = once(server.child, 'exit');
-  server.child.kill('SIGKILL');
-  await exited;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function rss(pid: number): number {
-  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
-}
-
-/** Samples the RSS of `pid` every 25 ms until stopped; returns the peak. */
-function sampleRss(pid: number): { stop(): number } {
-  let peak = rss(pid);
-  const timer = setInterval(() => {
-    try {
-      peak = Math.max(peak, rss(pid));
-    } catch {
-      // exited
-    }
-  }, 25);
-  return {
-    stop() {
-      clearInterval(timer);
-      return peak;
-    },
-  };
-}
-
-function open(url: string): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
-    ws.once('message', () => resolve(ws));
-    ws.once('error', reject);
-  });
-}
-
-/** Ping round trips (application-level ping -> pong), in ms, `n` of them one after another. */
-async function pingTimes(ws: WebSocket, n: number): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    ws.send('{"action":"ping"}');
-    await once(ws, 'message');
-    times.push(performance.now() - t);
-    await sleep(5);
-  }
-  return times.sort((a, b) => a - b);
-}
-
-/**
- * `node <args>` as a command line; `background` runs it at the lowest CPU priority (nice 19), for a
- * load generator standing in for clients on other machines: on a machine of two cores, a flooder and
- * a thousand members at normal priority would take the CPU from the server they measure.
- */
-function nodeCommand(args: string[], background = false): [string, string[]] {
-  return background ? ['nice', ['-n', '19', process.execPath, ...args]] : [process.execPath, args];
-}
-
-function runNode(args: string[], background = false): { child: ChildProcess; output: Promise<string> } {
-  const child = spawn(...nodeCommand(args, background), { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  return { child, output: once(child, 'exit').then(() => out) };
 }
 
 const scenarios: [string, () => Promise<Result[]>][] = [
@@ -212,64 +116,30 @@ const scenarios: [string, () => Promise<Result[]>][] = [
       const limit = process.env['FLOOD_RATE_LIMIT'] ?? '100/s';
       // The pinger stays at 80% of the limit, so that it is never limited itself.
       const gap = Math.max(5, 1250 / Number(/^\d+/.exec(limit)![0]));
-      const s = await startServer({ RATE_LIMIT: limit });
-      const members = spawn(...nodeCommand(['scripts/reliability/members.mjs', s.url, '1000'], true), { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
-      let membersOut = '';
-      members.stdout!.on('data', (d) => (membersOut += d));
-      while (!membersOut.includes('ready')) await sleep(20);
-      // The room has had traffic before, as a live server's has: 20 broadcasts at 20 a second from a
-      // client within the limit. (On a server that never broadcast, the first broadcast to 1,000
-      // members runs cold, once: that is JIT warm-up, not the flood's doing.)
-      const talker = await open(s.url);
-      const warm = JSON.stringify({ action: 'user_message', payload: { message: 'broadcast:warm-up' } });
-      for (let i = 0; i < 20; i++) {
-        talker.send(warm);
-        await once(talker, 'message');
-        await sleep(50);
-      }
-      talker.close();
-      await sleep(500);
-      // The other client pings from a process of its own (normal priority), as from another machine:
-      // 200 pings before the flood, then until the flooder is closed, then 50 more (as long again,
-      // while the members still receive what was handled).
-      const pinger = spawn(...nodeCommand(['scripts/reliability/pinger.mjs', `${s.url}?quiet=1`, '200', String(gap), '50']), {
-        cwd: ROOT,
-        stdio: ['pipe', 'pipe', 'inherit'],
-      });
-      let pingerOut = '';
-      pinger.stdout!.on('data', (d) => (pingerOut += d));
-      const pingerFailed = (): Error => new Error(`the pinger exited (${pinger.exitCode}) without its figures: a pong never came?`);
-      while (!pingerOut.includes('"quiet"')) {
-        if (pinger.exitCode !== null) throw pingerFailed();
-        await sleep(20);
-      }
-      const { quiet } = JSON.parse(pingerOut.split('\n')[0]!) as { quiet: number[] };
-      const frame = JSON.stringify({ action: 'user_message', payload: { message: 'broadcast:flood' } });
-      const flooder = runNode(['scripts/reliability/flooder.mjs', s.url, '20000', frame], true);
-      const flood = JSON.parse(await flooder.output) as { code: number; sent: number; rateLimited: number; handled: number; seconds: number };
-      pinger.stdin!.write('stop\n');
-      if (pinger.exitCode === null) await once(pinger, 'exit');
-      if (pinger.exitCode !== 0) throw pingerFailed();
-      const { loaded, open: pingerOpen } = JSON.parse(pingerOut.split('\n')[1]!) as { loaded: number[]; open: boolean };
-      members.stdin!.end();
-      await once(members, 'exit');
-      const seen = JSON.parse(membersOut.slice(membersOut.indexOf('{'))) as { open: number; closed: number; frames: number };
-      await stop(s);
+      // A p99 of some 75 pings is their slowest: one run says little on a shared machine. Three runs
+      // (FLOOD_RUNS for another count), each figure shown, the run with the median ratio in full.
+      const runs: FloodRun[] = [];
+      for (let i = 0; i < Number(process.env['FLOOD_RUNS'] ?? 3); i++) runs.push(await floodOnce(limit, gap));
+      const ratio = (r: FloodRun) => percentile(r.loaded, 99) / percentile(r.quiet, 99);
+      const byRatio = [...runs].sort((a, b) => ratio(a) - ratio(b));
+      const median = byRatio[Math.floor((byRatio.length - 1) / 2)]!;
+      const { flood, quiet, loaded, pingerOpen, seen } = median;
       const [q99, l99] = [percentile(quiet, 99), percentile(loaded, 99)];
+      const everyone = runs.every((r) => r.seen.open === 1000 && r.seen.closed === 0 && r.pingerOpen);
       return [
         {
           id: 'flood',
           scenario: `RATE_LIMIT=${limit}: one client sends 20,000 broadcasts to 1,000 members as fast as it can (it and the members run at nice 19, for clients on other machines; the room had 20 broadcasts before): answered rate_limited, closed with 1008`,
-          measured: `closed with ${flood.code} after ${flood.seconds.toFixed(2)} s; ${flood.handled} handled, ${flood.rateLimited} answered rate_limited, ${flood.sent} sent before the close`,
+          measured: `${runs.map((r) => `closed with ${r.flood.code} after ${r.flood.seconds.toFixed(2)} s (${r.flood.handled} handled, ${r.flood.rateLimited} answered rate_limited)`).join('; ')}; ${flood.sent} sent before the close`,
           target: 'rate_limited answers, then 1008',
-          met: flood.code === 1008 && flood.rateLimited > 0,
+          met: runs.every((r) => r.flood.code === 1008 && r.flood.rateLimited > 0),
         },
         {
           id: 'flood',
-          scenario: "... another client's ping round trip p99 meanwhile; nobody else closed",
-          measured: `${l99.toFixed(2)} ms vs ${q99.toFixed(2)} ms quiet (${(l99 / q99).toFixed(1)}x, ${loaded.length} pings; p50 ${percentile(loaded, 50).toFixed(2)} vs ${percentile(quiet, 50).toFixed(2)} ms, slowest ${loaded.at(-1)!.toFixed(2)} ms); members open ${seen.open}/1000 (${seen.frames.toLocaleString('en-US')} frames received, 20,000 of them before the flood), pinger open: ${pingerOpen}`,
+          scenario: `... another client's ping round trip p99 meanwhile, in ${runs.length} runs (met on the median run); nobody else closed`,
+          measured: `${runs.map((r) => `${ratio(r).toFixed(1)}x`).join(', ')}; median run ${l99.toFixed(2)} ms vs ${q99.toFixed(2)} ms quiet (${loaded.length} pings; p50 ${percentile(loaded, 50).toFixed(2)} vs ${percentile(quiet, 50).toFixed(2)} ms, slowest ${loaded.at(-1)!.toFixed(2)} ms); members open ${seen.open}/1000 (${seen.frames.toLocaleString('en-US')} frames received, 20,000 of them before the flood), pinger open: ${pingerOpen}; in every run: ${everyone}`,
           target: '<= 2x quiet p99, 1000/1000 open',
-          met: l99 <= 2 * q99 && seen.open === 1000 && seen.closed === 0 && pingerOpen,
+          met: l99 <= 2 * q99 && everyone,
         },
       ];
     },
