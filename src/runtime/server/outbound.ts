@@ -190,8 +190,8 @@ export abstract class Outbound implements PacedWriter, TickCorked {
     this.outboxSize += typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length;
     // The socket's share as of the last write: a broadcast to thousands postpones a copy for each,
     // and reading each one's socket state costs more than the copy. What the socket holds only
-    // shrinks between writes (but for ws's own pings and pongs, a few bytes), so this can only
-    // overstate it; past the limit, the socket itself is asked.
+    // shrinks between our writes, so this overstates it (ws's own pings and pongs aside, a few
+    // bytes); past the limit, the socket itself is asked.
     if (this.bufferedAtWrite + this.outboxSize <= this.limits.maxBufferedBytes) return;
     const waiting = this.ws.bufferedAmount + this.outboxSize;
     if (waiting > this.limits.maxBufferedBytes) this.overLimit(waiting);

@@ -92,16 +92,16 @@ export abstract class Turns extends Outbound {
    * A frame taken from a full bucket (a connection well under its limit) is handled at once, as
    * without a limit; any other frame taken is handled in an event-loop turn of its own, so that a
    * connection the limit lets through at its full rate leaves room between its frames for every other
-   * connection. A
-   * frame refused is answered `rate_limited` in its place among the replies, unhandled (a run of
-   * refusals together, in one write); one spell over the limit too long closes the connection (1008):
-   * the frames it had queued are not handled, the refusals queued are still answered, then the close.
+   * connection. A frame refused is answered `rate_limited` in its place among the replies, unhandled
+   * (a run of refusals together, in one write); one spell over the limit too long closes the
+   * connection (1008): the frames it had queued are not handled, the refusals queued are still
+   * answered, then the close.
    */
   protected limited(data: Buffer, isBinary: boolean, bucket: FrameBucket): void {
     if (this.cut) return;
     const arrival = bucket.arrive(performance.now());
     if (arrival === Arrival.Cut) {
-      // Nothing more is read or handled; the refusals queued so far are answered, then the close (in a turn of its own).
+      // Nothing more is taken; the refusals queued so far are answered, then the close (in a turn of its own).
       this.cut = true;
       this.watch?.refused(this.id, 'rate_limited', undefined);
       const why = `over the rate limit (${bucket.describe()}) for too long`;
