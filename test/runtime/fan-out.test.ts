@@ -11,7 +11,7 @@ import type { Socket } from 'node:net';
 import { systemChannel } from '../../generated/system/router.js';
 import type * as M from '../../generated/system/messages.js';
 import { connect, type Recorder } from '../helpers/ws-client.js';
-import { serve, until } from './serve.js';
+import { onSocketWrite, serve, until } from './serve.js';
 
 const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 
@@ -202,16 +202,7 @@ describe('a broadcast to more members than one turn writes', () => {
     const all = await members(s.url, N);
     await until(() => s.server.groups.size('room') === N);
     const written = new Set<Socket>();
-    for (const socket of sockets) {
-      const raw = socket as unknown as Record<'_write' | '_writev', (...args: unknown[]) => unknown>;
-      for (const method of ['_write', '_writev'] as const) {
-        const original = raw[method];
-        raw[method] = function (this: unknown, ...args: unknown[]) {
-          written.add(socket);
-          return original.apply(this, args);
-        };
-      }
-    }
+    for (const socket of sockets) onSocketWrite(socket, () => written.add(socket));
     s.server.layer.sendToGroups(['room'], JSON.stringify({ n: 1 }), undefined, systemChannel.key);
     // Every hook has run and answered by now; only the turn's budget of sockets is written yet.
     expect(written.size).toBeGreaterThan(0);

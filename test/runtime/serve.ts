@@ -1,4 +1,5 @@
 /** A real server on 127.0.0.1 for one test: the system channel with the consumer class given. */
+import type { Socket } from 'node:net';
 import { createChanxServer, mount, type ChanxServer, type ServerOptions } from 'chanx-gen/runtime';
 import { systemChannel } from '../../generated/system/router.js';
 import { SystemConsumer } from '../../generated/system/consumer.js';
@@ -36,4 +37,16 @@ export function gate(): { promise: Promise<void>; open(): void } {
   let open!: () => void;
   const promise = new Promise<void>((r) => (open = r));
   return { promise, open };
+}
+
+/** Calls `written` on every write a server-side socket makes to the kernel (one per syscall: _write or _writev). */
+export function onSocketWrite(socket: Socket, written: () => void): void {
+  const raw = socket as unknown as Record<'_write' | '_writev', (...args: unknown[]) => unknown>;
+  for (const method of ['_write', '_writev'] as const) {
+    const original = raw[method];
+    raw[method] = function (this: unknown, ...args: unknown[]) {
+      written();
+      return original.apply(this, args);
+    };
+  }
 }
