@@ -11,7 +11,8 @@ import type { Socket } from 'node:net';
 import { systemChannel } from '../../generated/system/router.js';
 import type * as M from '../../generated/system/messages.js';
 import { connect, type Recorder } from '../helpers/ws-client.js';
-import { onSocketWrite, serve, until } from './serve.js';
+import type { ServerOptions } from 'chanx-gen/runtime';
+import { onSocketWrite, serve, until, type Served } from './serve.js';
 
 const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 
@@ -101,11 +102,16 @@ async function members(url: string, n: number): Promise<Recorder[]> {
 
 describe('a broadcast to more members than one turn writes', () => {
   const N = 3 * SLICE;
-
-  it('reaches every member, each member with its frames in the order they were sent', async () => {
-    const s = await serve(Room);
+  /** A server of the Room consumer with N members joined, the last of them also in 'last'. */
+  async function room(options?: ServerOptions): Promise<{ s: Served; all: Recorder[] }> {
+    const s = await serve(Room, options);
     const all = await members(s.url, N);
     await until(() => s.server.groups.size('room') === N && s.server.groups.size('last') === 1);
+    return { s, all };
+  }
+
+  it('reaches every member, each member with its frames in the order they were sent', async () => {
+    const { s, all } = await room();
     // In one synchronous stretch: the first broadcast spends the turn's budget, so the tail's
     // copies wait; a send to the last member alone and a second broadcast must go behind them.
     s.server.layer.sendToGroups(['room'], frame('one'));
@@ -120,9 +126,7 @@ describe('a broadcast to more members than one turn writes', () => {
   });
 
   it('is written whole before the server closes its members', async () => {
-    const s = await serve(Room);
-    const all = await members(s.url, N);
-    await until(() => s.server.groups.size('room') === N);
+    const { s, all } = await room();
     s.server.layer.sendToGroups(['room'], frame('before the close'));
     // close() ends every connection as soon as nothing runs: before the pacer's next turn.
     const closing = s.close();
@@ -134,9 +138,7 @@ describe('a broadcast to more members than one turn writes', () => {
   });
 
   it('counts what waits against maxBufferedBytes: a member whose copies pile up past it is closed with 1008', async () => {
-    const s = await serve(Room, { maxBufferedBytes: 256 * 1024 });
-    const all = await members(s.url, N);
-    await until(() => s.server.groups.size('room') === N);
+    const { s, all } = await room({ maxBufferedBytes: 256 * 1024 });
     const big = frame('z'.repeat(64 * 1024));
     // Eight 64 KiB broadcasts in one turn: 512 KiB for each member whose copies wait.
     for (let i = 0; i < 8; i++) s.server.layer.sendToGroups(['room'], big);
@@ -150,9 +152,7 @@ describe('a broadcast to more members than one turn writes', () => {
   });
 
   it('counts a reply that waits behind copies in the bytes it is sent as, not in string length', async () => {
-    const s = await serve(Room, { maxBufferedBytes: 256 * 1024 });
-    const all = await members(s.url, N);
-    await until(() => s.server.groups.size('room') === N && s.server.groups.size('last') === 1);
+    const { s, all } = await room({ maxBufferedBytes: 256 * 1024 });
     // The broadcast spends the turn's budget: the last member's copy waits in its outbox, and so
     // does the reply sent to it next, 100,000 characters of three UTF-8 bytes each (300 kB, over
     // the limit, though its string length is 100,000).
@@ -168,9 +168,7 @@ describe('a broadcast to more members than one turn writes', () => {
   });
 
   it('asks the socket itself before closing a member whose socket held much at its last write and has drained since', async () => {
-    const s = await serve(Room, { maxBufferedBytes: 256 * 1024 });
-    const all = await members(s.url, N);
-    await until(() => s.server.groups.size('room') === N && s.server.groups.size('last') === 1);
+    const { s, all } = await room({ maxBufferedBytes: 256 * 1024 });
     const last = all.at(-1)!;
     // A 200 kB reply written while the socket is corked: at that write the socket holds all of it.
     lastSocket!.cork();

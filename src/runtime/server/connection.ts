@@ -229,7 +229,7 @@ export class Connection extends Turns implements ConnectionContext<unknown, Reco
     if (this.ending) return;
     // The replies to every frame of this read go out in one write (ws hands over a read's frames in one go).
     this.corkStretch();
-    if (this.bucket !== undefined) return this.limited(data, isBinary, this.bucket);
+    if (this.bucket !== undefined && this.limited(data, isBinary, this.bucket)) return;
     if (!this.queue.pushCall(this.runFrame, this, data, isBinary, this.limits.maxQueuedFrames)) this.tooManyQueued();
   }
 

@@ -95,25 +95,22 @@ export abstract class Turns extends Outbound {
    * connection. A frame refused is answered `rate_limited` in its place among the replies, unhandled
    * (a run of refusals together, in one write); one spell over the limit too long closes the
    * connection (1008): the frames it had queued are not handled, the refusals queued are still
-   * answered, then the close.
+   * answered, then the close. False: the frame is the caller's to handle at once (a calm connection).
    */
-  protected limited(data: Buffer, isBinary: boolean, bucket: FrameBucket): void {
-    if (this.cut) return;
+  protected limited(data: Buffer, isBinary: boolean, bucket: FrameBucket): boolean {
+    if (this.cut) return true;
     const arrival = bucket.arrive(performance.now());
+    // A connection well under its limit is served at once, as without a rate limit (false: the
+    // caller's path): a client that pings now and then does not wait behind the turns of the ones
+    // sending all they may.
+    if (arrival === Arrival.Calm) return false;
     if (arrival === Arrival.Cut) {
       // Nothing more is taken; the refusals queued so far are answered, then the close (in a turn of its own).
       this.cut = true;
       this.watch?.refused(this.id, 'rate_limited', undefined);
       const why = `over the rate limit (${bucket.describe()}) for too long`;
       this.queue.push(() => nextTurn().then(() => this.endForLimit(why, 'Rate limit exceeded', 'rate_limit')));
-      return;
-    }
-    const limit = this.limits.maxQueuedFrames;
-    if (arrival === Arrival.Calm) {
-      // A connection well under its limit is served at once, as without a rate limit: a client that
-      // pings now and then does not wait behind the turns of the ones sending all they may.
-      if (!this.queue.pushCall(this.runFrame, this, data, isBinary, limit)) this.tooManyQueued();
-      return;
+      return true;
     }
     let task: () => unknown;
     if (arrival === Arrival.Taken) task = () => (this.cut ? undefined : nextTurn().then(() => (this.cut ? undefined : this.runFrame(data, isBinary))));
@@ -121,7 +118,8 @@ export abstract class Turns extends Outbound {
     // it (a broadcast to thousands, say): its first refusal waits for the next turn.
     else if (arrival === Arrival.Refused) task = () => this.overRate(data, isBinary, bucket);
     else task = () => nextTurn().then(() => this.overRate(data, isBinary, bucket));
-    if (!this.queue.push(task, limit)) this.tooManyQueued();
+    if (!this.queue.push(task, this.limits.maxQueuedFrames)) this.tooManyQueued();
+    return true;
   }
 
   protected tooManyQueued(): void {
