@@ -153,6 +153,8 @@ describe('chanx-gen as users install it', () => {
 
     // The third printed command: the starter tests pass (node:test over the build, chanx-gen/testing
     // from the tarball); with the echo's prefix changed, the echo's test fails showing both frames.
+    // tsc builds incrementally (init's tsconfig): its state is in the build folder, not the project's root.
+    expect(existsSync(path.join(app, 'build/tsconfig.tsbuildinfo'))).toBe(true);
     const tested = await step(NEXT_COMMANDS[2]!, NEXT_COMMANDS[2]!, app);
     expect(tested.stdout).toMatch(/^# pass 4$/m);
     expect(tested.stdout).toMatch(/^# fail 0$/m);
