@@ -7,13 +7,15 @@
 //
 // Parity by construction: the schemas are taken from the parser's own `getSchema` (so they are
 // prepared exactly as it prepares them), and compiled with the same ajv, plugins and options as
-// Spectral's `schema` function uses. stamp.json records the versions they were built from; at run
+// Spectral's `schema` function uses; each then remembers, for one call, what it found valid
+// (memoize-valid.mjs: the resolved document holds every shared object many times). stamp.json records the versions they were built from; at run
 // time a mismatch means the parser compiles them itself again (slow, never wrong).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { memoizeValid } from './memoize-valid.mjs';
 
 const require = createRequire(import.meta.url);
 const parserDir = path.dirname(require.resolve('@asyncapi/parser/package.json'));
@@ -30,6 +32,7 @@ const inputs = {
   spectralFunctions: versionOf(fromParser, '@stoplight/spectral-functions'),
   script: createHash('sha256')
     .update(readFileSync(fileURLToPath(import.meta.url)))
+    .update(readFileSync(fileURLToPath(new URL('./memoize-valid.mjs', import.meta.url))))
     .digest('hex'),
 };
 
@@ -95,7 +98,7 @@ for (const [version, format] of AsyncAPIFormats) {
     const ajv = spectralAjv();
     const validate = ajv.compile(getSchema(new Set([format]), resolved));
     const name = `${version}-${resolved ? 'resolved' : 'unresolved'}.cjs`;
-    const code = standaloneCode(ajv, validate);
+    const code = memoizeValid(standaloneCode(ajv, validate));
     writeFileSync(path.join(out, name), code);
     written.set(name, code);
     count++;
