@@ -4,7 +4,8 @@
  * exactly as enumerated (the parser's YAML reader keeps `{"b": .., "1": ..}` in document order with
  * @stoplight/ordered-object-literal, which a plain object would reorder), and `undefined`, NaN, ±Infinity
  * and -0. Anything else (a class instance, a Date, a function, a symbol key, a non-enumerable or accessor
- * property) is refused with Uncacheable: the caller then simply does not cache.
+ * property) is refused with Uncacheable: the caller then simply does not cache. A frozen object is
+ * kept as the plain data it is, and decodes unfrozen.
  *
  * Form: `nodes` holds every object and array once; a value is a string, boolean, null or finite number
  * as itself, a node as `[index]`, and the rest as a one-string array (`["u"]` undefined, ...).
@@ -89,8 +90,9 @@ function objectNode(obj: object, value: (v: unknown) => Value, ordered: OrderedO
       throw new Uncacheable('a symbol key');
     }
     const d = Object.getOwnPropertyDescriptor(obj, key);
-    if (d === undefined || !('value' in d) || d.enumerable !== true || d.writable !== true || d.configurable !== true)
-      throw new Uncacheable('a property that is not plain data');
+    // Frozen is still plain data (the parser's resolver freezes what it resolved, and the spec's
+    // data shares that with it: source-files.ts withOurParse); it decodes as an ordinary object.
+    if (d === undefined || !('value' in d) || d.enumerable !== true) throw new Uncacheable('a property that is not plain data');
     k.push(key);
     v.push(value(d.value));
   }

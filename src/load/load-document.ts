@@ -15,7 +15,7 @@ import { InputError, type Diagnostic } from './diagnostics.js';
 import { canonicalJson, sha256 } from './canonical-hash.js';
 import { displayPath } from './display-path.js';
 import { precompiledStructureRules, STRUCTURE_RULES } from './precompiled-structure.js';
-import { readSourceTree, type SourceFile } from './source-files.js';
+import { readSourceTree, withOurParse, type SourceFile } from './source-files.js';
 import { lazyRulesetFunctions } from './lazy-ruleset-functions.js';
 import { lazySpecSchemas } from './lazy-specs.js';
 import { useSchemaFormats } from './schema-formats.js';
@@ -47,7 +47,9 @@ export async function loadDocument(specPath: string, cwd: string, options: LoadO
     const parser = await parserFor(options.styleWarnings === true, unmodified);
     const unreadable = await useSchemaFormats(parser, files); // schemaFormat: its parser, imported only when declared
     // The parser withholds the document on any error; we want it, to judge each error ourselves.
-    let { document, diagnostics } = await parser.parse(spec.text, { source: absPath, validateOptions: { allowedSeverity: { error: true } } });
+    let { document, diagnostics } = await withOurParse(spec, () =>
+      parser.parse(spec.text, { source: absPath, validateOptions: { allowedSeverity: { error: true } } }),
+    );
     if (diagnostics.some((d) => d.code === 'uncaught-error') && diagnostics.length === 1) {
       // Building the document after errors threw, and that replaced what the rules said: ask again
       // the way the parser is meant to be asked, which stops at the rules' errors.

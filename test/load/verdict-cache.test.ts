@@ -41,6 +41,9 @@ describe('graph-codec', () => {
     expect(JSON.stringify(back.yaml)).toBe(JSON.stringify(yaml));
     (back.yaml as Record<string, unknown>)['0'] = 'later';
     expect(Object.keys(back.yaml)).toEqual(['b', '1', 'a', '0']);
+    // What the parser's resolver froze is plain data all the same.
+    const frozen = decodeGraph(encodeGraph(Object.freeze({ a: Object.freeze([1, { b: 2 }]) }), ordered));
+    expect(frozen).toEqual({ a: [1, { b: 2 }] });
   });
 
   it('refuses what is not plain data', () => {
