@@ -14,6 +14,8 @@ type Validate = ((data: unknown) => boolean) & { errors?: unknown[] | null };
 const fromParser = createRequire(createRequire(import.meta.url).resolve('@asyncapi/parser'));
 const fromSpectral = createRequire(fromParser.resolve('@stoplight/spectral-functions'));
 const Ajv = fromSpectral('ajv').default;
+const addFormats = fromSpectral('ajv-formats').default;
+const addErrors = fromSpectral('ajv-errors').default;
 const standaloneCode = fromSpectral('ajv/dist/standalone').default;
 
 const SCHEMA = {
@@ -27,7 +29,19 @@ const SCHEMA = {
 
 /** ajv's validator, and the same code memoized, loaded as the build's .cjs files are. */
 function both(options: Record<string, unknown> = {}, schema: object = SCHEMA): { plain: Validate; memo: Validate } {
-  const ajv = new Ajv({ allErrors: true, strict: false, code: { source: true }, ...options });
+  // As scripts/build-asyncapi-validators.mjs sets up Spectral's ajv.
+  const ajv = new Ajv({
+    allErrors: true,
+    messages: true,
+    strict: false,
+    allowUnionTypes: true,
+    unicodeRegExp: false,
+    code: { source: true },
+    logger: false,
+    ...options,
+  });
+  addFormats(ajv);
+  addErrors(ajv);
   const code = standaloneCode(ajv, ajv.compile(schema)) as string;
   const load = (text: string): Validate => {
     const module = { exports: {} as Validate };
@@ -58,6 +72,30 @@ describe('memoize-valid', () => {
     expect(agree(plain, memo, { a: good, b: { name: 2 }, list: 'no' })).toBe(false);
   });
 
+  it('checks an object used in five places once per function', () => {
+    const { plain, memo } = both();
+    let reads = 0;
+    const counted = () =>
+      Object.defineProperty({}, 'name', {
+        enumerable: true,
+        get: () => {
+          reads++;
+          return 'x';
+        },
+      });
+    const readsOf = (validate: Validate, data: (item: object) => unknown) => {
+      const item = counted();
+      reads = 0;
+      expect(validate(data(item))).toBe(true);
+      return reads;
+    };
+    const once = (item: object) => ({ a: item });
+    const five = (item: object) => ({ a: item, b: item, list: [item, item, item] });
+    expect(readsOf(plain, five)).toBe(5 * readsOf(plain, once));
+    // `a` and `b` share one function, the list's items another: each reads the object's fields once
+    expect(readsOf(memo, five)).toBe(readsOf(memo, once));
+  });
+
   it('remembers nothing from one call to the next: an object changed since is checked again', () => {
     const { plain, memo } = both();
     const item: Record<string, unknown> = { name: 'x' };
@@ -71,6 +109,11 @@ describe('memoize-valid', () => {
   it('refuses code whose verdicts read more than the object ($data reads the root)', () => {
     const schema = { $id: 'http://example.com/d.json', type: 'object', properties: { max: { type: 'number' }, v: { maximum: { $data: '/max' } } } };
     expect(() => both({ $data: true }, schema)).toThrow(/reads rootData or parentData/);
+  });
+
+  it('refuses code that writes to the data (defaults filled in)', () => {
+    const schema = { $id: 'http://example.com/w.json', type: 'object', properties: { n: { type: 'number', default: 1 } } };
+    expect(() => both({ useDefaults: true }, schema)).toThrow(/writes to the data/);
   });
 
   it('refuses code of another shape', () => {

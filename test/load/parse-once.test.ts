@@ -49,5 +49,10 @@ describe('reading the spec', () => {
     const view = viewFromParser(loaded.document);
     expect(view.channels.map((c) => [c.id, c.messages.map((m) => m.id)])).toEqual([['chat', ['say']]]);
     expect(loaded.files[0]!.locate(['channels', 'chat', 'messages', 'say'])).toEqual({ line: 7, column: 7 });
+    // Handed for that one call: the parser's reader parses the same text afresh afterwards.
+    const yaml = (fromParsers('@stoplight/spectral-parsers') as { Yaml: { parse: (text: string) => { data: unknown } } }).Yaml;
+    const again = yaml.parse(SPEC);
+    expect(again.data).not.toBe(loaded.files[0]!.data);
+    expect(again.data).toEqual(loaded.files[0]!.data);
   });
 });

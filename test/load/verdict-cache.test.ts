@@ -41,9 +41,13 @@ describe('graph-codec', () => {
     expect(JSON.stringify(back.yaml)).toBe(JSON.stringify(yaml));
     (back.yaml as Record<string, unknown>)['0'] = 'later';
     expect(Object.keys(back.yaml)).toEqual(['b', '1', 'a', '0']);
-    // What the parser's resolver froze is plain data all the same.
-    const frozen = decodeGraph(encodeGraph(Object.freeze({ a: Object.freeze([1, { b: 2 }]) }), ordered));
-    expect(frozen).toEqual({ a: [1, { b: 2 }] });
+    // What the parser's resolver froze (its reader's ordered objects too) is plain data all the same, decoded unfrozen.
+    const read = Object.freeze(parseYaml('b: [1, {c: 2}]\n"1": 2\n').data as object);
+    const thawed = decodeGraph(encodeGraph(Object.freeze({ read, list: Object.freeze([1, read]) }), ordered), ordered) as { read: object; list: unknown[] };
+    expect(JSON.stringify(thawed.read)).toBe(JSON.stringify(read));
+    expect(Object.keys(thawed.read)).toEqual(['b', '1']);
+    expect(thawed.list[1]).toBe(thawed.read);
+    expect([thawed, thawed.read, thawed.list].some((o) => Object.isFrozen(o))).toBe(false);
   });
 
   it('refuses what is not plain data', () => {
