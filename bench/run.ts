@@ -172,7 +172,7 @@ if (process.argv.includes('--write')) {
     '  `npm start` logs at info (pino, a line per connection opened and closed); the metrics-on row sets',
     '  METRICS_PORT. `bench/ops.ts` compares the same load with nothing watching, logs at info, and metrics on;',
     '  `bench/ops-hot-path.ts` the per-frame cost in process.',
-    "- Idle memory: the server's RSS after N connections have been opened and greeted.",
+    "- Idle memory: the server's RSS after N connections have been opened and greeted; at 5,000, three readings of each server, interleaved, and the ratio of their medians (one reading moves with when the collector last ran).",
     '- Generation: wall time of the whole process (`node bin/chanx-gen.js <spec> -o <fresh dir>`), peak RSS',
     '  from `process.resourceUsage().maxRSS`, 5 runs, median; the anchor is `bench/modelina-baseline.mjs`',
     '  (@asyncapi/parser + @asyncapi/modelina TypeScript interfaces, written to a folder).',
