@@ -8,8 +8,9 @@
 // Parity by construction: the schemas are taken from the parser's own `getSchema` (so they are
 // prepared exactly as it prepares them), and compiled with the same ajv, plugins and options as
 // Spectral's `schema` function uses; each then remembers, for one call, what it found valid
-// (memoize-valid.mjs: the resolved document holds every shared object many times). stamp.json records the versions they were built from; at run
-// time a mismatch means the parser compiles them itself again (slow, never wrong).
+// (memoize-valid.mjs: the resolved document holds every shared object many times). stamp.json
+// records the versions they were built from; at run time a mismatch means the parser compiles
+// them itself again (slow, never wrong).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
