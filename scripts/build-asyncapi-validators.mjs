@@ -17,11 +17,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { memoizeValid } from './memoize-valid.mjs';
+import { fromSpectral, spectralAjv } from './spectral-ajv.mjs';
 
 const require = createRequire(import.meta.url);
 const parserDir = path.dirname(require.resolve('@asyncapi/parser/package.json'));
 const fromParser = createRequire(path.join(parserDir, 'cjs', 'index.js'));
-const fromSpectral = createRequire(fromParser.resolve('@stoplight/spectral-functions'));
 
 const out = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'asyncapi-validators');
 const versionOf = (req, name) => req(`${name}/package.json`).version;
@@ -34,6 +34,7 @@ const inputs = {
   script: createHash('sha256')
     .update(readFileSync(fileURLToPath(import.meta.url)))
     .update(readFileSync(fileURLToPath(new URL('./memoize-valid.mjs', import.meta.url))))
+    .update(readFileSync(fileURLToPath(new URL('./spectral-ajv.mjs', import.meta.url))))
     .digest('hex'),
 };
 
@@ -60,9 +61,6 @@ if (existsSync(stampFile)) {
   }
 }
 
-const Ajv = fromSpectral('ajv').default;
-const addFormats = fromSpectral('ajv-formats').default;
-const addErrors = fromSpectral('ajv-errors').default;
 const standaloneCode = fromSpectral('ajv/dist/standalone').default;
 const draft6 = fromSpectral('ajv/dist/refs/json-schema-draft-06.json');
 const draft4 = fromSpectral('./schema/draft4.json');
@@ -72,20 +70,9 @@ const { AsyncAPIFormats } = fromParser('./ruleset/formats.js');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
-/** Spectral's createAjvInstance(Ajv, allErrors = true), with source code kept for standalone output. */
-function spectralAjv() {
-  const ajv = new Ajv({
-    allErrors: true,
-    meta: true,
-    messages: true,
-    strict: false,
-    allowUnionTypes: true,
-    unicodeRegExp: false,
-    code: { source: true },
-    logger: false,
-  });
-  addFormats(ajv);
-  addErrors(ajv);
+/** Spectral's ajv (spectral-ajv.mjs) with the JSON Schema drafts its schema function adds. */
+function withDrafts() {
+  const ajv = spectralAjv();
   ajv.addSchema(draft4);
   ajv.addSchema(draft6);
   return ajv;
@@ -96,7 +83,7 @@ let count = 0;
 const written = new Map();
 for (const [version, format] of AsyncAPIFormats) {
   for (const resolved of [true, false]) {
-    const ajv = spectralAjv();
+    const ajv = withDrafts();
     const validate = ajv.compile(getSchema(new Set([format]), resolved));
     const name = `${version}-${resolved ? 'resolved' : 'unresolved'}.cjs`;
     const code = memoizeValid(standaloneCode(ajv, validate));

@@ -9,13 +9,10 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a build script (plain .mjs), typed by its use here
 import { memoizeValid } from '../../scripts/memoize-valid.mjs';
+// @ts-expect-error: the same
+import { fromSpectral, spectralAjv } from '../../scripts/spectral-ajv.mjs';
 
 type Validate = ((data: unknown) => boolean) & { errors?: unknown[] | null };
-const fromParser = createRequire(createRequire(import.meta.url).resolve('@asyncapi/parser'));
-const fromSpectral = createRequire(fromParser.resolve('@stoplight/spectral-functions'));
-const Ajv = fromSpectral('ajv').default;
-const addFormats = fromSpectral('ajv-formats').default;
-const addErrors = fromSpectral('ajv-errors').default;
 const standaloneCode = fromSpectral('ajv/dist/standalone').default;
 
 const SCHEMA = {
@@ -29,19 +26,7 @@ const SCHEMA = {
 
 /** ajv's validator, and the same code memoized, loaded as the build's .cjs files are. */
 function both(options: Record<string, unknown> = {}, schema: object = SCHEMA): { plain: Validate; memo: Validate } {
-  // As scripts/build-asyncapi-validators.mjs sets up Spectral's ajv.
-  const ajv = new Ajv({
-    allErrors: true,
-    messages: true,
-    strict: false,
-    allowUnionTypes: true,
-    unicodeRegExp: false,
-    code: { source: true },
-    logger: false,
-    ...options,
-  });
-  addFormats(ajv);
-  addErrors(ajv);
+  const ajv = spectralAjv(options); // as the build sets it up
   const code = standaloneCode(ajv, ajv.compile(schema)) as string;
   const load = (text: string): Validate => {
     const module = { exports: {} as Validate };
