@@ -8,8 +8,9 @@
  * test/load/lazy-specs.test.ts holds the parser's verdicts to those of a process without this.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { placeInCache } from './module-cache.js';
 
 let installed = false;
 
@@ -26,11 +27,7 @@ export function lazySpecSchemas(): void {
     for (const name of readdirSync(dir)) {
       const file = path.join(dir, name);
       if (!name.endsWith('.json') || cache[file] !== undefined) continue;
-      const mod = new Module(file);
-      mod.filename = file;
-      mod.loaded = true;
-      mod.exports = lazyJson(file);
-      cache[file] = mod;
+      placeInCache(fromParser, file, lazyJson(file));
     }
   } catch {
     // another layout: the parser loads the schemas as usual

@@ -8,8 +8,9 @@
  * it: the built-in class, bound as it binds it, with getPolyfill, and with implementation and shim
  * loaded from the polyfill's own files if anything ever asks for them.
  */
-import Module, { createRequire } from 'node:module';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { placeInCache } from './module-cache.js';
 
 let installed = false;
 
@@ -22,8 +23,7 @@ export function nativeAggregateError(): void {
     const fromParser = createRequire(createRequire(import.meta.url).resolve('@asyncapi/parser'));
     const fromCore = createRequire(fromParser.resolve('@stoplight/spectral-core'));
     const index = fromCore.resolve('es-aggregate-error');
-    const cache = fromCore.cache;
-    if (cache[index] !== undefined || path.basename(index) !== 'index.js') return;
+    if (fromCore.cache[index] !== undefined || path.basename(index) !== 'index.js') return;
     const own = createRequire(index);
     // As the polyfill's index.js exports it: its getPolyfill() bound, named, with its prototype.
     const bound = AggregateError.bind(undefined);
@@ -34,11 +34,7 @@ export function nativeAggregateError(): void {
       implementation: { get: () => own('./implementation.js'), configurable: true },
       shim: { get: () => own('./shim.js'), configurable: true },
     });
-    const mod = new Module(index);
-    mod.filename = index;
-    mod.loaded = true;
-    mod.exports = bound;
-    cache[index] = mod;
+    placeInCache(fromCore, index, bound);
   } catch {
     // another layout: the polyfill loads as usual
   }

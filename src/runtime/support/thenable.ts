@@ -7,9 +7,10 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 /**
- * Calls a consumer's code once per connection (onConnect, onDisconnect, authenticate): what it returns, now or once its promise
- * settles, goes to `done`; what it throws or rejects with goes to `failed`, never further (`done` and
- * `failed` themselves must not throw). A promise only when `call` returned a thenable.
+ * Calls a consumer's code once per connection (onConnect, onDisconnect, authenticate): what it
+ * returns, now or once its promise settles, goes to `done`; what it throws or rejects with goes to
+ * `failed`, never further (`done` and `failed` themselves must not throw). A promise only when
+ * `call` returned a thenable.
  */
 export function settle<T>(call: () => unknown, done: (result: unknown) => T, failed: (err: unknown) => T): T | Promise<T> {
   let result: unknown;
