@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import module from 'node:module';
 
-// Node 22.1+: V8 keeps the code it compiled for chanx-gen, the parser and Spectral between runs (in
-// the OS temp folder, or NODE_COMPILE_CACHE), and a later start skips compiling it again. It checks
-// each file's content itself; on older Node there is no such cache and nothing changes.
-module.enableCompileCache?.();
+// V8 keeps the code it compiled for chanx-gen's dependencies (the parser, Spectral, ajv) between
+// runs, and a later start skips compiling it again; it checks each entry itself. Node 22.1+ does it
+// (in the OS temp folder, or NODE_COMPILE_CACHE) for every module; on Node 20, dist/code-cache.js
+// does it for the CommonJS files of node_modules, which are most of the start-up.
+if (typeof module.enableCompileCache === 'function') module.enableCompileCache();
+else (await import('../dist/code-cache.js')).enableCodeCache();
 const { run } = await import('../dist/cli.js');
 
 process.exitCode = await run(process.argv.slice(2), {

@@ -1,0 +1,118 @@
+/**
+ * src/code-cache.ts, Node 20's stand-in for module.enableCompileCache: a CommonJS file of
+ * node_modules run from V8's cached code behaves as Node's own loading of it, and the cache is
+ * written once, read after, and mended when an entry is damaged.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import module from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ROOT, scratch, snapshotTree } from '../helpers/cli.js';
+
+/** A package whose files use what Node gives a CommonJS module, and a probe that prints what they saw. */
+function fixture(): string {
+  const dir = scratch();
+  const pkg = path.join(dir, 'node_modules/fx');
+  mkdirSync(path.join(pkg, 'sub'), { recursive: true });
+  const files: Record<string, string> = {
+    'package.json': '{"name":"fx","version":"1.0.0"}',
+    'index.js': [
+      "const other = require('./sub/other');",
+      'exports.self = this === module.exports;',
+      'exports.where = [path(__filename), path(__dirname)];',
+      "exports.resolved = path(require.resolve('./sub/other'));",
+      "exports.paths = Array.isArray(require.resolve.paths('anything'));",
+      'exports.children = module.children.map((c) => path(c.id));',
+      'exports.parent = path(other.parent);',
+      'exports.cached = Object.keys(require.cache).filter((k) => k.includes("fx")).map(path).sort();',
+      'exports.main = require.main === process.mainModule;',
+      "exports.stack = new Error('x').stack.split('\\n')[1].replace(/.*\\(|\\)$/g, '').replace(/.*node_modules/, '');",
+      "for (const name of ['./esm-syntax', './hashbang', './broken', './dynamic']) {",
+      '  try { exports[name] = JSON.stringify(require(name)); } catch (e) { exports[name] = e.code ?? e.name; }',
+      '}',
+      "function path(p) { return p.slice(p.indexOf('node_modules')); }",
+    ].join('\n'),
+    'sub/other.js': "'use strict';\nexports.parent = module.parent.id;\nexports.strict = (function () { return this === undefined; })();",
+    'esm-syntax.js': 'export const x = 1;',
+    'hashbang.js': '#!/usr/bin/env node\nexports.y = 2;',
+    'broken.js': 'exports.z = ;',
+    'dynamic.js': "exports.later = import('node:path').then((m) => typeof m.join);",
+  };
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(pkg, name), text);
+  writeFileSync(
+    path.join(dir, 'probe.mjs'),
+    `import { createRequire } from 'node:module';\n` +
+      `const { enableCodeCache } = await import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist/code-cache.js')).href)});\n` +
+      `const on = enableCodeCache(process.env);\n` +
+      `const fx = createRequire(import.meta.url)('fx');\n` +
+      `const later = await createRequire(import.meta.url)('fx/dynamic.js').later;\n` +
+      `console.log(JSON.stringify({ ...fx, later, on }));\n`,
+  );
+  return dir;
+}
+
+function probe(dir: string, env: Record<string, string>): Record<string, unknown> {
+  const out = execFileSync(process.execPath, ['probe.mjs'], { cwd: dir, env: { ...process.env, ...env }, encoding: 'utf8' });
+  return JSON.parse(out) as Record<string, unknown>;
+}
+
+/** The cache's entries (file name: modification time and bytes). */
+function entries(cache: string): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const build of readdirSync(cache)) {
+    for (const name of readdirSync(path.join(cache, build))) {
+      const file = path.join(cache, build, name);
+      found.set(file, `${statSync(file).mtimeMs} ${readFileSync(file).toString('base64')}`);
+    }
+  }
+  return found;
+}
+
+describe.skipIf(typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function')('code cache (Node 20)', () => {
+  it('runs a package from cached code as Node runs it, writes each entry once, and mends a damaged one', () => {
+    const dir = fixture();
+    const cache = path.join(dir, 'cache');
+    const plain = probe(dir, { NODE_DISABLE_COMPILE_CACHE: '1' });
+    expect(plain['on']).toBe(false);
+    expect(plain['./esm-syntax']).not.toBe(undefined);
+    expect(plain['./broken']).toBe('SyntaxError');
+
+    const cold = probe(dir, { NODE_COMPILE_CACHE: cache });
+    expect(cold).toEqual({ ...plain, on: true });
+    // index.js and sub/other.js; not the files Node compiles itself (hashbang, import(), not a script).
+    const written = entries(cache);
+    expect(written.size).toBe(2);
+
+    const warm = probe(dir, { NODE_COMPILE_CACHE: cache });
+    expect(warm).toEqual({ ...plain, on: true });
+    expect(entries(cache)).toEqual(written); // every entry was taken as it was: nothing written again
+
+    const [damaged] = [...written.keys()];
+    writeFileSync(damaged!, 'not V8 code');
+    expect(probe(dir, { NODE_COMPILE_CACHE: cache })).toEqual({ ...plain, on: true });
+    const mended = entries(cache);
+    expect(mended.get(damaged!)).not.toBe(written.get(damaged!));
+    expect(readFileSync(damaged!).toString()).not.toBe('not V8 code');
+    expect([...mended.keys()]).toEqual([...written.keys()]);
+  }, 30_000);
+
+  it('generates the same files from cached code as without a cache', () => {
+    const dir = scratch(['specs']);
+    const cache = path.join(dir, 'cache');
+    const bin = path.join(ROOT, 'bin/chanx-gen.js');
+    const run = (out: string, env: Record<string, string>) =>
+      execFileSync(process.execPath, [bin, 'specs/system.yaml', '-o', out, '-q'], { cwd: dir, env: { ...process.env, ...env }, stdio: 'pipe' });
+    run('plain', { NODE_DISABLE_COMPILE_CACHE: '1' });
+    run('cold', { NODE_COMPILE_CACHE: cache });
+    const written = entries(cache);
+    expect(written.size).toBeGreaterThan(100); // the parser, Spectral and ajv, among others
+    run('warm', { NODE_COMPILE_CACHE: cache });
+    expect(entries(cache)).toEqual(written);
+    const plain = snapshotTree(path.join(dir, 'plain'));
+    expect(Object.keys(plain).length).toBeGreaterThan(5);
+    expect(snapshotTree(path.join(dir, 'cold'))).toEqual(plain);
+    expect(snapshotTree(path.join(dir, 'warm'))).toEqual(plain);
+  }, 60_000);
+});
