@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ROOT, scratch } from '../helpers/cli.js';
 
-const HEAVY = /node_modules\/(@asyncapi|@stoplight|ajv|ajv-formats|typescript|handlebars|diff|yaml)\//;
+const HEAVY = /node_modules\/(@asyncapi|@stoplight|ajv|ajv-formats|typescript|handlebars|diff|yaml|js-yaml)\//;
 
 /** Runs bin/chanx-gen.js in `dir` and lists every module it loaded, ES modules and CommonJS alike. */
 function loadedBy(args: string[], dir: string): string[] {
