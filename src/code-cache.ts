@@ -1,17 +1,17 @@
 /**
  * Node 20's stand-in for `module.enableCompileCache()` (Node 22.1+, which bin/chanx-gen.js calls
  * where it exists): V8 keeps the code it compiled for the CommonJS files of node_modules (the
- * parser, Spectral, ajv: most of a first run's start-up) between runs, so a later run does not
- * parse and compile them again, including the functions compiled lazily while the run went on.
+ * parser, Spectral, ajv) and of chanx-gen's own dist/ (the parser's precompiled validators): most
+ * of a first run's start-up. A later run does not parse and compile them again, including the
+ * functions compiled lazily while the run went on.
  *
- * How: Module.prototype._compile is wrapped, for CommonJS files under node_modules only. Such a
+ * How: Module.prototype._compile is wrapped, for those CommonJS files only. Such a
  * file is compiled as Node compiles it (its text in Module.wrap's function) by a vm.Script given
  * the bytes V8 made for it last time; it runs as Node runs it (`this` its exports; exports,
  * require, module, __filename, __dirname). At exit, V8's bytes for each file compiled afresh are
  * written beside the others. Anything else goes to Node's own _compile untouched: ES modules, a
  * file with a hashbang or one that may call `import()` (cacheable, below), one V8 cannot compile
- * as a script (Node then detects ES module syntax, or throws its own error), and every file
- * outside node_modules.
+ * as a script (Node then detects ES module syntax, or throws its own error), and every other file.
  *
  * What makes it safe: V8 checks every cache entry it is given (its version, flags and the source)
  * and compiles afresh when one does not fit, and an entry is named by a hash of the file's path and
@@ -23,6 +23,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
 interface CjsModule {
@@ -41,6 +42,8 @@ interface ModuleInternals {
 
 const require = createRequire(import.meta.url);
 const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
+/** chanx-gen's own dist/, whose CommonJS files are the parser's precompiled validators (about 350 KB a version) and the templates. */
+const OWN = `${path.dirname(fileURLToPath(import.meta.url))}${path.sep}`;
 
 /** Where the cache goes: NODE_COMPILE_CACHE, else node_modules/.cache/chanx-gen-code of the tree the parser is installed in. */
 function cacheFolder(env: NodeJS.ProcessEnv): string | undefined {
@@ -75,8 +78,8 @@ export function enableCodeCache(env: NodeJS.ProcessEnv = process.env): boolean {
   const nodeCompile = Module.prototype._compile;
   Module.prototype._compile = function (this: CjsModule, content: string, filename: string, ...rest: unknown[]): unknown {
     const format = rest[0];
-    if ((format !== undefined && format !== 'commonjs') || !filename.includes(NODE_MODULES) || !cacheable(content))
-      return nodeCompile.call(this, content, filename, ...rest);
+    const ours = filename.includes(NODE_MODULES) || filename.startsWith(OWN);
+    if ((format !== undefined && format !== 'commonjs') || !ours || !cacheable(content)) return nodeCompile.call(this, content, filename, ...rest);
     if (dir === undefined) dir = cacheFolder(env) ?? null;
     if (dir === null) return nodeCompile.call(this, content, filename, ...rest);
     const entry = path.join(dir, createHash('sha1').update(filename).update('\0').update(content).digest('hex'));
