@@ -21,10 +21,10 @@ interface Measured {
   code: number;
 }
 
-function measure(args: string[], cwd = ROOT): Promise<Measured> {
+function measure(args: string[], cwd = ROOT, env: NodeJS.ProcessEnv = process.env): Promise<Measured> {
   return new Promise((resolve) => {
     const start = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['--import', RSS, '--import', CPU, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', RSS, '--import', CPU, ...args], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     child.on('exit', (code) => {
@@ -64,28 +64,46 @@ export const DOCUMENTS: [string, string][] = [
 const VERDICTS = path.join(ROOT, 'node_modules/.cache/chanx-gen-verdicts');
 
 /**
- * Each document three ways, interleaved run by run: chanx-gen as a rerun finds it (the parser's
- * verdict on these bytes kept by the run before), chanx-gen on a first run (nothing kept: the parser
- * reads the document), and the anchor.
+ * Each document four ways, interleaved run by run: chanx-gen as a rerun finds it (the parser's
+ * verdict on these bytes kept by the run before), chanx-gen on a first run (no verdict kept: the
+ * parser reads the document; V8's code for chanx-gen and its dependencies kept by earlier runs, as
+ * Node 22's compile cache keeps it, src/code-cache.ts on Node 20), chanx-gen's very first run after
+ * an install (that code cache empty too, and written at the end), and the anchor.
  */
 export async function benchGeneration(times = 5): Promise<Row[]> {
   const rows: Row[] = [];
   for (const [label, spec] of DOCUMENTS) {
     const kept: Measured[] = [];
     const first: Measured[] = [];
+    const installed: Measured[] = [];
     const anchor: Measured[] = [];
-    await measure(['bin/chanx-gen.js', spec, '-o', scratch(), '-q']); // keeps the verdict
+    await measure(['bin/chanx-gen.js', spec, '-o', scratch(), '-q']); // keeps the verdict (and the code)
     for (let i = 0; i < times; i++) {
       kept.push(await measure(['bin/chanx-gen.js', spec, '-o', scratch(), '-q']));
       rmSync(VERDICTS, { recursive: true, force: true });
       first.push(await measure(['bin/chanx-gen.js', spec, '-o', scratch(), '-q']));
+      rmSync(VERDICTS, { recursive: true, force: true });
+      const code = scratch();
+      installed.push(await measure(['bin/chanx-gen.js', spec, '-o', scratch(), '-q'], ROOT, { ...process.env, NODE_COMPILE_CACHE: code }));
+      rmSync(code, { recursive: true, force: true });
       anchor.push(await measure(['bench/modelina-baseline.mjs', spec, scratch()]));
     }
-    const [ours, cold, theirs] = [kept, first, anchor].map(medianOf) as [Measured, Measured, Measured];
+    const [ours, cold, fresh, theirs] = [kept, first, installed, anchor].map(medianOf) as [Measured, Measured, Measured, Measured];
     const versus = (m: Measured) =>
       `peak RSS ${m.maxRssMiB.toFixed(0)} MiB; ${(m.seconds / theirs.seconds).toFixed(2)}x the anchor's time; CPU ${(m.cpuSeconds * 1000).toFixed(0)} ms, ${(m.cpuSeconds / theirs.cpuSeconds).toFixed(2)}x the anchor's`;
     rows.push({ name: `generate ${label}: chanx-gen`, value: ours.seconds * 1000, unit: 'ms', extra: `rerun, verdict kept; ${versus(ours)}` });
-    rows.push({ name: `generate ${label}: chanx-gen, first run`, value: cold.seconds * 1000, unit: 'ms', extra: `nothing kept; ${versus(cold)}` });
+    rows.push({
+      name: `generate ${label}: chanx-gen, first run`,
+      value: cold.seconds * 1000,
+      unit: 'ms',
+      extra: `no verdict kept (code cache warm); ${versus(cold)}`,
+    });
+    rows.push({
+      name: `generate ${label}: chanx-gen, first run after install`,
+      value: fresh.seconds * 1000,
+      unit: 'ms',
+      extra: `nothing kept, code cache written; ${versus(fresh)}`,
+    });
     rows.push({
       name: `generate ${label}: parser + Modelina`,
       value: theirs.seconds * 1000,

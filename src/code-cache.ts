@@ -9,21 +9,22 @@
  * file is compiled as Node compiles it (its text in Module.wrap's function) by a vm.Script given
  * the bytes V8 made for it last time; it runs as Node runs it (`this` its exports; exports,
  * require, module, __filename, __dirname). At exit, V8's bytes for each file compiled afresh are
- * written beside the others. Anything else goes to Node's own _compile untouched: ES modules, a
+ * added to the cache (one file, readPack). Anything else goes to Node's own _compile untouched: ES modules, a
  * file with a hashbang or one that may call `import()` (cacheable, below), one V8 cannot compile
  * as a script (Node then detects ES module syntax, or throws its own error), and every other file.
  *
  * What makes it safe: V8 checks every cache entry it is given (its version, flags and the source)
- * and compiles afresh when one does not fit, and an entry is named by a hash of the file's path and
+ * and compiles afresh when one does not fit, and an entry is keyed by a hash of the file's path and
  * text, so an edited file never meets its old code. A cache that cannot be read or written is no
  * cache. As with Node's own: NODE_DISABLE_COMPILE_CACHE=1 turns it off, NODE_COMPILE_CACHE=<dir>
  * puts it in `dir`; by default it lives in node_modules/.cache/chanx-gen-code beside the parser.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deserialize, serialize } from 'node:v8';
 import vm from 'node:vm';
 
 interface CjsModule {
@@ -46,7 +47,7 @@ const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 const OWN = `${path.dirname(fileURLToPath(import.meta.url))}${path.sep}`;
 
 /** Where the cache goes: NODE_COMPILE_CACHE, else node_modules/.cache/chanx-gen-code of the tree the parser is installed in. */
-function cacheFolder(env: NodeJS.ProcessEnv): string | undefined {
+function cacheFile(env: NodeJS.ProcessEnv): string | undefined {
   let root = env['NODE_COMPILE_CACHE'] || undefined;
   if (root === undefined) {
     try {
@@ -57,12 +58,29 @@ function cacheFolder(env: NodeJS.ProcessEnv): string | undefined {
       // Not installed beside us: no cache.
     }
   }
-  // One folder per Node build: V8 would refuse another's entries anyway, and they would be rewritten back and forth.
-  return root === undefined ? undefined : path.join(path.resolve(root), `${process.version}-${process.arch}`);
+  // One file per Node build: V8 would refuse another's entries anyway, and they would be rewritten back and forth.
+  return root === undefined ? undefined : path.join(path.resolve(root), `${process.version}-${process.arch}.bin`);
+}
+
+/** Above this size (bytes) a rewrite keeps only what this run used: entries of files since changed are dropped. */
+const PACK_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * The cache's entries, by key: one file (v8.serialize of a Map), read once and written once, since
+ * a file per entry cost a run about 700 opens to read and 700 writes to make (~70 ms).
+ */
+function readPack(file: string): Map<string, Uint8Array> {
+  try {
+    const entries = deserialize(readFileSync(file)) as unknown;
+    if (entries instanceof Map) return entries as Map<string, Uint8Array>;
+  } catch {
+    // Missing, torn or not ours: an empty cache.
+  }
+  return new Map();
 }
 
 /**
- * Turns the cache on for this process (once; not where the environment says no). The folder is
+ * Turns the cache on for this process (once; not where the environment says no). The cache is
  * looked for when the first file is compiled: `--check` on an unchanged tree loads none.
  */
 export function enableCodeCache(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -71,47 +89,52 @@ export function enableCodeCache(env: NodeJS.ProcessEnv = process.env): boolean {
   if (typeof Module.prototype._compile !== 'function' || typeof Module.wrap !== 'function' || installed) return false;
   installed = true;
   /** undefined: not looked for yet; null: there is none. */
-  let dir: string | null | undefined;
-
-  /** Files compiled without a usable entry (`rejected`: there was one, V8 refused it); written at exit. */
-  const fresh: { script: vm.Script; entry: string; rejected: boolean }[] = [];
+  let pack: { file: string; entries: Map<string, Uint8Array> } | null | undefined;
+  /** Entries this run took. */
+  const used = new Set<string>();
+  /** Files compiled without a usable entry; their code is added at exit. */
+  const fresh: { script: vm.Script; key: string }[] = [];
   const nodeCompile = Module.prototype._compile;
   Module.prototype._compile = function (this: CjsModule, content: string, filename: string, ...rest: unknown[]): unknown {
     const format = rest[0];
     const ours = filename.includes(NODE_MODULES) || filename.startsWith(OWN);
     if ((format !== undefined && format !== 'commonjs') || !ours || !cacheable(content)) return nodeCompile.call(this, content, filename, ...rest);
-    if (dir === undefined) dir = cacheFolder(env) ?? null;
-    if (dir === null) return nodeCompile.call(this, content, filename, ...rest);
-    const entry = path.join(dir, createHash('sha1').update(filename).update('\0').update(content).digest('hex'));
-    let cachedData: Buffer | undefined;
-    try {
-      cachedData = readFileSync(entry);
-    } catch {
-      cachedData = undefined;
+    if (pack === undefined) {
+      const file = cacheFile(env);
+      pack = file === undefined ? null : { file, entries: readPack(file) };
     }
+    if (pack === null) return nodeCompile.call(this, content, filename, ...rest);
+    const key = createHash('sha1').update(filename).update('\0').update(content).digest('hex');
+    const cachedData = pack.entries.get(key);
     let script: vm.Script;
     try {
-      script = new vm.Script(Module.wrap(content), { filename, cachedData });
+      script = new vm.Script(Module.wrap(content), { filename, ...(cachedData === undefined ? {} : { cachedData }) });
     } catch {
       return nodeCompile.call(this, content, filename, ...rest);
     }
-    if (cachedData === undefined || script.cachedDataRejected === true) fresh.push({ script, entry, rejected: cachedData !== undefined });
+    if (cachedData === undefined || script.cachedDataRejected === true) fresh.push({ script, key });
+    else used.add(key);
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
     return Reflect.apply(wrapper, this.exports, [this.exports, requireFor(this, Module), this, filename, path.dirname(filename)]);
   };
 
   process.once('exit', () => {
-    if (fresh.length === 0 || typeof dir !== 'string') return;
+    if (fresh.length === 0 || typeof pack !== 'object' || pack === null) return;
     try {
-      mkdirSync(dir, { recursive: true });
-      for (const { script, entry, rejected } of fresh) {
-        // Runs started together all miss: the first to end writes, the others leave its entries be.
-        if (!rejected && existsSync(entry)) continue;
-        // Written whole under another name, then renamed: a run reading meanwhile sees all of it or none.
-        const partial = `${entry}.${process.pid}.tmp`;
-        writeFileSync(partial, script.createCachedData());
-        renameSync(partial, entry);
+      // What another run wrote meanwhile is kept too.
+      const entries = readPack(pack.file);
+      for (const { script, key } of fresh) {
+        entries.set(key, script.createCachedData());
+        used.add(key);
       }
+      let size = 0;
+      for (const data of entries.values()) size += data.byteLength;
+      if (size > PACK_LIMIT) for (const key of entries.keys()) if (!used.has(key)) entries.delete(key);
+      mkdirSync(path.dirname(pack.file), { recursive: true });
+      // Written whole under another name, then renamed: a run reading meanwhile sees all of it or none.
+      const partial = `${pack.file}.${process.pid}.tmp`;
+      writeFileSync(partial, serialize(entries));
+      renameSync(partial, pack.file);
     } catch {
       // No cache this time: the next run compiles again.
     }
