@@ -5,13 +5,13 @@
  * of a first run's start-up. A later run does not parse and compile them again, including the
  * functions compiled lazily while the run went on.
  *
- * How: Module.prototype._compile is wrapped, for those CommonJS files only. Such a
- * file is compiled as Node compiles it (its text in Module.wrap's function) by a vm.Script given
- * the bytes V8 made for it last time; it runs as Node runs it (`this` its exports; exports,
- * require, module, __filename, __dirname). At exit, V8's bytes for each file compiled afresh are
- * added to the cache (one file, readPack). Anything else goes to Node's own _compile untouched: ES modules, a
- * file with a hashbang or one that may call `import()` (cacheable, below), one V8 cannot compile
- * as a script (Node then detects ES module syntax, or throws its own error), and every other file.
+ * How: Module.prototype._compile is wrapped, for those CommonJS files only. Such a file is
+ * compiled as Node compiles it (its text in Module.wrap's function) by a vm.Script given the bytes
+ * V8 made for it last time; it runs as Node runs it (`this` its exports; exports, require, module,
+ * __filename, __dirname). At exit, V8's bytes for each file compiled afresh are added to the cache
+ * (one file, readPack). Anything else goes to Node's own _compile untouched: ES modules, a file
+ * with a hashbang or one that may call `import()` (cacheable, below), one V8 cannot compile as a
+ * script (Node then detects ES module syntax, or throws its own error), and every other file.
  *
  * What makes it safe: V8 checks every cache entry it is given (its version, flags and the source)
  * and compiles afresh when one does not fit, and an entry is keyed by a hash of the file's path and
@@ -45,6 +45,8 @@ const require = createRequire(import.meta.url);
 const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 /** chanx-gen's own dist/, whose CommonJS files are the parser's precompiled validators (about 350 KB a version) and the templates. */
 const OWN = `${path.dirname(fileURLToPath(import.meta.url))}${path.sep}`;
+/** Whether the hook is in place (it is put once per process). */
+let installed = false;
 
 /** Where the cache goes: NODE_COMPILE_CACHE, else node_modules/.cache/chanx-gen-code of the tree the parser is installed in. */
 function cacheFile(env: NodeJS.ProcessEnv): string | undefined {
@@ -141,8 +143,6 @@ export function enableCodeCache(env: NodeJS.ProcessEnv = process.env): boolean {
   });
   return true;
 }
-
-let installed = false;
 
 /**
  * Whether a file is one to cache. Not one with a hashbang, nor one that may call `import()`: a
