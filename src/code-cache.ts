@@ -6,25 +6,28 @@
  * functions compiled lazily while the run went on.
  *
  * How: Module.prototype._compile is wrapped, for those CommonJS files only. Such a file is
- * compiled as Node compiles it (its text in Module.wrap's function) by a vm.Script given the bytes
- * V8 made for it last time; it runs as Node runs it (`this` its exports; exports, require, module,
- * __filename, __dirname). At exit, V8's bytes for each file compiled afresh are added to the cache
- * (one file, readPack). Anything else goes to Node's own _compile untouched: ES modules, a file
- * with a hashbang or one that may call `import()` (cacheable, below), one V8 cannot compile as a
- * script (Node then detects ES module syntax, or throws its own error), and every other file.
+ * compiled as Node compiles it (its text in Module.wrap's function, columns as in the file) by a
+ * vm.Script given the bytes V8 made for it last time; it runs as Node runs it (`this` its exports;
+ * exports, require, module, __filename, __dirname). At exit, V8's bytes for each file compiled
+ * afresh go into the cache (one file, readPack). Anything else goes to Node's own _compile: ES
+ * modules, a file with a hashbang or one that may call `import()` (cacheable, below), one V8 cannot
+ * compile as a script (Node then detects ES module syntax, or throws its own error), every other
+ * file, and every file when source maps (--enable-source-maps) or a policy (--experimental-policy)
+ * are on, which Node's own compile step serves.
  *
- * What makes it safe: V8 checks every cache entry it is given (its version, flags and the source)
- * and compiles afresh when one does not fit, and an entry is keyed by a hash of the file's path and
- * text, so an edited file never meets its old code. A cache that cannot be read or written is no
- * cache. As with Node's own: NODE_DISABLE_COMPILE_CACHE=1 turns it off, NODE_COMPILE_CACHE=<dir>
- * puts it in `dir`; by default it lives in node_modules/.cache/chanx-gen-code beside the parser.
+ * What makes it safe: V8 checks an entry's version and flags and the length of the source, not its
+ * text, and does not check the bytes themselves. So an entry is only used for the file whose text
+ * hashes to what it was made from, and the pack carries a hash of its bytes: a damaged pack is an
+ * empty cache. A cache that cannot be read or written is no cache. As with Node's own:
+ * NODE_DISABLE_COMPILE_CACHE=1 turns it off, NODE_COMPILE_CACHE=<dir> puts it in `dir`; by default
+ * it lives in node_modules/.cache/chanx-gen-code beside the parser.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deserialize, serialize } from 'node:v8';
+import { cachedDataVersionTag, deserialize, serialize } from 'node:v8';
 import vm from 'node:vm';
 
 interface CjsModule {
@@ -35,20 +38,34 @@ type Compile = (this: CjsModule, content: string, filename: string, ...rest: unk
 interface ModuleInternals {
   prototype: { _compile: Compile };
   wrap(script: string): string;
+  wrapper: readonly string[];
   _resolveFilename(request: string, parent: CjsModule, isMain: boolean, options?: unknown): string;
   _resolveLookupPaths(request: string, parent: CjsModule): string[] | null;
   _extensions: unknown;
   _cache: unknown;
 }
 
+/** A file's entry: the hash of the text it was made from, and V8's bytes. */
+interface Entry {
+  sha: string;
+  data: Uint8Array;
+}
+
 const require = createRequire(import.meta.url);
 const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 /** chanx-gen's own dist/, whose CommonJS files are the parser's precompiled validators (about 350 KB a version) and the templates. */
 const OWN = `${path.dirname(fileURLToPath(import.meta.url))}${path.sep}`;
+/** What a pack file starts with; the SHA-256 of the rest follows it. */
+const MAGIC = Buffer.from('chanx-gen code cache 1\n');
 /** Whether the hook is in place (it is put once per process). */
 let installed = false;
 
-/** Where the cache goes: NODE_COMPILE_CACHE, else node_modules/.cache/chanx-gen-code of the tree the parser is installed in. */
+/**
+ * Where the cache goes: NODE_COMPILE_CACHE, else node_modules/.cache/chanx-gen-code of the tree the
+ * parser is installed in. One file per V8 version and flags (cachedDataVersionTag): V8 refuses
+ * another's entries, and runs with other flags (NODE_OPTIONS=--max-old-space-size, say) would
+ * otherwise rewrite it back and forth.
+ */
 function cacheFile(env: NodeJS.ProcessEnv): string | undefined {
   let root = env['NODE_COMPILE_CACHE'] || undefined;
   if (root === undefined) {
@@ -60,25 +77,50 @@ function cacheFile(env: NodeJS.ProcessEnv): string | undefined {
       // Not installed beside us: no cache.
     }
   }
-  // One file per Node build: V8 would refuse another's entries anyway, and they would be rewritten back and forth.
-  return root === undefined ? undefined : path.join(path.resolve(root), `${process.version}-${process.arch}.bin`);
+  return root === undefined ? undefined : path.join(path.resolve(root), `${process.arch}-${cachedDataVersionTag()}.bin`);
 }
 
-/** Above this size (bytes) a rewrite keeps only what this run used: entries of files since changed are dropped. */
-const PACK_LIMIT = 64 * 1024 * 1024;
+/** Above this size (bytes) a rewrite keeps only the files this run loaded. */
+const PACK_LIMIT = 32 * 1024 * 1024;
 
 /**
- * The cache's entries, by key: one file (v8.serialize of a Map), read once and written once, since
- * a file per entry cost a run about 700 opens to read and 700 writes to make (~70 ms).
+ * The cache's entries, by file: one file (MAGIC, the SHA-256 of the rest, then v8.serialize of a
+ * Map), read once and written once: a file per entry cost a run ~700 opens to read and 640 writes
+ * to make (~70 ms). A file changed since keeps its place (its entry is replaced), so the pack grows
+ * only with files it has not seen.
  */
-function readPack(file: string): Map<string, Uint8Array> {
+function readPack(file: string): Map<string, Entry> {
   try {
-    const entries = deserialize(readFileSync(file)) as unknown;
-    if (entries instanceof Map) return entries as Map<string, Uint8Array>;
+    const bytes = readFileSync(file);
+    const body = bytes.subarray(MAGIC.length + 32);
+    const sha = createHash('sha256').update(body).digest();
+    if (bytes.subarray(0, MAGIC.length).equals(MAGIC) && bytes.subarray(MAGIC.length, MAGIC.length + 32).equals(sha)) {
+      const entries = deserialize(body) as unknown;
+      if (entries instanceof Map) return entries as Map<string, Entry>;
+    }
   } catch {
     // Missing, torn or not ours: an empty cache.
   }
   return new Map();
+}
+
+function writePack(file: string, entries: Map<string, Entry>): void {
+  const body = serialize(entries);
+  mkdirSync(path.dirname(file), { recursive: true });
+  // Written whole under another name, then renamed: a run reading meanwhile sees all of it or none.
+  const partial = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(partial, Buffer.concat([MAGIC, createHash('sha256').update(body).digest(), body]));
+    renameSync(partial, file);
+  } finally {
+    rmSync(partial, { force: true });
+  }
+}
+
+/** Whether Node's own compile step has work the hook would skip: source maps, a policy. */
+function nodeCompileNeeded(env: NodeJS.ProcessEnv): boolean {
+  const flags = [...process.execArgv, ...(env['NODE_OPTIONS'] ?? '').split(/\s+/)];
+  return process.sourceMapsEnabled || flags.some((f) => f.startsWith('--enable-source-maps') || f.startsWith('--experimental-policy'));
 }
 
 /**
@@ -88,14 +130,16 @@ function readPack(file: string): Map<string, Uint8Array> {
 export function enableCodeCache(env: NodeJS.ProcessEnv = process.env): boolean {
   const Module = require('node:module') as ModuleInternals;
   if (env['NODE_DISABLE_COMPILE_CACHE'] !== undefined && env['NODE_DISABLE_COMPILE_CACHE'] !== '') return false;
-  if (typeof Module.prototype._compile !== 'function' || typeof Module.wrap !== 'function' || installed) return false;
+  if (typeof Module.prototype._compile !== 'function' || typeof Module.wrap !== 'function' || installed || nodeCompileNeeded(env)) return false;
   installed = true;
+  /** Module.wrap puts this before the text on its first line: columns are counted from after it. */
+  const columnOffset = -(Module.wrapper[0]?.length ?? 0);
   /** undefined: not looked for yet; null: there is none. */
-  let pack: { file: string; entries: Map<string, Uint8Array> } | null | undefined;
-  /** Entries this run took. */
+  let pack: { file: string; entries: Map<string, Entry> } | null | undefined;
+  /** Files this run loaded from the cache. */
   const used = new Set<string>();
   /** Files compiled without a usable entry; their code is added at exit. */
-  const fresh: { script: vm.Script; key: string }[] = [];
+  const fresh: { script: vm.Script; filename: string; sha: string }[] = [];
   const nodeCompile = Module.prototype._compile;
   Module.prototype._compile = function (this: CjsModule, content: string, filename: string, ...rest: unknown[]): unknown {
     const format = rest[0];
@@ -106,16 +150,17 @@ export function enableCodeCache(env: NodeJS.ProcessEnv = process.env): boolean {
       pack = file === undefined ? null : { file, entries: readPack(file) };
     }
     if (pack === null) return nodeCompile.call(this, content, filename, ...rest);
-    const key = createHash('sha1').update(filename).update('\0').update(content).digest('hex');
-    const cachedData = pack.entries.get(key);
+    const sha = createHash('sha256').update(content).digest('base64');
+    const entry = pack.entries.get(filename);
+    const cachedData = entry?.sha === sha ? entry.data : undefined;
     let script: vm.Script;
     try {
-      script = new vm.Script(Module.wrap(content), { filename, ...(cachedData === undefined ? {} : { cachedData }) });
+      script = new vm.Script(Module.wrap(content), { filename, columnOffset, ...(cachedData === undefined ? {} : { cachedData }) });
     } catch {
       return nodeCompile.call(this, content, filename, ...rest);
     }
-    if (cachedData === undefined || script.cachedDataRejected === true) fresh.push({ script, key });
-    else used.add(key);
+    if (cachedData === undefined || script.cachedDataRejected === true) fresh.push({ script, filename, sha });
+    else used.add(filename);
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
     return Reflect.apply(wrapper, this.exports, [this.exports, requireFor(this, Module), this, filename, path.dirname(filename)]);
   };
@@ -125,18 +170,14 @@ export function enableCodeCache(env: NodeJS.ProcessEnv = process.env): boolean {
     try {
       // What another run wrote meanwhile is kept too.
       const entries = readPack(pack.file);
-      for (const { script, key } of fresh) {
-        entries.set(key, script.createCachedData());
-        used.add(key);
+      for (const { script, filename, sha } of fresh) {
+        entries.set(filename, { sha, data: script.createCachedData() });
+        used.add(filename);
       }
       let size = 0;
-      for (const data of entries.values()) size += data.byteLength;
-      if (size > PACK_LIMIT) for (const key of entries.keys()) if (!used.has(key)) entries.delete(key);
-      mkdirSync(path.dirname(pack.file), { recursive: true });
-      // Written whole under another name, then renamed: a run reading meanwhile sees all of it or none.
-      const partial = `${pack.file}.${process.pid}.tmp`;
-      writeFileSync(partial, serialize(entries));
-      renameSync(partial, pack.file);
+      for (const entry of entries.values()) size += entry.data.byteLength;
+      if (size > PACK_LIMIT) for (const filename of entries.keys()) if (!used.has(filename)) entries.delete(filename);
+      writePack(pack.file, entries);
     } catch {
       // No cache this time: the next run compiles again.
     }
@@ -148,17 +189,35 @@ export function enableCodeCache(env: NodeJS.ProcessEnv = process.env): boolean {
  * Whether a file is one to cache. Not one with a hashbang, nor one that may call `import()`: a
  * vm.Script has no module loader of its own, and on Node 20 the main context's
  * (vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER) is experimental, warns, and is lost when the
- * script comes from cached data. Such files are few (none of the parser's start-up) and Node compiles them.
+ * script comes from cached data. Such files are few (none of the parser's start-up) and Node
+ * compiles them. (An `import()` built at run time, in eval or new Function, is not seen here and
+ * would fail in a cached file: no package chanx-gen loads does that.)
  */
 function cacheable(content: string): boolean {
   return !content.startsWith('#!') && !/\bimport\s*(?:\(|\/[/*])/.test(content);
 }
 
+/** Node's check of a require argument (its own validateString is internal). */
+function checkRequest(request: unknown): asserts request is string {
+  if (typeof request === 'string') return;
+  const err = new TypeError(`The "request" argument must be of type string. Received ${request === null ? 'null' : typeof request}`);
+  (err as TypeError & { code: string }).code = 'ERR_INVALID_ARG_TYPE';
+  throw err;
+}
+
 /** The `require` Node gives a CommonJS module (Node's own makeRequireFunction is internal). */
 function requireFor(mod: CjsModule, Module: ModuleInternals): NodeJS.Require {
-  const req = ((id: string) => mod.require(id)) as NodeJS.Require;
-  const resolve = ((request: string, options?: unknown) => Module._resolveFilename(request, mod, false, options)) as NodeJS.RequireResolve;
-  resolve.paths = (request: string) => Module._resolveLookupPaths(request, mod);
+  const req = function require(id: string): unknown {
+    return mod.require(id);
+  } as NodeJS.Require;
+  const resolve = function resolve(request: string, options?: unknown): string {
+    checkRequest(request);
+    return Module._resolveFilename(request, mod, false, options);
+  } as NodeJS.RequireResolve;
+  resolve.paths = function paths(request: string): string[] | null {
+    checkRequest(request);
+    return Module._resolveLookupPaths(request, mod);
+  };
   req.resolve = resolve;
   req.main = process.mainModule;
   req.extensions = Module._extensions as NodeJS.RequireExtensions;

@@ -9,6 +9,7 @@ import module from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ROOT, scratch, snapshotTree } from '../helpers/cli.js';
 
@@ -29,13 +30,17 @@ function fixture(): string {
       'exports.parent = path(other.parent);',
       'exports.cached = Object.keys(require.cache).filter((k) => k.includes("fx")).map(path).sort();',
       'exports.main = require.main === process.mainModule;',
+      'exports.value = other.value;',
+      "exports.firstLine = require('./one-line').where;",
+      'try { require.resolve(5); } catch (e) { exports.badRequest = e.code; }',
       "exports.stack = new Error('x').stack.split('\\n')[1].replace(/.*\\(|\\)$/g, '').replace(/.*node_modules/, '');",
       "for (const name of ['./esm-syntax', './hashbang', './broken', './dynamic']) {",
       '  try { exports[name] = JSON.stringify(require(name)); } catch (e) { exports[name] = e.code ?? e.name; }',
       '}',
       "function path(p) { return p.slice(p.indexOf('node_modules')); }",
     ].join('\n'),
-    'sub/other.js': "'use strict';\nexports.parent = module.parent.id;\nexports.strict = (function () { return this === undefined; })();",
+    'sub/other.js': "'use strict';\nexports.parent = module.parent.id;\nexports.strict = (function () { return this === undefined; })();\nexports.value = 42;",
+    'one-line.js': "exports.where = new Error('x').stack.split('\\n')[1].replace(/.*node_modules/, '');",
     'esm-syntax.js': 'export const x = 1;',
     'hashbang.js': '#!/usr/bin/env node\nexports.y = 2;',
     'broken.js': 'exports.z = ;',
@@ -59,16 +64,30 @@ function probe(dir: string, env: Record<string, string>): Record<string, unknown
   return JSON.parse(out) as Record<string, unknown>;
 }
 
-/** The cache's entries (key: bytes, base64) in its one file. */
+const MAGIC = Buffer.from('chanx-gen code cache 1\n');
+
+/** The pack files in `cache`. */
+const packs = (cache: string): string[] => readdirSync(cache).map((name) => path.join(cache, name));
+
+/** The one pack's entries (file: base64 of V8's bytes). */
 function entries(cache: string): Map<string, string> {
-  const [file, ...others] = readdirSync(cache);
-  expect(others).toEqual([]); // one file (of this Node build), nothing left half-written
-  const pack = deserialize(readFileSync(path.join(cache, file!))) as Map<string, Uint8Array>;
-  return new Map([...pack].map(([key, data]) => [key, Buffer.from(data).toString('base64')]));
+  const [file, ...others] = packs(cache);
+  expect(others).toEqual([]); // one file (of this V8 and these flags), nothing left half-written
+  return new Map([...readPack(file!)].map(([name, entry]) => [path.basename(name), Buffer.from(entry.data).toString('base64')]));
 }
 
-/** The cache file's modification time. */
-const stamp = (cache: string): number => statSync(path.join(cache, readdirSync(cache)[0]!)).mtimeMs;
+function readPack(file: string): Map<string, { sha: string; data: Uint8Array }> {
+  return deserialize(readFileSync(file).subarray(MAGIC.length + 32)) as Map<string, { sha: string; data: Uint8Array }>;
+}
+
+/** Writes a pack as the cache does (with the hash of its bytes), so that only V8 can object to an entry. */
+function writePack(file: string, pack: Map<string, { sha: string; data: Uint8Array }>): void {
+  const body = serialize(pack);
+  writeFileSync(file, Buffer.concat([MAGIC, createHash('sha256').update(body).digest(), body]));
+}
+
+/** The pack file's modification time. */
+const stamp = (cache: string): number => statSync(packs(cache)[0]!).mtimeMs;
 
 describe.skipIf(typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function')('code cache (Node 20)', () => {
   it('runs a package from cached code as Node runs it, writes the cache once, and mends a damaged entry or file', () => {
@@ -81,31 +100,54 @@ describe.skipIf(typeof (module as { enableCompileCache?: unknown }).enableCompil
 
     const cold = probe(dir, { NODE_COMPILE_CACHE: cache });
     expect(cold).toEqual({ ...plain, on: true });
-    // index.js and sub/other.js; not the files Node compiles itself (hashbang, import(), not a script).
+    // index.js, sub/other.js and one-line.js; not the files Node compiles itself (hashbang, import(), not a script).
     const written = entries(cache);
-    expect(written.size).toBe(2);
+    expect([...written.keys()].sort()).toEqual(['index.js', 'one-line.js', 'other.js']);
     const once = stamp(cache);
 
     const warm = probe(dir, { NODE_COMPILE_CACHE: cache });
     expect(warm).toEqual({ ...plain, on: true });
     expect(stamp(cache)).toBe(once); // every entry was taken as it was: nothing written again
 
-    // An entry V8 refuses is compiled afresh and replaced; the others are kept.
-    const file = path.join(cache, readdirSync(cache)[0]!);
-    const [damaged, kept] = [...written.keys()];
-    const pack = deserialize(readFileSync(file)) as Map<string, Uint8Array>;
-    pack.set(damaged!, Buffer.from('not V8 code'));
-    writeFileSync(file, serialize(pack));
+    // An entry V8 refuses (here: another file's code, under this file's hash) is compiled afresh and replaced; the others are kept.
+    const file = packs(cache)[0]!;
+    const pack = readPack(file);
+    const index = [...pack.keys()].find((name) => name.endsWith('index.js'))!;
+    const other = [...pack.keys()].find((name) => name.endsWith('other.js'))!;
+    pack.set(other, { sha: pack.get(other)!.sha, data: pack.get(index)!.data });
+    writePack(file, pack);
     expect(probe(dir, { NODE_COMPILE_CACHE: cache })).toEqual({ ...plain, on: true });
     const mended = entries(cache);
-    expect(Buffer.from(mended.get(damaged!)!, 'base64').toString()).not.toBe('not V8 code');
-    expect(mended.get(kept!)).toBe(written.get(kept!));
-    expect([...mended.keys()].sort()).toEqual([...written.keys()].sort());
+    expect(mended.get('other.js')).not.toBe(written.get('index.js')); // V8's own code for it again
+    expect(mended.get('index.js')).toBe(written.get('index.js'));
+    const names = [...written.keys()].sort();
 
-    // A torn or foreign file is no cache: the run is the same, and the file is made anew.
-    writeFileSync(file, 'torn');
+    // A pack whose bytes are not what was written (one bit) is no cache: the run is the same, the file made anew.
+    const bytes = readFileSync(file);
+    bytes[bytes.length - 100]! ^= 1;
+    writeFileSync(file, bytes);
+    let remade = stamp(cache);
     expect(probe(dir, { NODE_COMPILE_CACHE: cache })).toEqual({ ...plain, on: true });
-    expect([...entries(cache).keys()].sort()).toEqual([...written.keys()].sort());
+    expect([...entries(cache).keys()].sort()).toEqual(names);
+    expect(stamp(cache)).not.toBe(remade);
+    writeFileSync(file, 'torn');
+    remade = stamp(cache);
+    expect(probe(dir, { NODE_COMPILE_CACHE: cache })).toEqual({ ...plain, on: true });
+    expect([...entries(cache).keys()].sort()).toEqual(names);
+    expect(stamp(cache)).not.toBe(remade);
+
+    // A file edited to a text of the same length (which V8 itself would not notice) runs as edited.
+    const otherFile = path.join(dir, 'node_modules/fx/sub/other.js');
+    writeFileSync(otherFile, readFileSync(otherFile, 'utf8').replace('42', '43'));
+    expect(probe(dir, { NODE_COMPILE_CACHE: cache })).toEqual({ ...plain, value: 43, on: true });
+    expect([...entries(cache).keys()].sort()).toEqual(names); // replaced, not added
+
+    // Other V8 flags: a pack of their own, this one left as it is. Source maps: Node's own compile step.
+    const before = stamp(cache);
+    expect(probe(dir, { NODE_COMPILE_CACHE: cache, NODE_OPTIONS: '--max-old-space-size=200' })).toEqual({ ...plain, value: 43, on: true });
+    expect(packs(cache).length).toBe(2);
+    expect(statSync(file).mtimeMs).toBe(before);
+    expect(probe(dir, { NODE_COMPILE_CACHE: cache, NODE_OPTIONS: '--enable-source-maps' })).toEqual({ ...plain, value: 43, on: false });
   }, 30_000);
 
   it('generates the same files from cached code as without a cache', () => {
