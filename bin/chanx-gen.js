@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import module from 'node:module';
 
-// V8 keeps the code it compiled for chanx-gen's dependencies (the parser, Spectral, ajv) between
-// runs, and a later start skips compiling it again; it checks each entry itself. Node 22.1+ does it
-// (in the OS temp folder, or NODE_COMPILE_CACHE) for every module; on Node 20, dist/code-cache.js
-// does it for the CommonJS files of node_modules, which are most of the start-up.
+// V8's code for chanx-gen and its dependencies (the parser, Spectral, ajv) is kept between runs, and
+// a later start skips compiling it again. Node 22.1+ does it (in the OS temp folder, or
+// NODE_COMPILE_CACHE) for every module; on Node 20, dist/code-cache.js does it for the CommonJS files
+// of node_modules and of dist/, which are most of the start-up (see there for what keeps it safe).
 if (typeof module.enableCompileCache === 'function') module.enableCompileCache();
 else (await import('../dist/code-cache.js')).enableCodeCache();
 const { run } = await import('../dist/cli.js');
