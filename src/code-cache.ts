@@ -46,7 +46,7 @@ interface ModuleInternals {
 }
 
 /** A file's entry: the hash of the text it was made from, and V8's bytes. */
-interface Entry {
+export interface Entry {
   sha: string;
   data: Uint8Array;
 }
@@ -89,7 +89,7 @@ const PACK_LIMIT = 32 * 1024 * 1024;
  * to make (~70 ms). A file changed since keeps its place (its entry is replaced), so the pack grows
  * only with files it has not seen.
  */
-function readPack(file: string): Map<string, Entry> {
+export function readPack(file: string): Map<string, Entry> {
   try {
     const bytes = readFileSync(file);
     const body = bytes.subarray(MAGIC.length + 32);
@@ -104,7 +104,8 @@ function readPack(file: string): Map<string, Entry> {
   return new Map();
 }
 
-function writePack(file: string, entries: Map<string, Entry>): void {
+/** Writes the pack (exported, as readPack is, for the test that damages one). */
+export function writePack(file: string, entries: Map<string, Entry>): void {
   const body = serialize(entries);
   mkdirSync(path.dirname(file), { recursive: true });
   // Written whole under another name, then renamed: a run reading meanwhile sees all of it or none.

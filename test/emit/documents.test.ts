@@ -129,7 +129,7 @@ describe('documentYaml', () => {
   it('writes one line per scalar: nothing folded, no anchors for repeated objects', () => {
     const shared = { type: 'string', description: 'd '.repeat(200) };
     const text = documentYaml({ a: shared, b: shared });
-    expect(text).not.toMatch(/[&*]id\d/);
+    expect(text).not.toMatch(/[&*]/); // neither an anchor nor an alias (js-yaml's are &ref_0, *ref_0)
     expect(text.split('\n').filter((l) => l.includes('description')).length).toBe(2);
     expect(text.split('\n').every((l) => l.length < 450)).toBe(true);
   });
