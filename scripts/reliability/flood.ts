@@ -35,9 +35,9 @@ export async function floodOnce(limit: string, gap: number): Promise<FloodRun> {
   // client within the limit. (On a server that never broadcast, the first broadcast to 1,000
   // members runs cold, once: that is JIT warm-up, not the flood's doing.)
   const talker = await open(s.url);
-  const warm = JSON.stringify({ action: 'user_message', payload: { message: 'broadcast:warm-up' } });
+  const warmUp = JSON.stringify({ action: 'user_message', payload: { message: 'broadcast:warm-up' } });
   for (let i = 0; i < 20; i++) {
-    talker.send(warm);
+    talker.send(warmUp);
     await once(talker, 'message');
     await sleep(50);
   }
@@ -46,12 +46,12 @@ export async function floodOnce(limit: string, gap: number): Promise<FloodRun> {
   const cold = await measuredFlood(s.url, gap);
   // The members take what the first flood's handled frames fan out before the next quiet phase.
   await sleep(2000);
-  const second = await measuredFlood(s.url, gap);
+  const warm = await measuredFlood(s.url, gap);
   members.stdin!.end();
   await once(members, 'exit');
   const seen = JSON.parse(membersOut.slice(membersOut.indexOf('{'))) as { open: number; closed: number; frames: number };
   await stop(s);
-  return { cold, warm: second, seen };
+  return { cold, warm, seen };
 }
 
 /**
