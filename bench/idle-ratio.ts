@@ -10,19 +10,31 @@ import { benchIdle, type ServerUnderTest } from './ws-load.js';
 
 const perConnection = (row: Row): number => Number(/([\d.]+) KiB per connection/.exec(row.extra ?? '')?.[1] ?? NaN);
 
-export async function benchIdleRatio(servers: ServerUnderTest[], connections = 5000, rounds = 3): Promise<Row[]> {
+/** Each server's readings (KiB per connection, in the order taken) and the ratio of the first's median to the second's. */
+export interface IdleRatio {
+  readings: Row[][];
+  kib: number[][];
+  ratio: number;
+}
+
+export async function idleRatio(servers: ServerUnderTest[], connections = 5000, rounds = 3): Promise<IdleRatio> {
   const readings: Row[][] = servers.map(() => []);
   for (let round = 0; round < rounds; round++) {
     const rows = await benchIdle(servers, [connections]);
     for (const [i, row] of rows.entries()) readings[i]!.push(row);
   }
+  const kib = readings.map((all) => all.map(perConnection));
+  return { readings, kib, ratio: median(kib[0]!) / median(kib[1]!) };
+}
+
+export async function benchIdleRatio(servers: ServerUnderTest[], connections = 5000, rounds = 3): Promise<Row[]> {
+  const { readings, kib, ratio } = await idleRatio(servers, connections, rounds);
   // Each server's median reading, with every reading's figure beside it.
-  const rows = readings.map((all): Row => {
+  const rows = readings.map((all, i): Row => {
     const sorted = [...all].sort((a, b) => perConnection(a) - perConnection(b));
     const middle = sorted[Math.floor(sorted.length / 2)]!;
-    return { ...middle, extra: `${middle.extra}; median of ${all.map((r) => perConnection(r).toFixed(1)).join(', ')} KiB` };
+    return { ...middle, extra: `${middle.extra}; median of ${kib[i]!.map((k) => k.toFixed(1)).join(', ')} KiB` };
   });
-  const ratio = median(readings[0]!.map(perConnection)) / median(readings[1]!.map(perConnection));
   return [
     ...rows,
     {

@@ -7,8 +7,8 @@ import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
-import { benchIdleRatio } from '../bench/idle-ratio.js';
-import { percentile, type Row } from '../bench/stats.js';
+import { idleRatio } from '../bench/idle-ratio.js';
+import { percentile } from '../bench/stats.js';
 import { floodOnce, type FloodRun, type Measured } from './reliability/flood.js';
 import { MiB, open, pingTimes, ROOT, rss, runNode, sampleRss, sleep, startServer, stop } from './reliability/harness.js';
 
@@ -139,7 +139,7 @@ const scenarios: [string, () => Promise<Result[]>][] = [
         {
           id: 'flood',
           scenario: `... another client's ping round trip p99 during the second flood on a server, in ${runs.length} runs (met on the median run); during the first flood on a fresh process, beside it (V8 compiles the paths a flood takes first, refusals, the cut, piled-up outboxes, on background threads that take the CPU from the server's thread, once per process); nobody else closed`,
-          measured: `${ratios('warm')}; median run ${l99.toFixed(2)} ms vs ${q99.toFixed(2)} ms quiet (${loaded.length} pings; p50 ${percentile(loaded, 50).toFixed(2)} vs ${percentile(quiet, 50).toFixed(2)} ms, slowest ${loaded.at(-1)!.toFixed(2)} ms); first flood on a fresh process: ${ratios('cold')}; members open ${median.seen.open}/1000 (${median.seen.frames.toLocaleString('en-US')} frames received, 20,000 of them before the floods), pingers open: ${pingerOpen}; in every run: ${everyone}`,
+          measured: `${ratios('warm')}; median run ${l99.toFixed(2)} ms vs ${q99.toFixed(2)} ms quiet (${loaded.length} pings; p50 ${percentile(loaded, 50).toFixed(2)} vs ${percentile(quiet, 50).toFixed(2)} ms, slowest ${loaded.at(-1)!.toFixed(2)} ms); first flood on a fresh process: ${ratios('cold')}; members open ${median.seen.open}/1000 (${median.seen.frames.toLocaleString('en-US')} frames received, 20,000 of them before the floods), pingers open: ${median.cold.pingerOpen && pingerOpen}; in every run: ${everyone}`,
           target: '<= 2x quiet p99, 1000/1000 open',
           met: l99 <= 2 * q99 && everyone,
         },
@@ -235,7 +235,7 @@ const scenarios: [string, () => Promise<Result[]>][] = [
     async () => {
       // Five readings of each, interleaved, the ratio of the medians (bench/idle-ratio.ts: one
       // reading moves by a fifth with when the collector last ran).
-      const [generated, handWritten, ratioRow] = await benchIdleRatio(
+      const { kib, ratio } = await idleRatio(
         [
           { name: 'generated server (npm start)', command: [process.execPath, '--import', 'tsx', 'generated/server.ts'] },
           { name: 'hand-written ws echo server', command: [process.execPath, 'bench/echo-server.mjs'] },
@@ -243,13 +243,12 @@ const scenarios: [string, () => Promise<Result[]>][] = [
         5000,
         5,
       );
-      const readings = (row: Row) => /median of (.*) KiB/.exec(row.extra ?? '')?.[1];
-      const ratio = ratioRow!.value;
+      const readings = (i: number) => kib[i]!.map((k) => k.toFixed(1)).join(', ');
       return [
         {
           id: 'idle',
           scenario: 'memory per idle connection at 5,000 connections (RSS), generated vs hand-written ws, median of five readings each',
-          measured: `${readings(generated!)} vs ${readings(handWritten!)} KiB (${ratio.toFixed(2)}x)`,
+          measured: `${readings(0)} vs ${readings(1)} KiB (${ratio.toFixed(2)}x)`,
           target: '<= 1.1x',
           met: ratio <= 1.1,
         },
