@@ -103,7 +103,11 @@ function compiled(
     error: (...args: unknown[]) => warn(args.map(String).join(' ')),
   };
   const ajv = new Ajv({
-    code: { source: true, esm: true },
+    // ajv makes a function of each schema's code (new Function) and keeps the code as it was before
+    // `process` (validate.source), which is all standalone code uses: nothing here ever runs a
+    // validator, so V8 is handed an empty function to make instead of parsing every validator
+    // (~10% of compiling). Each is still a function of its own, as ajv tells validators apart by identity.
+    code: { source: true, esm: true, process: () => 'return function () {}' },
     allErrors: true,
     strict: 'log',
     strictRequired: false,
