@@ -4,6 +4,7 @@
  * then referenced files, each in document order) where `keyword` has `value` is taken.
  */
 import type { SourceFile } from './source-files.js';
+import { walkData } from './walk-data.js';
 
 export interface Place {
   file: string;
@@ -38,23 +39,18 @@ function keywordIndex(file: SourceFile): Map<string, Hit[]> {
   const kept = indexes.get(file);
   if (kept !== undefined) return kept;
   const index = new Map<string, Hit[]>();
-  const seen = new Set<object>();
-  const walk = (node: unknown, at: (string | number)[]): void => {
-    if (node === null || typeof node !== 'object' || seen.has(node)) return;
-    seen.add(node);
-    if (Array.isArray(node)) {
-      for (let i = 0; i < node.length; i++) walk(node[i], [...at, i]);
-      return;
-    }
-    const entries = Object.entries(node);
-    for (const [key, v] of entries) {
-      const hits = index.get(key);
-      if (hits === undefined) index.set(key, [{ value: v, parent: at }]);
-      else hits.push({ value: v, parent: at });
-    }
-    for (const [key, v] of entries) walk(v, [...at, key]);
-  };
-  walk(file.data, []);
+  walkData(file.data, {
+    node(node, at) {
+      if (Array.isArray(node)) return undefined;
+      const parent = [...at];
+      for (const [key, value] of Object.entries(node)) {
+        const hits = index.get(key);
+        if (hits === undefined) index.set(key, [{ value, parent }]);
+        else hits.push({ value, parent });
+      }
+      return undefined;
+    },
+  });
   indexes.set(file, index);
   return index;
 }

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { Diagnostic } from './diagnostics.js';
 import type { SourceFile } from './source-file.js';
+import { walkData } from './walk-data.js';
 
 const isRef = (v: unknown): v is { $ref: string } =>
   v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { $ref?: unknown }).$ref === 'string';
@@ -33,12 +34,10 @@ export function referenceLoops(files: readonly SourceFile[]): Diagnostic[] {
     return { file, node };
   };
   const out: Diagnostic[] = [];
-  const seen = new Set<object>();
   for (const file of files) {
-    const walk = (node: unknown, at: (string | number)[]): void => {
-      if (node === null || typeof node !== 'object' || seen.has(node)) return;
-      seen.add(node);
-      if (isRef(node)) {
+    walkData(file.data, {
+      node(node, at) {
+        if (!isRef(node)) return undefined;
         const chain = new Set<string>();
         let current: { file: string; node: unknown } | undefined = { file: file.absPath, node };
         while (current !== undefined && isRef(current.node)) {
@@ -55,11 +54,9 @@ export function referenceLoops(files: readonly SourceFile[]): Diagnostic[] {
           chain.add(key);
           current = target(current.file, current.node.$ref);
         }
-        return;
-      }
-      for (const [k, v] of Array.isArray(node) ? node.entries() : Object.entries(node)) walk(v, [...at, k]);
-    };
-    walk(file.data, []);
+        return false;
+      },
+    });
   }
   return out;
 }

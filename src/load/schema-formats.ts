@@ -10,6 +10,7 @@
 import type { SchemaParser } from '@asyncapi/parser';
 import type { Diagnostic } from './diagnostics.js';
 import type { SourceFile } from './source-files.js';
+import { walkData } from './walk-data.js';
 
 type Parser = import('@asyncapi/parser').Parser;
 
@@ -91,21 +92,15 @@ export async function useSchemaFormats(parser: Parser, files: readonly SourceFil
 /** Every `schemaFormat` string beside a `schema` (3.x multi-format schema) or a `payload` (2.x message). */
 function declaredFormats(file: SourceFile): Declared[] {
   const found: Declared[] = [];
-  const seen = new Set<object>();
-  const walk = (node: unknown, at: (string | number)[]): void => {
-    if (node === null || typeof node !== 'object' || seen.has(node)) return;
-    seen.add(node);
-    if (Array.isArray(node)) {
-      node.forEach((v, i) => {
-        walk(v, [...at, i]);
-      });
-      return;
-    }
-    const record = node as Record<string, unknown>;
-    const format = record['schemaFormat'];
-    if (typeof format === 'string' && ('schema' in record || 'payload' in record)) found.push({ format, file, path: [...at, 'schemaFormat'] });
-    for (const [k, v] of Object.entries(record)) if (k !== 'examples' && k !== 'example') walk(v, [...at, k]);
-  };
-  walk(file.data, []);
+  walkData(file.data, {
+    node(node, at) {
+      if (Array.isArray(node)) return undefined;
+      const record = node as Record<string, unknown>;
+      const format = record['schemaFormat'];
+      if (typeof format === 'string' && ('schema' in record || 'payload' in record)) found.push({ format, file, path: [...at, 'schemaFormat'] });
+      return undefined;
+    },
+    key: (key) => key !== 'examples' && key !== 'example',
+  });
   return found;
 }

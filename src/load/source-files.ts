@@ -13,6 +13,7 @@ import path from 'node:path';
 import { InputError, type Diagnostic } from './diagnostics.js';
 import { displayPath } from './display-path.js';
 import { referenceLoops } from './ref-loops.js';
+import { walkData } from './walk-data.js';
 import type { SourceFile } from './source-file.js';
 
 export type { SourceFile } from './source-file.js';
@@ -296,21 +297,12 @@ interface RefSite {
 
 function externalRefs(data: unknown): RefSite[] {
   const out: RefSite[] = [];
-  const seen = new Set<object>();
-  const walk = (node: unknown, at: (string | number)[]): void => {
-    if (node === null || typeof node !== 'object' || seen.has(node)) return;
-    seen.add(node);
-    if (Array.isArray(node))
-      node.forEach((item, i) => {
-        walk(item, [...at, i]);
-      });
-    else {
-      for (const [key, value] of Object.entries(node)) {
-        if (key === '$ref' && typeof value === 'string' && !value.startsWith('#')) out.push({ value, at: [...at, key] });
-        else walk(value, [...at, key]);
-      }
-    }
-  };
-  walk(data, []);
+  walkData(data, {
+    key(key, parent, at) {
+      const value = parent[key];
+      if (key === '$ref' && typeof value === 'string' && !value.startsWith('#')) out.push({ value, at: [...at, key] });
+      return undefined;
+    },
+  });
   return out;
 }
