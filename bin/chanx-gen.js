@@ -16,3 +16,6 @@ process.exitCode = await run(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   cwd: process.cwd(),
 });
+// Exit once what was written is out ('exit' handlers, such as the caches' writes, still run): a
+// process left to end on its own frees its whole heap first (OKX: ~35 ms from 'exit' to the end, ~16 ms so).
+process.stdout.write('', () => process.stderr.write('', () => process.exit()));
