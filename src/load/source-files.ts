@@ -295,7 +295,12 @@ interface RefSite {
   at: (string | number)[];
 }
 
+/** Each file's references, found once per data (reading the tree finds them, keeping the verdict asks again). */
+const refsOf = new WeakMap<object, RefSite[]>();
+
 function externalRefs(data: unknown): RefSite[] {
+  const kept = data !== null && typeof data === 'object' ? refsOf.get(data) : undefined;
+  if (kept !== undefined) return kept;
   const out: RefSite[] = [];
   walkData(data, {
     key(key, parent, at) {
@@ -304,5 +309,6 @@ function externalRefs(data: unknown): RefSite[] {
       return undefined;
     },
   });
+  if (data !== null && typeof data === 'object') refsOf.set(data, out);
   return out;
 }
