@@ -1,18 +1,20 @@
 /**
  * Where the `require` calls inside node_modules resolve to, kept between runs. Loading the parser,
  * Spectral and ajv makes ~1,400 of them, and Node finds each again on every run by trying paths,
- * extensions and package.json files (OKX, first run: ~150 ms of ~2 s, most of it stat calls). A
- * kept answer costs a lookup and one check that the file is still there.
+ * extensions and package.json files (OKX, first run: ~150 ms of CPU by a timer around Node's
+ * resolver, most of it stat calls). A kept answer costs a lookup and one check that the file is
+ * still there.
  *
  * What keeps it right: only requests made from a file inside the node_modules that chanx-gen's own
  * dependencies are installed in are kept, and the answers are kept per install: the file is named
  * after the SHA-256 of the hidden lockfile npm rewrites on every change in that node_modules
  * (.package-lock.json; without one, nothing is kept), so an install, update or removal starts a new
  * table. Nothing is kept in a run with a flag that changes what a request resolves to (--conditions,
- * --preserve-symlinks, a policy, a loader). An answer depends only on the requesting file's folder and the request (never on
- * `require.resolve`'s `paths`, which are left to Node). A kept file that is gone is resolved again.
- * As with the code cache (code-cache.ts): NODE_DISABLE_COMPILE_CACHE=1 turns it off, and it lives
- * in the code cache's folder (NODE_COMPILE_CACHE, else node_modules/.cache/chanx-gen-code).
+ * --preserve-symlinks, a policy, a loader). An answer depends only on the requesting file's folder
+ * and the request (`require.resolve` with `paths` is left to Node). A kept file that is gone is
+ * resolved again. As with the code cache (code-cache.ts): NODE_DISABLE_COMPILE_CACHE=1 turns it
+ * off, and it lives in the code cache's folder (NODE_COMPILE_CACHE, else
+ * node_modules/.cache/chanx-gen-code).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
