@@ -5,10 +5,8 @@ import module from 'node:module';
 // a later start skips compiling it again. Node 22.1+ does it (in the OS temp folder, or
 // NODE_COMPILE_CACHE) for every module; on Node 20, dist/code-cache.js does it for the CommonJS files
 // of node_modules and of dist/, which are most of the start-up (see there for what keeps it safe).
-// Where their require calls resolve is kept too (dist/resolve-cache.js), which neither Node does.
 if (typeof module.enableCompileCache === 'function') module.enableCompileCache();
 else (await import('../dist/code-cache.js')).enableCodeCache();
-(await import('../dist/resolve-cache.js')).enableResolveCache();
 const { run } = await import('../dist/cli.js');
 
 process.exitCode = await run(process.argv.slice(2), {

@@ -61,30 +61,23 @@ const MAGIC = Buffer.from('chanx-gen code cache 1\n');
 let installed = false;
 
 /**
- * The folder of the start-up caches (this one and resolve-cache.ts): NODE_COMPILE_CACHE, else
- * node_modules/.cache/chanx-gen-code of the tree the parser is installed in.
- */
-export function codeCacheDir(env: NodeJS.ProcessEnv): string | undefined {
-  const root = env['NODE_COMPILE_CACHE'] || undefined;
-  if (root !== undefined) return path.resolve(root);
-  try {
-    const parser = require.resolve('@asyncapi/parser');
-    const at = parser.lastIndexOf(NODE_MODULES);
-    if (at >= 0) return path.join(parser.slice(0, at), 'node_modules', '.cache', 'chanx-gen-code');
-  } catch {
-    // Not installed beside us: no cache.
-  }
-  return undefined;
-}
-
-/**
- * Where the cache goes: one file per V8 version and flags (cachedDataVersionTag) in codeCacheDir:
- * V8 refuses another's entries, and runs with other flags (NODE_OPTIONS=--max-old-space-size, say)
- * would otherwise rewrite it back and forth.
+ * Where the cache goes: NODE_COMPILE_CACHE, else node_modules/.cache/chanx-gen-code of the tree the
+ * parser is installed in. One file per V8 version and flags (cachedDataVersionTag): V8 refuses
+ * another's entries, and runs with other flags (NODE_OPTIONS=--max-old-space-size, say) would
+ * otherwise rewrite it back and forth.
  */
 function cacheFile(env: NodeJS.ProcessEnv): string | undefined {
-  const dir = codeCacheDir(env);
-  return dir === undefined ? undefined : path.join(dir, `${process.arch}-${cachedDataVersionTag()}.bin`);
+  let root = env['NODE_COMPILE_CACHE'] || undefined;
+  if (root === undefined) {
+    try {
+      const parser = require.resolve('@asyncapi/parser');
+      const at = parser.lastIndexOf(NODE_MODULES);
+      if (at >= 0) root = path.join(parser.slice(0, at), 'node_modules', '.cache', 'chanx-gen-code');
+    } catch {
+      // Not installed beside us: no cache.
+    }
+  }
+  return root === undefined ? undefined : path.join(path.resolve(root), `${process.arch}-${cachedDataVersionTag()}.bin`);
 }
 
 /** Above this size (bytes) a rewrite keeps only the files this run loaded. */
