@@ -299,7 +299,8 @@ interface RefSite {
 const refsOf = new WeakMap<object, RefSite[]>();
 
 function externalRefs(data: unknown): RefSite[] {
-  const kept = data !== null && typeof data === 'object' ? refsOf.get(data) : undefined;
+  if (data === null || typeof data !== 'object') return []; // a document that is one scalar refers to nothing
+  const kept = refsOf.get(data);
   if (kept !== undefined) return kept;
   const out: RefSite[] = [];
   walkData(data, {
@@ -309,6 +310,6 @@ function externalRefs(data: unknown): RefSite[] {
       return undefined;
     },
   });
-  if (data !== null && typeof data === 'object') refsOf.set(data, out);
+  refsOf.set(data, out);
   return out;
 }

@@ -1,7 +1,8 @@
 /**
  * One walk over a document's data for the checks made before and after the parser reads it
- * (external references, reference loops, declared schema formats): every object and array once,
- * depth first in document order, a node shared through YAML aliases (or a cycle) only the first time.
+ * (external references, reference loops, declared schema formats, where a keyword sits): every
+ * object and array once, depth first in document order, a node shared through YAML aliases (or a
+ * cycle) only the first time.
  */
 
 /** A path in the data: keys and indexes. */
