@@ -176,7 +176,7 @@ if (process.argv.includes('--write')) {
     "- Idle memory: the server's RSS after N connections have been opened and greeted; at 5,000, three readings of each server, interleaved, and the ratio of their medians (one reading moves with when the collector last ran).",
     '- Generation: wall time of the whole process (`node bin/chanx-gen.js <spec> -o <fresh dir>`), peak RSS',
     '  from `process.resourceUsage().maxRSS`, 5 runs, median; the anchor is `bench/modelina-baseline.mjs`',
-    "  (@asyncapi/parser + @asyncapi/modelina TypeScript interfaces, written to a folder). Both write under the",
+    '  (@asyncapi/parser + @asyncapi/modelina TypeScript interfaces, written to a folder). Both write under the',
     "  project's .scratch/, as a user's generated/ lives in the project (not the OS temp folder). A rerun finds the parser's",
     "  verdict kept by the run before; a first run has none (the parser reads the document) but finds V8's code",
     "  for chanx-gen and its dependencies kept (node_modules/.cache/chanx-gen-code on Node 20, as Node 22's",
