@@ -1,9 +1,10 @@
 /**
  * src/code-cache.ts, Node 20's stand-in for module.enableCompileCache: a CommonJS file of
  * node_modules run from V8's cached code behaves as Node's own loading of it, and the cache is
- * written once, read after, and mended when an entry or the whole file is damaged.
+ * written once, read after, and mended when an entry or the whole file is damaged; the bin names it
+ * with the interrupt budget it runs with, and prints nothing on stderr when it succeeds.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import module from 'node:module';
 import path from 'node:path';
@@ -75,6 +76,10 @@ function entries(cache: string): Map<string, string> {
   return new Map([...pack].map(([name, entry]) => [path.basename(name), Buffer.from(entry.data).toString('base64')]));
 }
 
+/** V8's cache tag in a node started with `flags` (a pack is named by it). */
+const tagWith = (flags: string[]): number =>
+  Number(execFileSync(process.execPath, [...flags, '-p', "require('node:v8').cachedDataVersionTag()"], { encoding: 'utf8' }).trim());
+
 /** The pack file's modification time. */
 const stamp = (cache: string): number => statSync(packs(cache)[0]!).mtimeMs;
 
@@ -143,12 +148,23 @@ describe.skipIf(typeof (module as { enableCompileCache?: unknown }).enableCompil
     const dir = scratch(['specs']);
     const cache = path.join(dir, 'cache');
     const bin = path.join(ROOT, 'bin/chanx-gen.js');
-    const run = (out: string, env: Record<string, string>) =>
-      execFileSync(process.execPath, [bin, 'specs/system.yaml', '-o', out, '-q'], { cwd: dir, env: { ...process.env, ...env }, stdio: 'pipe' });
+    const run = (out: string, env: Record<string, string>, flags: string[] = []) => {
+      const done = spawnSync(process.execPath, [...flags, bin, 'specs/system.yaml', '-o', out, '-q'], {
+        cwd: dir,
+        env: { ...process.env, ...env },
+        encoding: 'utf8',
+      });
+      expect({ code: done.status, stderr: done.stderr }).toEqual({ code: 0, stderr: '' });
+    };
     run('plain', { NODE_DISABLE_COMPILE_CACHE: '1' });
     run('cold', { NODE_COMPILE_CACHE: cache });
     const written = entries(cache);
     expect(written.size).toBeGreaterThan(100); // the parser, Spectral and ajv, among others
+    // The bin runs with four times V8's interrupt budget, set before the pack is named: the pack is
+    // the one a node started with that flag names, not this process's.
+    const budget = `--interrupt-budget=${264 * 1024}`;
+    expect(tagWith([budget])).not.toBe(tagWith([]));
+    expect(packs(cache).map((f) => path.basename(f))).toEqual([`${process.arch}-${tagWith([budget])}.bin`]);
     const once = stamp(cache);
     run('warm', { NODE_COMPILE_CACHE: cache });
     expect(stamp(cache)).toBe(once);
@@ -156,5 +172,13 @@ describe.skipIf(typeof (module as { enableCompileCache?: unknown }).enableCompil
     expect(Object.keys(plain).length).toBeGreaterThan(5);
     expect(snapshotTree(path.join(dir, 'cold'))).toEqual(plain);
     expect(snapshotTree(path.join(dir, 'warm'))).toEqual(plain);
+    // A budget given to node itself stands: its own pack.
+    run('given', { NODE_COMPILE_CACHE: cache }, ['--interrupt-budget=100000']);
+    expect(
+      packs(cache)
+        .map((f) => path.basename(f))
+        .sort(),
+    ).toEqual([`${process.arch}-${tagWith([budget])}.bin`, `${process.arch}-${tagWith(['--interrupt-budget=100000'])}.bin`].sort());
+    expect(snapshotTree(path.join(dir, 'given'))).toEqual(plain);
   }, 60_000);
 });
