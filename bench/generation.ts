@@ -53,7 +53,7 @@ function medianOf(all: Measured[]): Measured {
 
 /**
  * Output folders (and the spec folders of the growth rows) live in the project, under .scratch/, as a
- * user's generated/ does, not in the OS temp folder: on one machine this was measured on, creating a
+ * user's generated/ does, not in the OS temp folder: on the machine this was first measured on, creating a
  * file under /tmp cost ~0.5 ms of kernel time against ~0.02 ms elsewhere on the same disk, which
  * weighed on whichever tool writes more files (OKX: chanx-gen 419, Modelina 182). All of it is
  * removed when the bench ends.
