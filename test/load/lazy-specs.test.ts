@@ -22,6 +22,9 @@ const DOCS = [
   path.join(SHARED, 'corpus/asyncapi-spec/3.0.0/adeo-kafka-request-reply-asyncapi.yml'),
   path.join(SHARED, 'corpus/asyncapi-spec/3.1.0/adeo-kafka-request-reply-asyncapi.yml'),
   path.join(SHARED, 'corpus/asyncapi-studio/3.0.0/tutorials/invalid.yml'),
+  // 24 errors in its examples, which Spectral finds only because the resolved document it walks is
+  // frozen (nimma treats frozen objects apart): an immer that did not freeze made the parser throw here.
+  path.join(SHARED, 'corpus/real/firezone-realtime.yml'),
 ];
 
 /** What the parser says of each document, in a fresh process, with the lazy schemas (and the native AggregateError) or without. */
@@ -72,7 +75,7 @@ describe.skipIf(requireOrSkip('../shared/corpus', existsSync(DOCS[3]!)))('lazy A
     expect(lazy.wrapped).toBe(true);
     expect(lazy.judged).toEqual(eager.judged);
     expect(eager.read.length).toBeGreaterThanOrEqual(18);
-    expect([...new Set(lazy.read)].sort()).toEqual(['2.6.0.json', '3.0.0.json', '3.1.0.json']);
+    expect([...new Set(lazy.read)].sort()).toEqual(['2.5.0.json', '2.6.0.json', '3.0.0.json', '3.1.0.json']);
     // es-aggregate-error (src/load/native-aggregate-error.ts): the same class as the polyfill gives, without its code.
     expect(lazy.aggregate).toEqual({ ...eager.aggregate, shimmed: false });
     expect(eager.aggregate).toEqual({ native: true, name: 'AggregateError', polyfill: true, shimmed: true });
