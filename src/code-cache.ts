@@ -20,10 +20,11 @@
  * hashes to what it was made from, and the pack carries a hash of its bytes: a damaged pack is an
  * empty cache. A cache that cannot be read or written is no cache. As with Node's own:
  * NODE_DISABLE_COMPILE_CACHE=1 turns it off, NODE_COMPILE_CACHE=<dir> puts it in `dir`; by default
- * it lives in node_modules/.cache/chanx-gen-code beside the parser.
+ * it lives in node_modules/.cache/chanx-gen-code beside the parser. A pack no run has used for 30
+ * days (another Node's, another set of V8 flags') is deleted when a run writes its own.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -118,6 +119,52 @@ export function writePack(file: string, entries: Map<string, Entry>): void {
   }
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * A pack no run has used for this long (another Node's, or another set of V8 flags': each is about
+ * 3-5 MB) is deleted when a run writes its own.
+ */
+const UNUSED_MS = 30 * DAY_MS;
+/** A pack's name (cacheFile), or one left half-written by a run that did not end (writePack). */
+const PACK_NAME = /^\w+-\d+\.bin(\.\d+\.tmp)?$/;
+
+/**
+ * Marks a pack as used (its modification time, renewed at most once a day: one stat a run, a write a
+ * day), so that the runs of another Node do not take it for a stale one.
+ */
+function markUsed(file: string, now = Date.now()): void {
+  try {
+    if (now - statSync(file).mtimeMs > DAY_MS) utimesSync(file, new Date(now), new Date(now));
+  } catch {
+    // No pack there, or one we may not touch: nothing to mark.
+  }
+}
+
+/**
+ * Deletes the packs beside `file` that no run has used for UNUSED_MS, and those left half-written
+ * more than a day ago. Only files named as packs are: the folder may be one a user named
+ * (NODE_COMPILE_CACHE).
+ */
+export function removeStalePacks(file: string, now = Date.now()): void {
+  const dir = path.dirname(file);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const match = PACK_NAME.exec(name);
+    if (match === null || path.join(dir, name) === file) continue;
+    try {
+      const age = now - statSync(path.join(dir, name)).mtimeMs;
+      if (age > (match[1] === undefined ? UNUSED_MS : DAY_MS)) rmSync(path.join(dir, name), { force: true });
+    } catch {
+      // Gone meanwhile, or not ours to delete.
+    }
+  }
+}
+
 /** Whether Node's own compile step has work the hook would skip: source maps, a policy. */
 function nodeCompileNeeded(env: NodeJS.ProcessEnv): boolean {
   const flags = [...process.execArgv, ...(env['NODE_OPTIONS'] ?? '').split(/\s+/)];
@@ -149,6 +196,7 @@ export function enableCodeCache(env: NodeJS.ProcessEnv = process.env): boolean {
     if (pack === undefined) {
       const file = cacheFile(env);
       pack = file === undefined ? null : { file, entries: readPack(file) };
+      if (pack !== null && pack.entries.size > 0) markUsed(pack.file);
     }
     if (pack === null) return nodeCompile.call(this, content, filename, ...rest);
     const sha = createHash('sha256').update(content).digest('base64');
@@ -179,6 +227,7 @@ export function enableCodeCache(env: NodeJS.ProcessEnv = process.env): boolean {
       for (const entry of entries.values()) size += entry.data.byteLength;
       if (size > PACK_LIMIT) for (const filename of entries.keys()) if (!used.has(filename)) entries.delete(filename);
       writePack(pack.file, entries);
+      removeStalePacks(pack.file);
     } catch {
       // No cache this time: the next run compiles again.
     }

@@ -1,11 +1,12 @@
 /**
  * src/code-cache.ts, Node 20's stand-in for module.enableCompileCache: a CommonJS file of
  * node_modules run from V8's cached code behaves as Node's own loading of it, and the cache is
- * written once, read after, and mended when an entry or the whole file is damaged; the bin names it
- * with the interrupt budget it runs with, and prints nothing on stderr when it succeeds.
+ * written once, read after, and mended when an entry or the whole file is damaged; packs no run has
+ * used for 30 days are deleted when another is written; the bin names it with the interrupt budget
+ * it runs with, and prints nothing on stderr when it succeeds.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import module from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -142,6 +143,42 @@ describe.skipIf(typeof (module as { enableCompileCache?: unknown }).enableCompil
     expect(packs(cache).length).toBe(2);
     expect(statSync(file).mtimeMs).toBe(before);
     expect(probe(dir, { NODE_COMPILE_CACHE: cache, NODE_OPTIONS: '--enable-source-maps' })).toEqual({ ...plain, value: 43, on: false });
+  }, 30_000);
+
+  it('deletes the packs no run has used for 30 days when it writes its own, and marks the one it uses once a day', () => {
+    const dir = fixture();
+    const cache = path.join(dir, 'cache');
+    mkdirSync(cache);
+    const DAY = 24 * 60 * 60 * 1000;
+    const age = (name: string, days: number) => utimesSync(path.join(cache, name), new Date(Date.now() - days * DAY), new Date(Date.now() - days * DAY));
+    const others: [string, number][] = [
+      [`${process.arch}-1.bin`, 40], // another Node's, unused for 40 days: deleted
+      [`${process.arch}-2.bin`, 10], // another Node's, used 10 days ago: kept
+      [`${process.arch}-3.bin.4242.tmp`, 2], // left half-written two days ago: deleted
+      [`${process.arch}-4.bin.4243.tmp`, 0], // being written by another run now: kept
+      ['notes.txt', 400], // not a pack: kept
+    ];
+    for (const [name, days] of others) {
+      writeFileSync(path.join(cache, name), 'x');
+      age(name, days);
+    }
+    expect(probe(dir, { NODE_COMPILE_CACHE: cache })['on']).toBe(true);
+    const left = readdirSync(cache).sort();
+    const own = left.filter((name) => !others.some(([other]) => other === name));
+    expect(own).toHaveLength(1); // the pack this run wrote
+    expect(left).toEqual([own[0]!, `${process.arch}-2.bin`, `${process.arch}-4.bin.4243.tmp`, 'notes.txt'].sort());
+
+    // A run that takes its code from a pack three days old renews the pack's time, and writes nothing.
+    age(own[0]!, 3);
+    probe(dir, { NODE_COMPILE_CACHE: cache });
+    expect(Date.now() - statSync(path.join(cache, own[0]!)).mtimeMs).toBeLessThan(DAY);
+    // Not more than once a day; and a run that writes no pack deletes nothing.
+    age(own[0]!, 0.5);
+    const halfDay = statSync(path.join(cache, own[0]!)).mtimeMs;
+    age(`${process.arch}-2.bin`, 40);
+    probe(dir, { NODE_COMPILE_CACHE: cache });
+    expect(statSync(path.join(cache, own[0]!)).mtimeMs).toBe(halfDay);
+    expect(readdirSync(cache).sort()).toEqual(left);
   }, 30_000);
 
   it('generates the same files from cached code as without a cache', () => {
