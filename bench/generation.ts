@@ -2,7 +2,8 @@
  * Generation: whole-process wall time and peak RSS of chanx-gen vs parser + Modelina, growth with
  * document size, --check on an unchanged tree vs `node -e 0`, and regeneration in --watch.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { median, type Row } from './stats.js';
@@ -20,10 +21,19 @@ interface Measured {
   code: number;
 }
 
+/** The measured runs under way (one at a time), for a stop to end first. */
+const running = new Set<ChildProcess>();
+/** Set when the bench is stopped (a signal): no run is started after. */
+let stopping = false;
+
 function measure(args: string[], cwd = ROOT, env: NodeJS.ProcessEnv = process.env): Promise<Measured> {
+  // Stopping: the run that ends now must not be followed by another, which would write on after the folder is gone.
+  if (stopping) return new Promise(() => undefined);
   return new Promise((resolve) => {
     const start = process.hrtime.bigint();
     const child = spawn(process.execPath, ['--import', RSS, '--import', CPU, ...args], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    running.add(child);
+    child.on('exit', () => running.delete(child));
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     child.on('exit', (code) => {
@@ -56,14 +66,30 @@ function medianOf(all: Measured[]): Measured {
  * user's generated/ does, not in the OS temp folder: on the machine this was first measured on, creating a
  * file under /tmp cost ~0.5 ms of kernel time against ~0.02 ms elsewhere on the same disk, which
  * weighed on whichever tool writes more files (OKX: chanx-gen 419, Modelina 182). All of it is
- * removed when the bench ends.
+ * removed when the bench ends, or is stopped (Ctrl-C, a kill).
  */
 let scratchRoot: string | undefined;
 function scratch(): string {
   if (scratchRoot === undefined) {
     mkdirSync(path.join(ROOT, '.scratch'), { recursive: true });
     const root = mkdtempSync(path.join(ROOT, '.scratch', 'bench-'));
-    process.on('exit', () => rmSync(root, { recursive: true, force: true }));
+    const remove = () => rmSync(root, { recursive: true, force: true });
+    process.on('exit', remove);
+    // Stopped by Ctrl-C or a kill ('exit' does not run then): the run under way is ended first, so
+    // that nothing writes into the folder as it goes, then the folder removed. A second signal (tsx
+    // passes Ctrl-C on to the process that already had it) changes nothing.
+    const stop = (code: number) => {
+      if (stopping) return;
+      stopping = true;
+      const children = [...running];
+      for (const child of children) child.kill('SIGKILL');
+      void Promise.all(children.map((child) => (child.exitCode !== null || child.signalCode !== null ? undefined : once(child, 'exit')))).then(() => {
+        remove();
+        process.exit(code);
+      });
+    };
+    process.on('SIGINT', () => stop(130));
+    process.on('SIGTERM', () => stop(143));
     scratchRoot = root;
   }
   return mkdtempSync(path.join(scratchRoot, 'run-'));
