@@ -37,6 +37,8 @@ function measure(args: string[], cwd = ROOT, env: NodeJS.ProcessEnv = process.en
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     child.on('exit', (code) => {
+      // Killed by a stop: nothing waits for its figures (the bench ends once the folder is removed).
+      if (stopping) return;
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       const kb = Number(/bench-maxrss-kb=(\d+)/.exec(err)?.[1] ?? NaN);
       const cpuSeconds = Number(/bench-cpu-us=(\d+)/.exec(err)?.[1] ?? NaN) / 1e6;
@@ -73,7 +75,7 @@ function scratch(): string {
   if (scratchRoot === undefined) {
     mkdirSync(path.join(ROOT, '.scratch'), { recursive: true });
     const root = mkdtempSync(path.join(ROOT, '.scratch', 'bench-'));
-    const remove = () => rmSync(root, { recursive: true, force: true });
+    const remove = () => rmSync(root, { recursive: true, force: true, maxRetries: 3 });
     process.on('exit', remove);
     // Stopped by Ctrl-C or a kill ('exit' does not run then): the run under way is ended first, so
     // that nothing writes into the folder as it goes, then the folder removed. A second signal (tsx
@@ -84,8 +86,11 @@ function scratch(): string {
       const children = [...running];
       for (const child of children) child.kill('SIGKILL');
       void Promise.all(children.map((child) => (child.exitCode !== null || child.signalCode !== null ? undefined : once(child, 'exit')))).then(() => {
-        remove();
-        process.exit(code);
+        try {
+          remove();
+        } finally {
+          process.exit(code);
+        }
       });
     };
     process.on('SIGINT', () => stop(130));
@@ -213,6 +218,8 @@ export async function benchWatch(edits = 5): Promise<Row[]> {
     cwd: dir,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   const until = async (test: () => boolean) => {
@@ -230,6 +237,7 @@ export async function benchWatch(edits = 5): Promise<Row[]> {
     await new Promise((r) => setTimeout(r, 200));
   }
   child.kill('SIGTERM');
+  if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
   const settle = 50;
   return [
     {

@@ -24,7 +24,7 @@
  * days (another Node's, another set of V8 flags') is deleted when a run writes its own.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -125,8 +125,22 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * 3-5 MB) is deleted when a run writes its own.
  */
 const UNUSED_MS = 30 * DAY_MS;
-/** A pack's name (cacheFile), or one left half-written by a run that did not end (writePack). */
-const PACK_NAME = /^\w+-\d+\.bin(\.\d+\.tmp)?$/;
+/**
+ * A pack's name (cacheFile: one of Node's process.arch values, V8's tag), or one left half-written
+ * by a run that did not end (writePack). A whole pack is also known by its first bytes (MAGIC).
+ */
+const PACK_NAME = /^(?:arm|arm64|ia32|loong64|mips|mipsel|ppc|ppc64|riscv64|s390|s390x|x64)-\d{1,10}\.bin(\.\d+\.tmp)?$/;
+
+/** Whether `file` begins as a pack does. */
+function startsAsPack(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(MAGIC.length);
+    return readSync(fd, head, 0, MAGIC.length, 0) === MAGIC.length && head.equals(MAGIC);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /**
  * Marks a pack as used (its modification time, renewed at most once a day: one stat a run, a write a
@@ -157,8 +171,9 @@ export function removeStalePacks(file: string, now = Date.now()): void {
     const match = PACK_NAME.exec(name);
     if (match === null || path.join(dir, name) === file) continue;
     try {
-      const age = now - statSync(path.join(dir, name)).mtimeMs;
-      if (age > (match[1] === undefined ? UNUSED_MS : DAY_MS)) rmSync(path.join(dir, name), { force: true });
+      const other = path.join(dir, name);
+      const whole = match[1] === undefined;
+      if (now - statSync(other).mtimeMs > (whole ? UNUSED_MS : DAY_MS) && (!whole || startsAsPack(other))) rmSync(other, { force: true });
     } catch {
       // Gone meanwhile, or not ours to delete.
     }

@@ -151,33 +151,40 @@ describe.skipIf(typeof (module as { enableCompileCache?: unknown }).enableCompil
     mkdirSync(cache);
     const DAY = 24 * 60 * 60 * 1000;
     const age = (name: string, days: number) => utimesSync(path.join(cache, name), new Date(Date.now() - days * DAY), new Date(Date.now() - days * DAY));
-    const others: [string, number][] = [
-      [`${process.arch}-1.bin`, 40], // another Node's, unused for 40 days: deleted
-      [`${process.arch}-2.bin`, 10], // another Node's, used 10 days ago: kept
-      [`${process.arch}-3.bin.4242.tmp`, 2], // left half-written two days ago: deleted
-      [`${process.arch}-4.bin.4243.tmp`, 0], // being written by another run now: kept
-      ['notes.txt', 400], // not a pack: kept
+    /** What a pack begins with (code-cache.ts's MAGIC). */
+    const pack = Buffer.from('chanx-gen code cache 1\n');
+    const others: [string, number, Buffer | string][] = [
+      [`${process.arch}-1.bin`, 40, pack], // another Node's, unused for 40 days: deleted
+      [`${process.arch}-2.bin`, 10, pack], // another Node's, used 10 days ago: kept
+      [`${process.arch}-3.bin.4242.tmp`, 2, pack], // left half-written two days ago: deleted
+      [`${process.arch}-4.bin.4243.tmp`, 0, pack], // being written by another run now: kept
+      [`${process.arch}-5.bin`, 400, 'x'], // named as a pack, but not one (its first bytes): kept
+      ['data-1.bin', 400, pack], // not named as a pack: kept
+      ['notes.txt', 400, 'x'], // kept
     ];
-    for (const [name, days] of others) {
-      writeFileSync(path.join(cache, name), 'x');
+    for (const [name, days, content] of others) {
+      writeFileSync(path.join(cache, name), content);
       age(name, days);
     }
     expect(probe(dir, { NODE_COMPILE_CACHE: cache })['on']).toBe(true);
     const left = readdirSync(cache).sort();
     const own = left.filter((name) => !others.some(([other]) => other === name));
     expect(own).toHaveLength(1); // the pack this run wrote
-    expect(left).toEqual([own[0]!, `${process.arch}-2.bin`, `${process.arch}-4.bin.4243.tmp`, 'notes.txt'].sort());
+    expect(left).toEqual([own[0]!, `${process.arch}-2.bin`, `${process.arch}-4.bin.4243.tmp`, `${process.arch}-5.bin`, 'data-1.bin', 'notes.txt'].sort());
 
     // A run that takes its code from a pack three days old renews the pack's time, and writes nothing.
     age(own[0]!, 3);
+    const inode = statSync(path.join(cache, own[0]!)).ino;
     probe(dir, { NODE_COMPILE_CACHE: cache });
     expect(Date.now() - statSync(path.join(cache, own[0]!)).mtimeMs).toBeLessThan(DAY);
+    expect(statSync(path.join(cache, own[0]!)).ino).toBe(inode); // the same file, not one written anew
     // Not more than once a day; and a run that writes no pack deletes nothing.
     age(own[0]!, 0.5);
     const halfDay = statSync(path.join(cache, own[0]!)).mtimeMs;
     age(`${process.arch}-2.bin`, 40);
     probe(dir, { NODE_COMPILE_CACHE: cache });
     expect(statSync(path.join(cache, own[0]!)).mtimeMs).toBe(halfDay);
+    expect(statSync(path.join(cache, own[0]!)).ino).toBe(inode);
     expect(readdirSync(cache).sort()).toEqual(left);
   }, 30_000);
 
