@@ -75,7 +75,7 @@ describe.skipIf(!redisRunnable)('RedisLayer through Sentinel', () => {
     console.log(
       `sentinel failover: sent ${sent}, received ${got.length}, missed ${two.stats().missed}, lost at send ${one.stats().lost}, dropped ${two.stats().dropped}, resumed after ${resumedMs} ms`,
     );
-  }, 60_000);
+  }, 90_000);
 
   it('two npm start processes with REDIS_SENTINELS carry a group both ways, and cross again within 10 s of the master being killed', async () => {
     const env = { REDIS_SENTINELS: sentinel.sentinels, REDIS_SENTINEL_NAME: sentinel.name };
