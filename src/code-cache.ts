@@ -159,7 +159,7 @@ function markUsed(file: string, now = Date.now()): void {
  * more than a day ago. Only files named as packs are: the folder may be one a user named
  * (NODE_COMPILE_CACHE).
  */
-export function removeStalePacks(file: string, now = Date.now()): void {
+function removeStalePacks(file: string, now = Date.now()): void {
   const dir = path.dirname(file);
   let names: string[];
   try {
