@@ -21,8 +21,14 @@ interface Measured {
   code: number;
 }
 
-/** The measured runs under way (one at a time), for a stop to end first. */
+/** The runs under way (one at a time), for a stop to end first. */
 const running = new Set<ChildProcess>();
+/** `child`, among the runs under way until it exits. */
+function tracked(child: ChildProcess): ChildProcess {
+  running.add(child);
+  child.on('exit', () => running.delete(child));
+  return child;
+}
 /** Set when the bench is stopped (a signal): no run is started after. */
 let stopping = false;
 
@@ -31,9 +37,7 @@ function measure(args: string[], cwd = ROOT, env: NodeJS.ProcessEnv = process.en
   if (stopping) return new Promise(() => undefined);
   return new Promise((resolve) => {
     const start = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['--import', RSS, '--import', CPU, ...args], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
-    running.add(child);
-    child.on('exit', () => running.delete(child));
+    const child = tracked(spawn(process.execPath, ['--import', RSS, '--import', CPU, ...args], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] }));
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     child.on('exit', (code) => {
@@ -83,9 +87,10 @@ function scratch(): string {
     const stop = (code: number) => {
       if (stopping) return;
       stopping = true;
+      // A run still in `running` has not exited (tracked() drops it then).
       const children = [...running];
       for (const child of children) child.kill('SIGKILL');
-      void Promise.all(children.map((child) => (child.exitCode !== null || child.signalCode !== null ? undefined : once(child, 'exit')))).then(() => {
+      void Promise.all(children.map((child) => once(child, 'exit'))).then(() => {
         try {
           remove();
         } finally {
@@ -214,12 +219,12 @@ export async function benchWatch(edits = 5): Promise<Row[]> {
   const dir = scratch();
   const spec = path.join(dir, 'system.yaml');
   writeFileSync(spec, readFileSync(path.join(ROOT, 'specs/system.yaml'), 'utf8'));
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/chanx-gen.js'), 'system.yaml', '--watch', '-q', '-o', 'out'], {
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  running.add(child);
-  child.on('exit', () => running.delete(child));
+  const child = tracked(
+    spawn(process.execPath, [path.join(ROOT, 'bin/chanx-gen.js'), 'system.yaml', '--watch', '-q', '-o', 'out'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   const until = async (test: () => boolean) => {
