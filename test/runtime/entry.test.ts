@@ -60,6 +60,20 @@ describe('serveFromEnv', () => {
     expect(proc.errors).toEqual([]);
   });
 
+  it('handles SIGINT and SIGTERM by the time it prints the address (whoever waits for that line may stop it at once)', async () => {
+    const proc = new FakeProcess({ PORT: '0', HOST: '127.0.0.1' });
+    const handledWhenPrinted: number[] = [];
+    proc.out.log = (line: string) => {
+      handledWhenPrinted.push(proc.signals.listenerCount('SIGINT'), proc.signals.listenerCount('SIGTERM'));
+      proc.logs.push(line);
+    };
+    await serveFromEnv(systemServer, proc, proc.out);
+    expect(handledWhenPrinted).toEqual([1, 1]);
+    const exit = proc.nextExit();
+    proc.signals.emit('SIGTERM');
+    expect(await exit).toBe(0);
+  });
+
   it('asks for port 8000 when PORT is unset or not a port number, any free port for PORT=0, and up to 65535', async () => {
     const { create, asked, servers } = recording();
     for (const PORT of [undefined, 'abc', '-1', '80.5', '65536', '0', '65535'])

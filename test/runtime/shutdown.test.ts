@@ -96,6 +96,22 @@ it('SIGTERM with 20 clients: each gets 1001 and the process exits 0', async () =
   }
 });
 
+it('SIGTERM exits 0 when nothing reads its stdout and stderr any more (the reader of its pipes gone)', async () => {
+  const { child } = await spawnServer(['--import', 'tsx', 'generated/server.ts']);
+  const exited = once(child, 'exit');
+  try {
+    // As when the supervisor or shell that started it exits: its ends of the pipes close, and the
+    // server's last log lines (shutting down, with no client to wait for) meet a broken pipe.
+    child.stdout.destroy();
+    child.stderr.destroy();
+    child.kill('SIGTERM');
+    const stuck = new Promise<string[]>((resolve) => setTimeout(() => resolve(['still running 15 s after SIGTERM']), 15_000).unref());
+    expect(await Promise.race([exited, stuck])).toEqual([0, null]);
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}, 30_000);
+
 it('answers 503 to an upgrade that arrives on an open socket once close() began', async () => {
   const s = await serve();
   const port = Number(new URL(s.url).port);

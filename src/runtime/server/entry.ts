@@ -2,6 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { GroupLayer } from '../layers/layer.js';
+import type { MetricsServer } from '../ops/metrics-server.js';
 import type { Logger } from '../support/logger.js';
 import type { ChanxServer, ServerOptions } from './server.js';
 
@@ -53,13 +54,7 @@ export async function serveFromEnv(
   const port = Number(env['PORT'] ?? 8000);
   const host = env['HOST'];
   const bound = await server.listen(Number.isInteger(port) && port >= 0 && port <= 65535 ? port : 8000, host);
-  out.log(`chanx-gen server listening on ws://${host ?? 'localhost'}:${bound}`);
-  const metricsPort = env['METRICS_PORT'];
-  const metricsServer =
-    metricsPort && server.metrics !== undefined
-      ? await (await import('../ops/metrics-server.js')).serveMetrics(server.metrics, portNumber(metricsPort, 'METRICS_PORT'), env['METRICS_HOST'] || host)
-      : undefined;
-  if (metricsServer !== undefined) out.log(`chanx-gen metrics on http://${env['METRICS_HOST'] || host || 'localhost'}:${metricsServer.port}/metrics`);
+  let metricsServer: MetricsServer | undefined;
   let stopping = false;
   const stop = (): void => {
     if (stopping) return proc.exit(1);
@@ -69,15 +64,32 @@ export async function serveFromEnv(
       .then(() => metricsServer?.close())
       .then(() => layer?.close())
       .then(
-        () => proc.exit(0),
+        () => 0,
         (err: unknown) => {
           out.error(`chanx-gen server: shutdown failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-          proc.exit(1);
+          return 1;
         },
-      );
+      )
+      // The log lines on their way out first (ops/logging.ts says why it must be before exit).
+      .then(async (code) => {
+        if (settings !== undefined) await (await import('../ops/logging.js')).endLogs(settings.logger).catch(() => undefined);
+        proc.exit(code);
+      });
   };
+  // The signals are handled before the address is printed: whoever waits for that line (a
+  // supervisor, a test) may send SIGTERM at once, and it must not find node's default (death by signal).
   proc.on('SIGINT', stop);
   proc.on('SIGTERM', stop);
+  out.log(`chanx-gen server listening on ws://${host ?? 'localhost'}:${bound}`);
+  const metricsPort = env['METRICS_PORT'];
+  if (metricsPort && server.metrics !== undefined) {
+    metricsServer = await (await import('../ops/metrics-server.js')).serveMetrics(
+      server.metrics,
+      portNumber(metricsPort, 'METRICS_PORT'),
+      env['METRICS_HOST'] || host,
+    );
+    out.log(`chanx-gen metrics on http://${env['METRICS_HOST'] || host || 'localhost'}:${metricsServer.port}/metrics`);
+  }
 }
 
 /** The server's options the environment gives (see serveFromEnv). Throws on a value it cannot read. */
