@@ -12,7 +12,7 @@ import { hubChannel } from '../fixtures/client-topics/expected/hub/router.js';
 import { roomTopic } from '../fixtures/client-topics/expected/hub_room/router.js';
 import type { HubRoomContext, HubRoomHandlers, HubRoomParams } from '../fixtures/client-topics/expected/hub_room/handlers.js';
 import type * as M from '../fixtures/client-topics/expected/hub_room/messages.js';
-import { MAX_SUBSCRIPTIONS } from '../../src/runtime/topics/session.js';
+import { MAX_SUBSCRIPTIONS, MAX_TOPIC_LENGTH } from '../../src/runtime/topics/session.js';
 import { topicGroup } from '../../src/runtime/topics/topic.js';
 import { connect, quietFor, type Recorder } from '../helpers/ws-client.js';
 import { gate, until } from '../runtime/serve.js';
@@ -271,6 +271,30 @@ it(`refuses subscription number ${MAX_SUBSCRIPTIONS + 1} on one connection, with
     topic: 'room:one-more',
     ref: 'm',
   });
+});
+
+it(`refuses a topic name longer than ${MAX_TOPIC_LENGTH} characters before any pattern or hook sees it, with the request's ref`, async () => {
+  let asked = 0;
+  class Asking extends Echo {
+    authorize(): boolean {
+      asked++;
+      return true;
+    }
+  }
+  const { client } = await hub(Asking);
+  const c = await client();
+  const longest = 'x'.repeat(MAX_TOPIC_LENGTH - 'room:'.length);
+  subscribe(c, longest, 'fits');
+  expect(await c.nextJson()).toEqual(subscribed(longest, 'fits'));
+  subscribe(c, `${longest}y`, 'long');
+  expect(await c.nextJson()).toEqual({
+    action: 'error',
+    payload: { reason: 'unauthorized', detail: `Topic names are at most ${MAX_TOPIC_LENGTH} characters` },
+    version: 1,
+    topic: `room:${longest}y`,
+    ref: 'long',
+  });
+  expect(asked).toBe(1);
 });
 
 it('a topic handler whose answer cannot be sent gets the error frame, logged; one that closes the connection closes it', async () => {

@@ -11,6 +11,7 @@ import { roomTopic } from '../fixtures/client-topics/expected/hub_room/router.js
 import type { HubRoomContext, HubRoomHandlers } from '../fixtures/client-topics/expected/hub_room/handlers.js';
 import type * as M from '../fixtures/client-topics/expected/hub_room/messages.js';
 import { connect, type Recorder, upgradeStatus } from '../helpers/ws-client.js';
+import { MAX_TOPIC_LENGTH } from '../../src/runtime/topics/session.js';
 
 let created = 0;
 class Room implements HubRoomHandlers {
@@ -105,6 +106,29 @@ it.each([
   // What is logged is logged before the error frame goes out.
   expect(logged.map((l) => l.split('\n')[0])).toEqual(log === '' ? [] : [log]);
   expect(await c.closed).toEqual([1008, 'Topic subscription refused']);
+});
+
+it.each([
+  ['a parameter with a colon (no instance of the pattern)', 'a:b'],
+  ['a parameter that makes the name longer than MAX_TOPIC_LENGTH', 'x'.repeat(MAX_TOPIC_LENGTH)],
+])('with %s, the client gets unknown_topic, then the close 1008, and no instance is made or asked', async (_how, value) => {
+  let asked = 0;
+  class Asking extends Room {
+    authorize(): boolean {
+      asked++;
+      return true;
+    }
+  }
+  const before = created;
+  const { c, logged } = await own(roomTopic, Asking, value);
+  expect(await c.nextJson()).toEqual({
+    action: 'error',
+    payload: { reason: 'unknown_topic', detail: `Unknown topic 'room:${value}'` },
+    version: 1,
+    topic: `room:${value}`,
+  });
+  expect(await c.closed).toEqual([1008, 'Topic subscription refused']);
+  expect([created - before, asked, logged]).toEqual([0, 0, []]);
 });
 
 it.each([

@@ -75,6 +75,13 @@ type Done = undefined | Promise<undefined>;
 /** Topic instances one connection may be subscribed to at once. */
 export const MAX_SUBSCRIPTIONS = 1024;
 
+/**
+ * The longest topic name a connection may subscribe to, in characters. A subscription keeps its
+ * name (and its group's), so with MAX_SUBSCRIPTIONS this bounds what one connection's names hold
+ * (~1.5 MB); without it, 1024 names of nearly a frame each held gigabytes.
+ */
+export const MAX_TOPIC_LENGTH = 512;
+
 export class TopicSession {
   private readonly subscriptions = new Map<string, Subscription>();
   private ownTopic: string | undefined;
@@ -130,7 +137,14 @@ export class TopicSession {
       this.host.close(1008, 'Topic subscription refused');
       return undefined;
     };
-    const outcome = this.subscribeTo(dedicated, dedicated.pattern.match(topic) ?? {}, topic, undefined);
+    const params = dedicated.pattern.match(topic);
+    // A path parameter with a `:` (`/ws/room/a:b`) fills in a name the pattern does not match:
+    // no topic instance of it, and authorize would get no parameters.
+    if (params === undefined || topic.length > MAX_TOPIC_LENGTH) {
+      this.host.sendRaw(topicErrorFrame('unknown_topic', topic, undefined));
+      return refused();
+    }
+    const outcome = this.subscribeTo(dedicated, params, topic, undefined);
     if (outcome === false) return refused();
     if (outcome === true) return undefined;
     return outcome.then((ok) => (ok ? undefined : refused()));
@@ -155,6 +169,11 @@ export class TopicSession {
   }
 
   private subscribe(topic: string, ref: string | undefined): Done {
+    if (topic.length > MAX_TOPIC_LENGTH) {
+      // A client cannot grow the server's memory without bound (DESIGN §9): refused like authorize refuses.
+      this.host.sendRaw(topicError('unauthorized', `Topic names are at most ${MAX_TOPIC_LENGTH} characters`, { topic, ref }));
+      return undefined;
+    }
     const found = this.find(topic);
     if (found === undefined) {
       this.host.sendRaw(topicErrorFrame('unknown_topic', topic, ref));
