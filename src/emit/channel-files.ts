@@ -41,6 +41,7 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
   const addressLiteral = stringLiteral(channel.address);
   const all = [...channel.incoming, ...channel.outgoing, ...channel.unused];
   const envelopes = new Set(all.map((m) => m.typeName));
+  const sent = new Set([...channel.outgoing, ...channel.unused].map((m) => m.typeName));
   const tags = new Map<string, { field: string; value: string }>();
   for (const m of channel.incoming) if (channel.discriminator !== null && m.tag !== null) tags.set(m.typeName, { field: channel.discriminator, value: m.tag });
   const union = (types: string[]) => (types.length === 0 ? 'never' : [...new Set(types)].sort().join(' | '));
@@ -51,7 +52,7 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
       const tag = tags.get(name);
       const renamed = Object.hasOwn(model.renamed, name) ? model.renamed[name] : undefined;
       return declareType(name, model.schemas[name] ?? true, {
-        literalsRequired: envelopes.has(name),
+        ...(envelopes.has(name) ? { literalsRequired: sent.has(name) ? ('always' as const) : ('defaulted' as const) } : {}),
         ...(tag !== undefined ? { tag } : {}),
         ...(renamed !== undefined ? { renamedFrom: renamed } : {}),
       });

@@ -10,8 +10,13 @@ const INDENT = '  ';
 const OPEN_OBJECT = '{ [key: string]: unknown }';
 
 export interface TypeOptions {
-  /** Top-level properties that fix a literal are required (message envelopes: a Chanx `action` is always sent). */
-  literalsRequired?: boolean;
+  /**
+   * Top-level properties that fix a literal are required in a message envelope: `always` in one the
+   * server sends (a Chanx `action` is always sent: the client routes by it); `defaulted` in one it
+   * only receives, where the validator fills in a missing one that has a default (ajv's useDefaults)
+   * and lets a missing one without a default through, so the handler may not get it.
+   */
+  literalsRequired?: 'always' | 'defaulted';
   /** The routing field of a message envelope and its value: typed as that literal, and required. */
   tag?: { field: string; value: string };
   /** The document's name for the type, when the type has another (that name was taken). */
@@ -45,6 +50,9 @@ export function tsType(schema: JsonSchema, indent: string, options: TypeOptions 
   const named = refName(schema);
   if (named !== undefined) return named;
   const s = schema;
+  // `not: {}` admits nothing.
+  const not = s['not'];
+  if (not === true || (not !== null && typeof not === 'object' && !Array.isArray(not) && Object.keys(not).length === 0)) return 'never';
   let type: string;
   if (s['const'] !== undefined) type = jsonLiteral(s['const']);
   else if (Array.isArray(s['enum'])) type = union(s['enum'].map(jsonLiteral));
@@ -62,8 +70,18 @@ export function tsType(schema: JsonSchema, indent: string, options: TypeOptions 
   const combined = parts.length > 1;
   const known = parts.filter((p, i) => p !== 'unknown' && !(combined && i === 0 && p === OPEN_OBJECT));
   let result = known.length === 0 ? 'unknown' : known.length === 1 ? known[0]! : known.map(wrap).join(' & ');
-  if (s['nullable'] === true && result !== 'unknown' && result !== 'null') result = `${wrap(result)} | null`;
+  if (admitsNull(s) && result !== 'unknown' && result !== 'null') result = `${wrap(result)} | null`;
   return result;
+}
+
+/**
+ * OpenAPI's `nullable: true` as the validator reads it (ajv's `nullable`, emit/validators.ts): null
+ * beside a `type`, but not past an `enum` or `const` that leaves null out; without a `type` the keyword is
+ * dropped, and null then passes only where nothing else (a combinator) says otherwise.
+ */
+function admitsNull(s: SchemaObject): boolean {
+  if (s['nullable'] !== true || s['const'] !== undefined || Array.isArray(s['enum'])) return false;
+  return s['type'] !== undefined || ['oneOf', 'anyOf', 'allOf', 'not'].every((k) => s[k] === undefined);
 }
 
 function structuralType(s: SchemaObject, indent: string, options: TypeOptions): string {
@@ -76,7 +94,7 @@ function structuralType(s: SchemaObject, indent: string, options: TypeOptions): 
 function inferTypes(s: SchemaObject): string[] {
   if (s['properties'] !== undefined || s['additionalProperties'] !== undefined || s['patternProperties'] !== undefined || s['required'] !== undefined)
     return ['object'];
-  if (s['items'] !== undefined || s['prefixItems'] !== undefined) return ['array'];
+  if (s['items'] !== undefined) return ['array'];
   return [];
 }
 
@@ -100,11 +118,16 @@ function primitive(t: string, s: SchemaObject, indent: string, options: TypeOpti
   }
 }
 
+/**
+ * As draft-07 (the validator's draft) reads an array: `items` as a list is a tuple whose elements may
+ * each be missing from the end (unless `minItems` says otherwise), `additionalItems` the rest;
+ * 2020-12's `prefixItems` is an unknown keyword there (the validator warns and ignores it).
+ */
 function arrayType(s: SchemaObject, indent: string): string {
-  const tuple = Array.isArray(s['prefixItems']) ? (s['prefixItems'] as JsonSchema[]) : Array.isArray(s['items']) ? (s['items'] as JsonSchema[]) : undefined;
+  const tuple = Array.isArray(s['items']) ? (s['items'] as JsonSchema[]) : undefined;
   if (tuple !== undefined) {
-    const rest = Array.isArray(s['prefixItems']) ? s['items'] : s['additionalItems'];
-    const minItems = typeof s['minItems'] === 'number' ? s['minItems'] : tuple.length;
+    const rest = s['additionalItems'];
+    const minItems = typeof s['minItems'] === 'number' ? s['minItems'] : 0;
     const closed = rest === false || (typeof s['maxItems'] === 'number' && s['maxItems'] <= tuple.length);
     const elems = tuple.map((t, i) => `${tsType(t, indent)}${i >= minItems ? '?' : ''}`);
     if (!closed) elems.push(`...${rest === undefined ? 'unknown' : wrap(tsType(rest as JsonSchema, indent))}[]`);
@@ -125,7 +148,8 @@ function objectType(s: SchemaObject, indent: string, options: TypeOptions): stri
     const isTag = options.tag?.field === key;
     const type = isTag ? stringLiteral(options.tag!.value) : tsType(prop, inner);
     propTypes.push(type);
-    const isRequired = isTag || required.has(key) || (options.literalsRequired === true && fixesLiteral(prop));
+    const literal = options.literalsRequired !== undefined && fixesLiteral(prop) && (options.literalsRequired === 'always' || hasDefault(prop));
+    const isRequired = isTag || required.has(key) || literal;
     const doc = typeof prop === 'object' ? schemaDoc(prop, inner) : '';
     lines.push(`${doc}${inner}${isIdentifier(key) ? key : stringLiteral(key)}${isRequired ? '' : '?'}: ${type};`);
   }
@@ -142,6 +166,11 @@ function objectType(s: SchemaObject, indent: string, options: TypeOptions): stri
   }
   if (lines.length === 0) return s['additionalProperties'] === false ? 'Record<string, never>' : OPEN_OBJECT;
   return `{\n${lines.join('\n')}\n${indent}}`;
+}
+
+/** A default the validator fills in (ajv's useDefaults) where the property is missing. */
+function hasDefault(prop: JsonSchema): boolean {
+  return typeof prop === 'object' && prop['default'] !== undefined;
 }
 
 function fixesLiteral(prop: JsonSchema): boolean {

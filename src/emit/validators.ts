@@ -156,6 +156,9 @@ function cannotCompile(channelKey: string, specPath: string, err: unknown): Inpu
   ]);
 }
 
+/** Keywords whose value is a map keyed by property or schema names (draft-07's, and 2019-09's dependents). */
+const MAPS = new Set(['properties', 'patternProperties', 'definitions', '$defs', 'dependencies', 'dependentSchemas', 'dependentRequired']);
+
 /** The schema as ajv should see it: refs to named schemas by id, no vendor extensions, top level open. */
 function forAjv(schema: JsonSchema, isEnvelope: boolean): JsonSchema {
   const clean = (node: unknown): unknown => {
@@ -170,8 +173,9 @@ function forAjv(schema: JsonSchema, isEnvelope: boolean): JsonSchema {
       // and there it adds nothing: a schema without a type admits null already.
       if (key === 'nullable' && (node as Record<string, unknown>)['type'] === undefined) continue;
       if (key === '$ref' && typeof value === 'string' && value.startsWith('#/$defs/')) out[key] = value.slice('#/$defs/'.length);
-      else if (key === 'properties' || key === 'patternProperties' || key === 'definitions' || key === '$defs') {
-        // Maps of schemas: their keys are names, not keywords, and are kept as they are.
+      else if (MAPS.has(key) && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        // Maps by property (or schema) name: their keys are names, not keywords, and are kept as they
+        // are (`x-request-id` is a property, not an extension).
         out[key] = Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, clean(v)]));
       } else out[key] = key === 'enum' || key === 'const' || key === 'default' || key === 'examples' ? value : clean(value);
     }

@@ -15,13 +15,15 @@ describe('JSON Schema to TypeScript', () => {
     ['enum', { enum: ['a', 1, null] }, "'a' | 1 | null"],
     ['array', { type: 'array', items: { type: 'string' } }, 'string[]'],
     ['array of a union', { type: 'array', items: { type: ['string', 'number'] } }, '(string | number)[]'],
-    ['tuple (items array)', { type: 'array', items: [{ type: 'string' }, { type: 'number' }], maxItems: 2 }, '[string, number]'],
-    ['open tuple', { type: 'array', items: [{ type: 'string' }] }, '[string, ...unknown[]]'],
-    [
-      'prefixItems with optional tail',
-      { type: 'array', prefixItems: [{ type: 'string' }, { type: 'number' }], minItems: 1, items: false },
-      '[string, number?]',
-    ],
+    // draft-07 (the validator's): a tuple's elements may be missing from the end, down to minItems.
+    ['tuple (items array)', { type: 'array', items: [{ type: 'string' }, { type: 'number' }], maxItems: 2 }, '[string?, number?]'],
+    ['open tuple', { type: 'array', items: [{ type: 'string' }] }, '[string?, ...unknown[]]'],
+    ['tuple with minItems', { type: 'array', items: [{ type: 'string' }, { type: 'number' }], minItems: 1, additionalItems: false }, '[string, number?]'],
+    // 2020-12's prefixItems is unknown to draft-07: `items: false` leaves only the empty array.
+    ['prefixItems, as draft-07 reads it', { type: 'array', prefixItems: [{ type: 'string' }, { type: 'number' }], minItems: 1, items: false }, 'never[]'],
+    ['nullable enum: null only where the enum has it', { type: 'string', enum: ['x', 'y'], nullable: true }, "'x' | 'y'"],
+    ['nullable beside a type', { type: 'string', nullable: true }, 'string | null'],
+    ['not: {} admits nothing', { not: {} }, 'never'],
     ['oneOf', { oneOf: [{ $ref: '#/$defs/A' }, { $ref: '#/$defs/B' }] }, 'A | B'],
     ['anyOf of primitives', { anyOf: [{ type: 'string' }, { type: 'integer' }] }, 'string | number'],
     ['allOf', { allOf: [{ $ref: '#/$defs/A' }, { $ref: '#/$defs/B' }] }, 'A & B'],
@@ -68,9 +70,21 @@ describe('JSON Schema to TypeScript', () => {
         payload: { type: 'null', default: null },
       },
     };
-    expect(declareType('Ping', schema, { literalsRequired: true, tag: { field: 'kind', value: 'x' } })).toBe(
+    expect(declareType('Ping', schema, { literalsRequired: 'always', tag: { field: 'kind', value: 'x' } })).toBe(
       ['export interface Ping {', "  action: 'ping';", "  kind: 'x';", '  /** @default null */', '  payload?: null;', '}', ''].join('\n'),
     );
+  });
+
+  it('in a message the server only receives, a literal is required where the validator fills it in (a default) only', () => {
+    const schema: JsonSchema = {
+      type: 'object',
+      properties: { action: { const: 'm' }, d: { type: 'number', const: 1e-7 }, v: { const: 2, default: 2 } },
+      required: ['action'],
+    };
+    expect(declareType('M', schema, { literalsRequired: 'defaulted' })).toBe(
+      ['export interface M {', "  action: 'm';", '  d?: 1e-7;', '  v: 2;', '}', ''].join('\n'),
+    );
+    expect(declareType('M', schema, { literalsRequired: 'always' })).toContain('  d: 1e-7;');
   });
 
   it('uses a type alias for what an interface cannot say', () => {

@@ -79,3 +79,58 @@ it('refuses a pattern that is no regular expression at its line, with the reason
   expect(run.code).toBe(2);
   expect(run.stderr).toMatch(/^spec\.yaml:31:35: error: pattern "\(" cannot be validated: Invalid regular expression: \/\(\/u: Unterminated group$/m);
 });
+
+// Found by a probe: the validator dropped `dependencies` keys that start with `x-` (taken for
+// extensions), and the types said more than the validator checks (a nullable enum, a literal
+// without default or `required`, a draft-07 tuple's missing tail).
+const AGREE = `asyncapi: 3.0.0
+info: { title: t, version: '1' }
+channels:
+  c:
+    address: /c
+    messages:
+      m:
+        payload:
+          type: object
+          required: [action]
+          properties:
+            action: { const: m }
+            x-sig: { type: string }
+            x-ts: { type: integer }
+            a: { type: string }
+            b: { type: string }
+            side: { type: string, enum: [buy, sell], nullable: true }
+            d: { type: number, const: 0.5 }
+            pair: { type: array, items: [{ type: string }, { type: integer }], additionalItems: false }
+          dependencies: { x-sig: [x-ts], a: [b] }
+operations:
+  r:
+    action: receive
+    channel: { $ref: '#/channels/c' }
+`;
+
+it('validates what the types say and types what the validator lets through', async () => {
+  write(path.join(dir, 'agree/spec.yaml'), AGREE);
+  const run = await cli(['spec.yaml', '--out', 'gen'], path.join(dir, 'agree'));
+  expect(run.code).toBe(0);
+  const messages = readFileSync(path.join(dir, 'agree/gen/c/messages.ts'), 'utf8');
+  for (const line of ["side?: 'buy' | 'sell';", 'd?: 0.5;', 'pair?: [string?, number?];']) expect(messages).toContain(line);
+  expect(await typecheck(path.join(dir, 'agree/gen'))).toBe('');
+  const definition = await channelDefinition(path.join(dir, 'agree/gen/c/router.ts'));
+  const handlers = { onM: () => undefined };
+  const verdict = (frame: object) => (definition.route({ action: 'm', ...frame }, handlers, {} as never) instanceof Rejection ? 'refused' : 'accepted');
+  expect(
+    [
+      { 'x-sig': 's' },
+      { 'x-sig': 's', 'x-ts': 1 },
+      { a: 's' },
+      { a: 's', b: 't' },
+      { side: null },
+      { side: 'buy' },
+      {},
+      { pair: [] },
+      { pair: ['s'] },
+      { pair: ['s', 1, 2] },
+    ].map(verdict),
+  ).toEqual(['refused', 'accepted', 'refused', 'accepted', 'refused', 'accepted', 'accepted', 'accepted', 'accepted', 'refused']);
+}, 60_000);
