@@ -45,6 +45,8 @@ channels:
                 mode: { enum: [null, true, false, 0.5, "it's", "a\\\\b"] }
                 only: { enum: [only] }
                 level: { const: 3 }
+                priority: { type: string, enum: [low, high] }
+                seven: { type: integer, const: 7 }
                 unique: { type: array, uniqueItems: true }
                 short: { type: string, minLength: 2 }
                 initial: { type: string, minLength: 1 }
@@ -195,6 +197,12 @@ describe('constraint errors, as pydantic words them', () => {
   it('answers a value of the wrong type for a named enum as pydantic does: with the enum error alone', () => {
     expect(limits({ status: 5 })).toEqual([{ type: 'enum', loc: at('status'), msg: "Input should be 'PENDING' or 'DONE'" }]);
     expect(limits({ rank: 'one' })).toEqual([{ type: 'enum', loc: at('rank'), msg: 'Input should be 1 or 2' }]);
+  });
+
+  it('answers a value of the wrong type for an inline enum or const (a Literal in pydantic) with literal_error alone', () => {
+    expect(limits({ priority: 5 })).toEqual([{ type: 'literal_error', loc: at('priority'), msg: "Input should be 'low' or 'high'" }]);
+    expect(limits({ seven: 'x' })).toEqual([{ type: 'literal_error', loc: at('seven'), msg: 'Input should be 7' }]);
+    expect(limits({ priority: 'mid' })).toEqual([{ type: 'literal_error', loc: at('priority'), msg: "Input should be 'low' or 'high'" }]);
   });
 
   it("answers an optional named enum (anyOf with null, pydantic's nullable schema) with the enum error alone", () => {

@@ -52,8 +52,9 @@ export function toErrorItems(
 
 /**
  * ajv errors that pydantic has no counterpart for, beside the ones it has:
- * - the `type` of a named enum (`Status/type`) failing beside its `enum` (`Status/enum`): a Python
- *   Enum checks membership only, so pydantic says `enum` alone;
+ * - the `type` of an enum or const (`Status/type`) failing beside its `enum` (`Status/enum`): a Python
+ *   Enum (a named enum) and a Literal (an inline enum or const) check membership only, so pydantic
+ *   says `enum` or `literal_error` alone;
  * - the `null` branch of an anyOf/oneOf (`.../anyOf/1/type`) failing where another error is at or
  *   under the same place: pydantic's `Optional[X]` is a nullable X, which reports X's errors only.
  */
@@ -62,7 +63,8 @@ function unsaidByPydantic(errors: readonly ValidatorError[]): Set<ValidatorError
   if (errors.length < 2) return out;
   const enums = new Set<string>();
   for (const e of errors) {
-    if (e.keyword === 'enum' && namedSchemaKeyword(e.schemaPath, 'enum')) enums.add(`${e.instancePath}\u0000${e.schemaPath!.slice(0, -'enum'.length)}`);
+    if ((e.keyword === 'enum' || e.keyword === 'const') && e.schemaPath !== undefined && e.schemaPath.endsWith(e.keyword))
+      enums.add(`${e.instancePath}\u0000${e.schemaPath.slice(0, -e.keyword.length)}`);
   }
   const nullBranch = (e: ValidatorError) => e.keyword === 'type' && e.params['type'] === 'null' && /\/(anyOf|oneOf)\/\d+\/type$/.test(e.schemaPath ?? '');
   // Every place at or above another error (not a summary, not a null branch), in one pass: a frame
