@@ -14,6 +14,7 @@ import { camelCase, folderName, NameAllocator, pascalCase } from './names.js';
 import { CHANNEL_SUFFIXES, DEVICE_NAMES, GLOBAL_NAMES, TOPIC_HOOKS, TYPE_PARAMETERS, CHANNEL_HOOKS } from './reserved-names.js';
 import { refName, SchemaRegistry } from './schema-registry.js';
 import { restoreRefDefaults } from './ref-defaults.js';
+import { sharedAddresses } from './shared-addresses.js';
 import { linkTopics } from './topics.js';
 import type { ApiModel, ChannelModel, HandlerModel, IncomingMessageModel, JsonSchema, MessageModel } from './types.js';
 
@@ -71,6 +72,7 @@ export function buildModel(input: ModelInput, options: ModelOptions = {}): Model
   const channels = [...document.channels].sort((a, b) => cmp(a.id, b.id)).map((channel) => buildChannel(ctx, channel, options));
   for (const problem of linkTopics(channels, document, (key, ...rest) => locateChannel(ctx, key, ...rest)))
     (problem.severity === 'error' ? ctx.errors : ctx.warnings).push(problem);
+  ctx.warnings.push(...sharedAddresses(channels, (key, ...rest) => locateChannel(ctx, key, ...rest), ctx.isV2));
   if (ctx.errors.length > 0) throw new InputError(ctx.errors);
 
   return {

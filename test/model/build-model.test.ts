@@ -147,3 +147,44 @@ components:
     expect(b.model.channels).toEqual(a.model.channels);
   });
 });
+
+describe('channels that share an address', () => {
+  const twoChannels = (first: string, second: string, version = '3.0.0') =>
+    version.startsWith('2.')
+      ? `asyncapi: ${version}
+info: { title: t, version: '1' }
+channels:
+  ${first}:
+    publish: { message: { payload: { type: object, properties: { action: { const: a } } } } }
+  ${second}:
+    publish: { message: { payload: { type: object, properties: { action: { const: b } } } } }
+`
+      : `asyncapi: ${version}
+info: { title: t, version: '1' }
+channels:
+  one:
+    address: ${first}
+    messages: { a: { payload: { type: object, properties: { action: { const: a } } } } }
+  two:
+    address: ${second}
+    messages: { b: { payload: { type: object, properties: { action: { const: b } } } } }
+operations:
+  ra: { action: receive, channel: { $ref: '#/channels/one' } }
+  rb: { action: receive, channel: { $ref: '#/channels/two' } }
+`;
+
+  it.each([
+    ['the same address', '/same', '/same', 'two', 'one', 8, 5],
+    ['addresses that match the same paths', "'/room/{a}'", "'/room/{b}'", 'two', 'one', 8, 5],
+    ['v2 keys that are one address with and without its slash', 'chat', '/chat', 'chat', '/chat', 4, 3, '2.6.0'],
+  ])('warns at the address of each channel the server cannot reach (%s)', async (_how, first, second, unreachable, mounted, line, column, version?: string) => {
+    const { warnings } = await modelOf(twoChannels(first, second, version));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ severity: 'warning', file: 'spec.yaml', line, column });
+    expect(warnings[0]!.message).toContain(`channel '${unreachable}' has the address of channel '${mounted}'`);
+  });
+
+  it('says nothing of channels at different addresses', async () => {
+    expect((await modelOf(twoChannels('/a', '/b'))).warnings).toEqual([]);
+  });
+});

@@ -77,8 +77,10 @@ describe('x-topic channels', () => {
     const { model, warnings } = await modelOf(edit("x-topic: { name: ticker_topic, pattern: 'ticker:{market}:{symbol}' }", 'x-topic: { name: ticker_topic }'));
     expect(model.channels.find((c) => c.key === 'hub_ticker')!.topic).toBeUndefined();
     expect(model.channels.find((c) => c.key === 'hub')!.topics).toEqual(['hub_discussion']);
-    expect(warnings).toHaveLength(1);
+    expect(warnings).toHaveLength(2);
     expect(warnings[0]).toMatchObject({ severity: 'warning', file: 'spec.yaml', line: 23 });
+    // Served as a plain channel, it shares the hub's address, where the hub is mounted: said too.
+    expect(warnings[1]!.message).toMatch(/^channel 'hub_ticker' has the address of channel 'hub' \(\/ws\/hub\): a server mounts one channel per address/);
   });
 });
 
