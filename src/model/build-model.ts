@@ -178,6 +178,17 @@ function directions(
   return { incomingViews: [...incoming.values()].sort(byKey), outgoingViews: [...outgoing.values()].sort(byKey), receivedBy };
 }
 
+/** What a schema that no JSON object can match is (`a string`, `a string or null`), or undefined when an object may match it. */
+function notAnObject(schema: JsonSchema): string | undefined {
+  if (schema === false) return 'a schema nothing matches';
+  if (schema === true) return undefined;
+  const type = schema['type'];
+  const types = typeof type === 'string' ? [type] : Array.isArray(type) ? type.filter((t): t is string => typeof t === 'string') : undefined;
+  if (types === undefined || types.length === 0 || types.includes('object')) return undefined;
+  const article = (t: string) => (t === 'null' ? 'null' : t === 'array' || t === 'integer' ? `an ${t}` : `a ${t}`);
+  return types.map(article).join(' or ');
+}
+
 /**
  * Decides the channel's routing field (the option, else the one every incoming message fixes) and
  * sets each message's tag to the value it fixes. A message without a value, or two with the same,
@@ -191,6 +202,15 @@ function tagIncoming(ctx: ModelContext, key: string, incoming: MessageModel[], o
     return current;
   };
   const schemasOf = incoming.map((m) => registry.schemas[m.typeName] ?? true);
+  for (const [i, m] of incoming.entries()) {
+    const kind = notAnObject(resolve(schemasOf[i]!));
+    if (kind === undefined) continue;
+    ctx.warnings.push({
+      severity: 'warning',
+      ...locateMessage(ctx, key, m.key),
+      message: `message '${m.key}' of channel '${key}' is ${kind}, not a JSON object: the server answers every frame that is not an object with model_type (Chanx's envelope), so its handler never runs`,
+    });
+  }
   const discriminator = option ?? detectDiscriminator(schemasOf, resolve) ?? null;
   if (discriminator === null) {
     if (incoming.length > 1) {

@@ -188,3 +188,20 @@ operations:
     expect((await modelOf(twoChannels('/a', '/b'))).warnings).toEqual([]);
   });
 });
+
+describe('messages the server receives that are not JSON objects', () => {
+  it('warns at each one, since the envelope check answers every such frame (its handler would never run)', async () => {
+    const { warnings } = await modelOf(
+      receiving({
+        str: '{ type: string }',
+        pair: "{ type: [array, 'null'], items: { type: integer } }",
+        either: '{ type: [object, string] }',
+        open: '{ properties: { action: { const: open } } }',
+      }),
+    );
+    const said = warnings.filter((w) => w.message.includes('not a JSON object'));
+    expect(said.map((w) => w.message.split(',')[0])).toEqual(["message 'pair' of channel 'c' is an array or null", "message 'str' of channel 'c' is a string"]);
+    for (const w of said) expect(w).toMatchObject({ severity: 'warning', file: 'spec.yaml' });
+    expect(said.every((w) => w.line > 0 && w.column > 0)).toBe(true);
+  });
+});
