@@ -47,6 +47,7 @@ channels:
                 level: { const: 3 }
                 priority: { type: string, enum: [low, high] }
                 seven: { type: integer, const: 7 }
+                note: { type: [string, 'null'] }
                 unique: { type: array, uniqueItems: true }
                 short: { type: string, minLength: 2 }
                 initial: { type: string, minLength: 1 }
@@ -203,6 +204,11 @@ describe('constraint errors, as pydantic words them', () => {
     expect(limits({ priority: 5 })).toEqual([{ type: 'literal_error', loc: at('priority'), msg: "Input should be 'low' or 'high'" }]);
     expect(limits({ seven: 'x' })).toEqual([{ type: 'literal_error', loc: at('seven'), msg: 'Input should be 7' }]);
     expect(limits({ priority: 'mid' })).toEqual([{ type: 'literal_error', loc: at('priority'), msg: "Input should be 'low' or 'high'" }]);
+  });
+
+  it("answers a value of the wrong type for type: [X, 'null'] (pydantic's Optional[X]) with X's error alone", () => {
+    expect(limits({ note: 5 })).toEqual([{ type: 'string_type', loc: at('note'), msg: 'Input should be a valid string' }]);
+    expect(dispatchFrame(JSON.stringify({ action: 'limits', payload: { note: null } }), forms, handlers, ctx, () => undefined)).toBeUndefined();
   });
 
   it("answers an optional named enum (anyOf with null, pydantic's nullable schema) with the enum error alone", () => {

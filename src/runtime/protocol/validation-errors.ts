@@ -211,7 +211,10 @@ const TYPE_ERRORS: Record<string, [string, string]> = {
 };
 
 function typeError(loc: (string | number)[], type: string): ErrorItem {
-  return known(TYPE_ERRORS, type, loc) ?? { type: 'type_error', loc, msg: `Input should be of type ${type.split(',').join(' or ')}` };
+  // `type: [string, 'null']` is pydantic's Optional[str], a nullable schema: it reports the inner error only.
+  const types = type.split(',');
+  const inner = types.length === 2 && types.includes('null') ? types.find((t) => t !== 'null')! : type;
+  return known(TYPE_ERRORS, inner, loc) ?? { type: 'type_error', loc, msg: `Input should be of type ${types.join(' or ')}` };
 }
 
 /** The title of the named schema whose own `type: object` failed (a type error's schemaPath is `<id>/type`). */
