@@ -118,6 +118,9 @@ function compiled(
     validateSchema: false,
     discriminator: false,
     allowUnionTypes: true,
+    // 0.07 is a multiple of 0.01 for pydantic (its float check allows a rounding error), but in
+    // binary 0.07 / 0.01 is 7.000000000000001: without a tolerance ajv would refuse it.
+    multipleOfPrecision: 9,
   });
   addFormats(ajv);
   ajv.addVocabulary(ANNOTATIONS);

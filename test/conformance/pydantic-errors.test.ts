@@ -48,6 +48,7 @@ channels:
                 priority: { type: string, enum: [low, high] }
                 seven: { type: integer, const: 7 }
                 note: { type: [string, 'null'] }
+                cents: { type: number, multipleOf: 0.01 }
                 unique: { type: array, uniqueItems: true }
                 short: { type: string, minLength: 2 }
                 initial: { type: string, minLength: 1 }
@@ -204,6 +205,12 @@ describe('constraint errors, as pydantic words them', () => {
     expect(limits({ priority: 5 })).toEqual([{ type: 'literal_error', loc: at('priority'), msg: "Input should be 'low' or 'high'" }]);
     expect(limits({ seven: 'x' })).toEqual([{ type: 'literal_error', loc: at('seven'), msg: 'Input should be 7' }]);
     expect(limits({ priority: 'mid' })).toEqual([{ type: 'literal_error', loc: at('priority'), msg: "Input should be 'low' or 'high'" }]);
+  });
+
+  it('takes a multiple that binary floating point cannot say exactly, as pydantic does (0.07 of 0.01), and refuses one that is not', () => {
+    for (const cents of [0.07, 0.29, 1.1, 19.99, 0])
+      expect(dispatchFrame(JSON.stringify({ action: 'limits', payload: { cents } }), forms, handlers, ctx, () => undefined)).toBeUndefined();
+    expect(limits({ cents: 0.075 })).toEqual([{ type: 'multiple_of', loc: at('cents'), msg: 'Input should be a multiple of 0.01' }]);
   });
 
   it("answers a value of the wrong type for type: [X, 'null'] (pydantic's Optional[X]) with X's error alone", () => {
