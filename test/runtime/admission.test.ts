@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { originAllowed } from '../../src/runtime/server/admission.js';
 import { connect, upgradeStatus, upgradeStatusLine } from '../helpers/ws-client.js';
-import { serve } from './serve.js';
+import { SystemConsumer } from '../../generated/system/consumer.js';
+import { serve, until, WELCOME } from './serve.js';
 
 describe('allowedOrigins', () => {
   it('lets in listed origins, patterns and clients without an Origin; refuses others with 403', async () => {
@@ -63,6 +64,32 @@ describe('maxConnections', () => {
     }
     expect(status).toBe(101);
     b.ws.close();
+    await s.close();
+  });
+
+  it('does not count a closed connection whose handler never settles: its place is free once it closed', async () => {
+    let started = 0;
+    class Hanging extends SystemConsumer {
+      override onUserMessage(): Promise<never> {
+        started++;
+        return new Promise<never>(() => undefined);
+      }
+    }
+    const s = await serve(Hanging, { maxConnections: 1, shutdownTimeoutMs: 100 });
+    const a = await connect(s.url);
+    expect(await a.next()).toBe(WELCOME);
+    a.ws.send('{"action":"user_message","payload":{"message":"hang"}}');
+    await until(() => started === 1);
+    expect(await upgradeStatus(s.url)).toBe(503);
+    a.ws.close();
+    await a.closed;
+    let status: number | undefined;
+    for (let i = 0; i < 50 && status !== 101; i++) {
+      status = await upgradeStatus(s.url);
+      if (status !== 101) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(status).toBe(101);
+    // Shutdown still waits for it, within shutdownTimeoutMs, and then ends.
     await s.close();
   });
 

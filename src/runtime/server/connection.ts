@@ -46,8 +46,14 @@ interface Handlers {
 /** What the server shares with all its connections: limits, and the set of live connections. */
 export interface ConnectionRuntime {
   readonly limits: ConnectionLimits;
-  /** Every connection adds itself on start and removes itself once closed and done. */
+  /** Every connection adds itself on start and removes itself once closed. */
   readonly live: Set<Connection>;
+  /**
+   * Closed connections whose handlers still run: shutdown waits for them (within its grace), but
+   * they take no place under maxConnections. A handler that never settles would otherwise keep its
+   * connection counted for good, and enough of them would refuse every client with 503.
+   */
+  readonly settling: Set<Connection>;
   /** Keep `ctx.request` for the connection's whole life (else it is released after onConnect). */
   readonly keepRequest?: boolean;
   /** Frames per connection (a token bucket); undefined: no limit. */
@@ -55,7 +61,7 @@ export interface ConnectionRuntime {
 }
 
 const NO_GROUPS: ReadonlySet<string> = new Set();
-const DEFAULT_RUNTIME: ConnectionRuntime = { limits: resolveLimits({}), live: new Set() };
+const DEFAULT_RUNTIME: ConnectionRuntime = { limits: resolveLimits({}), live: new Set(), settling: new Set() };
 
 export class Connection extends Turns implements ConnectionContext<unknown, Record<string, string>>, LayerMember, QueueOwner, Beating, SocketEvents {
   private joined: Set<string> | undefined;
@@ -243,7 +249,7 @@ export class Connection extends Turns implements ConnectionContext<unknown, Reco
     this.logger.error(`${this.mounted.channel.address}: connection ${this.id} closed: ${err.message}`);
   }
 
-  /** @internal the ws 'close' listener: leave every group, then onDisconnect after what is queued. */
+  /** @internal the ws 'close' listener: leave every group, onDisconnect, and settle what is queued. */
   closed(code: number, reason: Buffer): void {
     this.isClosed = true;
     this.dropOutbox();
@@ -253,7 +259,10 @@ export class Connection extends Turns implements ConnectionContext<unknown, Reco
     if (this.joined !== undefined) for (const group of [...this.joined]) this.leave(group);
     this.layer.detach(this);
     this.runHook('onDisconnect');
-    void this.queue.idle().then(() => this.runtime.live.delete(this));
+    const { live, settling } = this.runtime;
+    live.delete(this);
+    settling.add(this);
+    void this.queue.idle().then(() => settling.delete(this));
   }
 
   /** Handles one frame; returns a promise only when a handler went asynchronous. */

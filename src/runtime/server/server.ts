@@ -153,7 +153,13 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
   // With a rate limit the connection takes or refuses each frame of a TCP read as it comes, and
   // handles the ones taken a turn of the event loop apart (connection.ts, `limited`).
   const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: options.maxPayload ?? DEFAULT_MAX_PAYLOAD });
-  const runtime: ConnectionRuntime = { limits: resolveLimits(options), live: new Set(), keepRequest: options.keepUpgradeRequest === true, rateLimit };
+  const runtime: ConnectionRuntime = {
+    limits: resolveLimits(options),
+    live: new Set(),
+    settling: new Set(),
+    keepRequest: options.keepUpgradeRequest === true,
+    rateLimit,
+  };
   const heartbeatMs = options.heartbeatIntervalMs === 0 ? Infinity : positive(options.heartbeatIntervalMs, DEFAULT_HEARTBEAT_MS, 'heartbeatIntervalMs');
   const shutdownMs = positive(options.shutdownTimeoutMs, DEFAULT_SHUTDOWN_TIMEOUT_MS, 'shutdownTimeoutMs');
   const state = {
@@ -241,7 +247,7 @@ export function createChanxServer(routes: readonly Route[], options: ServerOptio
     heartbeat.stop();
     // The port stays open until the connections are done, so that /readyz answers 503 meanwhile
     // (and upgrades get 503) rather than a refused connection.
-    await endAll(runtime.live, shutdownMs);
+    await endAll([...runtime.live, ...runtime.settling], shutdownMs);
     await new Promise<void>((resolve) => wss.close(() => resolve()));
     if (httpServer.listening) {
       const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
