@@ -14,6 +14,7 @@ import { validatorsSource } from './validators.js';
 import { clientFiles } from './client-files.js';
 import { camelCase, isIdentifier } from '../model/names.js';
 import { modelTitles, titlesLiteral } from './model-titles.js';
+import { routerUnions, unionsLiteral } from './tagged-unions.js';
 import { isTopic, routerTopicView, topicHandlers, topicStub } from './topic-files.js';
 import { runtimeImports } from './runtime-names.js';
 import { defaultsFiller } from './defaults.js';
@@ -132,6 +133,7 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
 
   const mode = channel.incoming.length === 0 ? 'none' : channel.discriminator !== null ? 'byTag' : channel.incoming.length === 1 ? 'single' : 'byTrial';
   const titles = titlesLiteral(modelTitles(incomingTypes, model.schemas));
+  const unions = routerUnions(channel.incoming, model.schemas);
   const topicView = routerTopicView(channel);
   const routerValues = {
     byTag: ['rejectInvalid', 'rejectTag'],
@@ -141,7 +143,7 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
   }[mode];
   const routerTypes = [...new Set([names.toClient, ...(mode === 'byTag' ? [names.toServer] : []), ...(mode === 'byTrial' ? incomingTypes : [])])].sort();
   const routerImports = runtimeImports(
-    [...routerValues, `type ${topicView.definitionType}`, ...(titles !== '' ? ['type ModelTitles'] : [])],
+    [...routerValues, `type ${topicView.definitionType}`, ...(titles !== '' ? ['type ModelTitles'] : []), ...(unions.size > 0 ? ['type TaggedUnions'] : [])],
     [...routerTypes, ...Object.values(names)],
   );
   // Decided now: no function (and no cost per frame) when nothing the channel sends declares a default.
@@ -151,13 +153,20 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     fillName: filler?.name ?? false,
     header: head,
     runtimeImports: routerImports.clause,
-    rt: { ChannelDefinition: 'ChannelDefinition', TopicDefinition: 'TopicDefinition', ModelTitles: 'ModelTitles', ...routerImports.local },
+    rt: {
+      ChannelDefinition: 'ChannelDefinition',
+      TopicDefinition: 'TopicDefinition',
+      ModelTitles: 'ModelTitles',
+      TaggedUnions: 'TaggedUnions',
+      ...routerImports.local,
+    },
     context: names.context,
     handlers: names.handlers,
     params: names.params,
     typeImports: routerTypes.join(', '),
     validatorImports: channel.incoming.map((m) => m.validatorName).join(', ') || '',
     titles,
+    unions: unionsLiteral(unions),
     byTag: mode === 'byTag',
     single: mode === 'single',
     byTrial: mode === 'byTrial',
@@ -178,7 +187,13 @@ export function channelFiles(model: ApiModel, channel: ChannelModel, warn: (mess
     addressLiteral,
     toServer: names.toServer,
     toClient: names.toClient,
-    cases: channel.incoming.map((m) => ({ tag: stringLiteral(m.tag ?? ''), validator: m.validatorName, method: m.handler.method, type: m.typeName })),
+    cases: channel.incoming.map((m) => ({
+      tag: stringLiteral(m.tag ?? ''),
+      validator: m.validatorName,
+      method: m.handler.method,
+      type: m.typeName,
+      unions: unions.has(m.validatorName) ? `, UNIONS.${m.validatorName}` : '',
+    })),
   });
 
   const methods = channel.incoming.map((m) => ({ name: m.handler.method, text: stubMethod(channel, m, model.schemas) }));

@@ -163,7 +163,7 @@ function cannotCompile(channelKey: string, specPath: string, err: unknown): Inpu
 const MAPS = new Set(['properties', 'patternProperties', 'definitions', '$defs', 'dependencies', 'dependentSchemas', 'dependentRequired']);
 
 /** The schema as ajv should see it: refs to named schemas by id, no vendor extensions, top level open. */
-function forAjv(schema: JsonSchema, isEnvelope: boolean): JsonSchema {
+export function forAjv(schema: JsonSchema, isEnvelope: boolean): JsonSchema {
   const clean = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(clean);
     if (node === null || typeof node !== 'object') return node;

@@ -4,6 +4,7 @@ export type { Validator, ValidatorError } from './protocol/validator.js';
 export type { MaybePromise } from './support/thenable.js';
 export { Rejection, rejectAmbiguous, rejectInvalid, rejectTag, rejectUnmatched } from './protocol/rejections.js';
 export type { ErrorItem, ModelTitles } from './protocol/validation-errors.js';
+export type { TaggedUnion, TaggedUnions } from './protocol/tagged-unions.js';
 export type { GroupLayer, LayerMember, LayerObserver } from './layers/layer.js';
 export { MemoryLayer } from './layers/memory-layer.js';
 export { RedisLayer, type RedisLayerOptions, type RedisLayerStats } from './layers/redis-layer.js';

@@ -54,6 +54,8 @@ const SURFACE: Record<string, readonly string[]> = {
     'Route',
     'ServedContent',
     'ServerOptions',
+    'TaggedUnion',
+    'TaggedUnions',
     'TopicBroadcastOptions',
     'TopicContext',
     'TopicDefinition',

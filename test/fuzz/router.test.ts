@@ -29,6 +29,8 @@ function pointsIntoMessage(message: unknown, loc: (string | number)[], type: str
   const walk = (v: unknown, keys: (string | number)[]): { ok: boolean; value?: unknown } => {
     let cur = v;
     for (const k of keys) {
+      // pydantic puts a discriminated union's tag in loc after the union's place: the value it picked by.
+      if (cur !== null && typeof cur === 'object' && !Object.hasOwn(cur, k) && Object.values(cur).includes(k)) continue;
       if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, k)) return { ok: false };
       cur = (cur as Record<string | number, unknown>)[k];
     }

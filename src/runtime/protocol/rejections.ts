@@ -3,6 +3,7 @@
  * returns instead of calling a handler; the connection sends its frame and keeps going.
  */
 import { pythonStr } from './python-repr.js';
+import type { TaggedUnions } from './tagged-unions.js';
 import { MAX_ERROR_ITEMS, toErrorItems, type ErrorItem, type ModelTitles } from './validation-errors.js';
 import type { ValidatorError } from './validator.js';
 
@@ -30,15 +31,17 @@ export class Rejection {
 
 /**
  * The message has the right tag but fails its schema; `titles` names the schemas that are models,
- * `message` is what was validated (for the sizes pydantic states).
+ * `message` is what was validated (for the sizes pydantic states), `unions` where its payload has
+ * pydantic's discriminated unions.
  */
 export function rejectInvalid(
   tag: string | undefined,
   errors: readonly ValidatorError[] | null | undefined,
   titles?: ModelTitles,
   message?: unknown,
+  unions?: TaggedUnions,
 ): Rejection {
-  return new Rejection(toErrorItems(tag === undefined ? [] : [tag], errors, titles, message));
+  return new Rejection(toErrorItems(tag === undefined ? [] : [tag], errors, titles, message, unions));
 }
 
 /** The discriminator is missing, or has a value no handler takes (shown as Python's str() shows it). */

@@ -2,7 +2,9 @@
  * ajv errors -> Chanx (pydantic) error items: `{type, loc, msg}`, `loc` starting with the tag.
  * Runs only on the error path.
  */
+import { pointerSegments, valueAt } from './json-pointer.js';
 import { pythonRepr } from './python-repr.js';
+import { planUnions, withTags, type TaggedUnions } from './tagged-unions.js';
 import type { ValidatorError } from './validator.js';
 
 export interface ErrorItem {
@@ -33,15 +35,21 @@ export function toErrorItems(
   errors: readonly ValidatorError[] | null | undefined,
   titles?: ModelTitles,
   data?: unknown,
+  unions?: TaggedUnions,
 ): ErrorItem[] {
   const items: ErrorItem[] = [];
   const seen = new Set<string>();
-  const all = errors ?? [];
+  const plan = unions === undefined || errors == null ? undefined : planUnions(errors, unions, data);
+  const all = plan === undefined ? (errors ?? []) : errors!.filter((e) => !plan.dropped.has(e));
   const silenced = unsaidByPydantic(all);
   for (const e of all) {
-    if (isSummary(e) && all.length > 1) continue;
+    const union = plan?.replaced.get(e);
+    if (isSummary(e) && all.length > 1 && union === undefined) continue;
     if (silenced.has(e)) continue;
-    const item = toItem(prefix, e, titles, data);
+    const item =
+      union !== undefined ? { type: union.type, loc: [...prefix, ...pointerSegments(e.instancePath)], msg: union.msg } : toItem(prefix, e, titles, data);
+    const tags = plan?.tagged.get(e);
+    if (tags !== undefined) item.loc = withTags(item.loc, prefix.length, tags);
     const key = `${item.type}\u0000${item.loc.join('\u0000')}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -190,16 +198,6 @@ function namedSchemaKeyword(schemaPath: string | undefined, keyword: string): bo
   );
 }
 
-/** The value at a path inside `data` (undefined where there is none). */
-function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
-  let value = data;
-  for (const key of path) {
-    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
-    value = (value as Record<string | number, unknown>)[key];
-  }
-  return value;
-}
-
 const TYPE_ERRORS: Record<string, [string, string]> = {
   string: ['string_type', 'Input should be a valid string'],
   integer: ['int_type', 'Input should be a valid integer'],
@@ -222,18 +220,6 @@ function modelTitle(schemaPath: string | undefined, titles: ModelTitles | undefi
   if (titles === undefined || schemaPath === undefined) return undefined;
   const id = schemaPath.slice(0, -'/type'.length);
   return Object.hasOwn(titles, id) ? titles[id] : undefined;
-}
-
-/** `/payload/items/0/a~1b` -> ['payload', 'items', 0, 'a/b'] */
-function pointerSegments(pointer: string): (string | number)[] {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => {
-      const text = s.replace(/~1/g, '/').replace(/~0/g, '~');
-      return /^(0|[1-9][0-9]*)$/.test(text) ? Number(text) : text;
-    });
 }
 
 /** pydantic's list of expected literals: `'a'`, `'a' or 'b'`, `'a', 'b' or 'c'` (ajv never gives an empty enum). */
