@@ -52,8 +52,9 @@ export type { LoadedView };
  */
 function placeOf(message: string, files: readonly SourceFile[]): { file: string; line: number; column: number } {
   const spec = files[0]!;
-  const format = /format "([^"]*)"/.exec(message);
-  const keyword = /unknown keyword: "([^"]*)"/.exec(message);
+  // A name may hold a quote (`format "a"b" is ...`): it ends at the quote a space or the end follows.
+  const format = /format "(.*?)"(?=[ ;,]|$)/.exec(message);
+  const keyword = /unknown keyword: "(.*?)"(?=[ ;,]|$)/.exec(message);
   const found = format !== null ? locateKeyword(files, 'format', format[1]) : keyword !== null ? locateKeyword(files, keyword[1]!) : undefined;
   if (found !== undefined) return found;
   const channel = /^channel '((?:[^']|'(?!:| \(client\)))*)'/.exec(message);

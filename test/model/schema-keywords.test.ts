@@ -29,6 +29,7 @@ channels:
             action: { const: n }
             note: { type: string, nullable: true }
             when: { type: string, format: iso-week }
+            odd: { type: string, format: 'quo"te' }
 operations:
   r:
     action: receive
@@ -52,6 +53,7 @@ it('generates, warns at the line of each annotation, and validates nullable and 
   expect(run.code).toBe(0);
   expect(run.stderr).toContain("spec.yaml:13:11: warning: keyword id (draft-04's $id) is kept as an annotation");
   expect(run.stderr).toContain('spec.yaml:19:35: warning: validator: channel \'c\': format "iso-week" is not one ajv-formats knows');
+  expect(run.stderr).toContain('spec.yaml:20:34: warning: validator: channel \'c\': format "quo"te" is not one ajv-formats knows');
   for (const line of run.stderr
     .trim()
     .split('\n')
@@ -77,7 +79,7 @@ it('refuses a pattern that is no regular expression at its line, with the reason
   write(path.join(dir, 'bad/spec.yaml'), SPEC.replace("pattern: '^a'", "pattern: '('"));
   const run = await cli(['spec.yaml', '--out', 'gen'], path.join(dir, 'bad'));
   expect(run.code).toBe(2);
-  expect(run.stderr).toMatch(/^spec\.yaml:31:35: error: pattern "\(" cannot be validated: Invalid regular expression: \/\(\/u: Unterminated group$/m);
+  expect(run.stderr).toMatch(/^spec\.yaml:32:35: error: pattern "\(" cannot be validated: Invalid regular expression: \/\(\/u: Unterminated group$/m);
 });
 
 // Found by a probe: the validator dropped `dependencies` keys that start with `x-` (taken for
