@@ -8,8 +8,8 @@
  *   as the message's own schema's do;
  * - a union is keyed by its oneOf's schemaPath; a branch by the paths its errors start with.
  * A union whose branches cannot be told apart by those paths (a branch through a function of its
- * own, two branches sharing a named schema), or two unions with one key, are left out: their errors
- * stay as ajv gives them.
+ * own, two branches sharing a named schema), or that shares its key with another oneOf, is left out:
+ * its errors stay as ajv gives them.
  */
 import { refName } from '../model/schema-registry.js';
 import type { JsonSchema, SchemaObject } from '../model/types.js';
@@ -51,8 +51,11 @@ export function taggedUnions(root: string, schemas: Record<string, JsonSchema>):
       }
       return;
     }
-    if (Array.isArray(schema['oneOf']) && schema['discriminator'] !== undefined) {
-      add(`${base}${pointer}/oneOf`, union(schema, `${base}${pointer}/oneOf`, schemas, isInlined));
+    // Every oneOf takes its key, a plain one too: another oneOf reported at the same path (in a
+    // schema compiled on its own, whose paths start with # as the message's do) leaves it out.
+    if (Array.isArray(schema['oneOf'])) {
+      const key = `${base}${pointer}/oneOf`;
+      add(key, schema['discriminator'] === undefined ? null : union(schema, key, schemas, isInlined));
     }
     for (const key of ONE) if (!Array.isArray(schema[key])) walk(schema[key], base, `${pointer}/${key}`);
     for (const key of LIST) {

@@ -43,6 +43,20 @@ channels:
             action: { const: drawing }
             payload: { type: object, properties: { layers: { type: array, items: { $ref: '#/components/schemas/Layer' } } }, required: [layers] }
           required: [payload]
+      extras:
+        payload:
+          type: object
+          properties:
+            action: { const: extras }
+            payload:
+              type: object
+              properties:
+                opt:
+                  anyOf:
+                    - { oneOf: [{ $ref: '#/components/schemas/Circle' }, { $ref: '#/components/schemas/Square' }], discriminator: kind }
+                    - { type: 'null' }
+                typed: { type: object, oneOf: [{ $ref: '#/components/schemas/Circle' }, { $ref: '#/components/schemas/Square' }], discriminator: kind }
+          required: [payload]
 operations:
   receive: { action: receive, channel: { $ref: '#/channels/shapes' } }
 components:
@@ -75,7 +89,7 @@ components:
 
 type Channel = ChannelDefinition<unknown, unknown, unknown>;
 let shapes: Channel;
-const handlers = { onShape: () => undefined, onPick: () => undefined, onDrawing: () => undefined };
+const handlers = { onShape: () => undefined, onPick: () => undefined, onDrawing: () => undefined, onExtras: () => undefined };
 const ctx = {} as ConnectionContext<unknown, unknown>;
 
 /** The error items a client gets back for `frame`. */
@@ -147,6 +161,23 @@ it('finds a union inside a named schema that ajv compiles as a function of its o
   ]);
 });
 
+it('says one thing where the union is optional (anyOf with null: the null branch is not said) or typed object', () => {
+  const extras = (payload: unknown) => errorsFor({ action: 'extras', payload });
+  const at = (field: string) => ['extras', 'payload', field];
+  expect(extras({ opt: { kind: 'hex' } })).toEqual([
+    { type: 'union_tag_invalid', loc: at('opt'), msg: `Input tag 'hex' found using 'kind' does not match any of the expected tags: ${EXPECTED}` },
+  ]);
+  expect(extras({ opt: {} })).toEqual([{ type: 'union_tag_not_found', loc: at('opt'), msg: "Unable to extract tag using discriminator 'kind'" }]);
+  expect(extras({ opt: 5 })).toEqual([
+    { type: 'model_attributes_type', loc: at('opt'), msg: 'Input should be a valid dictionary or object to extract fields from' },
+  ]);
+  expect(extras({ opt: { kind: 'circle' } })).toEqual([{ type: 'missing', loc: [...at('opt'), 'circle', 'radius'], msg: 'Field required' }]);
+  expect(extras({ typed: 5 })).toEqual([
+    { type: 'model_attributes_type', loc: at('typed'), msg: 'Input should be a valid dictionary or object to extract fields from' },
+  ]);
+  expect(dispatchFrame(JSON.stringify({ action: 'extras', payload: { opt: null } }), shapes, handlers, ctx, () => undefined)).toBeUndefined();
+});
+
 describe('unions whose errors cannot be told apart are left as ajv gives them (taggedUnions)', () => {
   const circle: JsonSchema = { type: 'object', properties: { kind: { const: 'circle' } }, required: ['kind'] };
   const square: JsonSchema = { type: 'object', properties: { kind: { const: 'square' } }, required: ['kind'] };
@@ -190,6 +221,15 @@ describe('unions whose errors cannot be told apart are left as ajv gives them (t
       },
     ],
     ['a branch fixes no tag', { M: union([circle, { type: 'object' }]) }],
+    [
+      'a plain oneOf is reported at the same path (in a schema compiled on its own)',
+      {
+        Circle: circle,
+        Square: square,
+        Other: { type: 'object', properties: { s: { oneOf: [{ type: 'string' }, { type: 'integer' }] }, more: { $ref: '#/$defs/Other' } } },
+        M: { type: 'object', properties: { s: union([{ $ref: '#/$defs/Circle' }, { $ref: '#/$defs/Square' }]), o: { $ref: '#/$defs/Other' } } },
+      },
+    ],
     ['two branches fix the same tag', { M: union([circle, circle]) }],
     [
       'two unions have one key (the message and a schema compiled on its own, both at /properties/s)',

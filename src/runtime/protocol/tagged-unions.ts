@@ -50,8 +50,12 @@ export function planUnions(errors: readonly ValidatorError[], unions: TaggedUnio
       else plan.tagged.set(e, [...(plan.tagged.get(e) ?? []), [depth, union.tags[chosen]![0]]]);
     }
     if (chosen !== -1) plan.dropped.add(summary);
-    else if (value === null || typeof value !== 'object' || Array.isArray(value))
+    else if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       plan.replaced.set(summary, { type: 'model_attributes_type', msg: 'Input should be a valid dictionary or object to extract fields from' });
+      // A `type: object` beside the oneOf says the same: pydantic says it once.
+      const typePath = `${summary.schemaPath.slice(0, -'/oneOf'.length)}/type`;
+      for (const e of errors) if (e.instancePath === at && e.keyword === 'type' && e.schemaPath === typePath) plan.dropped.add(e);
+    }
     else if (tag === undefined) plan.replaced.set(summary, { type: 'union_tag_not_found', msg: `Unable to extract tag using discriminator '${union.field}'` });
     else {
       const expected = union.tags.map(([t]) => `'${t}'`).join(', ');

@@ -41,7 +41,7 @@ export function toErrorItems(
   const seen = new Set<string>();
   const plan = unions === undefined || errors == null ? undefined : planUnions(errors, unions, data);
   const all = plan === undefined ? (errors ?? []) : errors!.filter((e) => !plan.dropped.has(e));
-  const silenced = unsaidByPydantic(all);
+  const silenced = unsaidByPydantic(all, plan?.replaced);
   for (const e of all) {
     const union = plan?.replaced.get(e);
     if (isSummary(e) && all.length > 1 && union === undefined) continue;
@@ -64,9 +64,10 @@ export function toErrorItems(
  *   Enum (a named enum) and a Literal (an inline enum or const) check membership only, so pydantic
  *   says `enum` or `literal_error` alone;
  * - the `null` branch of an anyOf/oneOf (`.../anyOf/1/type`) failing where another error is at or
- *   under the same place: pydantic's `Optional[X]` is a nullable X, which reports X's errors only.
+ *   under the same place (a tagged union's own error included): pydantic's `Optional[X]` is a
+ *   nullable X, which reports X's errors only.
  */
-function unsaidByPydantic(errors: readonly ValidatorError[]): Set<ValidatorError> {
+function unsaidByPydantic(errors: readonly ValidatorError[], replaced?: ReadonlyMap<ValidatorError, unknown>): Set<ValidatorError> {
   const out = new Set<ValidatorError>();
   if (errors.length < 2) return out;
   const enums = new Set<string>();
@@ -79,7 +80,8 @@ function unsaidByPydantic(errors: readonly ValidatorError[]): Set<ValidatorError
   // may carry tens of thousands of errors, so no error may look through all the others.
   const above = new Set<string>();
   for (const e of errors) {
-    if (isSummary(e) || nullBranch(e)) continue;
+    // A tagged union's own error (tagged-unions.ts) is what pydantic says there: not a summary.
+    if ((isSummary(e) && replaced?.has(e) !== true) || nullBranch(e)) continue;
     for (let at = e.instancePath; !above.has(at); at = at.slice(0, Math.max(0, at.lastIndexOf('/')))) {
       above.add(at);
       if (at === '') break;
