@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import type { ChannelModel, JsonSchema } from '../model/types.js';
 import { reachableSchemas } from '../model/schema-registry.js';
 import { InputError } from '../load/diagnostics.js';
+import { pydanticMultipleOf } from './pydantic-multiple-of.js';
 
 const require = createRequire(import.meta.url);
 
@@ -118,10 +119,8 @@ function compiled(
     validateSchema: false,
     discriminator: false,
     allowUnionTypes: true,
-    // 0.07 is a multiple of 0.01 for pydantic (its float check allows a rounding error), but in
-    // binary 0.07 / 0.01 is 7.000000000000001: without a tolerance ajv would refuse it.
-    multipleOfPrecision: 9,
   });
+  pydanticMultipleOf(ajv);
   addFormats(ajv);
   ajv.addVocabulary(ANNOTATIONS);
   const names = reachableSchemas(

@@ -49,6 +49,8 @@ channels:
                 seven: { type: integer, const: 7 }
                 note: { type: [string, 'null'] }
                 cents: { type: number, multipleOf: 0.01 }
+                tenth: { type: number, multipleOf: 0.1 }
+                even: { type: integer, multipleOf: 2 }
                 unique: { type: array, uniqueItems: true }
                 short: { type: string, minLength: 2 }
                 initial: { type: string, minLength: 1 }
@@ -207,10 +209,14 @@ describe('constraint errors, as pydantic words them', () => {
     expect(limits({ priority: 'mid' })).toEqual([{ type: 'literal_error', loc: at('priority'), msg: "Input should be 'low' or 'high'" }]);
   });
 
-  it('takes a multiple that binary floating point cannot say exactly, as pydantic does (0.07 of 0.01), and refuses one that is not', () => {
-    for (const cents of [0.07, 0.29, 1.1, 19.99, 0])
-      expect(dispatchFrame(JSON.stringify({ action: 'limits', payload: { cents } }), forms, handlers, ctx, () => undefined)).toBeUndefined();
+  it("checks multipleOf with pydantic-core's rule: a number's remainder may be off by a billionth of it, an integer's not at all", () => {
+    const accepted = (payload: Record<string, unknown>) => dispatchFrame(JSON.stringify({ action: 'limits', payload }), forms, handlers, ctx, () => undefined);
+    // rem = v % m; bound = |v| / 1e9; refused when |rem| > bound and |rem - m| > bound.
+    for (const cents of [0.07, 0.29, 1.1, 19.99, 0, -0.07, 1234567.89, 123456789.07]) expect(accepted({ cents })).toBeUndefined();
     expect(limits({ cents: 0.075 })).toEqual([{ type: 'multiple_of', loc: at('cents'), msg: 'Input should be a multiple of 0.01' }]);
+    expect(limits({ tenth: 1e-10 })).toEqual([{ type: 'multiple_of', loc: at('tenth'), msg: 'Input should be a multiple of 0.1' }]);
+    expect(accepted({ even: 4_000_000_000 })).toBeUndefined();
+    expect(limits({ even: 3_000_000_001 })).toEqual([{ type: 'multiple_of', loc: at('even'), msg: 'Input should be a multiple of 2' }]);
   });
 
   it("answers a value of the wrong type for type: [X, 'null'] (pydantic's Optional[X]) with X's error alone", () => {
