@@ -184,8 +184,14 @@ operations:
     expect(warnings[0]!.message).toContain(`channel '${unreachable}' has the address of channel '${mounted}'`);
   });
 
-  it('says nothing of channels at different addresses', async () => {
+  it('says nothing of channels at different addresses, nor of one the first lets through (its parameter restricted to some values)', async () => {
     expect((await modelOf(twoChannels('/a', '/b'))).warnings).toEqual([]);
+    const restricted = twoChannels("'/room/{a}'", "'/room/{b}'").replace(
+      "    address: '/room/{a}'\n",
+      "    address: '/room/{a}'\n    parameters: { a: { enum: [x, y] } }\n",
+    );
+    expect(restricted).toContain('parameters: { a: { enum: [x, y] } }');
+    expect((await modelOf(restricted)).warnings).toEqual([]);
   });
 });
 
