@@ -112,6 +112,25 @@ it('SIGTERM exits 0 when nothing reads its stdout and stderr any more (the reade
   }
 }, 30_000);
 
+it('SIGTERM exits when the reader of its stderr stopped reading (a full pipe): the lines it does not take are given up', async () => {
+  const { child, port } = await spawnServer(['--import', 'tsx', 'generated/server.ts'], { LOG_LEVEL: 'debug' });
+  const exited = once(child, 'exit');
+  try {
+    // A supervisor that hangs: it keeps the pipe open and reads nothing more, so a line per frame fills it.
+    child.stderr.pause();
+    const client = await connect(`ws://127.0.0.1:${port}/ws/system`);
+    expect(await client.next()).toBe(WELCOME);
+    const frames = 10_000;
+    for (let i = 0; i < frames; i++) client.ws.send('{"action":"ping"}');
+    for (let i = 0; i < frames; i++) await client.next();
+    child.kill('SIGTERM');
+    const stuck = new Promise<string[]>((resolve) => setTimeout(() => resolve(['still running 15 s after SIGTERM']), 15_000).unref());
+    expect(await Promise.race([exited, stuck])).toEqual([0, null]);
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}, 40_000);
+
 it('answers 503 to an upgrade that arrives on an open socket once close() began', async () => {
   const s = await serve();
   const port = Number(new URL(s.url).port);

@@ -31,7 +31,8 @@ const END_WAIT_MS = 2_000;
 
 /**
  * Writes the lines a logger of loggerFromEnv still has on their way to stderr, and resolves once
- * they are written, their write failed, or END_WAIT_MS passed; the program exits next. Without it,
+ * they are written, their write failed, or END_WAIT_MS passed (a reader that does not read: the
+ * stream is destroyed and those lines are lost); the program exits next. Without it,
  * pino writes them at exit with sonic-boom's flushSync, which retries a failed write for ever unless
  * it failed with EAGAIN: with stderr's reader gone (EPIPE: the pipe of a supervisor or shell that
  * exited) the process would never exit, whatever signal it got but SIGKILL. Written asynchronously,
@@ -45,7 +46,15 @@ export function endLogs(logger: object): Promise<void> {
   // pino puts a no-op in place of `end` (an own property) once a write met a broken pipe.
   if (stream === undefined || (stream as { destroyed?: boolean }).destroyed === true || Object.hasOwn(stream, 'end')) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(done, END_WAIT_MS);
+    const timer = setTimeout(() => {
+      // Given up on: destroyed, so that pino's flush at exit skips it (it would wait on the reader for ever).
+      done();
+      try {
+        stream.destroy();
+      } catch {
+        // Already closing: nothing is left to flush.
+      }
+    }, END_WAIT_MS);
     function done(): void {
       clearTimeout(timer);
       stream!.off('close', done).off('error', done);
