@@ -109,9 +109,14 @@ it.each([
 });
 
 it.each([
-  ['a parameter with a colon (no instance of the pattern)', 'a:b'],
-  ['a parameter that makes the name longer than MAX_TOPIC_LENGTH', 'x'.repeat(MAX_TOPIC_LENGTH)],
-])('with %s, the client gets unknown_topic, then the close 1008, and no instance is made or asked', async (_how, value) => {
+  ['a parameter with a colon (no instance of the pattern)', 'a:b', 'unknown_topic', "Unknown topic 'room:a:b'"],
+  [
+    'a parameter that makes the name longer than MAX_TOPIC_LENGTH',
+    'x'.repeat(MAX_TOPIC_LENGTH),
+    'unauthorized',
+    `Topic names are at most ${MAX_TOPIC_LENGTH} characters`,
+  ],
+])('with %s, the client gets %s, then the close 1008, and no instance is made or asked', async (_how, value, reason, detail) => {
   let asked = 0;
   class Asking extends Room {
     authorize(): boolean {
@@ -123,7 +128,7 @@ it.each([
   const { c, logged } = await own(roomTopic, Asking, value);
   expect(await c.nextJson()).toEqual({
     action: 'error',
-    payload: { reason: 'unknown_topic', detail: `Unknown topic 'room:${value}'` },
+    payload: { reason, detail },
     version: 1,
     topic: `room:${value}`,
   });

@@ -76,11 +76,14 @@ type Done = undefined | Promise<undefined>;
 export const MAX_SUBSCRIPTIONS = 1024;
 
 /**
- * The longest topic name a connection may subscribe to, in characters. A subscription keeps its
+ * The longest topic name a connection may subscribe to, in characters (UTF-16 code units, as
+ * JavaScript counts a string's length). A subscription keeps its
  * name (and its group's), so with MAX_SUBSCRIPTIONS this bounds what one connection's names hold
  * (~1.5 MB); without it, 1024 names of nearly a frame each held gigabytes.
  */
 export const MAX_TOPIC_LENGTH = 512;
+
+const tooLong = `Topic names are at most ${MAX_TOPIC_LENGTH} characters`;
 
 export class TopicSession {
   private readonly subscriptions = new Map<string, Subscription>();
@@ -140,7 +143,11 @@ export class TopicSession {
     const params = dedicated.pattern.match(topic);
     // A path parameter with a `:` (`/ws/room/a:b`) fills in a name the pattern does not match:
     // no topic instance of it, and authorize would get no parameters.
-    if (params === undefined || topic.length > MAX_TOPIC_LENGTH) {
+    if (topic.length > MAX_TOPIC_LENGTH) {
+      this.host.sendRaw(topicError('unauthorized', tooLong, { topic, ref: undefined }));
+      return refused();
+    }
+    if (params === undefined) {
       this.host.sendRaw(topicErrorFrame('unknown_topic', topic, undefined));
       return refused();
     }
@@ -171,7 +178,7 @@ export class TopicSession {
   private subscribe(topic: string, ref: string | undefined): Done {
     if (topic.length > MAX_TOPIC_LENGTH) {
       // A client cannot grow the server's memory without bound (DESIGN §9): refused like authorize refuses.
-      this.host.sendRaw(topicError('unauthorized', `Topic names are at most ${MAX_TOPIC_LENGTH} characters`, { topic, ref }));
+      this.host.sendRaw(topicError('unauthorized', tooLong, { topic, ref }));
       return undefined;
     }
     const found = this.find(topic);
