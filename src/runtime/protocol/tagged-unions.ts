@@ -55,8 +55,8 @@ export function planUnions(errors: readonly ValidatorError[], unions: TaggedUnio
       // A `type: object` beside the oneOf says the same: pydantic says it once.
       const typePath = `${summary.schemaPath.slice(0, -'/oneOf'.length)}/type`;
       for (const e of errors) if (e.instancePath === at && e.keyword === 'type' && e.schemaPath === typePath) plan.dropped.add(e);
-    }
-    else if (tag === undefined) plan.replaced.set(summary, { type: 'union_tag_not_found', msg: `Unable to extract tag using discriminator '${union.field}'` });
+    } else if (tag === undefined)
+      plan.replaced.set(summary, { type: 'union_tag_not_found', msg: `Unable to extract tag using discriminator '${union.field}'` });
     else {
       const expected = union.tags.map(([t]) => `'${t}'`).join(', ');
       plan.replaced.set(summary, {
