@@ -29,40 +29,65 @@ export interface UnionPlan {
   readonly tagged: Map<ValidatorError, [number, string][]>;
 }
 
+/** A union that failed, at its place in the value. */
+interface Failed {
+  readonly summary: ValidatorError;
+  readonly union: TaggedUnion;
+  /** The branch its tag picks; -1 when none does. */
+  readonly chosen: number;
+  /** Segments of the value's path before the union's place. */
+  readonly depth: number;
+  /** The schema path of a `type` beside the oneOf, when the value is no object (pydantic says that once). */
+  readonly typePath: string | undefined;
+}
+
+/**
+ * In time linear in the errors (a frame may carry tens of thousands, and many unions among them):
+ * each error looks for the failed unions at or above its own place only.
+ */
 export function planUnions(errors: readonly ValidatorError[], unions: TaggedUnions, data: unknown): UnionPlan {
   const plan: UnionPlan = { dropped: new Set(), replaced: new Map(), tagged: new Map() };
+  const failed = new Map<string, Failed[]>();
   for (const summary of errors) {
     if (summary.keyword !== 'oneOf' || summary.schemaPath === undefined || !Object.hasOwn(unions, summary.schemaPath)) continue;
     const union = unions[summary.schemaPath]!;
     const at = summary.instancePath;
-    const depth = pointerSegments(at).length;
-    const branchOf = (e: ValidatorError): number =>
-      e === summary || (e.instancePath !== at && !e.instancePath.startsWith(`${at}/`))
-        ? -1
-        : union.tags.findIndex(([, paths]) => paths.some((p) => (e.schemaPath ?? '').startsWith(p)));
-    const value = valueAt(data, pointerSegments(at));
-    const tag = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[union.field] : undefined;
+    const path = pointerSegments(at);
+    const value = valueAt(data, path);
+    const isObject = value !== null && typeof value === 'object' && !Array.isArray(value);
+    const tag = isObject ? (value as Record<string, unknown>)[union.field] : undefined;
     const chosen = tag === undefined ? -1 : union.tags.findIndex(([t]) => t === tag);
-    for (const e of errors) {
-      const branch = branchOf(e);
-      if (branch === -1) continue;
-      if (branch !== chosen) plan.dropped.add(e);
-      else plan.tagged.set(e, [...(plan.tagged.get(e) ?? []), [depth, union.tags[chosen]![0]]]);
-    }
+    const typePath = isObject ? undefined : `${summary.schemaPath.slice(0, -'/oneOf'.length)}/type`;
+    const here = failed.get(at) ?? [];
+    here.push({ summary, union, chosen, depth: path.length, typePath });
+    failed.set(at, here);
     if (chosen !== -1) plan.dropped.add(summary);
-    else if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    else if (!isObject)
       plan.replaced.set(summary, { type: 'model_attributes_type', msg: 'Input should be a valid dictionary or object to extract fields from' });
-      // A `type: object` beside the oneOf says the same: pydantic says it once.
-      const typePath = `${summary.schemaPath.slice(0, -'/oneOf'.length)}/type`;
-      for (const e of errors) if (e.instancePath === at && e.keyword === 'type' && e.schemaPath === typePath) plan.dropped.add(e);
-    } else if (tag === undefined)
-      plan.replaced.set(summary, { type: 'union_tag_not_found', msg: `Unable to extract tag using discriminator '${union.field}'` });
+    else if (tag === undefined) plan.replaced.set(summary, { type: 'union_tag_not_found', msg: `Unable to extract tag using discriminator '${union.field}'` });
     else {
       const expected = union.tags.map(([t]) => `'${t}'`).join(', ');
       plan.replaced.set(summary, {
         type: 'union_tag_invalid',
         msg: `Input tag '${pythonStr(tag)}' found using '${union.field}' does not match any of the expected tags: ${expected}`,
       });
+    }
+  }
+  if (failed.size === 0) return plan;
+  for (const e of errors) {
+    for (let at = e.instancePath; ; at = at.slice(0, Math.max(0, at.lastIndexOf('/')))) {
+      for (const f of failed.get(at) ?? []) {
+        if (f.summary === e) continue;
+        if (e.instancePath === at && e.keyword === 'type' && e.schemaPath === f.typePath) {
+          plan.dropped.add(e);
+          continue;
+        }
+        const branch = f.union.tags.findIndex(([, paths]) => paths.some((p) => (e.schemaPath ?? '').startsWith(p)));
+        if (branch === -1) continue;
+        if (branch !== f.chosen) plan.dropped.add(e);
+        else plan.tagged.set(e, [...(plan.tagged.get(e) ?? []), [f.depth, f.union.tags[branch]![0]]]);
+      }
+      if (at === '') break;
     }
   }
   return plan;
