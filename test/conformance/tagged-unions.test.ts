@@ -161,6 +161,16 @@ it('finds a union inside a named schema that ajv compiles as a function of its o
   ]);
 });
 
+it('answers a frame with thousands of failed unions (each error looks only at the unions above it), capped as any error list is', () => {
+  const layers = Array.from({ length: 20_000 }, (_, i) => ({ shape: i % 2 === 0 ? { kind: 'circle' } : { kind: 'hex' } }));
+  const items = errorsFor({ action: 'drawing', payload: { layers } }) as { type: string; loc: unknown[] }[];
+  expect(items).toHaveLength(100);
+  expect(items.slice(0, 2)).toEqual([
+    { type: 'missing', loc: ['drawing', 'payload', 'layers', 0, 'shape', 'circle', 'radius'], msg: 'Field required' },
+    expect.objectContaining({ type: 'union_tag_invalid', loc: ['drawing', 'payload', 'layers', 1, 'shape'] }),
+  ]);
+});
+
 it('says one thing where the union is optional (anyOf with null: the null branch is not said) or typed object', () => {
   const extras = (payload: unknown) => errorsFor({ action: 'extras', payload });
   const at = (field: string) => ['extras', 'payload', field];
