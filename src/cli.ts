@@ -57,6 +57,11 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     io.stderr('chanx-gen: error: --check and --watch cannot be used together\n');
     return EXIT_BAD_INPUT;
   }
+  if (flags.out !== undefined && flags.out.trim() === '') {
+    // '' would be the working folder itself, with everything generated below it.
+    io.stderr("chanx-gen: error: -o/--out must name the output folder (a path), not ''\n");
+    return EXIT_BAD_INPUT;
+  }
   if (flags.discriminator !== undefined && !/^[^\s]+$/.test(flags.discriminator)) {
     io.stderr(`chanx-gen: error: --discriminator takes a field name, not '${flags.discriminator}'\n`);
     return EXIT_BAD_INPUT;

@@ -120,7 +120,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   ];
   const outDir = path.resolve(cwd, options.out ?? 'generated');
   const shownOut = displayPath(outDir, cwd);
-  const plan = planOutput(outDir, files, shownOut);
+  const plan = planOutput(outDir, files, shownOut, cwd);
   return {
     model,
     files,
