@@ -96,6 +96,19 @@ it('gives up after maxAttempts failed reconnects in a row, and is closed', async
   expect(closes).toEqual([1006]);
 });
 
+it('counts a connection the server closes at once (a refusal after the upgrade) as a failed attempt: the backoff grows, no storm', async () => {
+  const fake = await server({ closeAtOnce: (connection) => connection > 1 });
+  const opened: number[] = [];
+  const client = await open(fake.url, { reconnect: { initialDelay: 20, factor: 2, maxAttempts: 3 }, onOpen: () => opened.push(Date.now()) });
+  fake.drop();
+  await expect.poll(() => client.state, { timeout: 5000 }).toBe('closed');
+  // The first connection, then three reconnects, each closed at once; the waits between them grow.
+  expect(fake.attempts()).toBe(4);
+  const waits = opened.slice(1).map((t, i) => t - opened[i]!);
+  expect(waits).toHaveLength(3);
+  expect(waits[2]!).toBeGreaterThan(waits[0]!);
+});
+
 it('never reconnects with maxAttempts 0: a drop closes it', async () => {
   const fake = await server();
   const closes: number[] = [];

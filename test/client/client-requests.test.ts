@@ -31,6 +31,17 @@ it('stamps every request with its own ref and resolves with the reply that carri
   expect(replies).toEqual(refs.map((ref) => ({ action: 'pong', payload: null, ref })));
 });
 
+it("drops a reply that comes after its request timed out: it is that request's, never given to on()", async () => {
+  const { fake, client } = await setup();
+  const heard: unknown[] = [];
+  client.on('pong', (m) => heard.push(m));
+  await expect(client.request({ action: 'ping' }, { timeout: 50 })).rejects.toThrow(/within 50 ms/);
+  const ref = fake.frames[0]!['ref'];
+  fake.push({ action: 'pong', payload: null, ref });
+  fake.push({ action: 'pong', payload: null });
+  await expect.poll(() => heard).toEqual([{ action: 'pong', payload: null }]);
+});
+
 it('fails at once without a connection, and close() fails what is pending with its code and reason', async () => {
   const { fake, client } = await setup({ timeout: 5000 });
   const pending = client.request({ action: 'ping' });

@@ -14,6 +14,8 @@ export interface FakeOptions {
   answer?: (frame: Frame, connection: number) => (Frame | string)[];
   /** False refuses the upgrade (HTTP 401), a promise holds it until it settles; `attempt` counts upgrades from 1. */
   accept?: (attempt: number) => boolean | Promise<boolean>;
+  /** True closes connection number `connection` (from 1) with 1008 as soon as it opens, as a refused authentication does. */
+  closeAtOnce?: (connection: number) => boolean;
 }
 
 export interface Fake {
@@ -58,6 +60,7 @@ export async function fakeServer(options: FakeOptions = {}): Promise<Fake> {
   wss.on('connection', (ws, req) => {
     const connection = ++connections;
     headers.push(req.headers);
+    if (options.closeAtOnce?.(connection) === true) ws.close(1008, 'refused');
     ws.on('close', (code, reason) => closes.push([code, String(reason)]));
     ws.on('message', (data) => {
       const frame = JSON.parse(String(data)) as Frame;

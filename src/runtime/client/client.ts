@@ -17,6 +17,14 @@ export { ChanxClosedError, ChanxFrameError, ChanxTimeoutError, isErrorFrame } fr
 export { TopicHandle } from './topic.js';
 
 const DEFAULT_TIMEOUT = 10_000;
+/**
+ * A connection that lasts this long counts as made: the next drop starts the backoff afresh. One the
+ * server closes sooner (a refusal after the upgrade, such as an authentication that fails) counts as
+ * a failed attempt, so the delays keep growing instead of reconnecting every 250 ms for ever.
+ */
+const STABLE_MS = 5_000;
+/** Refs of requests that timed out, remembered so that a late reply is dropped rather than given to `on`. */
+const EXPIRED_REFS = 1_000;
 const OPEN = 1;
 
 interface Pending {
@@ -37,6 +45,9 @@ export class ChanxClient implements TopicHost {
   private readonly listeners = new Map<string, Set<(message: never) => void>>();
   private readonly reopenHooks = new Set<ReopenHook>();
   private nextRef = 0;
+  /** When the current connection opened (Date.now()). */
+  private openedAt = 0;
+  private readonly expired = new Set<string>();
   private closing: Promise<void> | undefined;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private attempts = 0;
@@ -92,6 +103,8 @@ export class ChanxClient implements TopicHost {
       const timeout = options.timeout ?? this.options.timeout ?? DEFAULT_TIMEOUT;
       const timer = setTimeout(() => {
         this.pending.delete(ref);
+        this.expired.add(ref);
+        if (this.expired.size > EXPIRED_REFS) this.expired.delete(this.expired.values().next().value!);
         reject(new ChanxTimeoutError(`no reply to ${describe(frame, this.channel.sendField)} within ${timeout} ms`));
       }, timeout);
       const tag = this.channel.sendField === null ? undefined : String(frame[this.channel.sendField]);
@@ -172,7 +185,7 @@ export class ChanxClient implements TopicHost {
         opened = true;
         this.ws = ws;
         this.stateNow = 'open';
-        this.attempts = 0;
+        this.openedAt = Date.now();
         resolve();
         guarded(() => this.options.onOpen?.());
         for (const hook of this.reopenHooks) guarded(hook);
@@ -191,6 +204,7 @@ export class ChanxClient implements TopicHost {
     this.failPending(new ChanxClosedError(`the connection closed (${code}${reason === '' ? '' : ` ${reason}`}) before a reply came`, code, reason));
     guarded(() => this.options.onClose?.(code, reason));
     const policy = reconnectPolicy(this.options.reconnect);
+    if (Date.now() - this.openedAt >= STABLE_MS) this.attempts = 0;
     if (this.closing !== undefined || policy === undefined || this.attempts >= policy.maxAttempts) {
       this.stateNow = 'closed';
       return;
@@ -247,6 +261,8 @@ export class ChanxClient implements TopicHost {
       }
     }
     const pending = this.pendingFor(record);
+    // The reply (or error, or completion) to a request that timed out: that request's, not for `on`.
+    if (pending === undefined && typeof record['ref'] === 'string' && this.expired.has(record['ref'])) return;
     const topic = typeof record['topic'] === 'string' ? record['topic'] : undefined;
     if (isErrorFrame(record)) {
       if (pending !== undefined) return this.settle(pending, () => pending.p.reject(new ChanxFrameError(record)));
