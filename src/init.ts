@@ -83,11 +83,11 @@ export async function runInit(argv: readonly string[], io: CliIO): Promise<numbe
   if (configured) io.stdout('kept the chanx-gen configuration that applies here\n');
   else place(CONFIG_FILE, () => `${JSON.stringify({ documents: [{ spec: specPath, out: outDir }] }, null, 2)}\n`);
   // The stub chanx-gen would create for the starter, filled in as the Chanx tutorial says; generation keeps it.
-  if (newSpec) {
-    place(`${outDir}/system/consumer.ts`, () => starter(STARTER_CONSUMER).replace(`from ${STARTER_SPEC}.`, `from ${specPath}.`));
-    // Its starter test, written for the filled consumer (welcome, pong, the echo's prefix).
+  // Its starter test is written for that filled consumer (welcome, pong, the echo's prefix): made
+  // only with it, as the generator makes a starter test only with its stub, never beside a consumer.ts
+  // someone already has.
+  if (newSpec && place(`${outDir}/system/consumer.ts`, () => starter(STARTER_CONSUMER).replace(`from ${STARTER_SPEC}.`, `from ${specPath}.`)))
     place(`${outDir}/system/consumer.test.ts`, () => starter(STARTER_TEST).replace(`from ${STARTER_SPEC} with`, `from ${specPath} with`));
-  }
   // incremental: `npm test` compiles again right after `npm run build` (and after each edit to a
   // stub); tsc keeps what it checked in build/tsconfig.tsbuildinfo and redoes only what changed
   // (7.4 s -> 2.8 s for the starter with nothing changed, 3.4 s after an edit to its consumer).

@@ -3,7 +3,7 @@
  * file, and leaves a configuration that `chanx-gen` alone then generates from. (The packaging test
  * runs the printed commands against the installed package.)
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, ROOT, scratch, snapshotTree, write } from '../helpers/cli.js';
@@ -67,6 +67,17 @@ describe('chanx-gen init', () => {
     expect(again.stdout).not.toContain('consumer.ts'); // not the starter document any more: no starter consumer
     expect(again.stdout).toContain('kept tsconfig.json (exists)');
     expect(snapshotTree(dir)).toEqual(before);
+  });
+
+  it('writes no starter test beside a consumer.ts someone already has (the test is written for its own consumer)', async () => {
+    const dir = scratch();
+    write(path.join(dir, 'generated/system/consumer.ts'), '// mine\n');
+    const init = await cli(['init'], dir);
+    expect(init.code).toBe(0);
+    expect(init.stdout).toContain('kept generated/system/consumer.ts (exists)');
+    expect(init.stdout).not.toContain('consumer.test.ts');
+    expect(existsSync(path.join(dir, 'generated/system/consumer.test.ts'))).toBe(false);
+    expect(readFileSync(path.join(dir, 'generated/system/consumer.ts'), 'utf8')).toBe('// mine\n');
   });
 
   it('in an existing project: adds only the scripts it lacks, keeps the indentation, and says what it left alone', async () => {
