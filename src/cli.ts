@@ -119,6 +119,14 @@ export async function once(options: PipelineOptions, flags: Pick<Flags, 'check' 
   for (const note of plan.notes) if (flags.quiet !== true || note.includes('not found')) io.stderr(`note: ${note}\n`);
 
   if (flags.check === true) {
+    const unchecked = plan.unchecked ?? [];
+    if (plan.changes.length === 0 && unchecked.length > 0) {
+      // A stub without its class: every handler it should hold is missing, and none can be appended.
+      io.stderr(
+        `${unchecked.map((f) => `unchecked: ${f}`).join('\n')}\nchanx-gen: ${shownOut}/ has drifted from ${result.model.specPath}: ${count(unchecked.length, 'stub')} without its class (see the note above)\n`,
+      );
+      return { code: EXIT_DRIFT, inputs: result.inputs };
+    }
     if (plan.changes.length === 0) {
       if (flags.quiet !== true) io.stdout(`chanx-gen: ${shownOut}/ is up to date with ${result.model.specPath}\n`);
       remember(key, result.inputs, result.files);

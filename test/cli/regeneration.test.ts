@@ -80,6 +80,23 @@ describe('stub merging', () => {
     expect((await cli(['specs/system.yaml'], dir)).code).toBe(0);
     expect(readFileSync(path.join(out, 'system/consumer.ts'), 'utf8')).toContain('export class SystemConsumer implements SystemHandlers');
   });
+
+  it('counts a stub without its class as drift for --check (its handlers are all missing); a run keeps it and says why', async () => {
+    const { dir, out } = await generated();
+    write(path.join(out, 'system/consumer.ts'), 'garbage {{{ class\n');
+    const check = await cli(['specs/system.yaml', '--check'], dir);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain(
+      'note: generated/system/consumer.ts: class SystemConsumer not found, so handlers cannot be checked or appended (onPing, onUserMessage)',
+    );
+    expect(check.stderr).toContain(
+      'unchecked: generated/system/consumer.ts\nchanx-gen: generated/ has drifted from specs/system.yaml: 1 stub without its class',
+    );
+    const run = await cli(['specs/system.yaml'], dir);
+    expect(run.code).toBe(0);
+    expect(readFileSync(path.join(out, 'system/consumer.ts'), 'utf8')).toBe('garbage {{{ class\n');
+    expect((await cli(['specs/system.yaml', '--check'], dir)).code).toBe(1);
+  });
 });
 
 describe('--check', () => {
