@@ -96,6 +96,12 @@ it('SIGTERM with 20 clients: each gets 1001 and the process exits 0', async () =
   }
 });
 
+/** The process's [code, signal] once it exited, or a line saying it still ran `ms` later. */
+function exitWithin(exited: Promise<unknown[]>, ms: number): Promise<unknown[]> {
+  const stuck = new Promise<string[]>((resolve) => setTimeout(() => resolve([`still running ${ms / 1000} s after SIGTERM`]), ms).unref());
+  return Promise.race([exited, stuck]);
+}
+
 it('SIGTERM exits 0 when nothing reads its stdout and stderr any more (the reader of its pipes gone)', async () => {
   const { child } = await spawnServer(['--import', 'tsx', 'generated/server.ts']);
   const exited = once(child, 'exit');
@@ -105,8 +111,7 @@ it('SIGTERM exits 0 when nothing reads its stdout and stderr any more (the reade
     child.stdout.destroy();
     child.stderr.destroy();
     child.kill('SIGTERM');
-    const stuck = new Promise<string[]>((resolve) => setTimeout(() => resolve(['still running 15 s after SIGTERM']), 15_000).unref());
-    expect(await Promise.race([exited, stuck])).toEqual([0, null]);
+    expect(await exitWithin(exited, 15_000)).toEqual([0, null]);
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
@@ -124,8 +129,7 @@ it('SIGTERM exits when the reader of its stderr stopped reading (a full pipe): t
     for (let i = 0; i < frames; i++) client.ws.send('{"action":"ping"}');
     for (let i = 0; i < frames; i++) await client.next();
     child.kill('SIGTERM');
-    const stuck = new Promise<string[]>((resolve) => setTimeout(() => resolve(['still running 15 s after SIGTERM']), 15_000).unref());
-    expect(await Promise.race([exited, stuck])).toEqual([0, null]);
+    expect(await exitWithin(exited, 15_000)).toEqual([0, null]);
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
