@@ -83,8 +83,6 @@ export const MAX_SUBSCRIPTIONS = 1024;
  */
 export const MAX_TOPIC_LENGTH = 512;
 
-const tooLong = `Topic names are at most ${MAX_TOPIC_LENGTH} characters`;
-
 export class TopicSession {
   private readonly subscriptions = new Map<string, Subscription>();
   private ownTopic: string | undefined;
@@ -143,10 +141,6 @@ export class TopicSession {
     const params = dedicated.pattern.match(topic);
     // A path parameter with a `:` (`/ws/room/a:b`) fills in a name the pattern does not match:
     // no topic instance of it, and authorize would get no parameters.
-    if (topic.length > MAX_TOPIC_LENGTH) {
-      this.host.sendRaw(topicError('unauthorized', tooLong, { topic, ref: undefined }));
-      return refused();
-    }
     if (params === undefined) {
       this.host.sendRaw(topicErrorFrame('unknown_topic', topic, undefined));
       return refused();
@@ -176,11 +170,6 @@ export class TopicSession {
   }
 
   private subscribe(topic: string, ref: string | undefined): Done {
-    if (topic.length > MAX_TOPIC_LENGTH) {
-      // A client cannot grow the server's memory without bound (DESIGN §9): refused like authorize refuses.
-      this.host.sendRaw(topicError('unauthorized', tooLong, { topic, ref }));
-      return undefined;
-    }
     const found = this.find(topic);
     if (found === undefined) {
       this.host.sendRaw(topicErrorFrame('unknown_topic', topic, ref));
@@ -199,8 +188,13 @@ export class TopicSession {
     return typeof outcome === 'boolean' ? undefined : outcome.then(() => undefined);
   }
 
-  /** authorize, join, `subscribed`, onSubscribe. Resolves whether the subscription was made. */
+  /** The name's length, authorize, join, `subscribed`, onSubscribe. Resolves whether the subscription was made. */
   private subscribeTo(hosted: HostedTopic, params: Record<string, string>, topic: string, ref: string | undefined): boolean | Promise<boolean> {
+    if (topic.length > MAX_TOPIC_LENGTH) {
+      // A client cannot grow the server's memory without bound (DESIGN §9): refused as authorize refuses.
+      this.host.sendRaw(topicError('unauthorized', `Topic names are at most ${MAX_TOPIC_LENGTH} characters`, { topic, ref }));
+      return false;
+    }
     let instance: TopicHooks<unknown, unknown>;
     try {
       instance = hosted.create();
