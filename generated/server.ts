@@ -2,7 +2,7 @@
 // Inputs sha256: 043e3970f9feff919499041edb2cd14a17b2779fef32b95f3f34eb9d3a78cba3
 
 import { createChanxServer, isEntryPoint, mount, serveFromEnv, type ChanxServer, type ServerOptions } from 'chanx-gen/runtime';
-import { asyncapiJson, asyncapiYaml } from './documents.js';
+import { asyncapiJson } from './documents.js';
 import { playgroundCsp, playgroundHtml } from './playground.js';
 import { SystemConsumer } from './system/consumer.js';
 import { systemChannel } from './system/router.js';
@@ -14,7 +14,7 @@ export const routes = [
 
 /** A server for every channel, the document (/asyncapi.json, /asyncapi.yaml) and the playground (/); call `listen(port)` on it. */
 export function createServer(options: ServerOptions = {}): ChanxServer {
-  return createChanxServer(routes, { documents: { json: asyncapiJson, yaml: asyncapiYaml }, playground: { html: playgroundHtml, csp: playgroundCsp }, ...options });
+  return createChanxServer(routes, { documents: { json: asyncapiJson }, playground: { html: playgroundHtml, csp: playgroundCsp }, ...options });
 }
 
 if (isEntryPoint(import.meta.url)) {

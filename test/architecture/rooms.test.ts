@@ -26,7 +26,7 @@ const PACKAGES: Record<string, readonly string[]> = {
   layers: ['ioredis', 'node:crypto', 'node:module'],
   topics: ['node:http'],
   ops: ['prom-client', 'pino', 'node:http', 'node:net', 'node:module'],
-  server: ['ws', 'node:http', 'node:net', 'node:stream', 'node:fs', 'node:url', 'node:module', 'ajv-formats/dist/formats'],
+  server: ['ws', 'node:http', 'node:net', 'node:stream', 'node:fs', 'node:url', 'node:module', 'ajv-formats/dist/formats', 'js-yaml'],
   testing: ['ws'],
   client: [
     'ajv/dist/runtime/equal.js',

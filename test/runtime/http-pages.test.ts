@@ -3,11 +3,15 @@
  * /asyncapi.yaml, the playground at / and /index.html with its Content-Security-Policy, GET and HEAD
  * only, and nothing cached or sniffed. Over a real socket with node's own HTTP client.
  */
-import { request } from 'node:http';
+import { createServer as createHttpServer, request } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { load as yamlLoad } from 'js-yaml';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { ChanxServer } from 'chanx-gen/runtime';
 import { createServer } from '../../generated/server.js';
-import { asyncapiJson, asyncapiYaml } from '../../generated/documents.js';
+import { asyncapiJson } from '../../generated/documents.js';
+import { createRequestHandler } from '../../src/runtime/server/http.js';
 import { playgroundCsp, playgroundHtml } from '../../generated/playground.js';
 
 let server: ChanxServer;
@@ -48,8 +52,32 @@ it('serves the document as JSON and as YAML, uncached and never sniffed', async 
     'no-cache',
     String(Buffer.byteLength(asyncapiJson)),
   ]);
+  // The YAML is made from the JSON when first asked for: the same document, and the same bytes each time.
   const yaml = await fetchPage('/asyncapi.yaml?download=1');
-  expect([yaml.status, yaml.headers['content-type'], yaml.body]).toEqual([200, 'application/yaml; charset=utf-8', asyncapiYaml]);
+  expect([yaml.status, yaml.headers['content-type'], yaml.headers['content-length']]).toEqual([
+    200,
+    'application/yaml; charset=utf-8',
+    String(Buffer.byteLength(yaml.body)),
+  ]);
+  expect(yaml.body).toMatch(/^asyncapi: 3\.0\.0\n/);
+  expect(yamlLoad(yaml.body)).toEqual(JSON.parse(asyncapiJson));
+  expect((await fetchPage('/asyncapi.yaml')).body).toBe(yaml.body);
+  expect((await fetchPage('/asyncapi.yaml', 'HEAD')).headers['content-length']).toBe(yaml.headers['content-length']);
+});
+
+it('serves the YAML it is given as it is (servers generated when documents.ts held it)', async () => {
+  const http = createHttpServer(createRequestHandler({ documents: { json: '{"a": 1}\n', yaml: 'a: 1 # as written\n' } }, () => false));
+  http.listen(0, '127.0.0.1');
+  await once(http, 'listening');
+  const own = port;
+  port = (http.address() as AddressInfo).port;
+  try {
+    expect((await fetchPage('/asyncapi.yaml')).body).toBe('a: 1 # as written\n');
+    expect((await fetchPage('/asyncapi.json')).body).toBe('{"a": 1}\n');
+  } finally {
+    port = own;
+    http.close();
+  }
 });
 
 it('serves the playground at / and /index.html under its Content-Security-Policy, without a referrer', async () => {

@@ -2,16 +2,34 @@
  * Plain HTTP requests (everything but WebSocket upgrades): the document at /asyncapi.json and
  * /asyncapi.yaml, the playground page at /, the probes /healthz and /readyz, 426 at a channel's
  * address, 404 elsewhere.
- * What is served is generated with the code and passed in by generated/server.ts.
+ * What is served is generated with the code and passed in by generated/server.ts; the YAML is
+ * made from the JSON when first asked for (documentYaml), unless given (servers generated before).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import { requestPath } from '../support/path-template.js';
+
+const require = createRequire(import.meta.url);
 
 export interface ServedContent {
   /** The document the code was generated from, bundled (GET /asyncapi.json, /asyncapi.yaml). */
-  documents?: { json: string; yaml: string };
+  documents?: { json: string; yaml?: string };
   /** The playground page (GET /) and the Content-Security-Policy it is served with. */
   playground?: { html: string; csp: string };
+}
+
+/**
+ * The document as YAML text (GET /asyncapi.yaml), made by the server from the JSON rather than
+ * written into generated/documents.ts beside it: one copy of the document in the generated code,
+ * and no YAML written on every generation (~60 ms of OKX's). js-yaml (which @asyncapi/parser itself
+ * depends on) writes a large document in half the time the yaml package took; it is loaded on
+ * first use. Every object is written where it stands (no anchors), no line is folded, and a string
+ * a YAML 1.1 reader would take for something else (`n`, `yes`, a date, `<<`) is quoted, a line
+ * separator escaped.
+ */
+export function documentYaml(document: unknown): string {
+  const { dump } = require('js-yaml') as typeof import('js-yaml');
+  return dump(document, { noRefs: true, lineWidth: -1, quotingType: '"' });
 }
 
 const COMMON = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' };
@@ -29,10 +47,12 @@ export function createRequestHandler(
   isChannelPath: (req: IncomingMessage) => boolean,
   health?: Readiness,
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  const pages = new Map<string, { type: string; body: Buffer; headers?: Record<string, string> }>();
-  if (content.documents !== undefined) {
-    pages.set('/asyncapi.json', { type: 'application/json; charset=utf-8', body: Buffer.from(content.documents.json) });
-    pages.set('/asyncapi.yaml', { type: 'application/yaml; charset=utf-8', body: Buffer.from(content.documents.yaml) });
+  const pages = new Map<string, { type: string; body: Buffer | (() => Buffer); headers?: Record<string, string> }>();
+  const { documents } = content;
+  if (documents !== undefined) {
+    pages.set('/asyncapi.json', { type: 'application/json; charset=utf-8', body: Buffer.from(documents.json) });
+    let yaml = documents.yaml === undefined ? undefined : Buffer.from(documents.yaml);
+    pages.set('/asyncapi.yaml', { type: 'application/yaml; charset=utf-8', body: () => (yaml ??= Buffer.from(documentYaml(JSON.parse(documents.json)))) });
   }
   if (content.playground !== undefined) {
     const page = {
@@ -60,8 +80,9 @@ export function createRequestHandler(
         res.end('Method Not Allowed\n');
         return;
       }
-      res.writeHead(200, { ...COMMON, 'content-type': page.type, 'content-length': String(page.body.length), ...page.headers });
-      res.end(page.body); // node sends no body in answer to HEAD
+      const body = typeof page.body === 'function' ? page.body() : page.body;
+      res.writeHead(200, { ...COMMON, 'content-type': page.type, 'content-length': String(body.length), ...page.headers });
+      res.end(body); // node sends no body in answer to HEAD
       return;
     }
     const status = isChannelPath(req) ? 426 : 404;

@@ -1,5 +1,5 @@
 /**
- * GET /asyncapi.yaml serves documentYaml's text: YAML 1.2 readers (the yaml package, js-yaml) and
+ * GET /asyncapi.yaml serves documentYaml's text, made from the JSON the server serves: YAML 1.2 readers (the yaml package, js-yaml) and
  * a YAML 1.1 reader read back the very document GET /asyncapi.json serves, with the exceptions
  * each test names.
  */
@@ -8,7 +8,7 @@ import path from 'node:path';
 import { load as jsYamlLoad } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { documentYaml } from '../../src/emit/documents.js';
+import { documentYaml } from '../../src/runtime/server/http.js';
 import { corpusDocs, SHARED } from '../helpers/corpus.js';
 
 /** Strings and keys that a careless YAML writer gets wrong, each as a value and as a key. */
