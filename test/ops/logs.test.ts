@@ -101,6 +101,32 @@ describe('structured logs', () => {
     expect(info.lines.map((l) => l['msg'])).toEqual(['server listening', 'connection opened', 'connection closed']);
   });
 
+  it('logs what a client did that cost it its connection as a warning, not an error (a plain logger still gets it)', async () => {
+    const log = capture({});
+    s = await serve(SystemConsumer, { logger: log.logger, maxPayload: 64 });
+    const c = await connect(s.url);
+    await c.next();
+    c.ws.send(JSON.stringify({ action: 'user_message', payload: { message: 'x'.repeat(100) } }));
+    expect((await c.closed)[0]).toBe(1009);
+    await until(() => log.lines.some((l) => l['msg'] === 'connection closed'));
+    const warned = log.lines.filter((l) => l['level'] === 40);
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toMatchObject({
+      msg: expect.stringMatching(/^\/ws\/system: connection \S+ closed: Max payload size exceeded$/),
+      conn: expect.any(String),
+    });
+    expect(log.lines.filter((l) => (l['level'] as number) >= 50)).toEqual([]);
+    await s.close();
+
+    s = await serve(SystemConsumer, { maxPayload: 64 });
+    const plain = await connect(s.url);
+    await plain.next();
+    plain.ws.send(JSON.stringify({ action: 'user_message', payload: { message: 'x'.repeat(100) } }));
+    await plain.closed;
+    await until(() => s!.logged.length > 0);
+    expect(s.logged).toEqual([expect.stringMatching(/^\/ws\/system: connection \S+ closed: Max payload size exceeded$/)]);
+  });
+
   it('refuses a LOG_LEVEL it does not know, naming the levels', () => {
     expect(() => loggerFromEnv({ LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got 'verbose'/);
   });

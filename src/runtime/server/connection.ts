@@ -21,7 +21,7 @@ import { listenTo, type SocketEvents } from './socket-events.js';
 import { TopicSession, type TopicMount } from '../topics/session.js';
 import type { BroadcastOptions, ChannelDefinition, ConnectionContext, Frames } from '../channel/definition.js';
 import { settle } from '../support/thenable.js';
-import { describeError, type Logger } from '../support/logger.js';
+import { describeError, type RuntimeLog } from '../support/logger.js';
 import { EVENT_COMPLETE, GROUP_COMPLETE } from '../channel/completion.js';
 
 /** What the connection needs of a mounted channel; handler types are erased here. */
@@ -91,7 +91,7 @@ export class Connection extends Turns implements ConnectionContext<unknown, Reco
     readonly params: Record<string, string>,
     request: IncomingMessage,
     private readonly layer: GroupLayer,
-    logger: Logger,
+    logger: RuntimeLog,
     private readonly runtime: ConnectionRuntime = DEFAULT_RUNTIME,
   ) {
     super(ws, mounted.watch, mounted.channel.address, runtime.limits, logger);
@@ -166,7 +166,7 @@ export class Connection extends Turns implements ConnectionContext<unknown, Reco
     const hook = this.handlers.onEvent;
     if (hook === undefined) return this.deliverCopy(frame, this.completes ? EVENT_COMPLETE : undefined);
     if (!this.queue.push(() => this.inTurn(this.handleEvent(frame, hook)), this.runtime.limits.maxQueuedFrames)) {
-      this.logger.error(`${this.mounted.channel.address}: connection ${this.id} dropped an event: its queue is full`);
+      this.logger.warn({ conn: this.id }, `${this.mounted.channel.address}: connection ${this.id} dropped an event: its queue is full`);
     }
   }
 
@@ -179,7 +179,7 @@ export class Connection extends Turns implements ConnectionContext<unknown, Reco
   beat(): void {
     if (this.ending) return; // closing or closed (closed() sets it too)
     if (!this.alive && (this.pausedBy & HANDLERS_BEHIND) === 0) {
-      this.logger.error(`${this.mounted.channel.address}: connection ${this.id} terminated: no pong since the last heartbeat`);
+      this.logger.warn({ conn: this.id }, `${this.mounted.channel.address}: connection ${this.id} terminated: no pong since the last heartbeat`);
       this.ws.terminate();
       return;
     }
@@ -246,7 +246,7 @@ export class Connection extends Turns implements ConnectionContext<unknown, Reco
 
   /** @internal the ws 'error' listener: the peer broke the protocol (ws closes with 1002, 1007 or 1009). */
   failed(err: Error): void {
-    this.logger.error(`${this.mounted.channel.address}: connection ${this.id} closed: ${err.message}`);
+    this.logger.warn({ conn: this.id }, `${this.mounted.channel.address}: connection ${this.id} closed: ${err.message}`);
   }
 
   /** @internal the ws 'close' listener: leave every group, onDisconnect, and settle what is queued. */

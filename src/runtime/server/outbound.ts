@@ -23,7 +23,7 @@ import { nextMemberId } from '../layers/member-id.js';
 import { corkForTick, type TickCorked } from '../support/tick-cork.js';
 import type { ChannelWatch } from '../ops/channel-watch.js';
 import type { LimitClose } from '../ops/metrics.js';
-import type { Logger } from '../support/logger.js';
+import type { RuntimeLog } from '../support/logger.js';
 
 export abstract class Outbound implements PacedWriter, TickCorked {
   /** Unique across processes; made once, since the layer keys its members by it and broadcasts compare it per member. */
@@ -57,7 +57,7 @@ export abstract class Outbound implements PacedWriter, TickCorked {
     /** The channel's address, for logs. */
     protected readonly address: string,
     protected readonly limits: ConnectionLimits,
-    protected readonly logger: Logger,
+    protected readonly logger: RuntimeLog,
   ) {
     this.rawFrames = ws.extensions === '';
   }
@@ -142,7 +142,7 @@ export abstract class Outbound implements PacedWriter, TickCorked {
     this.ending = true;
     this.cut = true;
     this.watch?.limitClosed(limit);
-    this.logger.error(`${this.address}: connection ${this.id} closed (1008): ${why}`);
+    this.logger.warn({ conn: this.id, limit }, `${this.address}: connection ${this.id} closed (1008): ${why}`);
     if (limit === 'outbound_buffer') {
       this.ws.resume(); // to read the peer's close frame; data frames are ignored from now on
       this.ws.close(1008, reason);

@@ -13,6 +13,11 @@ import { isThenable } from './thenable.js';
 export interface Logger {
   /** `message` already says what failed and why (with the stack when there is one). */
   error(message: string, error?: unknown): void;
+  /**
+   * pino-compatible loggers: what a client did that cost it its connection (a limit, a protocol
+   * violation, no pong): the server is fine, so not an error. Other loggers get these as errors.
+   */
+  warn?(fields: object, message?: string): void;
   /** pino-compatible loggers: connection opened and closed, server and layer up and down. */
   info?(fields: object, message?: string): void;
   /** pino-compatible loggers: one line per frame, when `isLevelEnabled('debug')` says so. */
@@ -24,6 +29,8 @@ export interface Logger {
 /** What the runtime calls; never throws. */
 export interface RuntimeLog extends Logger {
   error(message: string, error?: unknown, fields?: object): void;
+  /** Other loggers get `message` as an error line, as they did before warnings existed. */
+  warn(fields: object, message: string): void;
   info(fields: object, message: string): void;
   debug(fields: object, message: string): void;
   /** Read once, when the log is made: per-frame lines cost nothing when it is false. */
@@ -65,6 +72,10 @@ export function guardLogger(logger: Logger): RuntimeLog {
       if (!structured) return call(logger.error as Call, [message, error]);
       const line = error === undefined ? { ...fields } : { ...fields, err: error };
       call(logger.error as Call, [line, withoutStack(message, error)]);
+    },
+    warn(fields, message) {
+      if (structured && typeof logger.warn === 'function') call(logger.warn as Call, [fields, message]);
+      else log.error(message, undefined, fields);
     },
     info(fields, message) {
       if (structured) call(logger.info as Call, [fields, message]);
