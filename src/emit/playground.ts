@@ -1,8 +1,8 @@
 /**
  * generated/playground.ts: the page `npm start` serves at GET / (DESIGN §11). Static HTML and
  * plain JavaScript made from the document: every channel with its parameters and messages (each
- * with an example built from its schema), the channel's precompiled validators for the send box,
- * and a CSP hash for the one inline script.
+ * with an example built from its schema), the precompiled validators for the send box (each
+ * message's once, however many channels take it), and a CSP hash for the one inline script.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { header } from './header.js';
 import { exampleOf } from './playground-example.js';
 import { receiveNaming } from './client-files.js';
 import { render } from './templates.js';
-import { standaloneValidators } from './validators.js';
+import { messageValidator } from './validators.js';
 
 const require = createRequire(import.meta.url);
 const APP = new URL('../../templates/playground-app.js.hbs', import.meta.url);
@@ -27,10 +27,22 @@ export function playgroundFile(model: ApiModel, description: string): GeneratedF
     channels: channels.map((c) => channelData(model, c)),
   };
   const validated = [...channels, ...model.channels.filter((c) => c.topicOf !== undefined && channels.some((p) => p.key === c.topicOf!.parent))];
-  const validators = validated.map(
-    (c) =>
-      `VALIDATORS[${inScript(JSON.stringify(c.key))}] = (function (ajvRuntime) {\n  var exports = {};\n  ${validatorCode(model, c)}\n  return exports;\n})(AJV_RUNTIME);`,
-  );
+  // Each message's validator once (many channels take the same messages), then each channel's by name.
+  const messages = new Map<string, string>(); // message type -> the first channel that takes it (named in a compile error)
+  for (const c of validated) for (const m of c.incoming) if (!messages.has(m.typeName)) messages.set(m.typeName, c.key);
+  const validators = [
+    'var MESSAGES = (function (ajvRuntime) {',
+    '  var messages = {};',
+    ...[...messages].map(([t, key]) => `  messages[${inScript(JSON.stringify(t))}] = ${inScript(messageValidator(key, t, model.schemas, model.specPath))};`),
+    '  return messages;',
+    '})(AJV_RUNTIME);',
+    ...validated
+      .filter((c) => c.incoming.length > 0)
+      .map(
+        (c) =>
+          `VALIDATORS[${inScript(JSON.stringify(c.key))}] = { ${c.incoming.map((m) => `${JSON.stringify(m.validatorName)}: MESSAGES[${inScript(JSON.stringify(m.typeName))}]`).join(', ')} };`,
+      ),
+  ];
   const script = [
     `var DATA = ${JSON.stringify(data)
       .replace(/</g, '\\u003c')
@@ -97,17 +109,6 @@ function messagesData(model: ApiModel, channel: ChannelModel, envelope: Record<s
       example: example(m.typeName),
     })),
   };
-}
-
-/** The channel's validators (the server's own) as a script body that fills `exports`. */
-function validatorCode(model: ApiModel, channel: ChannelModel): string {
-  if (channel.incoming.length === 0) return '';
-  const esm = standaloneValidators(channel.key, channel.incoming, model.schemas, model.specPath, () => undefined, 'ajv-runtime', undefined, true);
-  let code = esm.replace(/^import \{ ajvRuntime \} from 'ajv-runtime';\n/, '');
-  for (const m of channel.incoming) code = code.replace(`export const ${m.validatorName} = `, `exports.${m.validatorName} = `);
-  if (/\bexport\b\s*(const|\{)/.test(code.replace(/"(?:[^"\\]|\\.)*"/g, '""')))
-    throw new Error(`playground: unexpected module syntax in the validators of channel '${channel.key}'`);
-  return inScript(code.trimEnd());
 }
 
 /**

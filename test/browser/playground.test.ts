@@ -96,6 +96,11 @@ describe.skipIf(!runBrowserTests)('playground in Chromium', () => {
     const { page, problems } = await open();
     await page.locator('#connect').click();
     await page.locator('#status', { hasText: 'Connected' }).waitFor();
+    // The page checks a frame with the channel's own validators before sending it.
+    await page.locator('#frame').fill('{"action":"user_message","payload":{"message":5}}');
+    await page.locator('#send').click();
+    expect(await page.locator('#problems').innerText()).toMatch(/^Not sent, the document does not allow it:\n.*\/payload\/message must be string$/);
+    expect(await page.locator('#log li.sent').count()).toBe(0);
     // The validators ignore envelope keys; the server checks them: `ref` must be a string.
     await page.locator('#frame').fill('{"action":"ping","ref":7}');
     await page.locator('#send').click();
