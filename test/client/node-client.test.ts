@@ -5,10 +5,12 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { ChanxClosedError, ChanxFrameError, ChanxTimeoutError } from 'chanx-gen/client';
+import { type AuthenticationFrame, ChanxClosedError, ChanxFrameError, ChanxTimeoutError } from 'chanx-gen/client';
 import { createServer } from '../../generated/server.js';
 import { connectSystem, type SystemClient } from '../../generated/system/client.js';
-import type { ChanxServer } from 'chanx-gen/runtime';
+import { SystemConsumer } from '../../generated/system/consumer.js';
+import { systemChannel } from '../../generated/system/router.js';
+import { createChanxServer, mount, refuse, type ChanxServer } from 'chanx-gen/runtime';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -73,6 +75,46 @@ describe('generated client in Node', () => {
     c.send({ action: 'nope' } as never);
     expect((await unsolicited).payload).toMatchObject([{ type: 'union_tag_invalid' }]);
     expect((await c.request({ action: 'user_message', payload: { message: 'still here' } })).payload.message).toBe('🔧 System Echo: still here');
+  });
+
+  it("takes Chanx's authentication frame as a refusal: onRefused, the waiting request's error, and no reconnect after a 4xx", async () => {
+    let status = 401;
+    let asked = 0;
+    class Refusing extends SystemConsumer {
+      authenticate() {
+        asked++;
+        return refuse(status, { detail: 'no token' });
+      }
+    }
+    const server = createChanxServer([mount(systemChannel, Refusing)], { logger: { error: () => undefined } });
+    const port = await server.listen(0, '127.0.0.1');
+    cleanups.push(() => server.close());
+    const refusals: AuthenticationFrame[] = [];
+    const invalid: unknown[] = [];
+    const options = {
+      reconnect: { initialDelay: 10, maxDelay: 20 },
+      onRefused: (f: AuthenticationFrame) => refusals.push(f),
+      onInvalid: (f: unknown) => invalid.push(f),
+    };
+    const c = await client(`ws://127.0.0.1:${port}`, options);
+    const waiting = c.request({ action: 'ping' }).catch((e: unknown) => e);
+    const err = (await waiting) as ChanxClosedError;
+    expect(err).toBeInstanceOf(ChanxClosedError);
+    expect(err.message).toBe('the server refused the connection (401 Unauthorized)');
+    expect(err.refusal).toEqual({ action: 'authentication', payload: { status_code: 401, status_text: 'Unauthorized', data: { detail: 'no token' } } });
+    await expect.poll(() => refusals).toEqual([err.refusal]);
+    expect(invalid).toEqual([]);
+    // The same credentials would be refused again: no attempt is made.
+    await expect.poll(() => c.state).toBe('closed');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(asked).toBe(1);
+
+    // A 5xx is the server's trouble: the client tries again, as after any drop.
+    status = 503;
+    const again = await client(`ws://127.0.0.1:${port}`, options);
+    await expect.poll(() => asked, { timeout: 5000 }).toBeGreaterThanOrEqual(3);
+    expect(refusals.at(-1)?.payload.status_code).toBe(503);
+    await again.close();
   });
 
   it('fills in path parameters and fails on an unknown path', async () => {

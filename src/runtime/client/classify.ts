@@ -1,5 +1,6 @@
 /** Which server-to-client message a frame is, by the precompiled validators: a name, or why none. */
-import type { ClientChannel, ClientTopic } from './types.js';
+import { isAuthenticationFrame } from './errors.js';
+import type { AuthenticationFrame, ClientChannel, ClientTopic } from './types.js';
 
 type Receiver = Pick<ClientChannel, 'receiveField' | 'receives'>;
 
@@ -64,4 +65,16 @@ function classify(receiver: Receiver, frame: Record<string, unknown>): string | 
 
 function explain(errors: { instancePath: string; message?: string }[] | null | undefined): string {
   return (errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`).join('; ') || 'invalid';
+}
+
+/** The refusal `data` is: Chanx's authentication frame, unless the document names such a message. */
+export function refusalIn(channel: ClientChannel, data: unknown): AuthenticationFrame | undefined {
+  let frame: unknown;
+  try {
+    frame = JSON.parse(typeof data === 'string' ? data : String(data));
+  } catch {
+    return undefined;
+  }
+  if (frame === null || typeof frame !== 'object' || !isAuthenticationFrame(frame as Record<string, unknown>)) return undefined;
+  return typeof classifyFrame(channel, frame as Record<string, unknown>) === 'string' ? undefined : (frame as AuthenticationFrame);
 }

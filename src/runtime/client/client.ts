@@ -7,13 +7,22 @@
  * server puts it back on its reply (DESIGN §4). Frames the server sends are checked with the
  * channel's precompiled validators before any typed handler sees them.
  */
-import type { ClientChannel, ClientOptions, ReconnectOptions, RequestOptions, Unsubscribe, WebSocketConstructor, WebSocketLike } from './types.js';
-import { ChanxClosedError, ChanxFrameError, ChanxTimeoutError, isErrorFrame } from './errors.js';
-import { classifyFrame, topicName, topicOf } from './classify.js';
+import type {
+  AuthenticationFrame,
+  ClientChannel,
+  ClientOptions,
+  ReconnectOptions,
+  RequestOptions,
+  Unsubscribe,
+  WebSocketConstructor,
+  WebSocketLike,
+} from './types.js';
+import { ChanxClosedError, ChanxFrameError, ChanxTimeoutError, isAuthenticationFrame, isErrorFrame, refusedBecause } from './errors.js';
+import { classifyFrame, refusalIn, topicName, topicOf } from './classify.js';
 import { failureFrame, TopicHandle, topicListenerKey, type TopicHost } from './topic.js';
 
 export type * from './types.js';
-export { ChanxClosedError, ChanxFrameError, ChanxTimeoutError, isErrorFrame } from './errors.js';
+export { ChanxClosedError, ChanxFrameError, ChanxTimeoutError, isAuthenticationFrame, isErrorFrame } from './errors.js';
 export { TopicHandle } from './topic.js';
 
 const DEFAULT_TIMEOUT = 10_000;
@@ -52,6 +61,8 @@ export class ChanxClient implements TopicHost {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private attempts = 0;
   private stateNow: 'open' | 'reconnecting' | 'closed' = 'closed';
+  /** The server's refusal of the current connection, once it has sent one. */
+  private refusal: AuthenticationFrame | undefined;
   /**
    * Frames that arrive before `open`'s caller has had a turn to call `on` (a welcome can come in
    * the same packet as the handshake); delivered on the next macrotask.
@@ -87,7 +98,10 @@ export class ChanxClient implements TopicHost {
   /** Sends a frame as it is; throws ChanxClosedError when not connected. */
   send(message: object): void {
     const ws = this.ws;
-    if (ws === undefined || ws.readyState !== OPEN) throw new ChanxClosedError(`not connected to ${this.url}`, 0, '');
+    if (ws === undefined || ws.readyState !== OPEN) {
+      const refusal = this.refusal;
+      throw new ChanxClosedError(refusal === undefined ? `not connected to ${this.url}` : refusedBecause(refusal), 0, '', refusal);
+    }
     ws.send(JSON.stringify(message));
   }
 
@@ -184,6 +198,7 @@ export class ChanxClient implements TopicHost {
         if (this.closing !== undefined) return ws.close();
         opened = true;
         this.ws = ws;
+        this.refusal = undefined;
         this.stateNow = 'open';
         this.openedAt = Date.now();
         resolve();
@@ -201,11 +216,15 @@ export class ChanxClient implements TopicHost {
 
   private dropped(code: number, reason: string): void {
     this.ws = undefined;
-    this.failPending(new ChanxClosedError(`the connection closed (${code}${reason === '' ? '' : ` ${reason}`}) before a reply came`, code, reason));
+    const refusal = this.refusal;
+    const why = refusal === undefined ? `the connection closed (${code}${reason === '' ? '' : ` ${reason}`}) before a reply came` : refusedBecause(refusal);
+    this.failPending(new ChanxClosedError(why, code, reason, refusal));
     guarded(() => this.options.onClose?.(code, reason));
     const policy = reconnectPolicy(this.options.reconnect);
     if (Date.now() - this.openedAt >= STABLE_MS) this.attempts = 0;
-    if (this.closing !== undefined || policy === undefined || this.attempts >= policy.maxAttempts) {
+    // Refused for what the client sent (4xx): the same credentials would be refused again.
+    const final = refusal !== undefined && refusal.payload.status_code >= 400 && refusal.payload.status_code < 500;
+    if (this.closing !== undefined || policy === undefined || final || this.attempts >= policy.maxAttempts) {
       this.stateNow = 'closed';
       return;
     }
@@ -241,6 +260,8 @@ export class ChanxClient implements TopicHost {
   private receive(data: unknown): void {
     if (this.held !== undefined) {
       this.held.push(data);
+      // Known at once, though told (onRefused) in turn: the close that follows may come first.
+      this.refusal ??= refusalIn(this.channel, data);
       return;
     }
     let frame: unknown;
@@ -270,6 +291,12 @@ export class ChanxClient implements TopicHost {
     }
     const kind = classifyFrame(this.channel, record);
     if (typeof kind !== 'string') {
+      if (isAuthenticationFrame(record)) {
+        this.refusal = record;
+        const onRefused = this.options.onRefused;
+        if (onRefused !== undefined) guarded(() => onRefused(record));
+        return;
+      }
       this.invalid(record, kind.problem);
       if (pending !== undefined)
         this.settle(pending, () => pending.p.reject(new ChanxFrameError(undefined, `the reply does not match the document: ${kind.problem}`)));

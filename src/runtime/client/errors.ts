@@ -1,5 +1,5 @@
 /** Why a client request fails: an error frame, no reply in time, or a closed connection. */
-import type { ErrorFrame } from './types.js';
+import type { AuthenticationFrame, ErrorFrame } from './types.js';
 
 /** The server answered with an error frame (`frame`), or with a reply the document does not allow. */
 export class ChanxFrameError extends Error {
@@ -19,12 +19,16 @@ export class ChanxTimeoutError extends Error {
   }
 }
 
-/** The connection closed (or was never open); `code` and `reason` are the close frame's. */
+/**
+ * The connection closed (or was never open); `code` and `reason` are the close frame's, `refusal`
+ * the server's authentication frame when it refused the connection.
+ */
 export class ChanxClosedError extends Error {
   constructor(
     message: string,
     readonly code: number,
     readonly reason: string,
+    readonly refusal?: AuthenticationFrame,
   ) {
     super(message);
     this.name = 'ChanxClosedError';
@@ -33,4 +37,15 @@ export class ChanxClosedError extends Error {
 
 export function isErrorFrame(frame: Record<string, unknown>): frame is ErrorFrame & Record<string, unknown> {
   return frame['action'] === 'error' && frame['payload'] !== null && typeof frame['payload'] === 'object';
+}
+
+/** Chanx's refusal of a connection: `{"action":"authentication","payload":{"status_code",...}}`. */
+export function isAuthenticationFrame(frame: Record<string, unknown>): frame is AuthenticationFrame & Record<string, unknown> {
+  const payload = frame['payload'] as Record<string, unknown> | null;
+  return frame['action'] === 'authentication' && payload !== null && typeof payload === 'object' && typeof payload['status_code'] === 'number';
+}
+
+/** What a request's error says when the server refused the connection. */
+export function refusedBecause(refusal: AuthenticationFrame): string {
+  return `the server refused the connection (${refusal.payload.status_code} ${refusal.payload.status_text})`;
 }

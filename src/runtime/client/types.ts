@@ -22,6 +22,15 @@ export interface ErrorFrame {
   version?: number;
 }
 
+/**
+ * What a Chanx server sends just before it closes a connection it refuses (its `authenticate` said
+ * no): the status it chose, and what it says about it.
+ */
+export interface AuthenticationFrame {
+  action: 'authentication';
+  payload: { status_code: number; status_text: string; data: unknown };
+}
+
 export interface ReconnectOptions {
   /** First delay in ms (default 250); each failed attempt multiplies it by `factor` (default 2). */
   initialDelay?: number;
@@ -65,6 +74,12 @@ export interface ClientOptions {
   onOpen?: () => void;
   /** After every close or drop. */
   onClose?: (code: number, reason: string) => void;
+  /**
+   * The server refused the connection (Chanx's authentication frame; the close follows, and the
+   * requests still waiting reject with a ChanxClosedError carrying the frame). A refusal with a 4xx
+   * status also ends reconnecting: the same credentials would be refused again.
+   */
+  onRefused?: (frame: AuthenticationFrame) => void;
   /** The WebSocket class to use (default: the global one, else `ws`). */
   WebSocket?: WebSocketConstructor;
 }

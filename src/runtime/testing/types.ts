@@ -3,6 +3,8 @@
  * a generated client's type says of its channel (read off its `on` and `send` signatures, so the
  * kit needs nothing generated for it).
  */
+import type { AuthenticationFrame } from '../client/types.js';
+
 /** Chanx's completion frames (DESIGN §4): after a handled frame, a group broadcast, an event. */
 export type CompletionAction = 'complete' | 'group_complete' | 'event_complete';
 
@@ -12,10 +14,7 @@ export interface CompletionFrame {
 }
 
 /** What a refused connection gets before it closes (Chanx's authentication frame). */
-export interface AuthenticationFrame {
-  action: 'authentication';
-  payload: { status_code: number; status_text: string; data: unknown };
-}
+export type { AuthenticationFrame };
 
 /** What the kit needs of a generated client (`SystemClient` and the like). */
 export interface GeneratedClient {
