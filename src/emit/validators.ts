@@ -96,45 +96,18 @@ function compiled(channelKey: string, typeName: string, schemas: Record<string, 
   const kept = compiledMessages.get(schemas)?.get(key);
   if (kept !== undefined) return kept;
 
-  // ajv is loaded only when code is generated (not for --check on an unchanged tree later on).
-  const Ajv = require('ajv').default as typeof import('ajv').default;
-  const addFormats = require('ajv-formats').default as typeof import('ajv-formats').default;
   const standaloneCode = require('ajv/dist/standalone').default as typeof import('ajv/dist/standalone/index.js').default;
-
   const warnings: string[] = [];
-  const warn = (message: string) => warnings.push(message);
-  const logger = {
-    log: () => undefined,
-    warn: (...args: unknown[]) => warn(args.map(String).join(' ')),
-    error: (...args: unknown[]) => warn(args.map(String).join(' ')),
-  };
-  const ajv = new Ajv({
-    // ajv makes a function of each schema's code (new Function) and keeps the code as it was before
-    // `process` (validate.source), which is all standalone code uses: nothing here ever runs a
-    // validator, so V8 is handed an empty function to make instead of parsing every validator
-    // (~10% of compiling). Each is still a function of its own, as ajv tells validators apart by identity.
-    code: { source: true, esm: true, process: () => 'return function () {}' },
-    allErrors: true,
-    strict: 'log',
-    strictRequired: false,
-    logger,
-    useDefaults: true,
-    // The document check already held every schema to JSON Schema; checking each again against the
-    // meta-schema would compile the meta-schema once per message (~7 ms each).
-    validateSchema: false,
-    discriminator: false,
-    allowUnionTypes: true,
-  });
-  pydanticMultipleOf(ajv);
-  addFormats(ajv);
-  ajv.addVocabulary(ANNOTATIONS);
-  const names = reachableSchemas([typeName], schemas);
-  for (const format of formatsUsed(names.map((n) => schemas[n]))) {
-    if (ajv.formats[format] !== undefined) continue;
-    ajv.addFormat(format, true);
-    warn(`format "${format}" is not one ajv-formats knows; values are not checked against it`);
-  }
+  const ajv = freshAjv(warnings);
+  const added: string[] = [];
   try {
+    const names = reachableSchemas([typeName], schemas);
+    for (const format of formatsUsed(names.map((n) => schemas[n]))) {
+      if (ajv.formats[format] !== undefined) continue;
+      ajv.addFormat(format, true);
+      added.push(format);
+      warnings.push(`format "${format}" is not one ajv-formats knows; values are not checked against it`);
+    }
     for (const name of names) {
       // Only the message's own schema is a frame's top level; a schema it refers to is held as written.
       const schema = forAjv(schemas[name] ?? true, name === typeName && !envelopeTakenOff);
@@ -150,9 +123,65 @@ function compiled(channelKey: string, typeName: string, schemas: Record<string, 
     forDocument.set(key, result);
     return result;
   } catch (err) {
+    reusable = undefined; // left as it was mid-compile: the next message gets a new one
     throw cannotCompile(channelKey, specPath, err);
+  } finally {
+    for (const format of added) delete ajv.formats[format];
   }
 }
+
+/**
+ * An ajv in the state a new one with chanx-gen's options is in, with `warnings` for what its strict
+ * mode says. Making one (its vocabularies, ajv-formats, the meta-schema) cost ~0.4 ms a message;
+ * instead the last one is emptied: its schemas removed, its scope (where the names of functions and
+ * constants come from, validate0...) made anew, its added formats taken off by `compiled`. Output
+ * is byte for byte what a new one gives (the goldens and the corpus say so). An ajv that compiled a
+ * meta-schema (a schema that refers to one) is not reused: removeSchema keeps meta-schemas.
+ */
+function freshAjv(warnings: string[]): AjvInstance {
+  const ready = reusable;
+  const compiledMeta = (env: unknown): boolean =>
+    typeof env === 'object' && env !== null && (env as { meta?: boolean }).meta === true && 'validate' in env && env.validate !== undefined;
+  if (ready !== undefined && !Object.values({ ...ready.ajv.schemas, ...ready.ajv.refs }).some(compiledMeta)) {
+    const { ajv } = ready;
+    ajv.removeSchema();
+    const { ValueScope } = require('ajv/dist/compile/codegen') as typeof import('ajv/dist/compile/codegen/index.js');
+    const { es5, lines } = ajv.opts.code;
+    (ajv as { scope: unknown }).scope = new ValueScope({ scope: {}, prefixes: (ajv.scope as unknown as { _prefixes: Set<string> })._prefixes, es5, lines });
+    ready.sink.warnings = warnings;
+    return ajv;
+  }
+  // ajv is loaded only when code is generated (not for --check on an unchanged tree later on).
+  const Ajv = require('ajv').default as typeof import('ajv').default;
+  const addFormats = require('ajv-formats').default as typeof import('ajv-formats').default;
+  const sink = { warnings };
+  const warn = (...args: unknown[]) => sink.warnings.push(args.map(String).join(' '));
+  const ajv = new Ajv({
+    // ajv makes a function of each schema's code (new Function) and keeps the code as it was before
+    // `process` (validate.source), which is all standalone code uses: nothing here ever runs a
+    // validator, so V8 is handed an empty function to make instead of parsing every validator
+    // (~10% of compiling). Each is still a function of its own, as ajv tells validators apart by identity.
+    code: { source: true, esm: true, process: () => 'return function () {}' },
+    allErrors: true,
+    strict: 'log',
+    strictRequired: false,
+    logger: { log: () => undefined, warn, error: warn },
+    useDefaults: true,
+    // The document check already held every schema to JSON Schema; checking each again against the
+    // meta-schema would compile the meta-schema once per message (~7 ms each).
+    validateSchema: false,
+    discriminator: false,
+    allowUnionTypes: true,
+  });
+  pydanticMultipleOf(ajv);
+  addFormats(ajv);
+  ajv.addVocabulary(ANNOTATIONS);
+  reusable = { ajv, sink };
+  return ajv;
+}
+
+type AjvInstance = import('ajv').default;
+let reusable: { ajv: AjvInstance; sink: { warnings: string[] } } | undefined;
 
 function cannotCompile(channelKey: string, specPath: string, err: unknown): InputError {
   return new InputError([
