@@ -1,6 +1,6 @@
 /**
  * generated/documents.ts: the bundled document as JSON text, for the server to serve (the server
- * makes the YAML from it when first asked: src/runtime/server/document-yaml.ts).
+ * makes the YAML from it when first asked: documentYaml in src/runtime/server/http.ts).
  */
 import type { SourceFile } from '../load/source-files.js';
 import type { ApiModel } from '../model/types.js';

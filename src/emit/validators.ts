@@ -133,18 +133,23 @@ function compiled(channelKey: string, typeName: string, schemas: Record<string, 
 /**
  * An ajv in the state a new one with chanx-gen's options is in, with `warnings` for what its strict
  * mode says. Making one (its vocabularies, ajv-formats, the meta-schema) cost ~0.4 ms a message;
- * instead the last one is emptied: its schemas removed, its scope (where the names of functions and
- * constants come from, validate0...) made anew, its added formats taken off by `compiled`. Output
- * is byte for byte what a new one gives (the goldens and the corpus say so). An ajv that compiled a
- * meta-schema (a schema that refers to one) is not reused: removeSchema keeps meta-schemas.
+ * instead the last one is put back as it was made: its schemas, refs (among them the alias
+ * `http://json-schema.org/schema` of the meta-schema) and cache as they were then, its scope (where
+ * the names of functions and constants come from, validate0...) made anew; `compiled` takes off the
+ * formats it added. Output is byte for byte what a new one gives (the goldens, the corpus, and
+ * test/emit/validators.test.ts). One that compiled a meta-schema (a schema that refers to one, whose
+ * compiled function would be kept) is not reused.
  */
 function freshAjv(warnings: string[]): AjvInstance {
   const ready = reusable;
-  const compiledMeta = (env: unknown): boolean =>
-    typeof env === 'object' && env !== null && (env as { meta?: boolean }).meta === true && 'validate' in env && env.validate !== undefined;
-  if (ready !== undefined && !Object.values({ ...ready.ajv.schemas, ...ready.ajv.refs }).some(compiledMeta)) {
-    const { ajv } = ready;
-    ajv.removeSchema();
+  const compiledMeta = (env: unknown): boolean => typeof env === 'object' && env !== null && 'validate' in env && env.validate !== undefined;
+  if (ready !== undefined && !Object.values(ready.made.schemas).some(compiledMeta) && !Object.values(ready.made.refs).some(compiledMeta)) {
+    const { ajv, made } = ready;
+    restore(ajv.schemas, made.schemas);
+    restore(ajv.refs, made.refs);
+    const cache = (ajv as unknown as { _cache: Map<unknown, unknown> })._cache;
+    cache.clear();
+    for (const [key, value] of made.cache) cache.set(key, value);
     const { ValueScope } = require('ajv/dist/compile/codegen') as typeof import('ajv/dist/compile/codegen/index.js');
     const { es5, lines } = ajv.opts.code;
     (ajv as { scope: unknown }).scope = new ValueScope({ scope: {}, prefixes: (ajv.scope as unknown as { _prefixes: Set<string> })._prefixes, es5, lines });
@@ -176,12 +181,21 @@ function freshAjv(warnings: string[]): AjvInstance {
   pydanticMultipleOf(ajv);
   addFormats(ajv);
   ajv.addVocabulary(ANNOTATIONS);
-  reusable = { ajv, sink };
+  const made = { schemas: { ...ajv.schemas }, refs: { ...ajv.refs }, cache: new Map((ajv as unknown as { _cache: Map<unknown, unknown> })._cache) };
+  reusable = { ajv, sink, made };
   return ajv;
 }
 
+/** Makes `now` hold exactly what `then` held. */
+function restore(now: Record<string, unknown>, then: Record<string, unknown>): void {
+  for (const key of Object.keys(now)) if (!Object.hasOwn(then, key)) delete now[key];
+  Object.assign(now, then);
+}
+
 type AjvInstance = import('ajv').default;
-let reusable: { ajv: AjvInstance; sink: { warnings: string[] } } | undefined;
+let reusable:
+  | { ajv: AjvInstance; sink: { warnings: string[] }; made: { schemas: Record<string, unknown>; refs: Record<string, unknown>; cache: Map<unknown, unknown> } }
+  | undefined;
 
 function cannotCompile(channelKey: string, specPath: string, err: unknown): InputError {
   return new InputError([

@@ -117,6 +117,26 @@ describe('generated client in Node', () => {
     await again.close();
   });
 
+  it("takes Chanx's authentication frame with a 2xx status (an admission) quietly: neither a refusal nor an invalid frame", async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/ws/system' });
+    await new Promise((r) => wss.once('listening', r));
+    cleanups.push(() => new Promise((r) => wss.close(r)));
+    wss.on('connection', (ws) => {
+      ws.send(JSON.stringify({ action: 'authentication', payload: { status_code: 200, status_text: 'OK', data: { detail: 'OK' } } }));
+      ws.on('message', () => ws.close(1012, 'restart'));
+    });
+    const refusals: unknown[] = [];
+    const invalid: unknown[] = [];
+    const c = await client(`ws://127.0.0.1:${(wss.address() as { port: number }).port}`, {
+      onRefused: (f) => refusals.push(f),
+      onInvalid: (f) => invalid.push(f),
+    });
+    await new Promise((r) => setTimeout(r, 20)); // the frame has come and been taken
+    const err = (await c.request({ action: 'ping' }).catch((e: unknown) => e)) as ChanxClosedError;
+    expect([err.message, err.refusal]).toEqual(['the connection closed (1012 restart) before a reply came', undefined]);
+    expect([refusals, invalid]).toEqual([[], []]);
+  });
+
   it('fills in path parameters and fails on an unknown path', async () => {
     const { url } = await serve();
     await expect(connectSystem(`${url}/nowhere`)).rejects.toBeInstanceOf(ChanxClosedError);

@@ -49,6 +49,27 @@ it('gives each message the same code and warnings whatever was compiled before i
     expect(one.warnings[name]).toContain('format "x-stamp" is not one ajv-formats knows; values are not checked against it');
 });
 
+it('compiles a message after others as a new ajv would, where ajv itself knows an id (its meta-schema alias)', () => {
+  // A new ajv knows http://json-schema.org/schema as an alias of the draft-07 meta-schema: an `$id`
+  // of that name inside a message is refused; once refused, always refused, whatever came before.
+  const outcome = (order: string[]): string[] => {
+    const all = { ...schemas(), Aliased: { type: 'object', properties: { x: { $id: 'http://json-schema.org/schema', type: 'string' } } } } as Record<
+      string,
+      JsonSchema
+    >;
+    return order.map((name) => {
+      try {
+        return messageValidator(name, name, all, 'spec.yaml').length > 0 ? 'compiled' : 'empty';
+      } catch (err) {
+        return (err as Error).message.replace(/^.*validator: /s, '');
+      }
+    });
+  };
+  const alone = outcome(['Aliased'])[0];
+  expect(alone).toMatch(/resolves to more than one schema/);
+  expect(outcome(['First', 'Aliased', 'Second', 'Aliased'])).toEqual(['compiled', alone, 'compiled', alone]);
+});
+
 it('gives a validator that runs on its own, with its errors on itself', () => {
   const runtime = { ucs2length: (s: string) => [...s].length, equal: Object.is, formats: {} };
   const expression = messageValidator('c', 'Second', schemas(), 'spec.yaml');

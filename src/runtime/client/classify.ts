@@ -1,5 +1,5 @@
 /** Which server-to-client message a frame is, by the precompiled validators: a name, or why none. */
-import { isAuthenticationFrame } from './errors.js';
+import { isAuthenticationFrame, isRefusal } from './errors.js';
 import type { AuthenticationFrame, ClientChannel, ClientTopic } from './types.js';
 
 type Receiver = Pick<ClientChannel, 'receiveField' | 'receives'>;
@@ -75,6 +75,8 @@ export function refusalIn(channel: ClientChannel, data: unknown): Authentication
   } catch {
     return undefined;
   }
-  if (frame === null || typeof frame !== 'object' || !isAuthenticationFrame(frame as Record<string, unknown>)) return undefined;
-  return typeof classifyFrame(channel, frame as Record<string, unknown>) === 'string' ? undefined : (frame as AuthenticationFrame);
+  if (frame === null || typeof frame !== 'object') return undefined;
+  const record = frame as Record<string, unknown>;
+  if (!isAuthenticationFrame(record) || !isRefusal(record)) return undefined;
+  return typeof classifyFrame(channel, record) === 'string' ? undefined : record;
 }

@@ -17,7 +17,7 @@ import type {
   WebSocketConstructor,
   WebSocketLike,
 } from './types.js';
-import { ChanxClosedError, ChanxFrameError, ChanxTimeoutError, isAuthenticationFrame, isErrorFrame, refusedBecause } from './errors.js';
+import { ChanxClosedError, ChanxFrameError, ChanxTimeoutError, isAuthenticationFrame, isErrorFrame, isRefusal, refusedBecause } from './errors.js';
 import { classifyFrame, refusalIn, topicName, topicOf } from './classify.js';
 import { failureFrame, TopicHandle, topicListenerKey, type TopicHost } from './topic.js';
 
@@ -292,6 +292,8 @@ export class ChanxClient implements TopicHost {
     const kind = classifyFrame(this.channel, record);
     if (typeof kind !== 'string') {
       if (isAuthenticationFrame(record)) {
+        // Chanx's Django authenticator also says so when it admits a connection (status 200): not a refusal.
+        if (!isRefusal(record)) return;
         this.refusal = record;
         const onRefused = this.options.onRefused;
         if (onRefused !== undefined) guarded(() => onRefused(record));

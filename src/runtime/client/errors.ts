@@ -39,10 +39,15 @@ export function isErrorFrame(frame: Record<string, unknown>): frame is ErrorFram
   return frame['action'] === 'error' && frame['payload'] !== null && typeof frame['payload'] === 'object';
 }
 
-/** Chanx's refusal of a connection: `{"action":"authentication","payload":{"status_code",...}}`. */
+/** Chanx's authentication frame, `{"action":"authentication","payload":{"status_code",...}}`: a refusal, or (2xx) an admission. */
 export function isAuthenticationFrame(frame: Record<string, unknown>): frame is AuthenticationFrame & Record<string, unknown> {
   const payload = frame['payload'] as Record<string, unknown> | null;
   return frame['action'] === 'authentication' && payload !== null && typeof payload === 'object' && typeof payload['status_code'] === 'number';
+}
+
+/** An authentication frame that refuses the connection (a 4xx or 5xx status). */
+export function isRefusal(frame: AuthenticationFrame): boolean {
+  return frame.payload.status_code >= 400;
 }
 
 /** What a request's error says when the server refused the connection. */

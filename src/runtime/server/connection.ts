@@ -166,7 +166,7 @@ export class Connection extends Turns implements ConnectionContext<unknown, Reco
     const hook = this.handlers.onEvent;
     if (hook === undefined) return this.deliverCopy(frame, this.completes ? EVENT_COMPLETE : undefined);
     if (!this.queue.push(() => this.inTurn(this.handleEvent(frame, hook)), this.runtime.limits.maxQueuedFrames)) {
-      this.logger.warn({ conn: this.id }, `${this.mounted.channel.address}: connection ${this.id} dropped an event: its queue is full`);
+      this.logger.error(`${this.mounted.channel.address}: connection ${this.id} dropped an event: its queue is full`);
     }
   }
 
