@@ -100,6 +100,7 @@ const SURFACE: Record<string, readonly string[]> = {
     'topicGroup',
   ],
   'chanx-gen/client': [
+    'AuthenticationFrame',
     'ChanxClient',
     'ChanxClosedError',
     'ChanxFrameError',

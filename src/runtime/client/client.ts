@@ -22,7 +22,7 @@ import { classifyFrame, refusalIn, topicName, topicOf } from './classify.js';
 import { failureFrame, TopicHandle, topicListenerKey, type TopicHost } from './topic.js';
 
 export type * from './types.js';
-export { ChanxClosedError, ChanxFrameError, ChanxTimeoutError, isAuthenticationFrame, isErrorFrame } from './errors.js';
+export { ChanxClosedError, ChanxFrameError, ChanxTimeoutError, isErrorFrame } from './errors.js';
 export { TopicHandle } from './topic.js';
 
 const DEFAULT_TIMEOUT = 10_000;
