@@ -1,5 +1,5 @@
 /** DocumentView over a document parsed by @asyncapi/parser. */
-import type { AsyncAPIDocumentInterface, MessageInterface, OperationInterface } from '@asyncapi/parser';
+import type { AsyncAPIDocumentInterface, ChannelInterface, MessageInterface, OperationInterface } from '@asyncapi/parser';
 import { parameterEnum, SCHEMA_ID, type DocumentView, type MessageView, type OperationView } from './document-view.js';
 
 const text = (s: string | undefined): string | undefined => s;
@@ -26,6 +26,7 @@ export function viewFromParser(document: AsyncAPIDocumentInterface): DocumentVie
     messages: op.messages().all().map(message),
     replies: op.reply()?.messages().all().map(message),
   });
+  const operationsOf = channelOperations(document);
   return {
     version: document.version(),
     title: document.info().title(),
@@ -47,9 +48,35 @@ export function viewFromParser(document: AsyncAPIDocumentInterface): DocumentVie
             .all()
             .map((p) => ({ id: p.id(), description: text(p.description()), enum: parameterEnum(p.json()) })),
           messages: c.messages().all().map(message),
-          operations: c.operations().all().map(operation),
+          operations: (operationsOf?.(c) ?? c.operations().all()).map(operation),
         };
       }),
+  };
+}
+
+/** The parser marks each channel object, and the channel an operation names, with this id. */
+const UNIQUE_ID = 'x-parser-unique-object-id';
+
+/**
+ * A 3.x channel's operations, as the parser's `channel.operations()` gives them (the document's
+ * operations whose channel carries the channel's unique id, in the document's order), found in one
+ * pass over the operations rather than one per channel: that was quadratic, 345 ms of a
+ * 1,000-channel document's run. Undefined for 2.x documents (their operations sit in the channel)
+ * or a channel without the id, where the parser is asked.
+ */
+function channelOperations(document: AsyncAPIDocumentInterface): ((channel: ChannelInterface) => OperationInterface[] | undefined) | undefined {
+  if (!document.version().startsWith('3.')) return undefined;
+  const byChannel = new Map<unknown, OperationInterface[]>();
+  for (const op of document.operations().all()) {
+    const id = op.json<{ channel?: Record<string, unknown> }>().channel?.[UNIQUE_ID];
+    if (id === undefined) return undefined;
+    const list = byChannel.get(id) ?? [];
+    list.push(op);
+    byChannel.set(id, list);
+  }
+  return (channel) => {
+    const id = channel.json<Record<string, unknown>>()[UNIQUE_ID];
+    return id === undefined ? undefined : (byChannel.get(id) ?? []);
   };
 }
 
