@@ -80,6 +80,21 @@ it('serves the YAML it is given as it is (servers generated when documents.ts he
   }
 });
 
+it('answers 500 for YAML it cannot make from a document passed in by hand, and goes on serving', async () => {
+  const http = createHttpServer(createRequestHandler({ documents: { json: '{not json' } }, () => false));
+  http.listen(0, '127.0.0.1');
+  await once(http, 'listening');
+  const own = port;
+  port = (http.address() as AddressInfo).port;
+  try {
+    expect((await fetchPage('/asyncapi.yaml')).status).toBe(500);
+    expect(await fetchPage('/asyncapi.json')).toMatchObject({ status: 200, body: '{not json' });
+  } finally {
+    port = own;
+    http.close();
+  }
+});
+
 it('serves the playground at / and /index.html under its Content-Security-Policy, without a referrer', async () => {
   for (const path of ['/', '/index.html']) {
     const page = await fetchPage(path);

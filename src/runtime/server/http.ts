@@ -80,7 +80,15 @@ export function createRequestHandler(
         res.end('Method Not Allowed\n');
         return;
       }
-      const body = typeof page.body === 'function' ? page.body() : page.body;
+      let body: Buffer;
+      try {
+        body = typeof page.body === 'function' ? page.body() : page.body;
+      } catch {
+        // Only a document passed in by hand can fail here (JSON that does not parse): the server goes on.
+        res.writeHead(500, PLAIN);
+        res.end('Internal Server Error\n');
+        return;
+      }
       res.writeHead(200, { ...COMMON, 'content-type': page.type, 'content-length': String(body.length), ...page.headers });
       res.end(body); // node sends no body in answer to HEAD
       return;
