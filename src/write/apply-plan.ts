@@ -3,7 +3,7 @@
  * under a temporary name; only when all of them are written are they renamed into place (a rename
  * is atomic), then orphans are removed. Any failure before the renames leaves the old output as it was.
  */
-import { mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { inputError } from '../load/diagnostics.js';
 import { displayPath } from '../load/display-path.js';
@@ -24,6 +24,8 @@ export function applyPlan(plan: Plan, cwd = process.cwd()): void {
     }
   } catch (err) {
     for (const { temp } of staged) tryUnlink(temp);
+    const file = fileInTheWay(path.dirname(target));
+    if (file !== undefined) throw inputError(displayPath(file, cwd), `is a file, where chanx-gen needs a folder (to write ${displayPath(target, cwd)})`);
     throw inputError(displayPath(target, cwd), `cannot write (${(err as NodeJS.ErrnoException).code ?? String(err)}); the output folder was left as it was`);
   }
   for (const { temp, target } of staged) renameSync(temp, target);
@@ -32,6 +34,17 @@ export function applyPlan(plan: Plan, cwd = process.cwd()): void {
     const target = path.join(plan.outDir, change.path);
     tryUnlink(target);
     removeEmptyParents(path.dirname(target), plan.outDir);
+  }
+}
+
+/** The nearest of `dir` and the folders above it that exists, if that is not a folder (`-o` naming a file). */
+function fileInTheWay(dir: string): string | undefined {
+  for (let d = dir; ; d = path.dirname(d)) {
+    try {
+      return statSync(d).isDirectory() ? undefined : d;
+    } catch {
+      if (path.dirname(d) === d) return undefined;
+    }
   }
 }
 

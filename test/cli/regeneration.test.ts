@@ -316,13 +316,22 @@ describe('--check with a warm cache (node_modules/.cache/chanx-gen)', () => {
 });
 
 describe('a failure while writing', () => {
+  it('names the file that -o names when it is not a folder', async () => {
+    const dir = scratch(['specs']);
+    write(path.join(dir, 'out.txt'), 'mine\n');
+    const run = await cli(['specs/system.yaml', '-o', 'out.txt'], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^out\.txt: error: is a file, where chanx-gen needs a folder \(to write out\.txt\/[\w./-]+\)$/m);
+    expect(readFileSync(path.join(dir, 'out.txt'), 'utf8')).toBe('mine\n');
+  });
+
   it('is a located error, leaves no temporary files, and writes nothing', async () => {
     const dir = scratch(['specs']);
     write(path.join(dir, 'generated/system'), 'a file where a folder must go\n');
     const before = snapshotTree(dir);
     const run = await cli(['specs/system.yaml'], dir);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^generated\/system\/[\w.-]+\.ts: error: cannot write \((EEXIST|ENOTDIR)\)/m);
+    expect(run.stderr).toMatch(/^generated\/system: error: is a file, where chanx-gen needs a folder \(to write generated\/system\/[\w.-]+\.ts\)$/m);
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(snapshotTree(dir)).toEqual(before);
   });
