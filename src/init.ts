@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import type { CliIO } from './cli-io.js';
 import { findProjectConfig, CONFIG_FILE } from './config/project-config.js';
-import { formatDiagnostic, InputError } from './load/diagnostics.js';
+import { formatDiagnostic, InputError, jsonSyntaxError } from './load/diagnostics.js';
 
 const PACKAGE_ROOT = new URL('../', import.meta.url);
 const STARTER_SPEC = 'specs/system.yaml';
@@ -58,10 +58,11 @@ export async function runInit(argv: readonly string[], io: CliIO): Promise<numbe
   const pkgFile = path.join(io.cwd, 'package.json');
   let pkg: Record<string, unknown> | undefined;
   if (existsSync(pkgFile)) {
+    const text = readFileSync(pkgFile, 'utf8');
     try {
-      pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as Record<string, unknown>;
+      pkg = JSON.parse(text) as Record<string, unknown>;
     } catch (err) {
-      io.stderr(`package.json: error: not valid JSON (${(err as Error).message}); nothing written\n`);
+      io.stderr(`${formatDiagnostic(jsonSyntaxError('package.json', text, err).diagnostics[0]!)}\nchanx-gen: 1 error; nothing written\n`);
       return 2;
     }
   }

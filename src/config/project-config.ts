@@ -11,7 +11,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { InputError, type Diagnostic } from '../load/diagnostics.js';
+import { InputError, jsonSyntaxError, type Diagnostic } from '../load/diagnostics.js';
 import { displayPath } from '../load/display-path.js';
 import { readSourceFile, type SourceFile } from '../load/source-files.js';
 
@@ -79,18 +79,7 @@ function strictJson(file: SourceFile): SourceFile {
     JSON.parse(file.text);
     return file;
   } catch (err) {
-    const at = /position (\d+)/.exec((err as Error).message);
-    const offset = at === null ? 0 : Number(at[1]);
-    const before = file.text.slice(0, offset).split('\n');
-    throw new InputError([
-      {
-        severity: 'error',
-        file: file.displayPath,
-        line: before.length,
-        column: (before.at(-1)?.length ?? 0) + 1,
-        message: `not valid JSON: ${(err as Error).message.replace(/ in JSON at position \d+.*$/, '')}`,
-      },
-    ]);
+    throw jsonSyntaxError(file.displayPath, file.text, err);
   }
 }
 

@@ -31,3 +31,16 @@ export class InputError extends Error {
 export function inputError(file: string, message: string, line = 0, column = 0): InputError {
   return new InputError([{ severity: 'error', file, line, column, message }]);
 }
+
+/**
+ * What JSON.parse said of `text` (shown as `file`), located: V8 gives the offset (`at position 39`),
+ * made here into a line and column.
+ */
+export function jsonSyntaxError(file: string, text: string, err: unknown): InputError {
+  const said = err instanceof Error ? err.message : String(err);
+  const at = /position (\d+)/.exec(said);
+  const before = text.slice(0, at === null ? 0 : Number(at[1])).split('\n');
+  const line = at === null ? 0 : before.length;
+  const column = at === null ? 0 : (before.at(-1)?.length ?? 0) + 1;
+  return inputError(file, `not valid JSON: ${said.replace(/ in JSON at position \d+.*$/, '')}`, line, column);
+}

@@ -105,10 +105,11 @@ describe('chanx-gen init', () => {
     const dir = scratch();
     expect((await cli(['init', 'extra'], dir)).code).toBe(2);
     expect((await cli(['init', '--nope'], dir)).code).toBe(2);
-    write(path.join(dir, 'package.json'), '{ nope');
+    write(path.join(dir, 'package.json'), '{\n  "name": "app",\n  nope\n}\n');
     const bad = await cli(['init'], dir);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('package.json: error: not valid JSON');
+    // Located where JSON.parse stopped: line 3, column 3.
+    expect(bad.stderr).toMatch(/^package\.json:3:3: error: not valid JSON: .+\nchanx-gen: 1 error; nothing written\n$/);
     expect(Object.keys(snapshotTree(dir))).toEqual(['package.json']);
   });
 });
