@@ -116,7 +116,10 @@ export function readInputText(absPath: string): string | { why: string } {
     if (stat.isDirectory()) return { why: 'is a folder, not a file' };
     if (!stat.isFile()) return { why: 'is not a regular file (a device, a pipe or a socket)' };
     if (stat.size > MAX_INPUT_BYTES)
-      return { why: `is ${(stat.size / 1024 / 1024).toFixed(0)} MiB; chanx-gen reads inputs of up to ${MAX_INPUT_BYTES / 1024 / 1024} MiB` };
+      return {
+        // In bytes: a size in MiB rounds to the limit itself for a file just over it.
+        why: `is ${stat.size.toLocaleString('en-US')} bytes; chanx-gen reads inputs of up to ${MAX_INPUT_BYTES / 1024 / 1024} MiB (${MAX_INPUT_BYTES.toLocaleString('en-US')} bytes)`,
+      };
     const buffer = Buffer.alloc(stat.size);
     let read = 0;
     while (read < stat.size) {

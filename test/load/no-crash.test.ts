@@ -99,6 +99,17 @@ const cases: [string, (dir: string) => string][] = [
   ['a spec with NUL bytes and a BOM', (dir) => (write(path.join(dir, 'spec.yaml'), `\uFEFF${VALID}x-n: "\0"\n\0\0`), 'spec.yaml')],
 ];
 
+it('says how large a file over the limit is, in bytes (in MiB it would round to the limit)', async () => {
+  const dir = scratch();
+  writeFileSync(path.join(dir, 'spec.yaml'), VALID);
+  truncateSync(path.join(dir, 'spec.yaml'), MAX_INPUT_BYTES + 1);
+  const run = await chanxGen(dir, 'spec.yaml');
+  expect(run.code).toBe(2);
+  expect(run.stderr).toContain(
+    `spec.yaml: error: is ${(MAX_INPUT_BYTES + 1).toLocaleString('en-US')} bytes; chanx-gen reads inputs of up to 32 MiB (${MAX_INPUT_BYTES.toLocaleString('en-US')} bytes)`,
+  );
+}, 90_000);
+
 describe('no crash on any input', () => {
   it.each(cases)(
     '%s: exit 2 with a located error, or generated',
