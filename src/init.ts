@@ -62,7 +62,7 @@ export async function runInit(argv: readonly string[], io: CliIO): Promise<numbe
     try {
       pkg = JSON.parse(text) as Record<string, unknown>;
     } catch (err) {
-      io.stderr(`${formatDiagnostic(jsonSyntaxError('package.json', text, err).diagnostics[0]!)}\nchanx-gen: 1 error; nothing written\n`);
+      io.stderr(`${jsonSyntaxError('package.json', text, err).message}\nchanx-gen: 1 error; nothing written\n`);
       return 2;
     }
   }
