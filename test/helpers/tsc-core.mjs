@@ -5,12 +5,16 @@
  * - the declaration files every run reads (TypeScript's lib, @types/node, dist/ of this package, ws,
  *   ioredis...) are parsed and bound once per set of compiler options, and kept while their bytes
  *   stay the same;
- * - with skipLibCheck false, those declaration files are type-checked once per set of compiler
- *   options and set of declaration files (each file's bytes in the key): a later program with the
- *   same declaration files gets their diagnostics from that check. The files a run names (its
- *   include, its files) are always checked. This holds only where nothing the run names can change
- *   how a declaration file checks: when one of them is a script (not a module), or declares a global
- *   or an ambient module, everything is checked as tsc would.
+ * - with skipLibCheck false, each declaration file is type-checked once per set of compiler options
+ *   and set of files its check can see (each file's bytes in the key): the files it imports or
+ *   references, theirs in turn, and every file that reaches the global scope (a script, such as
+ *   TypeScript's lib and @types/node, or a file that declares a global, an ambient module or a UMD
+ *   global), with its own imports. A later program in which a declaration file sees the same files
+ *   gets its diagnostics from that check, whatever else the program holds: programs that differ by a
+ *   declaration file they do not share (one imports chanx-gen/client, another does not) still share
+ *   the check of @types/node. A file the run names that reaches the global scope is in every key, so
+ *   every declaration file is checked again when it changes. The files a run names (its include,
+ *   its files) are always checked.
  * The order of the steps is tsc's (emitFilesAndReportErrors): syntax, then options and globals, then
  * semantics only if nothing came before; the diagnostics sorted and deduplicated, printed as tsc
  * prints them to a pipe (file(line,col): error TSn: message), paths relative to the caller's folder.
@@ -39,15 +43,65 @@ function optionsKey(options) {
 const hashOf = (text) => createHash('sha256').update(text).digest('hex');
 
 /** Declarations merged into the global scope or into another module: they can change how other files check. */
-const REACHES_OUT = /\bdeclare\s+(global\b|module\s*['"])/;
+const REACHES_OUT = /\bdeclare\s+(global\b|module\s*['"])|\bexport\s+as\s+namespace\b/;
 
 export function createChecker() {
   /** optionsKey -> fileName -> { text, sourceFile } (declaration files only). */
   const parsed = new Map();
-  /** sha256 of (optionsKey, every declaration file and its bytes) -> fileName -> { syntactic, semantic }. */
+  /** libKeys' key of a declaration file -> { syntactic, semantic } (either missing until asked for). */
   const libChecks = new Map();
   const textHash = new WeakMap();
-  const stats = { runs: 0, libHits: 0, libMisses: 0, fullChecks: 0 };
+  /** Declaration files whose diagnostics were known, and checked, across all runs. */
+  const stats = { runs: 0, libHits: 0, libMisses: 0 };
+  const bytesOf = (sf) => {
+    let h = textHash.get(sf);
+    if (h === undefined) textHash.set(sf, (h = hashOf(sf.text)));
+    return h;
+  };
+
+  /**
+   * For each declaration file of `program`, a key that holds everything its diagnostics can depend on
+   * (see the note at the top): the options, and the path, bytes and module resolutions of each file
+   * it can see. The resolutions come from the program's internals (TypeScript is pinned); without
+   * them, nothing is kept.
+   */
+  function libKeys(program, options, libFiles) {
+    if (typeof program.forEachResolvedModule !== 'function' || typeof program.forEachResolvedTypeReferenceDirective !== 'function') return undefined;
+    const edges = new Map();
+    const sees = (sf) => {
+      let found = edges.get(sf);
+      if (found !== undefined) return found;
+      const resolutions = [];
+      const files = [];
+      const add = (fileName) => {
+        const target = fileName === undefined ? undefined : program.getSourceFile(fileName);
+        if (target !== undefined) files.push(target);
+      };
+      program.forEachResolvedModule((r, name, mode) => {
+        resolutions.push([name, mode ?? null, r.resolvedModule?.resolvedFileName ?? null]);
+        add(r.resolvedModule?.resolvedFileName);
+      }, sf);
+      program.forEachResolvedTypeReferenceDirective((r, name, mode) => {
+        resolutions.push([`types:${name}`, mode ?? null, r.resolvedTypeReferenceDirective?.resolvedFileName ?? null]);
+        add(r.resolvedTypeReferenceDirective?.resolvedFileName);
+      }, sf);
+      for (const ref of sf.referencedFiles) add(ts.resolveTripleslashReference(ref.fileName, sf.fileName));
+      found = { resolutions, files };
+      edges.set(sf, found);
+      return found;
+    };
+    const closure = (starts) => {
+      const seen = new Set(starts);
+      const queue = [...starts];
+      while (queue.length > 0) for (const next of sees(queue.pop()).files) if (!seen.has(next)) seen.add(next), queue.push(next);
+      return [...seen]
+        .map((sf) => [path.resolve(sf.fileName), bytesOf(sf), sees(sf).resolutions])
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    };
+    const reachesGlobals = program.getSourceFiles().filter((sf) => !ts.isExternalModule(sf) || REACHES_OUT.test(sf.text));
+    const global = JSON.stringify([optionsKey(options), closure(reachesGlobals)]);
+    return new Map(libFiles.map((sf) => [sf, hashOf(JSON.stringify([global, path.resolve(sf.fileName), closure([sf])]))]));
+  }
 
   function hostFor(options, cwd) {
     const key = optionsKey(options);
@@ -112,56 +166,30 @@ export function createChecker() {
     const sourceFiles = program.getSourceFiles();
     const roots = new Set(program.getRootFileNames().map((f) => path.resolve(f)));
     const isLib = (sf) => sf.isDeclarationFile && !roots.has(path.resolve(sf.fileName));
-    const own = sourceFiles.filter((sf) => !isLib(sf));
-    const cacheable = own.every((sf) => !sf.isDeclarationFile && ts.isExternalModule(sf) && !REACHES_OUT.test(sf.text));
-    let libs;
-    if (cacheable) {
-      const key = hashOf(
-        JSON.stringify([
-          optionsKey(options),
-          sourceFiles.filter(isLib).map((sf) => {
-            let h = textHash.get(sf);
-            if (h === undefined) textHash.set(sf, (h = hashOf(sf.text)));
-            return [path.resolve(sf.fileName), h];
-          }),
-        ]),
-      );
-      libs = libChecks.get(key);
-      if (libs === undefined) {
-        stats.libMisses++;
-        libs = { key, files: undefined };
-      } else stats.libHits++;
-    } else stats.fullChecks++;
-    const cachedLibs = libs?.files;
-    const checked = new Map();
+    const keys = libKeys(program, options, sourceFiles.filter(isLib));
     const fileDiagnostics = (sf, kind) => {
-      if (cachedLibs !== undefined && isLib(sf)) return cachedLibs.get(sf.fileName)[kind];
+      const key = keys?.get(sf);
+      const known = key === undefined ? undefined : libChecks.get(key);
+      if (known?.[kind] !== undefined) {
+        if (kind === 'semantic') stats.libHits++;
+        return known[kind];
+      }
       const found = kind === 'syntactic' ? program.getSyntacticDiagnostics(sf) : program.getSemanticDiagnostics(sf);
-      if (isLib(sf)) {
-        const entry = checked.get(sf.fileName) ?? {};
-        entry[kind] = found;
-        checked.set(sf.fileName, entry);
+      if (key !== undefined) {
+        if (kind === 'semantic') stats.libMisses++;
+        libChecks.set(key, { ...known, [kind]: found });
       }
       return found;
     };
     for (const sf of sourceFiles) all.push(...fileDiagnostics(sf, 'syntactic'));
-    let semanticDone = false;
     if (all.length === before) {
       all.push(...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics());
-      if (all.length === before) {
-        for (const sf of sourceFiles) all.push(...fileDiagnostics(sf, 'semantic'));
-        semanticDone = true;
-      }
+      if (all.length === before) for (const sf of sourceFiles) all.push(...fileDiagnostics(sf, 'semantic'));
       if (options.noEmit && (options.declaration || options.composite) && all.length === before) all.push(...program.getDeclarationDiagnostics());
-    }
-    // A check's answers are kept only once every declaration file's syntax and semantics are known.
-    if (libs !== undefined && cachedLibs === undefined && semanticDone) {
-      libs.files = checked;
-      libChecks.set(libs.key, libs);
     }
     if (process.env.CHANX_GEN_TSC_DEBUG === '1')
       process.stderr.write(
-        `tsc ${args.join(' ')}: ${libs === undefined ? 'everything checked' : cachedLibs === undefined ? `declaration files checked (${libs.key.slice(0, 8)})` : `declaration files known (${libs.key.slice(0, 8)})`}, options ${hashOf(optionsKey(options)).slice(0, 6)}, ${sourceFiles.filter(isLib).length} of ${sourceFiles.length} files declarations, ${Math.round(performance.now() - started)} ms\n`,
+        `tsc ${args.join(' ')}: options ${hashOf(optionsKey(options)).slice(0, 6)}, ${sourceFiles.filter(isLib).length} of ${sourceFiles.length} files declarations, ${keys === undefined ? 'none kept' : 'kept'}, so far ${JSON.stringify(stats)}, ${Math.round(performance.now() - started)} ms\n`,
       );
     const emitted = program.emit();
     all.push(...emitted.diagnostics);
