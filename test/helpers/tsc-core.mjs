@@ -93,10 +93,15 @@ export function createChecker() {
     const closure = (starts) => {
       const seen = new Set(starts);
       const queue = [...starts];
-      while (queue.length > 0) for (const next of sees(queue.pop()).files) if (!seen.has(next)) seen.add(next), queue.push(next);
-      return [...seen]
-        .map((sf) => [path.resolve(sf.fileName), bytesOf(sf), sees(sf).resolutions])
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      while (queue.length > 0) {
+        for (const next of sees(queue.pop()).files) {
+          if (seen.has(next)) continue;
+          seen.add(next);
+          queue.push(next);
+        }
+      }
+      const entries = [...seen].map((sf) => [path.resolve(sf.fileName), bytesOf(sf), sees(sf).resolutions]);
+      return entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     };
     const reachesGlobals = program.getSourceFiles().filter((sf) => !ts.isExternalModule(sf) || REACHES_OUT.test(sf.text));
     const global = JSON.stringify([optionsKey(options), closure(reachesGlobals)]);
