@@ -3,8 +3,8 @@
  * words, the same emit, but run in a process that stays up (test/helpers/tsc-server.mjs), so that what
  * every tsc run of the suite repeats is done once:
  * - the declaration files every run reads (TypeScript's lib, @types/node, dist/ of this package, ws,
- *   ioredis...) are parsed and bound once per set of compiler options, and kept while their bytes
- *   stay the same;
+ *   ioredis...) are parsed and bound once per set of the compiler options that parsing and binding
+ *   depend on, and kept while their bytes stay the same;
  * - with skipLibCheck false, each declaration file is type-checked once per set of compiler options
  *   and set of files its check can see (each file's bytes in the key): the files it imports or
  *   references, theirs in turn, and every file that reaches the global scope (a script, such as
@@ -40,13 +40,25 @@ function optionsKey(options) {
   return JSON.stringify(kept);
 }
 
+/**
+ * The options a parsed and bound file depends on: those TypeScript itself compares before it reuses
+ * a file of an older program (its `sourceFileAffectingCompilerOptions`), so that runs that differ
+ * only in how they check (skipLibCheck, noUnusedLocals, @tsconfig/strictest) share the parse.
+ * Without that list (a TypeScript other than the pinned one), every option counts.
+ */
+function parseKey(options) {
+  const affecting = ts.sourceFileAffectingCompilerOptions;
+  if (!Array.isArray(affecting)) return optionsKey(options);
+  return JSON.stringify(affecting.map((option) => [option.name, options[option.name] ?? null]));
+}
+
 const hashOf = (text) => createHash('sha256').update(text).digest('hex');
 
 /** Declarations merged into the global scope or into another module: they can change how other files check. */
 const REACHES_OUT = /\bdeclare\s+(global\b|module\s*['"])|\bexport\s+as\s+namespace\b/;
 
 export function createChecker() {
-  /** optionsKey -> fileName -> { text, sourceFile } (declaration files only). */
+  /** parseKey -> fileName and module format -> { text, sourceFile } (declaration files only). */
   const parsed = new Map();
   /** libKeys' key of a declaration file -> { syntactic, semantic } (either missing until asked for). */
   const libChecks = new Map();
@@ -109,7 +121,7 @@ export function createChecker() {
   }
 
   function hostFor(options, cwd) {
-    const key = optionsKey(options);
+    const key = parseKey(options);
     let files = parsed.get(key);
     if (files === undefined) parsed.set(key, (files = new Map()));
     const host = ts.createCompilerHost(options);
