@@ -9,7 +9,7 @@ import { PROCESS_TAG } from '../../src/runtime/layers/member-id.js';
 import { systemChannel } from '../../generated/system/router.js';
 import { SystemConsumer } from '../../generated/system/consumer.js';
 import { FakeProcess } from '../helpers/fake-process.js';
-import { redisRunnable, startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { freePort, redisRunnable, startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { subscribers } from './wait.js';
 
 describe.skipIf(!redisRunnable)('serveFromEnv with REDIS_URL', () => {
@@ -42,6 +42,50 @@ describe.skipIf(!redisRunnable)('serveFromEnv with REDIS_URL', () => {
     expect(await exit).toBe(0);
     await subscribers(redis.url, `entry:m:${PROCESS_TAG}`, 0);
     expect(proc.errors).toEqual([]);
+  });
+
+  it('listens only once the layer carries groups: the link is up before the address is printed', async () => {
+    const order: string[] = [];
+    const proc = new FakeProcess({ PORT: '0', HOST: '127.0.0.1', REDIS_URL: redis.url, REDIS_PREFIX: 'first:' });
+    const out = { log: (line: string) => (proc.out.log(line), /listening/.test(line) && order.push('listening')), error: proc.out.error };
+    await serveFromEnv(
+      (options) => {
+        options.layer?.observe?.({ link: (up) => void (up && order.push('linked')) });
+        return createChanxServer([mount(systemChannel, SystemConsumer)], options);
+      },
+      proc,
+      out,
+    );
+    expect(order).toEqual(['linked', 'listening']);
+    const exit = proc.nextExit();
+    proc.signals.emit('SIGTERM');
+    expect(await exit).toBe(0);
+    expect(proc.errors).toEqual([]);
+  });
+
+  it('listens without Redis after REDIS_WAIT_MS, says so, and answers /readyz with 503', async () => {
+    const closed = await freePort();
+    const proc = new FakeProcess({ PORT: '0', HOST: '127.0.0.1', REDIS_URL: `redis://127.0.0.1:${closed}`, REDIS_WAIT_MS: '300', LOG_LEVEL: 'silent' });
+    const started = performance.now();
+    await serveFromEnv((options) => createChanxServer([mount(systemChannel, SystemConsumer)], options), proc, proc.out);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    expect(proc.errors).toEqual([
+      `chanx-gen: Redis at redis://127.0.0.1:${closed} is not reachable yet; serving this process's connections meanwhile (/readyz answers 503 until it is)`,
+    ]);
+    const port = Number(/:(\d+)$/.exec(proc.logs.at(-1)!)![1]);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(ready.status).toBe(503);
+    const exit = proc.nextExit();
+    proc.signals.emit('SIGTERM');
+    expect(await exit).toBe(0);
+  });
+
+  it('refuses a REDIS_WAIT_MS that is not a whole number of milliseconds, before it connects', async () => {
+    const proc = new FakeProcess({ PORT: '0', HOST: '127.0.0.1', REDIS_URL: redis.url, REDIS_WAIT_MS: '5s' });
+    await expect(serveFromEnv((options) => createChanxServer([mount(systemChannel, SystemConsumer)], options), proc, proc.out)).rejects.toThrow(
+      "REDIS_WAIT_MS must be a whole number of milliseconds, got '5s'",
+    );
+    expect(proc.logs).toEqual([]);
   });
 
   it('uses the default prefix chanx: when REDIS_PREFIX is empty, and shows a URL without credentials as it is', async () => {

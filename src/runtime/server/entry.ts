@@ -1,7 +1,7 @@
 /** Starting a generated server as a program: `npm start` runs generated/server.ts. */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { GroupLayer } from '../layers/layer.js';
+import type { RedisLayer } from '../layers/redis-layer.js';
 import type { MetricsServer } from '../ops/metrics-server.js';
 import type { Logger } from '../support/logger.js';
 import type { ChanxServer, ServerOptions } from './server.js';
@@ -36,7 +36,9 @@ export interface EntryConsole {
  * every client, onDisconnect, exit 0). A second signal exits at once with 1. Given the server's
  * factory, the environment configures it:
  * - REDIS_URL, REDIS_SENTINELS with REDIS_SENTINEL_NAME, or REDIS_CLUSTER_NODES (and REDIS_PREFIX)
- *   put its groups on Redis (a RedisLayer, closed last);
+ *   put its groups on Redis (a RedisLayer, closed last). The server listens once the layer carries
+ *   groups, or after REDIS_WAIT_MS (default 5000) without Redis, saying so: it then serves its own
+ *   connections, and /readyz answers 503 until Redis does;
  * - LOG_LEVEL (default info) and LOG_PAYLOADS=1: JSON logs with pino on stderr;
  * - METRICS_PORT (and METRICS_HOST, default HOST): GET /metrics on a port of its own;
  * - RATE_LIMIT (`100/s`, `100/s,burst=200`), MAX_CONNECTIONS_PER_IP, TRUSTED_PROXIES (comma-separated).
@@ -49,11 +51,11 @@ export async function serveFromEnv(
   const { env } = proc;
   const factory = typeof create === 'function';
   const settings = factory ? await optionsFromEnv(env) : undefined;
+  const layerWaitMs = waitMs(env);
   const layer = factory ? await layerFromEnv(env, out, settings?.logger) : undefined;
   const server = typeof create === 'function' ? create(layer === undefined ? { ...settings } : { ...settings, layer }) : create;
   const port = Number(env['PORT'] ?? 8000);
   const host = env['HOST'];
-  const bound = await server.listen(Number.isInteger(port) && port >= 0 && port <= 65535 ? port : 8000, host);
   let metricsServer: MetricsServer | undefined;
   let stopping = false;
   const stop = (): void => {
@@ -77,9 +79,13 @@ export async function serveFromEnv(
       });
   };
   // The signals are handled before the address is printed: whoever waits for that line (a
-  // supervisor, a test) may send SIGTERM at once, and it must not find node's default (death by signal).
+  // supervisor, a test) may send SIGTERM at once, and it must not find node's default (death by
+  // signal). So they are while the layer is awaited: the server then closes without having listened.
   proc.on('SIGINT', stop);
   proc.on('SIGTERM', stop);
+  if (layer !== undefined) await linkOrGoOn(layer, layerWaitMs, out);
+  if (stopping) return;
+  const bound = await server.listen(Number.isInteger(port) && port >= 0 && port <= 65535 ? port : 8000, host);
   out.log(`chanx-gen server listening on ws://${host ?? 'localhost'}:${bound}`);
   const metricsPort = env['METRICS_PORT'];
   if (metricsPort && server.metrics !== undefined) {
@@ -114,12 +120,40 @@ function portNumber(text: string, name: string): number {
 }
 
 /**
+ * Waits until the layer carries groups, or `ms` without Redis. Listening before that would take
+ * connections whose broadcasts reach this process only: right after a start (the first frames of a
+ * deploy) they were lost for the other processes, and logged as if Redis had gone away.
+ */
+async function linkOrGoOn(layer: RedisLayer, ms: number, out: EntryConsole): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  // A cluster's first error before it is ready ends the wait too: ioredis goes on reconnecting.
+  const linked = await Promise.race([layer.ready().then(yes, no), late]);
+  clearTimeout(timer);
+  if (!linked) out.error(`chanx-gen: ${layer.where} is not reachable yet; serving this process's connections meanwhile (/readyz answers 503 until it is)`);
+}
+
+const yes = (): true => true;
+const no = (): false => false;
+
+/** REDIS_WAIT_MS: how long the server waits for Redis before it listens without it. */
+function waitMs(env: EntryProcess['env']): number {
+  const text = env['REDIS_WAIT_MS'];
+  if (!text) return 5000;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 0) throw new RangeError(`REDIS_WAIT_MS must be a whole number of milliseconds, got '${text}'`);
+  return ms;
+}
+
+/**
  * A RedisLayer (loaded only then) when REDIS_CLUSTER_NODES (a cluster, sharded pub/sub),
  * REDIS_SENTINELS with REDIS_SENTINEL_NAME (the master Sentinel names; REDIS_URL may add a password
  * and db) or REDIS_URL (one Redis) is set; else undefined: the in-memory default. REDIS_PREFIX
  * namespaces the channels in each case.
  */
-async function layerFromEnv(env: EntryProcess['env'], out: EntryConsole, logger?: Logger): Promise<GroupLayer | undefined> {
+async function layerFromEnv(env: EntryProcess['env'], out: EntryConsole, logger?: Logger): Promise<RedisLayer | undefined> {
   // Unset or empty is unset.
   const url = env['REDIS_URL'] || undefined;
   const clusterNodes = env['REDIS_CLUSTER_NODES'] || undefined;
