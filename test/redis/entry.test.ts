@@ -80,6 +80,18 @@ describe.skipIf(!redisRunnable)('serveFromEnv with REDIS_URL', () => {
     expect(await exit).toBe(0);
   });
 
+  it('closes without listening on a SIGTERM while it waits for Redis', async () => {
+    const closed = await freePort();
+    const proc = new FakeProcess({ PORT: '0', HOST: '127.0.0.1', REDIS_URL: `redis://127.0.0.1:${closed}`, REDIS_WAIT_MS: '1000', LOG_LEVEL: 'silent' });
+    const serving = serveFromEnv((options) => createChanxServer([mount(systemChannel, SystemConsumer)], options), proc, proc.out);
+    await new Promise((r) => setTimeout(r, 50));
+    const exit = proc.nextExit();
+    proc.signals.emit('SIGTERM');
+    expect(await exit).toBe(0);
+    await serving;
+    expect(proc.logs).toEqual([`chanx-gen groups through Redis at redis://127.0.0.1:${closed}`]);
+  });
+
   it('refuses a REDIS_WAIT_MS that is not a whole number of milliseconds, before it connects', async () => {
     const proc = new FakeProcess({ PORT: '0', HOST: '127.0.0.1', REDIS_URL: redis.url, REDIS_WAIT_MS: '5s' });
     await expect(serveFromEnv((options) => createChanxServer([mount(systemChannel, SystemConsumer)], options), proc, proc.out)).rejects.toThrow(
