@@ -46,7 +46,7 @@ describe.skipIf(!redisRunnable)('serveFromEnv with REDIS_URL', () => {
 
   it('listens only once the layer carries groups: the link is up before the address is printed', async () => {
     const order: string[] = [];
-    const proc = new FakeProcess({ PORT: '0', HOST: '127.0.0.1', REDIS_URL: redis.url, REDIS_PREFIX: 'first:' });
+    const proc = new FakeProcess({ PORT: '0', HOST: '127.0.0.1', REDIS_URL: redis.url, REDIS_PREFIX: 'first:', LOG_LEVEL: 'silent' });
     const out = { log: (line: string) => (proc.out.log(line), /listening/.test(line) && order.push('listening')), error: proc.out.error };
     await serveFromEnv(
       (options) => {
