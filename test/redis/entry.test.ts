@@ -24,7 +24,7 @@ describe.skipIf(!redisRunnable)('serveFromEnv with REDIS_URL', () => {
   /** Serves the system channel as npm start does with `env`; returns what the factory was given. */
   async function start(env: Record<string, string>): Promise<{ proc: FakeProcess; given: ServerOptions[] }> {
     const given: ServerOptions[] = [];
-    const proc = new FakeProcess({ PORT: '0', HOST: '127.0.0.1', ...env });
+    const proc = new FakeProcess({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
     await serveFromEnv((options) => (given.push(options), createChanxServer([mount(systemChannel, SystemConsumer)], options)), proc, proc.out);
     return { proc, given };
   }
