@@ -65,35 +65,32 @@ it('serves the document as JSON and as YAML, uncached and never sniffed', async 
   expect((await fetchPage('/asyncapi.yaml', 'HEAD')).headers['content-length']).toBe(yaml.headers['content-length']);
 });
 
-it('serves the YAML it is given as it is (servers generated when documents.ts held it)', async () => {
-  const http = createHttpServer(createRequestHandler({ documents: { json: '{"a": 1}\n', yaml: 'a: 1 # as written\n' } }, () => false));
+/** Runs `check` with fetchPage pointed at a plain HTTP server of the request handler alone, serving `content`. */
+async function servingOnly(content: Parameters<typeof createRequestHandler>[0], check: () => Promise<void>): Promise<void> {
+  const http = createHttpServer(createRequestHandler(content, () => false));
   http.listen(0, '127.0.0.1');
   await once(http, 'listening');
   const own = port;
   port = (http.address() as AddressInfo).port;
   try {
+    await check();
+  } finally {
+    port = own;
+    http.close();
+  }
+}
+
+it('serves the YAML it is given as it is (servers generated when documents.ts held it)', () =>
+  servingOnly({ documents: { json: '{"a": 1}\n', yaml: 'a: 1 # as written\n' } }, async () => {
     expect((await fetchPage('/asyncapi.yaml')).body).toBe('a: 1 # as written\n');
     expect((await fetchPage('/asyncapi.json')).body).toBe('{"a": 1}\n');
-  } finally {
-    port = own;
-    http.close();
-  }
-});
+  }));
 
-it('answers 500 for YAML it cannot make from a document passed in by hand, and goes on serving', async () => {
-  const http = createHttpServer(createRequestHandler({ documents: { json: '{not json' } }, () => false));
-  http.listen(0, '127.0.0.1');
-  await once(http, 'listening');
-  const own = port;
-  port = (http.address() as AddressInfo).port;
-  try {
+it('answers 500 for YAML it cannot make from a document passed in by hand, and goes on serving', () =>
+  servingOnly({ documents: { json: '{not json' } }, async () => {
     expect((await fetchPage('/asyncapi.yaml')).status).toBe(500);
     expect(await fetchPage('/asyncapi.json')).toMatchObject({ status: 200, body: '{not json' });
-  } finally {
-    port = own;
-    http.close();
-  }
-});
+  }));
 
 it('serves the playground at / and /index.html under its Content-Security-Policy, without a referrer', async () => {
   for (const path of ['/', '/index.html']) {
