@@ -130,13 +130,16 @@ async function linkOrGoOn(layer: RedisLayer, ms: number, out: EntryConsole): Pro
     timer = setTimeout(() => resolve(false), ms);
   });
   // A cluster's first error before it is ready ends the wait too: ioredis goes on reconnecting.
-  const linked = await Promise.race([layer.ready().then(yes, no), late]);
+  const linked = await Promise.race([
+    layer.ready().then(
+      () => true,
+      () => false,
+    ),
+    late,
+  ]);
   clearTimeout(timer);
   if (!linked) out.error(`chanx-gen: ${layer.where} is not reachable yet; serving this process's connections meanwhile (/readyz answers 503 until it is)`);
 }
-
-const yes = (): true => true;
-const no = (): false => false;
 
 /** REDIS_WAIT_MS: how long the server waits for Redis before it listens without it. */
 function waitMs(env: EntryProcess['env']): number {
