@@ -4,9 +4,9 @@
  * - `npm pack` of that checkout holds what a user needs and nothing else;
  * - in a fresh ESM project outside this repository: the tarball installed, `chanx-gen init`,
  *   `chanx-gen` and `--check` with no arguments, the output compiled with skipLibCheck: false under
- *   nodenext, bundler and @tsconfig/strictest, built by an ordinary tsc (no allowJs), run with node,
- *   and a ws client gets its echo; `npm test` passes the starter tests, and fails the echo's, showing
- *   both frames, once the echo's prefix is changed.
+ *   @tsconfig/strictest (nodenext, which includes strict) and bundler, built by an ordinary tsc with
+ *   init's tsconfig (no allowJs), run with node, and a ws client gets its echo; `npm test` passes the
+ *   starter tests, and fails the echo's, showing both frames, once the echo's prefix is changed.
  * Scratch folders live in the OS temp folder, away from this repository's node_modules, so nothing
  * resolves from our own dev dependencies. Timings of each step are printed.
  */
@@ -105,9 +105,7 @@ describe('chanx-gen as users install it', () => {
     }
   }, 240_000);
 
-  it.concurrent('in a fresh project: install, init, generate, compile three ways with skipLibCheck false, build with tsc, run with node', async ({
-    expect,
-  }) => {
+  it.concurrent('in a fresh project: install, init, generate, compile two ways with skipLibCheck false, build with tsc, run with node', async ({ expect }) => {
     mkdirSync(app);
     writeFileSync(path.join(app, 'package.json'), `${JSON.stringify({ name: 'app', private: true, type: 'module' }, null, 2)}\n`);
     // The first printed command, with the tarball in place of the registry's chanx-gen.
@@ -120,7 +118,6 @@ describe('chanx-gen as users install it', () => {
 
     const init = await step('npx chanx-gen init', 'npx chanx-gen init', app);
     expect(init.stdout).toContain(`Next:\n  ${NEXT_COMMANDS[0]}\n  ${NEXT_COMMANDS[1]}\n`);
-    expect(JSON.parse(readFileSync(path.join(app, 'tsconfig.json'), 'utf8')).compilerOptions.skipLibCheck).toBeUndefined();
     const generate = await step('npx chanx-gen (configured)', 'npx chanx-gen', app);
     expect(generate.stdout).toContain('generated/ from asyncapi.yaml');
     expect((await sh('npx chanx-gen --check', app)).code).toBe(0);
