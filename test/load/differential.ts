@@ -20,7 +20,7 @@ import { buildModel } from '../../src/model/build-model.js';
 import { load, runPipeline } from '../../src/pipeline.js';
 import { corpusDocs, SHARED } from '../helpers/corpus.js';
 import { tsc } from '../helpers/tsc.js';
-import { mutate, seeded, type Variant } from './mutations.js';
+import { MUTATION_KINDS, mutate, seeded, type Variant } from './mutations.js';
 
 const require = createRequire(import.meta.url);
 type Parser = import('@asyncapi/parser').Parser;
@@ -122,6 +122,8 @@ export interface DifferentialResult {
   refused: number;
   /** Accepted variants whose code was generated (with `emit`). */
   emitted: number;
+  /** How many variants each kind of mutation made (mutations.ts, MUTATION_KINDS). */
+  kinds: Record<string, number>;
   /** Variants on which the parser itself threw (a parser bug); chanx-gen must refuse them with a location. */
   parserThrew: string[];
   disagreements: string[];
@@ -131,11 +133,25 @@ export async function runDifferential(options: { seed: number; variants: number;
   const random = seeded(options.seed);
   const pool = options.seeds ?? seeds();
   if (pool.length === 0) throw new Error('no seed documents: the corpus is missing');
-  const result: DifferentialResult = { variants: 0, accepted: 0, refused: 0, emitted: 0, parserThrew: [], disagreements: [] };
+  const result: DifferentialResult = { variants: 0, accepted: 0, refused: 0, emitted: 0, kinds: {}, parserThrew: [], disagreements: [] };
+  // The kinds of mutation take turns, so that a short campaign tries every one of them; a kind that
+  // does not apply to five seeds in a row gives its turn to the next.
+  let turn = 0;
+  let misses = 0;
   for (let attempt = 0; result.variants < options.variants && attempt < options.variants * 5; attempt++) {
     const seed = pool[Math.floor(random() * pool.length)]!;
-    const variant = mutate(seed.data, random);
-    if (variant === undefined) continue;
+    const kind = MUTATION_KINDS[turn % MUTATION_KINDS.length]!;
+    const variant = mutate(seed.data, random, kind);
+    if (variant === undefined) {
+      if (++misses === 5) {
+        turn++;
+        misses = 0;
+      }
+      continue;
+    }
+    turn++;
+    misses = 0;
+    result.kinds[kind] = (result.kinds[kind] ?? 0) + 1;
     result.variants++;
     const dir = path.join(options.dir, `v${result.variants}`);
     mkdirSync(dir, { recursive: true });

@@ -312,7 +312,7 @@ const textMutations: Record<string, TextMutation> = {
   directive(yaml, random) {
     return `${pick(random, ['%YAML 1.1\n---\n', '%YAML 1.2\n---\n', '%TAG !e! tag:example.com,2000:\n---\n', '---\n', '%YAML 2.0\n---\n'])}${yaml}${random() < 0.3 ? '...\n' : ''}`;
   },
-  // Written as JSON with one key twice (see jsonWithDuplicate); listed here so that it is chosen as often.
+  // Written as JSON with one key twice (see jsonWithDuplicate); listed here so that it is a kind like the others.
   jsonDuplicateKey: () => undefined,
 };
 
@@ -344,12 +344,14 @@ export interface Variant {
   file: string;
 }
 
-/** One mutation of `doc` (its data), chosen by `random`; undefined when the chosen mutation does not apply. */
-export function mutate(doc: unknown, random: Random): Variant | undefined {
+/** Every kind of mutation: the data's (`dropRequired`, ...) and the text's (`yaml: tab`, ...). */
+export const MUTATION_KINDS: readonly string[] = [...Object.keys(dataMutations), ...Object.keys(textMutations).map((name) => `yaml: ${name}`)];
+
+/** One mutation of `doc` of the given kind (by default one chosen by `random`); undefined when it does not apply. */
+export function mutate(doc: unknown, random: Random, kind: string = pick(random, MUTATION_KINDS)): Variant | undefined {
   const data = structuredClone(doc) as Json;
-  const useText = random() < 0.35;
-  if (useText) {
-    const name = pick(random, Object.keys(textMutations));
+  if (kind.startsWith('yaml: ')) {
+    const name = kind.slice('yaml: '.length);
     const text =
       name === 'jsonDuplicateKey'
         ? jsonWithDuplicate(data, random)
@@ -357,8 +359,7 @@ export function mutate(doc: unknown, random: Random): Variant | undefined {
     if (text === undefined) return undefined;
     return { what: `yaml: ${name}`, text, file: name === 'jsonDuplicateKey' ? 'spec.json' : 'spec.yaml' };
   }
-  const name = pick(random, Object.keys(dataMutations));
-  const what = dataMutations[name]!(data, random);
+  const what = dataMutations[kind]!(data, random);
   if (what === undefined) return undefined;
   const json = random() < 0.2;
   return {
