@@ -1,5 +1,38 @@
 /** A server in a process of its own (as `npm start` runs it), for tests of signals and exits. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { buildSync } from 'esbuild';
+import { ROOT, scratch } from './cli.js';
+
+const built = new Map<string, string>();
+
+/**
+ * `dir`/generated transpiled as `npm start` does before it runs node (scripts/build-server.mjs: each
+ * .ts file to a .js file, imports as they are), here with esbuild, into a scratch folder, once per
+ * folder and test process; returns the server's entry, for plain node. Each process started with
+ * tsx's loader instead cost about 1.3 CPU-s, against 0.4 for plain node.
+ */
+export function builtServer(dir = ROOT): string {
+  let entry = built.get(dir);
+  if (entry === undefined) {
+    const from = path.join(dir, 'generated');
+    const out = path.join(scratch(), 'build');
+    const files = readdirSync(from, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+    buildSync({
+      entryPoints: files.map((f) => path.join(from, f)),
+      outbase: from,
+      outdir: out,
+      format: 'esm',
+      platform: 'node',
+      target: 'es2022',
+      logLevel: 'error',
+    });
+    entry = path.join(out, 'server.js');
+    built.set(dir, entry);
+  }
+  return entry;
+}
 
 export interface ServerProcess {
   child: ChildProcessWithoutNullStreams;

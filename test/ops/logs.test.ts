@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loggerFromEnv, type Logger } from 'chanx-gen/runtime';
 import { SystemConsumer } from '../../generated/system/consumer.js';
 import type * as M from '../../generated/system/messages.js';
-import { spawnServer } from '../helpers/server-process.js';
+import { builtServer, spawnServer } from '../helpers/server-process.js';
 import { connect } from '../helpers/ws-client.js';
 import { serve, until, WELCOME, type Served } from '../runtime/serve.js';
 import { metric, promtoolCheck, promtoolRunnable, samples } from './scrape.js';
@@ -149,7 +149,7 @@ describe('structured logs', () => {
 
 describe.skipIf(!promtoolRunnable)('LOG_LEVEL=debug METRICS_PORT=0 with the generated server (npm start)', () => {
   it('writes a JSON line per frame on stderr and serves /metrics that promtool accepts', async () => {
-    const p = await spawnServer(['--import', 'tsx', 'generated/server.ts'], { LOG_LEVEL: 'debug', METRICS_PORT: '0' });
+    const p = await spawnServer([builtServer()], { LOG_LEVEL: 'debug', METRICS_PORT: '0' });
     try {
       await until(() => /metrics on http:\/\/127\.0\.0\.1:\d+\/metrics/.test(p.output()));
       const metricsPort = /metrics on http:\/\/127\.0\.0\.1:(\d+)/.exec(p.output())![1];

@@ -1,5 +1,6 @@
 /** The scale-out test app in a process of its own, as `npm start` runs it. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { builtServer } from '../helpers/server-process.js';
 
 export interface Started {
   child: ChildProcess;
@@ -10,7 +11,7 @@ export interface Started {
 
 /** Runs the app's generated/server.ts as `npm start` does, with `env` (REDIS_PREFIX proc:), on a free port. */
 export async function startApp(dir: string, env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'generated/server.ts'], {
+  const child = spawn(process.execPath, [builtServer(dir)], {
     cwd: dir,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', REDIS_PREFIX: 'proc:', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,7 +5,7 @@ import { cli, ROOT, scratch } from '../helpers/cli.js';
 
 const APP = path.join(ROOT, 'test/redis/app');
 
-/** Returns the scratch folder; its generated/ holds the app (server.ts is runnable with tsx). */
+/** Returns the scratch folder; its generated/ holds the app (app-process.ts builds and runs it as `npm start` does). */
 export async function buildApp(): Promise<string> {
   const dir = scratch();
   copyFileSync(path.join(APP, 'spec.yaml'), path.join(dir, 'spec.yaml'));

@@ -10,7 +10,7 @@ import type { SystemContext } from '../../generated/system/handlers.js';
 import type * as M from '../../generated/system/messages.js';
 import WebSocket from 'ws';
 import { connect } from '../helpers/ws-client.js';
-import { spawnServer } from '../helpers/server-process.js';
+import { builtServer, spawnServer } from '../helpers/server-process.js';
 import { gate, serve, WELCOME } from './serve.js';
 
 /** Whether an upgrade to `url` is accepted now; a refused TCP connection counts as refused. */
@@ -81,7 +81,7 @@ it('close() gives up on a handler that never finishes after shutdownTimeoutMs, a
 });
 
 it('SIGTERM with 20 clients: each gets 1001 and the process exits 0', async () => {
-  const { child, port } = await spawnServer(['--import', 'tsx', 'generated/server.ts']);
+  const { child, port } = await spawnServer([builtServer()]);
   const exited = once(child, 'exit');
   try {
     const clients = await Promise.all(Array.from({ length: 20 }, () => connect(`ws://127.0.0.1:${port}/ws/system`)));
@@ -103,7 +103,7 @@ function exitWithin(exited: Promise<unknown[]>, ms: number): Promise<unknown[]> 
 }
 
 it('SIGTERM exits 0 when nothing reads its stdout and stderr any more (the reader of its pipes gone)', async () => {
-  const { child } = await spawnServer(['--import', 'tsx', 'generated/server.ts']);
+  const { child } = await spawnServer([builtServer()]);
   const exited = once(child, 'exit');
   try {
     // As when the supervisor or shell that started it exits: its ends of the pipes close, and the
@@ -118,7 +118,7 @@ it('SIGTERM exits 0 when nothing reads its stdout and stderr any more (the reade
 }, 30_000);
 
 it('SIGTERM exits when the reader of its stderr stopped reading (a full pipe): the lines it does not take are given up', async () => {
-  const { child, port } = await spawnServer(['--import', 'tsx', 'generated/server.ts'], { LOG_LEVEL: 'debug' });
+  const { child, port } = await spawnServer([builtServer()], { LOG_LEVEL: 'debug' });
   const exited = once(child, 'exit');
   try {
     // A supervisor that hangs: it keeps the pipe open and reads nothing more, so a line per frame fills it.
