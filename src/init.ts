@@ -90,8 +90,9 @@ export async function runInit(argv: readonly string[], io: CliIO): Promise<numbe
   if (newSpec && place(`${outDir}/system/consumer.ts`, () => starter(STARTER_CONSUMER).replace(`from ${STARTER_SPEC}.`, `from ${specPath}.`)))
     place(`${outDir}/system/consumer.test.ts`, () => starter(STARTER_TEST).replace(`from ${STARTER_SPEC} with`, `from ${specPath} with`));
   // incremental: `npm test` compiles again right after `npm run build` (and after each edit to a
-  // stub); tsc keeps what it checked in build/tsconfig.tsbuildinfo and redoes only what changed
-  // (7.4 s -> 2.8 s for the starter with nothing changed, 3.4 s after an edit to its consumer).
+  // stub); tsc keeps what it checked in build/tsconfig.tsbuildinfo and redoes only what changed.
+  // The scripts run `tsc -b`, which sees from that state that nothing changed without building a
+  // program: for the starter with nothing changed, 1.0 CPU-s, against 3.0 for `tsc`.
   // A Node.js server's lib and checks, as @tsconfig/node20 sets them: no DOM globals (a handler that
   // names `document` fails to compile, not at run time), and the libraries' own .d.ts files are not
   // checked again on every build (the starter's first build: 10.2 -> 3.6 CPU-s). chanx-gen's own
@@ -124,9 +125,9 @@ export async function runInit(argv: readonly string[], io: CliIO): Promise<numbe
   // The shell expands the pattern (one folder per channel), so Node 20, which takes no patterns, runs it too.
   const scripts: Record<string, string> = {
     generate: 'chanx-gen',
-    build: 'tsc',
+    build: 'tsc -b',
     start: `node build/${outDir}/server.js`,
-    test: `chanx-gen -q && tsc && node --test build/${outDir}/*/*.test.js`,
+    test: `chanx-gen -q && tsc -b && node --test build/${outDir}/*/*.test.js`,
   };
   if (pkg === undefined) {
     const name =

@@ -31,9 +31,9 @@ describe('chanx-gen init', () => {
       type: 'module',
       scripts: {
         generate: 'chanx-gen',
-        build: 'tsc',
+        build: 'tsc -b',
         start: 'node build/generated/server.js',
-        test: 'chanx-gen -q && tsc && node --test build/generated/*/*.test.js',
+        test: 'chanx-gen -q && tsc -b && node --test build/generated/*/*.test.js',
       },
     });
     // Builds are incremental, their state kept in the build folder beside the output; a Node.js
@@ -96,8 +96,8 @@ describe('chanx-gen init', () => {
     expect(JSON.parse(text).scripts).toEqual({
       start: 'node server.js',
       generate: 'chanx-gen',
-      build: 'tsc',
-      test: 'chanx-gen -q && tsc && node --test build/src/ws/*/*.test.js',
+      build: 'tsc -b',
+      test: 'chanx-gen -q && tsc -b && node --test build/src/ws/*/*.test.js',
     });
     expect(init.stdout).toContain(`kept script 'start' ("node server.js"); chanx-gen's would be "node build/src/ws/server.js"`);
     expect(init.stdout).toContain('note: generated code is ESM: package.json needs "type": "module"');
