@@ -18,6 +18,7 @@ import { precompiledStructureRules, STRUCTURE_RULES } from './precompiled-struct
 import { readSourceTree, withOurParse, type SourceFile } from './source-files.js';
 import { lazyRulesetFunctions } from './lazy-ruleset-functions.js';
 import { lazySpecSchemas } from './lazy-specs.js';
+import { lazyNodeFetch } from './lazy-node-fetch.js';
 import { nativeAggregateError } from './native-aggregate-error.js';
 import { useSchemaFormats } from './schema-formats.js';
 import { withTrustedRuleset } from './trusted-ruleset.js';
@@ -128,8 +129,9 @@ function parserFor(style: boolean, unmodified: boolean): Promise<Parser> {
   const key = `${style}/${unmodified}`;
   let parser = parsers.get(key);
   if (parser === undefined) {
-    lazySpecSchemas(); // (these two before anything loads the parser)
+    lazySpecSchemas(); // (these three before anything loads the parser)
     nativeAggregateError();
+    lazyNodeFetch();
     if (!unmodified) lazyRulesetFunctions();
     const options = parserOptions(style, unmodified);
     const trusted = !unmodified && Object.keys(precompiledStructureRules()).length > 0; // (trusted-ruleset.ts)

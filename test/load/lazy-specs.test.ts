@@ -1,7 +1,7 @@
 /**
- * The AsyncAPI schemas and Spectral's ruleset functions made lazy (src/load/lazy-specs.ts,
- * src/load/lazy-ruleset-functions.ts), and the polyfill of AggregateError replaced by what it hands
- * out (src/load/native-aggregate-error.ts), must change nothing the parser says: the unmodified parser,
+ * The AsyncAPI schemas, Spectral's ruleset functions and node-fetch made lazy (src/load/lazy-specs.ts,
+ * src/load/lazy-ruleset-functions.ts, src/load/lazy-node-fetch.ts), and the polyfill of AggregateError
+ * replaced by what it hands out (src/load/native-aggregate-error.ts), must change nothing the parser says: the unmodified parser,
  * in a process of its own with and without them, gives the same diagnostics and
  * the same document for documents of several versions, valid and invalid (including one whose
  * payload schemas are checked against its version's schema). And a run reads only its version's.
@@ -40,6 +40,7 @@ function verdicts(lazy: boolean): { read: string[]; judged: unknown[]; wrapped: 
     if (${lazy}) {
       (await import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist/load/lazy-specs.js')).href)})).lazySpecSchemas();
       (await import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist/load/native-aggregate-error.js')).href)})).nativeAggregateError();
+      (await import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist/load/lazy-node-fetch.js')).href)})).lazyNodeFetch();
       const functions = await import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist/load/lazy-ruleset-functions.js')).href)});
       functions.lazyRulesetFunctions();
       wrapped = functions.rulesetFunctionsAreLazy();
@@ -48,8 +49,12 @@ function verdicts(lazy: boolean): { read: string[]; judged: unknown[]; wrapped: 
     const { Parser, fromFile } = fromRoot('@asyncapi/parser');
     const judged = [];
     const seen = new Set();
+    let fetching;
     for (const file of ${JSON.stringify(DOCS)}) {
       const { document, diagnostics } = await fromFile(new Parser(), file).parse();
+      // node-fetch's own code and what it requires (whatwg-url, tr46, Node's https), once the parser has
+      // read the system spec (the documents after it have remote $refs, which it then tries to fetch).
+      fetching ??= { whatwg: Object.keys(fromRoot.cache).some((k) => k.includes('/whatwg-url/') || k.includes('/tr46/')), https: process.moduleLoadList.includes('NativeModule https') };
       judged.push({ file, document: document === undefined ? null : JSON.stringify(document.json(), (k, v) => (typeof v === 'object' && v !== null && seen.has(v) ? '[seen]' : (v !== null && typeof v === 'object' && seen.add(v), v))), diagnostics: diagnostics.map((d) => ({ code: d.code, message: d.message, path: d.path, severity: d.severity, range: d.range })) });
       seen.clear();
     }
@@ -58,13 +63,14 @@ function verdicts(lazy: boolean): { read: string[]; judged: unknown[]; wrapped: 
     const Aggregate = fromCore('es-aggregate-error');
     const made = new Aggregate([new Error('one')], 'both');
     const aggregate = { native: made instanceof AggregateError && made.errors.length === 1 && made.message === 'both', name: Aggregate.name, polyfill: Aggregate.getPolyfill() === AggregateError, shimmed: Object.keys(fromCore.cache).some((k) => k.includes('/es-abstract/')) };
-    process.stdout.write(JSON.stringify({ read, judged, wrapped, aggregate }));
+    process.stdout.write(JSON.stringify({ read, judged, wrapped, aggregate, fetching }));
   `;
   return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })) as {
     read: string[];
     judged: unknown[];
     wrapped: boolean;
     aggregate: { native: boolean; name: string; polyfill: boolean; shimmed: boolean };
+    fetching: { whatwg: boolean; https: boolean };
   };
 }
 
@@ -79,5 +85,51 @@ describe.skipIf(requireOrSkip('../shared/corpus', existsSync(DOCS[3]!)))('lazy A
     // es-aggregate-error (src/load/native-aggregate-error.ts): the same class as the polyfill gives, without its code.
     expect(lazy.aggregate).toEqual({ ...eager.aggregate, shimmed: false });
     expect(eager.aggregate).toEqual({ native: true, name: 'AggregateError', polyfill: true, shimmed: true });
+    // node-fetch (src/load/lazy-node-fetch.ts): loaded with the parser, and not at all with the stand-ins.
+    expect(eager.fetching).toEqual({ whatwg: true, https: true });
+    expect(lazy.fetching).toEqual({ whatwg: false, https: false });
   }, 120_000);
+});
+
+describe('node-fetch stand-ins (src/load/lazy-node-fetch.ts)', () => {
+  it('are node-fetch to the code that requires them: it fetches through both copies, then holds the real modules', () => {
+    // A process of its own: the stand-ins go into require's cache, which a vitest worker shares between files.
+    const script = `
+      import { createRequire } from 'node:module';
+      (await import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist/load/lazy-node-fetch.js')).href)})).lazyNodeFetch();
+      const fromParser = createRequire(createRequire(${JSON.stringify(path.join(ROOT, 'package.json'))}).resolve('@asyncapi/parser'));
+      const fromReaders = createRequire(fromParser.resolve('@stoplight/json-ref-readers'));
+      const fromRuntime = createRequire(createRequire(fromParser.resolve('@stoplight/spectral-core')).resolve('@stoplight/spectral-runtime'));
+      const files = [fromReaders.resolve('node-fetch'), fromRuntime.resolve('node-fetch')];
+      const standIns = files.map((f) => fromReaders.cache[f].exports);
+      // As the requirers load (tslib's __importDefault reads __esModule), nothing of node-fetch's is.
+      const esModule = standIns.map((s) => s.__esModule);
+      const untouched = !Object.keys(fromReaders.cache).some((k) => k.includes('/whatwg-url/')) && !process.moduleLoadList.includes('NativeModule https');
+      const http = await import('node:http');
+      const server = http.createServer((req, res) => res.end('served ' + req.url));
+      await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const base = 'http://127.0.0.1:' + server.address().port;
+      // Through the packages' own code: json-ref-readers' resolveHttp, spectral-runtime's fetch.
+      const viaReaders = await fromReaders('@stoplight/json-ref-readers').resolveHttp({ href: () => base + '/readers' });
+      const viaRuntime = await (await fromRuntime('@stoplight/spectral-runtime').fetch(base + '/runtime')).text();
+      server.close();
+      const reals = files.map((f) => fromReaders.cache[f].exports);
+      process.stdout.write(JSON.stringify({
+        esModule, untouched, viaReaders, viaRuntime,
+        replaced: reals.map((r, i) => r !== standIns[i] && typeof r === 'function' && r.default === r),
+        forwarded: standIns.map((s, i) => s.Headers === reals[i].Headers && s.default === reals[i] && new s.Headers({ a: '1' }).get('a') === '1'),
+        copies: new Set(files).size,
+      }));
+    `;
+    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' })) as Record<string, unknown>;
+    expect(out).toEqual({
+      esModule: [true, true],
+      untouched: true,
+      viaReaders: 'served /readers',
+      viaRuntime: 'served /runtime',
+      replaced: [true, true],
+      forwarded: [true, true],
+      copies: 2,
+    });
+  }, 60_000);
 });
