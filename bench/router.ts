@@ -22,10 +22,12 @@ const echo = (text: string) => ({ action: 'system_echo', payload: { message: `ðŸ
 type Handle = (frame: string) => string | undefined;
 
 function generated(): Handle {
+  // As the server has them: a consumer and a context per connection, made once, not per frame.
   const consumer = new SystemConsumer();
+  const ctx = {} as ConnectionContext<unknown, unknown>;
   const channel = systemChannel as ChannelDefinition<unknown, unknown, unknown>;
   const report = () => undefined;
-  return (frame) => dispatchFrame(frame, channel, consumer, {} as ConnectionContext<unknown, unknown>, report) as string | undefined;
+  return (frame) => dispatchFrame(frame, channel, consumer, ctx, report) as string | undefined;
 }
 
 function handWritten(): Handle {
