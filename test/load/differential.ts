@@ -234,6 +234,11 @@ export async function judgeBoth(dir: string, file: string, text: string, label: 
   } catch (err) {
     return { accepted: false, disagreement: `${label}: chanx-gen crashed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` };
   }
+  // chanx-gen refuses a remote $ref before reading further (it never fetches). The parser would fetch
+  // it: a test goes no further than loopback, and what the parser says next depends on the network.
+  // That chanx-gen refuses it, with a location, is the verdict.
+  if (!a.accepted && REMOTE_REF.test(a.first ?? ''))
+    return a.located ? { accepted: false } : { accepted: false, disagreement: `${label}: refused without a location: ${a.first}` };
   let b: Awaited<ReturnType<typeof theirs>>;
   try {
     b = await theirs(dir, variant.file, variant.text);
@@ -254,9 +259,6 @@ export async function judgeBoth(dir: string, file: string, text: string, label: 
   }
   if (a.accepted && b.accepted && a.model !== b.model) return { accepted: true, disagreement: `${label}: the models differ` };
   if (!a.accepted && !b.accepted && a.modelLevel !== b.modelLevel) return { accepted: false, disagreement: `${label}: refused at different steps` };
-  // chanx-gen refuses a remote $ref before reading further (it never fetches); the parser fetches it,
-  // so what it says next depends on the network. Both refuse: that is the verdict that must agree.
-  if (!a.accepted && !b.accepted && REMOTE_REF.test(a.first ?? '')) return { accepted: false };
   if (!a.accepted && !b.accepted && b.threw === undefined) {
     // The parser's own words at the parser's own lines: each of its errors is among ours.
     const unsaid = (b.said ?? []).filter((theirs) => !(a.said ?? []).some((mine) => mine.startsWith(theirs)));
