@@ -270,9 +270,17 @@ export function readSourceTree(specAbsPath: string, cwd: string): SourceFile[] {
   return [...files.values()];
 }
 
-/** The local file a `$ref` written in `absPath` points to; undefined for a remote one. */
+/**
+ * What the parser's resolver (urijs, under @stoplight/json-ref-resolver) drops from a reference
+ * before it reads it: whitespace and control characters in front, tabs and line breaks anywhere.
+ * `" http://host/a.yaml"` is a remote reference to it, which it fetches.
+ */
+const LEADING_BLANKS = /^[\x00-\x20\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+/;
+const TABS_AND_BREAKS = /[\t\n\r]+/g;
+
+/** The local file a `$ref` written in `absPath` points to, read as the parser reads it; undefined for a remote one. */
 function refTarget(absPath: string, value: string): string | undefined {
-  const [target] = value.split('#');
+  const [target] = value.replace(LEADING_BLANKS, '').replace(TABS_AND_BREAKS, '').split('#');
   if (/^[a-z][a-z0-9+.-]*:/i.test(target ?? '')) return undefined;
   let decoded: string;
   try {

@@ -3,6 +3,8 @@
  * Every scenario runs the real CLI on a scratch copy of the repository's spec.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, ROOT, scratch, snapshotTree, typecheck, write } from '../helpers/cli.js';
@@ -231,6 +233,33 @@ describe('bad input: exit 2, a location, nothing written', () => {
       expect(run.stderr).toMatch(/chanx-gen: \d+ errors?; nothing written\n$/);
     }
     expect(snapshotTree(dir)).toEqual(before);
+  });
+
+  it('refuses a remote $ref with blanks in front or a tab inside, as the parser reads it, and fetches nothing', async () => {
+    // The parser's resolver drops them (src/load/source-files.ts) and fetches what is left.
+    const requests: string[] = [];
+    const server = createServer((req, res) => {
+      requests.push(req.url ?? '');
+      res.end('type: string\n');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const dir = scratch();
+      for (const ref of [` http://${host}/space.yaml`, `\thttp://${host}/tab.yaml`, `\u00a0\nhttp://${host}/nbsp.yaml`, `ht\ttp://${host}/inside.yaml`]) {
+        write(
+          path.join(dir, 'api.yaml'),
+          `asyncapi: 3.0.0\ninfo: { title: t, version: "1" }\ncomponents:\n  schemas:\n    A: { $ref: ${JSON.stringify(ref)} }\n`,
+        );
+        const run = await cli(['api.yaml'], dir);
+        expect({ ref, code: run.code }).toEqual({ ref, code: 2 });
+        expect(run.stderr).toMatch(/^api\.yaml:5:10: error: \$ref '[^']*' points to a remote document; chanx-gen never fetches/m);
+      }
+      expect(existsSync(path.join(dir, 'generated'))).toBe(false);
+    } finally {
+      server.close();
+    }
+    expect(requests).toEqual([]);
   });
 
   it('says a problem in a shared object once, where it is first met, in line order', async () => {
