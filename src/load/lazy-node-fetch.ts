@@ -4,8 +4,8 @@
  * tr46's 260 KB mapping table and Node's http, https, tls, net and zlib: about 30 ms of every first
  * run. node-fetch only fetches a remote `$ref`, and chanx-gen refuses those before the parser runs
  * (source-files.ts), so it is not called. Before the parser is loaded, each copy is put in require's
- * cache as a stand-in that loads the real module the first time it is called or looked into, and
- * from then on hands everything to it. The one thing its requirers read as they load, `__esModule`
+ * cache as a stand-in that loads the real module the first time it is called or looked into (a
+ * property, its list of keys, as Node's `import` of it does), and from then on hands everything to it. The one thing its requirers read as they load, `__esModule`
  * (tslib's __importDefault), is answered as the module answers it (true) without loading it.
  * test/load/lazy-specs.test.ts holds the parser's verdicts to those of a process without this, and
  * uses a stand-in as node-fetch against a local server.
@@ -53,13 +53,33 @@ function standIn(file: string): object {
     }
     return real;
   };
-  const self: ProxyHandler<(...args: unknown[]) => unknown> = {
+  // A function, with `__esModule` as node-fetch defines it (not configurable): the properties a Proxy
+  // must report as its target has them are then the module's own (`prototype`, `__esModule`).
+  const target = function nodeFetch() {};
+  Object.defineProperty(target, '__esModule', { value: true });
+  const self: ProxyHandler<typeof target> = {
     apply: (_, thisArg, args) => Reflect.apply(load() as (...a: unknown[]) => unknown, thisArg, args),
     construct: (_, args) => Reflect.construct(load() as new (...a: unknown[]) => object, args),
-    get: (_, key) => (key === '__esModule' && real === undefined ? true : Reflect.get(load(), key)),
+    get: (_, key) => (key === '__esModule' ? true : Reflect.get(load(), key)),
     set: (_, key, value) => Reflect.set(load(), key, value),
     has: (_, key) => Reflect.has(load(), key),
     deleteProperty: (_, key) => Reflect.deleteProperty(load(), key),
+    // Its names, for whoever lists them (Object.keys, a spread, Node's import of a loaded CommonJS module).
+    ownKeys: () => Reflect.ownKeys(load()),
+    getOwnPropertyDescriptor: (_, key) => Reflect.getOwnPropertyDescriptor(load(), key),
+    defineProperty: (own, key, descriptor) => {
+      if (!Reflect.defineProperty(load(), key, descriptor)) return false;
+      const now = Reflect.getOwnPropertyDescriptor(load(), key);
+      return now?.configurable !== false || Reflect.defineProperty(own, key, now);
+    },
+    // Object.freeze and the like: the module first, then the target becomes a copy of it, as a Proxy
+    // whose target is not extensible must report exactly the target's properties.
+    preventExtensions: (own) => {
+      const module = load();
+      if (!Reflect.preventExtensions(module)) return false;
+      for (const key of Reflect.ownKeys(module)) Reflect.defineProperty(own, key, Reflect.getOwnPropertyDescriptor(module, key)!);
+      return Reflect.preventExtensions(own);
+    },
   };
-  return new Proxy(function nodeFetch() {}, self);
+  return new Proxy(target, self);
 }

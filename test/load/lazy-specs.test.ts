@@ -95,6 +95,7 @@ describe('node-fetch stand-ins (src/load/lazy-node-fetch.ts)', () => {
     // A process of its own: the stand-ins go into require's cache, which a vitest worker shares between files.
     const script = `
       import { createRequire } from 'node:module';
+      import { pathToFileURL } from 'node:url';
       (await import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist/load/lazy-node-fetch.js')).href)})).lazyNodeFetch();
       const fromParser = createRequire(createRequire(${JSON.stringify(path.join(ROOT, 'package.json'))}).resolve('@asyncapi/parser'));
       const fromReaders = createRequire(fromParser.resolve('@stoplight/json-ref-readers'));
@@ -104,6 +105,9 @@ describe('node-fetch stand-ins (src/load/lazy-node-fetch.ts)', () => {
       // As the requirers load (tslib's __importDefault reads __esModule), nothing of node-fetch's is.
       const esModule = standIns.map((s) => s.__esModule);
       const untouched = !Object.keys(fromReaders.cache).some((k) => k.includes('/whatwg-url/')) && !process.moduleLoadList.includes('NativeModule https');
+      // Node's import of a CommonJS module already in require's cache lists its keys: the module's own.
+      const ns = await import(pathToFileURL(files[0]).href);
+      const imported = typeof ns.Headers === 'function' && typeof ns.Response === 'function' && typeof ns.default === 'function';
       const http = await import('node:http');
       const server = http.createServer((req, res) => res.end('served ' + req.url));
       await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -114,9 +118,10 @@ describe('node-fetch stand-ins (src/load/lazy-node-fetch.ts)', () => {
       server.close();
       const reals = files.map((f) => fromReaders.cache[f].exports);
       process.stdout.write(JSON.stringify({
-        esModule, untouched, viaReaders, viaRuntime,
+        esModule, untouched, imported, viaReaders, viaRuntime,
         replaced: reals.map((r, i) => r !== standIns[i] && typeof r === 'function' && r.default === r),
         forwarded: standIns.map((s, i) => s.Headers === reals[i].Headers && s.default === reals[i] && new s.Headers({ a: '1' }).get('a') === '1'),
+        keys: standIns.map((s, i) => JSON.stringify(Reflect.ownKeys(s)) === JSON.stringify(Reflect.ownKeys(reals[i]))),
         copies: new Set(files).size,
       }));
     `;
@@ -124,11 +129,28 @@ describe('node-fetch stand-ins (src/load/lazy-node-fetch.ts)', () => {
     expect(out).toEqual({
       esModule: [true, true],
       untouched: true,
+      imported: true,
       viaReaders: 'served /readers',
       viaRuntime: 'served /runtime',
       replaced: [true, true],
       forwarded: [true, true],
+      keys: [true, true],
       copies: 2,
     });
+  }, 60_000);
+
+  it('are in place before loadDocument loads the parser', () => {
+    const script = `
+      const { loadDocument } = await import(${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist/load/load-document.js')).href)});
+      const { document } = await loadDocument('specs/system.yaml', ${JSON.stringify(ROOT)});
+      const loaded = Object.keys((await import('node:module')).createRequire(import.meta.url).cache);
+      process.stdout.write(JSON.stringify({
+        read: document.channels().length > 0,
+        parser: loaded.some((k) => k.includes('/@asyncapi/parser/')),
+        fetching: loaded.some((k) => k.includes('/whatwg-url/') || k.includes('/tr46/')) || process.moduleLoadList.includes('NativeModule https'),
+      }));
+    `;
+    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' })) as Record<string, unknown>;
+    expect(out).toEqual({ read: true, parser: true, fetching: false });
   }, 60_000);
 });
