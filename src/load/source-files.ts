@@ -275,6 +275,7 @@ export function readSourceTree(specAbsPath: string, cwd: string): SourceFile[] {
  * before it reads it: whitespace and control characters in front, tabs and line breaks anywhere.
  * `" http://host/a.yaml"` is a remote reference to it, which it fetches.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: urijs's own expression; the control characters are what it drops
 const LEADING_BLANKS = /^[\x00-\x20\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+/;
 const TABS_AND_BREAKS = /[\t\n\r]+/g;
 
