@@ -5,8 +5,9 @@
  * run. node-fetch only fetches a remote `$ref`, and chanx-gen refuses those before the parser runs
  * (source-files.ts), so it is not called. Before the parser is loaded, each copy is put in require's
  * cache as a stand-in that loads the real module the first time it is called or looked into (a
- * property, its list of keys, as Node's `import` of it does), and from then on hands everything to it. The one thing its requirers read as they load, `__esModule`
- * (tslib's __importDefault), is answered as the module answers it (true) without loading it.
+ * property, its list of keys, as Node's `import` of it does), and from then on hands everything to
+ * it. The one thing its requirers read as they load, `__esModule` (tslib's __importDefault), is
+ * answered as the module answers it (true) without loading it.
  * test/load/lazy-specs.test.ts holds the parser's verdicts to those of a process without this, and
  * uses a stand-in as node-fetch against a local server.
  */
@@ -68,8 +69,9 @@ function standIn(file: string): object {
     ownKeys: () => Reflect.ownKeys(load()),
     getOwnPropertyDescriptor: (_, key) => Reflect.getOwnPropertyDescriptor(load(), key),
     defineProperty: (own, key, descriptor) => {
-      if (!Reflect.defineProperty(load(), key, descriptor)) return false;
-      const now = Reflect.getOwnPropertyDescriptor(load(), key);
+      const module = load();
+      if (!Reflect.defineProperty(module, key, descriptor)) return false;
+      const now = Reflect.getOwnPropertyDescriptor(module, key);
       return now?.configurable !== false || Reflect.defineProperty(own, key, now);
     },
     // Object.freeze and the like: the module first, then the target becomes a copy of it, as a Proxy

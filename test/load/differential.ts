@@ -234,11 +234,11 @@ export async function judgeBoth(dir: string, file: string, text: string, label: 
   } catch (err) {
     return { accepted: false, disagreement: `${label}: chanx-gen crashed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` };
   }
+  const unlocated = (first: string): Judged => ({ accepted: false, disagreement: `${label}: refused without a location: ${first}` });
   // chanx-gen refuses a remote $ref before reading further (it never fetches). The parser would fetch
   // it: a test goes no further than loopback, and what the parser says next depends on the network.
   // That chanx-gen refuses it, with a location, is the verdict.
-  if (!a.accepted && REMOTE_REF.test(a.first ?? ''))
-    return a.located ? { accepted: false } : { accepted: false, disagreement: `${label}: refused without a location: ${a.first}` };
+  if (!a.accepted && REMOTE_REF.test(a.first)) return a.located ? { accepted: false } : unlocated(a.first);
   let b: Awaited<ReturnType<typeof theirs>>;
   try {
     b = await theirs(dir, variant.file, variant.text);
@@ -250,7 +250,7 @@ export async function judgeBoth(dir: string, file: string, text: string, label: 
       : { accepted: false, parserThrew: why, ...(a.located ? {} : { disagreement: `${why}; chanx-gen's refusal has no location` }) };
   }
   if (b.accepted && b.model === 'chanx-discriminator') return { accepted: a.accepted };
-  if (!a.accepted && !a.located) return { accepted: false, disagreement: `${label}: refused without a location: ${a.first}` };
+  if (!a.accepted && !a.located) return unlocated(a.first);
   if (a.accepted !== b.accepted) {
     return {
       accepted: a.accepted,
